@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-connection-row"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "vireo-connection-row.h"
+
+/* A sidebar entry: which host, and whether Vireo can reach it right now. */
+struct _VireoConnectionRow
+{
+  GtkListBoxRow    parent_instance;
+
+  /* Owned */
+  VireoConnection *connection;
+
+  /* Children */
+  GtkWidget       *icon;
+  GtkWidget       *title;
+  GtkWidget       *subtitle;
+  GtkWidget       *spinner;
+};
+
+G_DEFINE_FINAL_TYPE (VireoConnectionRow, vireo_connection_row, GTK_TYPE_LIST_BOX_ROW)
+
+static void
+update (VireoConnectionRow *self)
+{
+  g_autofree char *name = vireo_connection_dup_display_name (self->connection);
+  VireoConnectionState state = vireo_connection_get_state (self->connection);
+  const char *uri = vireo_connection_get_uri (self->connection);
+  const char *status;
+  const char *icon;
+
+  switch (state)
+    {
+    case VIREO_CONNECTION_STATE_CONNECTED:  status = _("Connected"); break;
+    case VIREO_CONNECTION_STATE_CONNECTING: status = _("Connecting…"); break;
+    case VIREO_CONNECTION_STATE_DISCONNECTED:
+    default:                                status = _("Disconnected"); break;
+    }
+
+  if (vireo_connection_get_is_demo (self->connection))
+    icon = "applications-science-symbolic";
+  else if (strstr (uri, "://") != NULL && strncmp (strstr (uri, "://"), ":///", 4) != 0)
+    icon = "network-server-symbolic";
+  else
+    icon = "computer-symbolic";
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon);
+  gtk_label_set_text (GTK_LABEL (self->title), name);
+  gtk_label_set_text (GTK_LABEL (self->subtitle), status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
+  gtk_widget_set_visible (self->spinner, state == VIREO_CONNECTION_STATE_CONNECTING);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), state == VIREO_CONNECTION_STATE_CONNECTING);
+  if (state == VIREO_CONNECTION_STATE_CONNECTED)
+    gtk_widget_remove_css_class (self->icon, "dim-label");
+  else
+    gtk_widget_add_css_class (self->icon, "dim-label");
+}
+
+static void
+vireo_connection_row_dispose (GObject *object)
+{
+  VireoConnectionRow *self = VIREO_CONNECTION_ROW (object);
+
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (vireo_connection_row_parent_class)->dispose (object);
+}
+
+static void
+vireo_connection_row_class_init (VireoConnectionRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vireo_connection_row_dispose;
+}
+
+static void
+vireo_connection_row_init (VireoConnectionRow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->icon = gtk_image_new ();
+  self->title = gtk_label_new (NULL);
+  self->subtitle = gtk_label_new (NULL);
+  self->spinner = gtk_spinner_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (self->subtitle), 0);
+  gtk_widget_add_css_class (self->subtitle, "caption");
+  gtk_widget_add_css_class (self->subtitle, "dim-label");
+  gtk_widget_set_hexpand (labels, TRUE);
+
+  gtk_box_append (GTK_BOX (labels), self->title);
+  gtk_box_append (GTK_BOX (labels), self->subtitle);
+  gtk_box_append (GTK_BOX (box), self->icon);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), self->spinner);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
+}
+
+GtkWidget *
+vireo_connection_row_new (VireoConnection *connection)
+{
+  VireoConnectionRow *self = g_object_new (VIREO_TYPE_CONNECTION_ROW, NULL);
+
+  self->connection = g_object_ref (connection);
+  g_signal_connect_object (connection, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * vireo_connection_row_get_connection:
+ *
+ * Returns: (transfer none): the connection shown
+ */
+VireoConnection *
+vireo_connection_row_get_connection (VireoConnectionRow *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION_ROW (self), NULL);
+  return self->connection;
+}

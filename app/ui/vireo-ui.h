@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vireo-connection-row.h"
+#include "vireo-delete-dialog.h"
+#include "vireo-domain-cell.h"
+#include "vireo-window.h"
+
+G_BEGIN_DECLS
+
+void vireo_ui_init (void);
+
+G_END_DECLS

@@ -1,0 +1,1133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-connection-row.h"
+#include "vireo-delete-dialog.h"
+#include "vireo-domain-cell.h"
+#include "vireo-perf.h"
+#include "vireo-window.h"
+
+/*
+ * The main window: connections on the left, the selected connection's
+ * machines on the right. Every action goes through VireoDomain's async API;
+ * nothing here waits for libvirt.
+ */
+struct _VireoWindow
+{
+  AdwApplicationWindow    parent_instance;
+
+  /* Owned */
+  VireoConnectionManager *manager;
+  GSettings              *settings;
+  VireoConnection        *connection;
+  GSignalGroup           *connection_signals;
+  GtkFilterListModel     *filter_model;   /* Borrowed from sort_model */
+  GtkSortListModel       *sort_model;     /* Borrowed from selection */
+  GtkMultiSelection      *selection;
+  GtkCustomFilter        *active_filter;
+  GtkStringFilter        *name_filter;
+  gulong                  after_paint_id;
+  guint                   perf_marked : 1;
+
+  /* Template widgets */
+  AdwToastOverlay        *toast_overlay;
+  GtkPaned               *paned;
+  GtkListBox             *connection_list;
+  AdwWindowTitle         *window_title;
+  GtkWidget              *start_button;
+  GtkWidget              *pause_button;
+  GtkWidget              *resume_button;
+  GtkWidget              *shutdown_button;
+  GtkWidget              *delete_button;
+  GtkToggleButton        *search_button;
+  GtkToggleButton        *hide_inactive_button;
+  GtkSearchBar           *search_bar;
+  GtkSearchEntry         *search_entry;
+  GtkRevealer            *banner_revealer;
+  GtkLabel               *banner_label;
+  GtkWidget              *banner_button;
+  GtkStack               *stack;
+  AdwStatusPage          *failed_page;
+  AdwStatusPage          *empty_page;
+  AdwStatusPage          *connecting_page;
+  GtkColumnView          *column_view;
+};
+
+G_DEFINE_FINAL_TYPE (VireoWindow, vireo_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct {
+  const char        *name;
+  VireoDomainAction  action;
+} action_names[] = {
+  { "vm.start",     VIREO_DOMAIN_ACTION_START },
+  { "vm.pause",     VIREO_DOMAIN_ACTION_PAUSE },
+  { "vm.resume",    VIREO_DOMAIN_ACTION_RESUME },
+  { "vm.shutdown",  VIREO_DOMAIN_ACTION_SHUTDOWN },
+  { "vm.reboot",    VIREO_DOMAIN_ACTION_REBOOT },
+  { "vm.reset",     VIREO_DOMAIN_ACTION_RESET },
+  { "vm.force-off", VIREO_DOMAIN_ACTION_DESTROY },
+  { "vm.save",      VIREO_DOMAIN_ACTION_MANAGED_SAVE },
+  { "vm.delete",    VIREO_DOMAIN_ACTION_UNDEFINE },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Selection                                                                 */
+
+/**
+ * vireo_window_dup_selected:
+ *
+ * Returns: (transfer container) (element-type VireoDomain): the selection
+ */
+GPtrArray *
+vireo_window_dup_selected (VireoWindow *self)
+{
+  GPtrArray *ret = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  if (gtk_bitset_iter_init_first (&iter, set, &position))
+    do
+      g_ptr_array_add (ret, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    while (gtk_bitset_iter_next (&iter, &position));
+
+  return ret;
+}
+
+static void
+update_actions (VireoWindow *self)
+{
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+  gboolean connected = self->connection != NULL &&
+    vireo_connection_get_state (self->connection) == VIREO_CONNECTION_STATE_CONNECTED;
+
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    {
+      gboolean enabled = FALSE;
+
+      for (guint j = 0; connected && !enabled && j < selected->len; j++)
+        enabled = vireo_domain_can_do (g_ptr_array_index (selected, j), action_names[i].action);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, enabled);
+    }
+
+  /* Pause and Resume share a place in the toolbar. */
+  {
+    gboolean can_resume = FALSE, can_pause = FALSE;
+
+    for (guint j = 0; connected && j < selected->len; j++)
+      {
+        can_resume |= vireo_domain_can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_RESUME);
+        can_pause |= vireo_domain_can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_PAUSE);
+      }
+    gtk_widget_set_visible (self->resume_button, can_resume && !can_pause);
+    gtk_widget_set_visible (self->pause_button, !(can_resume && !can_pause));
+  }
+
+  /* Students see which virsh command a button equals. */
+  if (selected->len == 1 && self->connection != NULL)
+    {
+      VireoDomain *domain = g_ptr_array_index (selected, 0);
+      const char *uri = vireo_connection_get_uri (self->connection);
+      struct { GtkWidget *w; const char *label; VireoDomainAction a; } tips[] = {
+        { self->start_button, _("Run"), VIREO_DOMAIN_ACTION_START },
+        { self->pause_button, _("Pause"), VIREO_DOMAIN_ACTION_PAUSE },
+        { self->resume_button, _("Resume"), VIREO_DOMAIN_ACTION_RESUME },
+        { self->shutdown_button, _("Shut Down"), VIREO_DOMAIN_ACTION_SHUTDOWN },
+        { self->delete_button, _("Delete…"), VIREO_DOMAIN_ACTION_UNDEFINE },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (tips); i++)
+        {
+          g_autofree char *cmd = vireo_command_for_domain_action (uri, tips[i].a,
+                                                                   vireo_domain_get_name (domain), NULL);
+          g_autofree char *tip = g_strdup_printf ("%s\n%s", tips[i].label, cmd);
+          gtk_widget_set_tooltip_text (tips[i].w, tip);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running actions                                                           */
+
+typedef struct
+{
+  GWeakRef           window;
+  VireoDomainAction  action;
+  guint              pending;
+  GString           *failures;
+  char              *first_failed;
+  guint              n_failed;
+} Batch;
+
+static Batch *
+batch_new (VireoWindow       *self,
+           VireoDomainAction  action)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  g_weak_ref_init (&batch->window, self);
+  batch->action = action;
+  batch->failures = g_string_new (NULL);
+  return batch;
+}
+
+static void
+batch_free (Batch *batch)
+{
+  g_weak_ref_clear (&batch->window);
+  g_string_free (batch->failures, TRUE);
+  g_free (batch->first_failed);
+  g_free (batch);
+}
+
+static char *
+failure_heading (VireoDomainAction  action,
+                 const char        *name,
+                 guint              n_failed)
+{
+  if (n_failed > 1)
+    /* Translators: heading when an action failed on several machines */
+    return g_strdup_printf (ngettext ("%u Machine Could Not Be Changed",
+                                      "%u Machines Could Not Be Changed", n_failed), n_failed);
+
+  switch (action)
+    {
+    case VIREO_DOMAIN_ACTION_START:        return g_strdup_printf (_("Could Not Start “%s”"), name);
+    case VIREO_DOMAIN_ACTION_PAUSE:        return g_strdup_printf (_("Could Not Pause “%s”"), name);
+    case VIREO_DOMAIN_ACTION_RESUME:       return g_strdup_printf (_("Could Not Resume “%s”"), name);
+    case VIREO_DOMAIN_ACTION_SHUTDOWN:     return g_strdup_printf (_("Could Not Shut Down “%s”"), name);
+    case VIREO_DOMAIN_ACTION_REBOOT:       return g_strdup_printf (_("Could Not Reboot “%s”"), name);
+    case VIREO_DOMAIN_ACTION_RESET:        return g_strdup_printf (_("Could Not Reset “%s”"), name);
+    case VIREO_DOMAIN_ACTION_DESTROY:      return g_strdup_printf (_("Could Not Force Off “%s”"), name);
+    case VIREO_DOMAIN_ACTION_MANAGED_SAVE: return g_strdup_printf (_("Could Not Save “%s”"), name);
+    case VIREO_DOMAIN_ACTION_UNDEFINE:
+    default:                               return g_strdup_printf (_("Could Not Delete “%s”"), name);
+    }
+}
+
+static const char *
+error_hint (const GError *error)
+{
+  if (error->domain != VIREO_VIRT_ERROR)
+    return NULL;
+
+  switch (error->code)
+    {
+    case VIREO_VIRT_ERROR_NOT_CONNECTED:
+    case VIREO_VIRT_ERROR_CONNECTION_LOST:
+      return _("Vireo is not connected to this host right now; it reconnects by itself. Try again once it is back.");
+    case VIREO_VIRT_ERROR_ACCESS_DENIED:
+      return _("Your account is not allowed to do this on this host. Ask its administrator, or connect as a user who may.");
+    case VIREO_VIRT_ERROR_OPERATION_INVALID:
+      return _("The machine is not in a state that allows this. Its state may have changed meanwhile.");
+    case VIREO_VIRT_ERROR_TIMED_OUT:
+      return _("The host or the guest did not answer in time. Try again, or force the operation.");
+    default:
+      return NULL;
+    }
+}
+
+static void
+show_error (VireoWindow *self,
+            const char  *heading,
+            const char  *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+batch_record (Batch        *batch,
+              VireoDomain  *domain,
+              const GError *error)
+{
+  const char *hint = error_hint (error);
+
+  batch->n_failed++;
+  if (batch->first_failed == NULL)
+    batch->first_failed = g_strdup (vireo_domain_get_name (domain));
+  if (batch->failures->len > 0)
+    g_string_append (batch->failures, "\n\n");
+  g_string_append_printf (batch->failures, "%s: %s", vireo_domain_get_name (domain), error->message);
+  if (hint != NULL)
+    g_string_append_printf (batch->failures, "\n%s", hint);
+}
+
+static void
+batch_done (Batch *batch)
+{
+  g_autoptr(VireoWindow) self = NULL;
+
+  if (--batch->pending > 0)
+    return;
+
+  self = g_weak_ref_get (&batch->window);
+  if (self != NULL && batch->n_failed > 0)
+    {
+      g_autofree char *heading = failure_heading (batch->action, batch->first_failed, batch->n_failed);
+      show_error (self, heading, batch->failures->str);
+    }
+  batch_free (batch);
+}
+
+static void
+action_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  VireoDomain *domain = VIREO_DOMAIN (object);
+  Batch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_action_finish (domain, result, &error))
+    batch_record (batch, domain, error);
+  batch_done (batch);
+}
+
+static void
+run_on_selection (VireoWindow       *self,
+                  VireoDomainAction  action)
+{
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+  Batch *batch = batch_new (self, action);
+
+  batch->pending = 1;   /* held until every call has been made */
+  for (guint i = 0; i < selected->len; i++)
+    {
+      VireoDomain *domain = g_ptr_array_index (selected, i);
+
+      if (!vireo_domain_can_do (domain, action))
+        continue;
+      batch->pending++;
+      vireo_domain_action_async (domain, action, NULL, action_cb, batch);
+    }
+
+  if (action == VIREO_DOMAIN_ACTION_SHUTDOWN && batch->pending > 1)
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("Shutdown requested: the guest decides when it stops")));
+
+  batch_done (batch);
+}
+
+static VireoDomainAction
+action_from_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    if (g_str_equal (action_names[i].name, name))
+      return action_names[i].action;
+  g_return_val_if_reached (VIREO_DOMAIN_ACTION_START);
+}
+
+static void
+vm_simple_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  run_on_selection (VIREO_WINDOW (widget), action_from_name (action_name));
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     VireoWindow      *self)
+{
+  if (g_str_equal (response, "cancel"))
+    return;
+  run_on_selection (self, g_str_equal (response, "reset")
+                          ? VIREO_DOMAIN_ACTION_RESET
+                          : VIREO_DOMAIN_ACTION_DESTROY);
+}
+
+static void
+vm_confirm_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+  gboolean reset = g_str_equal (action_name, "vm.reset");
+  VireoDomainAction action = reset ? VIREO_DOMAIN_ACTION_RESET : VIREO_DOMAIN_ACTION_DESTROY;
+  g_autofree char *heading = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < selected->len; i++)
+    if (vireo_domain_can_do (g_ptr_array_index (selected, i), action))
+      g_ptr_array_add (names, (gpointer) vireo_domain_get_name (g_ptr_array_index (selected, i)));
+  if (names->len == 0)
+    return;
+
+  if (names->len == 1)
+    heading = g_strdup_printf (reset ? _("Force Reset “%s”?") : _("Force Off “%s”?"),
+                               (const char *) g_ptr_array_index (names, 0));
+  else
+    heading = g_strdup_printf (reset
+                               ? ngettext ("Force Reset %u Machine?", "Force Reset %u Machines?", names->len)
+                               : ngettext ("Force Off %u Machine?", "Force Off %u Machines?", names->len),
+                               names->len);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   reset
+                                   ? _("Like pressing the reset button: the guest restarts at once and loses anything it has not saved.")
+                                   : _("Like pulling the power cord: the guest stops at once and loses anything it has not saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    reset ? "reset" : "off", reset ? _("Force _Reset") : _("Force _Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), reset ? "reset" : "off",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Delete                                                                    */
+
+typedef struct
+{
+  Batch     *batch;
+  GPtrArray *domains;    /* VireoDomain, parallel to plans */
+  GPtrArray *plans;      /* VireoDeletePlan */
+  guint      n_running;
+} DeleteJob;
+
+static void
+delete_job_free (DeleteJob *job)
+{
+  g_ptr_array_unref (job->domains);
+  g_ptr_array_unref (job->plans);
+  g_free (job);
+}
+
+static void
+delete_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  VireoDomain *domain = VIREO_DOMAIN (object);
+  Batch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_delete_finish (domain, result, &error))
+    batch_record (batch, domain, error);
+  batch_done (batch);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  DeleteJob *job = user_data;
+  Batch *batch = job->batch;
+
+  if (g_str_equal (response, "delete"))
+    for (guint i = 0; i < job->domains->len; i++)
+      {
+        VireoDomain *domain = g_ptr_array_index (job->domains, i);
+        VireoDeletePlan *plan = g_ptr_array_index (job->plans, i);
+
+        if (plan == NULL)
+          continue;
+        batch->pending++;
+        vireo_domain_delete_async (domain, plan, NULL, delete_cb, batch);
+      }
+
+  batch_done (batch);
+  delete_job_free (job);
+}
+
+static void
+plan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  VireoDomain *domain = VIREO_DOMAIN (object);
+  DeleteJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoWindow) self = NULL;
+  VireoDeletePlan *plan;
+  guint index;
+
+  plan = vireo_domain_plan_delete_finish (domain, result, &error);
+  if (!g_ptr_array_find (job->domains, domain, &index))
+    g_assert_not_reached ();
+  if (plan == NULL)
+    batch_record (job->batch, domain, error);
+  else
+    job->plans->pdata[index] = plan;
+
+  if (--job->batch->pending > 1)
+    return;
+
+  /* Every plan is in: ask once for all of them. */
+  self = g_weak_ref_get (&job->batch->window);
+  {
+    g_autoptr(GPtrArray) ready = g_ptr_array_new ();
+
+    for (guint i = 0; i < job->plans->len; i++)
+      if (g_ptr_array_index (job->plans, i) != NULL)
+        g_ptr_array_add (ready, g_ptr_array_index (job->plans, i));
+
+    if (self != NULL && ready->len > 0)
+      {
+        GtkWidget *dialog = vireo_delete_dialog_new (GTK_WINDOW (self), ready, job->n_running);
+        g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), job);
+        gtk_window_present (GTK_WINDOW (dialog));
+        return;
+      }
+  }
+
+  on_delete_response (NULL, "cancel", job);
+}
+
+static void
+vm_delete_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+  DeleteJob *job;
+
+  if (selected->len == 0)
+    return;
+
+  job = g_new0 (DeleteJob, 1);
+  job->batch = batch_new (self, VIREO_DOMAIN_ACTION_UNDEFINE);
+  job->domains = g_ptr_array_ref (selected);
+  job->plans = g_ptr_array_new_full (selected->len, (GDestroyNotify) vireo_delete_plan_unref);
+  g_ptr_array_set_size (job->plans, selected->len);
+
+  /* One extra count keeps the batch open until the dialog is answered. */
+  job->batch->pending = 1 + selected->len;
+  for (guint i = 0; i < selected->len; i++)
+    {
+      VireoDomain *domain = g_ptr_array_index (selected, i);
+
+      if (vireo_domain_get_active (domain))
+        job->n_running++;
+      vireo_domain_plan_delete_async (domain, NULL, plan_cb, job);
+    }
+}
+
+static void
+conn_reconnect_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (self->connection != NULL)
+    vireo_connection_reconnect (self->connection);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Context menu                                                              */
+
+static void
+on_popover_closed (GtkPopover *popover)
+{
+  /* Unparent after the menu's action has run. */
+  g_idle_add_once ((GSourceOnceFunc) gtk_widget_unparent, popover);
+}
+
+static void
+on_cell_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 VireoWindow     *self)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  guint position = vireo_domain_cell_get_position (VIREO_DOMAIN_CELL (cell));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *popover;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+
+  builder = gtk_builder_new_from_resource ("/org/vireo/Vireo/vireo-window.ui");
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (gtk_builder_get_object (builder, "context_menu")));
+  gtk_widget_set_parent (popover, cell);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
+  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Columns                                                                   */
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            VireoWindow              *self)
+{
+  VireoDomainColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkWidget *cell = vireo_domain_cell_new (column);
+  GtkGesture *gesture = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_cell_pressed), self, 0);
+  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (gesture));
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  vireo_domain_cell_bind (VIREO_DOMAIN_CELL (gtk_list_item_get_child (item)), item);
+}
+
+static void
+cell_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  vireo_domain_cell_unbind (VIREO_DOMAIN_CELL (gtk_list_item_get_child (item)));
+}
+
+/* Running machines first, then paused, then the rest: what an admin scans for. */
+static int
+state_rank (VireoDomainState state)
+{
+  switch (state)
+    {
+    case VIREO_DOMAIN_STATE_RUNNING:
+    case VIREO_DOMAIN_STATE_BLOCKED:     return 0;
+    case VIREO_DOMAIN_STATE_SHUTDOWN:    return 1;
+    case VIREO_DOMAIN_STATE_PAUSED:
+    case VIREO_DOMAIN_STATE_PMSUSPENDED: return 2;
+    case VIREO_DOMAIN_STATE_CRASHED:     return 3;
+    case VIREO_DOMAIN_STATE_SHUTOFF:
+    case VIREO_DOMAIN_STATE_NOSTATE:
+    default:                             return 4;
+    }
+}
+
+static int
+compare_state (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  int ra = state_rank (vireo_domain_get_state ((VireoDomain *) a));
+  int rb = state_rank (vireo_domain_get_state ((VireoDomain *) b));
+
+  if (ra != rb)
+    return ra < rb ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+  return g_utf8_collate (vireo_domain_get_name ((VireoDomain *) a),
+                         vireo_domain_get_name ((VireoDomain *) b)) < 0
+    ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+}
+
+static void
+add_column (VireoWindow       *self,
+            VireoDomainColumn  kind,
+            const char        *title,
+            GtkSorter         *sorter,
+            gboolean           expand,
+            int                fixed_width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (kind));
+  g_signal_connect_object (factory, "setup", G_CALLBACK (cell_setup), self, 0);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), NULL);
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (column, fixed_width);
+  gtk_column_view_append_column (self->column_view, column);
+
+  g_object_unref (sorter);
+  g_object_unref (column);
+}
+
+static GtkSorter *
+numeric_sorter (const char *property,
+                GtkSortType order)
+{
+  GtkNumericSorter *sorter =
+    gtk_numeric_sorter_new (gtk_property_expression_new (VIREO_TYPE_DOMAIN, NULL, property));
+
+  gtk_numeric_sorter_set_sort_order (sorter, order);
+  return GTK_SORTER (sorter);
+}
+
+static void
+setup_columns (VireoWindow *self)
+{
+  GtkStringSorter *by_name =
+    gtk_string_sorter_new (gtk_property_expression_new (VIREO_TYPE_DOMAIN, NULL, "name"));
+
+  add_column (self, VIREO_DOMAIN_COLUMN_NAME, _("Name"), GTK_SORTER (by_name), TRUE, -1);
+  add_column (self, VIREO_DOMAIN_COLUMN_STATE, _("State"),
+              GTK_SORTER (gtk_custom_sorter_new (compare_state, NULL, NULL)), FALSE, 140);
+  /* Busiest first on the first click: that is what one sorts these by. */
+  add_column (self, VIREO_DOMAIN_COLUMN_CPU, _("CPU"),
+              numeric_sorter ("cpu-percent", GTK_SORT_DESCENDING), FALSE, 130);
+  add_column (self, VIREO_DOMAIN_COLUMN_MEMORY, _("Memory"),
+              numeric_sorter ("memory-kib", GTK_SORT_DESCENDING), FALSE, 110);
+  add_column (self, VIREO_DOMAIN_COLUMN_DISK, _("Disk I/O"),
+              numeric_sorter ("disk-rate", GTK_SORT_DESCENDING), FALSE, 110);
+  add_column (self, VIREO_DOMAIN_COLUMN_NET, _("Network I/O"),
+              numeric_sorter ("net-rate", GTK_SORT_DESCENDING), FALSE, 120);
+
+  {
+    g_autoptr(GtkColumnViewColumn) first =
+      g_list_model_get_item (gtk_column_view_get_columns (self->column_view), 0);
+    gtk_column_view_sort_by_column (self->column_view, first, GTK_SORT_ASCENDING);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connection shown                                                          */
+
+static void
+mark_populated_after_paint (GdkFrameClock *clock,
+                            VireoWindow   *self)
+{
+  vireo_perf_mark ("list-populated", "domains=%u",
+                   g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)));
+  g_clear_signal_handler (&self->after_paint_id, clock);
+}
+
+static void
+update_view (VireoWindow *self)
+{
+  VireoConnection *conn = self->connection;
+  VireoConnectionState state;
+  g_autofree char *name = NULL;
+  const char *subtitle;
+  const char *page;
+  guint n_domains;
+
+  if (conn == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Vireo"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      update_actions (self);
+      return;
+    }
+
+  state = vireo_connection_get_state (conn);
+  name = vireo_connection_dup_display_name (conn);
+  n_domains = g_list_model_get_n_items (gtk_filter_list_model_get_model (self->filter_model));
+
+  switch (state)
+    {
+    case VIREO_CONNECTION_STATE_CONNECTED:  subtitle = _("Connected"); break;
+    case VIREO_CONNECTION_STATE_CONNECTING: subtitle = _("Connecting…"); break;
+    case VIREO_CONNECTION_STATE_DISCONNECTED:
+    default:                                subtitle = _("Disconnected"); break;
+    }
+  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_subtitle (self->window_title, vireo_connection_get_uri (conn));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+
+  if (!vireo_connection_get_populated (conn))
+    {
+      if (state == VIREO_CONNECTION_STATE_DISCONNECTED)
+        {
+          page = "failed";
+          adw_status_page_set_description (self->failed_page, vireo_connection_get_error_message (conn));
+        }
+      else
+        page = "connecting";
+    }
+  else if (n_domains == 0)
+    {
+      page = "empty";
+      adw_status_page_set_description (self->empty_page,
+                                       _("This host has no virtual machines yet."));
+    }
+  else
+    page = "list";
+  gtk_stack_set_visible_child_name (self->stack, page);
+
+  /* Greyed, but still there: the machines are known, just not reachable. */
+  if (state == VIREO_CONNECTION_STATE_CONNECTED)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "vireo-disconnected");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->stack), "vireo-disconnected");
+
+  gtk_widget_remove_css_class (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->banner_label))), "warning");
+  if (vireo_connection_get_populated (conn) && state != VIREO_CONNECTION_STATE_CONNECTED)
+    {
+      g_autofree char *text = NULL;
+      const char *error = vireo_connection_get_error_message (conn);
+      guint delay = vireo_connection_get_reconnect_in (conn);
+
+      if (state == VIREO_CONNECTION_STATE_CONNECTING)
+        text = g_strdup (_("Reconnecting…"));
+      else if (delay > 0)
+        /* Translators: %s says what happened; %u is a number of seconds */
+        text = g_strdup_printf (ngettext ("%s Trying again in %u second.",
+                                          "%s Trying again in %u seconds.", delay),
+                                error ? error : _("Disconnected."), delay);
+      else
+        text = g_strdup (error ? error : _("Disconnected."));
+      gtk_label_set_text (self->banner_label, text);
+      gtk_widget_set_visible (self->banner_button, state == VIREO_CONNECTION_STATE_DISCONNECTED);
+      gtk_widget_add_css_class (GTK_WIDGET (gtk_widget_get_parent (GTK_WIDGET (self->banner_label))), "warning");
+      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+    }
+  else if (vireo_connection_get_is_demo (conn))
+    {
+      gtk_label_set_text (self->banner_label,
+                          _("Demo connection: no libvirt daemon was reachable, so these machines are simulated by "
+                            "libvirt’s test driver. Nothing you do here touches a real host."));
+      gtk_widget_set_visible (self->banner_button, FALSE);
+      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+
+  if (!self->perf_marked && g_str_equal (page, "list") && vireo_perf_enabled ())
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      self->perf_marked = TRUE;
+      if (clock != NULL)
+        self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                                 G_CALLBACK (mark_populated_after_paint), self);
+      else
+        mark_populated_after_paint (NULL, self);
+    }
+
+  update_actions (self);
+}
+
+static void
+on_domain_state_changed (VireoWindow *self,
+                         VireoDomain *domain)
+{
+  if (gtk_toggle_button_get_active (self->hide_inactive_button))
+    gtk_filter_changed (GTK_FILTER (self->active_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_actions (self);
+}
+
+static void
+vireo_window_set_connection (VireoWindow     *self,
+                             VireoConnection *connection)
+{
+  g_autoptr(GListModel) domains = NULL;
+
+  if (self->connection == connection)
+    return;
+
+  g_set_object (&self->connection, connection);
+  g_signal_group_set_target (self->connection_signals, connection);
+
+  if (connection != NULL)
+    domains = vireo_connection_list_domains (connection);
+  gtk_filter_list_model_set_model (self->filter_model, domains);
+
+  update_view (self);
+}
+
+static void
+on_row_selected (VireoWindow   *self,
+                 GtkListBoxRow *row)
+{
+  vireo_window_set_connection (self, row ? vireo_connection_row_get_connection (VIREO_CONNECTION_ROW (row)) : NULL);
+}
+
+static GtkWidget *
+create_connection_row (gpointer item,
+                       gpointer user_data)
+{
+  return vireo_connection_row_new (VIREO_CONNECTION (item));
+}
+
+static void
+on_connections_changed (VireoWindow *self,
+                        guint        position,
+                        guint        removed,
+                        guint        added,
+                        GListModel  *model)
+{
+  /* Show the first connection until the user picks one. */
+  if (gtk_list_box_get_selected_row (self->connection_list) == NULL &&
+      g_list_model_get_n_items (model) > 0)
+    gtk_list_box_select_row (self->connection_list,
+                             gtk_list_box_get_row_at_index (self->connection_list, 0));
+  else if (g_list_model_get_n_items (model) == 0)
+    vireo_window_set_connection (self, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Filter                                                                    */
+
+static gboolean
+filter_active (gpointer item,
+               gpointer user_data)
+{
+  VireoWindow *self = user_data;
+
+  return !gtk_toggle_button_get_active (self->hide_inactive_button) ||
+         vireo_domain_get_active (VIREO_DOMAIN (item));
+}
+
+static void
+on_hide_inactive_toggled (VireoWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->active_filter),
+                      gtk_toggle_button_get_active (self->hide_inactive_button)
+                      ? GTK_FILTER_CHANGE_MORE_STRICT
+                      : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+static void
+on_search_changed (VireoWindow    *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_string_filter_set_search (self->name_filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+vireo_window_constructed (GObject *object)
+{
+  VireoWindow *self = VIREO_WINDOW (object);
+  g_autoptr(GListModel) connections = NULL;
+
+  G_OBJECT_CLASS (vireo_window_parent_class)->constructed (object);
+
+  g_return_if_fail (self->manager != NULL);
+
+  connections = vireo_connection_manager_list_connections (self->manager);
+  gtk_list_box_bind_model (self->connection_list, connections, create_connection_row, NULL, NULL);
+  g_signal_connect_object (connections, "items-changed", G_CALLBACK (on_connections_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_connections_changed (self, 0, 0, 0, connections);
+}
+
+static void
+vireo_window_dispose (GObject *object)
+{
+  VireoWindow *self = VIREO_WINDOW (object);
+
+  if (self->after_paint_id != 0)
+    g_clear_signal_handler (&self->after_paint_id, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  if (self->connection_signals != NULL)
+    g_signal_group_set_target (self->connection_signals, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_WINDOW);
+  g_clear_object (&self->connection_signals);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (vireo_window_parent_class)->dispose (object);
+}
+
+static void
+vireo_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VireoWindow *self = VIREO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VireoWindow *self = VIREO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_window_class_init (VireoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = vireo_window_constructed;
+  object_class->dispose = vireo_window_dispose;
+  object_class->get_property = vireo_window_get_property;
+  object_class->set_property = vireo_window_set_property;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, VIREO_TYPE_CONNECTION_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, connection_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, shutdown_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, hide_inactive_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, connecting_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "vm.start", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.pause", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.resume", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.shutdown", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.reboot", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.save", NULL, vm_simple_action);
+  gtk_widget_class_install_action (widget_class, "vm.reset", NULL, vm_confirm_action);
+  gtk_widget_class_install_action (widget_class, "vm.force-off", NULL, vm_confirm_action);
+  gtk_widget_class_install_action (widget_class, "vm.delete", NULL, vm_delete_action);
+  gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "vm.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "conn.reconnect", NULL);
+}
+
+static void
+vireo_window_init (VireoWindow *self)
+{
+  GtkEveryFilter *every;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "hide-inactive", self->hide_inactive_button, "active", G_SETTINGS_BIND_DEFAULT);
+
+  self->name_filter = gtk_string_filter_new (gtk_property_expression_new (VIREO_TYPE_DOMAIN, NULL, "name"));
+  gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
+  self->active_filter = gtk_custom_filter_new (filter_active, self, NULL);
+  every = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (self->name_filter));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (self->active_filter));
+
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (every));
+  setup_columns (self);
+  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
+                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (self->sort_model));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hide_inactive_button, "notify::active",
+                           G_CALLBACK (on_hide_inactive_toggled), self, G_CONNECT_SWAPPED);
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  self->connection_signals = g_signal_group_new (VIREO_TYPE_CONNECTION);
+  g_signal_group_connect_object (self->connection_signals, "notify", G_CALLBACK (update_view),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->connection_signals, "domain-state-changed",
+                                 G_CALLBACK (on_domain_state_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (update_view),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection_list, "row-selected", G_CALLBACK (on_row_selected),
+                           self, G_CONNECT_SWAPPED);
+
+  update_view (self);
+}
+
+GtkWidget *
+vireo_window_new (GtkApplication         *application,
+                  VireoConnectionManager *manager)
+{
+  return g_object_new (VIREO_TYPE_WINDOW,
+                       "application", application,
+                       "manager", manager,
+                       NULL);
+}
+
+/**
+ * vireo_window_get_selection:
+ *
+ * Returns: (transfer none): the machine list's selection model
+ */
+GtkSelectionModel *
+vireo_window_get_selection (VireoWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+/**
+ * vireo_window_get_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection shown
+ */
+VireoConnection *
+vireo_window_get_connection (VireoWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+  return self->connection;
+}
+
+const char *
+vireo_window_get_visible_page (VireoWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vireo-virt.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_WINDOW (vireo_window_get_type ())
+G_DECLARE_FINAL_TYPE (VireoWindow, vireo_window, VIREO, WINDOW, AdwApplicationWindow)
+
+GtkWidget         *vireo_window_new              (GtkApplication         *application,
+                                                  VireoConnectionManager *manager);
+GtkSelectionModel *vireo_window_get_selection    (VireoWindow            *self);
+GPtrArray         *vireo_window_dup_selected     (VireoWindow            *self);
+VireoConnection   *vireo_window_get_connection   (VireoWindow            *self);
+const char        *vireo_window_get_visible_page (VireoWindow            *self);
+
+G_END_DECLS

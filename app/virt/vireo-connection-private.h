@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "vireo-connection.h"
+#include "vireo-worker.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (virConnect, virConnectClose)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (virDomain, virDomainFree)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (virStorageVol, virStorageVolFree)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (virStoragePool, virStoragePoolFree)
+
+/*
+ * Plain data about one domain, produced on a worker and applied on the main
+ * thread. Fields with has_* FALSE were not reported by the driver.
+ */
+typedef struct
+{
+  char     *uuid;
+  char     *name;
+  char     *title;
+  char     *description;
+  int       id;
+  int       state;
+  guint64   max_memory_kib;
+  guint64   memory_kib;
+  guint     vcpus;
+  guint64   cpu_time_ns;
+  guint64   block_bytes;
+  guint64   net_bytes;
+  gint64    sampled_us;       /* g_get_monotonic_time() when read */
+  guint     has_info : 1;
+  guint     has_cpu : 1;
+  guint     has_block : 1;
+  guint     has_net : 1;
+  guint     has_details : 1;  /* title and description are meaningful */
+} VireoDomainSample;
+
+void               vireo_domain_sample_free (VireoDomainSample *sample);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainSample, vireo_domain_sample_free)
+
+/* Runs @func on the connection's serial worker with a new reference to the
+ * libvirt connection (NULL when not connected: the func must then return
+ * VIREO_VIRT_ERROR_NOT_CONNECTED). */
+typedef void (*VireoConnectionFunc) (GTask        *task,
+                                     virConnectPtr conn,
+                                     gpointer      task_data,
+                                     GCancellable *cancellable);
+
+void          vireo_connection_run          (VireoConnection     *self,
+                                             GTask               *task,
+                                             VireoConnectionFunc  func);
+void          vireo_connection_refresh_domain (VireoConnection   *self,
+                                               const char        *uuid);
+
+void          _vireo_connection_domain_state_changed (VireoConnection *self,
+                                                      VireoDomain     *domain);
+
+VireoDomain  *_vireo_domain_new             (VireoConnection         *connection,
+                                             const VireoDomainSample *sample);
+void          _vireo_domain_apply_sample    (VireoDomain             *self,
+                                             const VireoDomainSample *sample);
+void          _vireo_domain_set_state       (VireoDomain             *self,
+                                             VireoDomainState         state);
+void          _vireo_domain_detach          (VireoDomain             *self);
+
+G_END_DECLS

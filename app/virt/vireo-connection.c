@@ -1,0 +1,1699 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-connection"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "vireo-connection-private.h"
+#include "vireo-domain-config.h"
+#include "vireo-virt-enums.h"
+#include "vireo-virt-error.h"
+
+/*
+ * Threads: a VireoConnection lives on the main thread. Everything that talks
+ * to libvirt runs on one of its two workers: `ops` (serial: open, close,
+ * actions, statistics) and `bulk` (per-domain detail reads that may take
+ * minutes on a slow remote host and must not hold up a click). Both share a
+ * VireoLink, the only place the virConnectPtr lives.
+ *
+ * libvirt events are dispatched by libvirt-glib on the main context; the
+ * handlers only turn them into property changes and list updates.
+ */
+
+#define RECONNECT_MIN_S  1
+#define RECONNECT_MAX_S 30
+#define DETAIL_CHUNK    64
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GMutex          lock;
+  virConnectPtr   conn;          /* guarded by lock; written by ops only */
+  guint           generation;    /* guarded by lock */
+  GWeakRef        owner;         /* the VireoConnection */
+  /* ops worker only */
+  int             lifecycle_id;
+  int             reboot_id;
+  int             metadata_id;
+} VireoLink;
+
+struct _VireoConnection
+{
+  GObject               parent_instance;
+
+  /* Owned */
+  char                 *uri;
+  char                 *hostname;
+  char                 *error_message;
+  VireoLink            *link;
+  VireoWorker          *ops;
+  VireoWorker          *bulk;
+  GListStore           *domains;
+  GHashTable           *by_uuid;      /* uuid -> VireoDomain (borrowed) */
+
+  VireoConnectionState  state;
+  guint                 stats_interval;
+  guint                 stats_source;
+  guint                 reconnect_source;
+  guint                 reconnect_in;
+  guint                 generation;   /* bumped on every open and close */
+  guint                 is_demo : 1;
+  guint                 populated : 1;
+  guint                 want_connected : 1;
+  guint                 stats_in_flight : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VireoConnection, vireo_connection, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_URI,
+  PROP_DISPLAY_NAME,
+  PROP_HOSTNAME,
+  PROP_STATE,
+  PROP_ERROR_MESSAGE,
+  PROP_IS_DEMO,
+  PROP_POPULATED,
+  PROP_STATS_INTERVAL,
+  PROP_RECONNECT_IN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  DOMAIN_STATE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void vireo_connection_start_open (VireoConnection *self,
+                                         GTask           *task);
+static void schedule_reconnect          (VireoConnection *self);
+static void update_stats_timer          (VireoConnection *self);
+
+/* ------------------------------------------------------------------------ */
+/* VireoLink: shared between the main thread and the workers                 */
+
+static VireoLink *
+vireo_link_new (VireoConnection *owner)
+{
+  VireoLink *link = g_new0 (VireoLink, 1);
+
+  g_atomic_ref_count_init (&link->ref_count);
+  g_mutex_init (&link->lock);
+  g_weak_ref_init (&link->owner, owner);
+  link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  return link;
+}
+
+static VireoLink *
+vireo_link_ref (VireoLink *link)
+{
+  g_atomic_ref_count_inc (&link->ref_count);
+  return link;
+}
+
+static void
+vireo_link_unref (gpointer data)
+{
+  VireoLink *link = data;
+
+  if (!g_atomic_ref_count_dec (&link->ref_count))
+    return;
+
+  /* Reached on a worker once both workers have exited, so closing the
+   * libvirt connection here never blocks the UI. */
+  if (link->conn != NULL)
+    virConnectClose (link->conn);
+  g_weak_ref_clear (&link->owner);
+  g_mutex_clear (&link->lock);
+  g_free (link);
+}
+
+static virConnectPtr
+vireo_link_dup_conn (VireoLink *link,
+                     guint     *generation)
+{
+  virConnectPtr conn;
+
+  g_mutex_lock (&link->lock);
+  conn = link->conn;
+  if (conn != NULL)
+    virConnectRef (conn);
+  if (generation != NULL)
+    *generation = link->generation;
+  g_mutex_unlock (&link->lock);
+  return conn;
+}
+
+/* ops worker only */
+static void
+vireo_link_drop_conn (VireoLink *link)
+{
+  virConnectPtr conn;
+
+  g_mutex_lock (&link->lock);
+  conn = g_steal_pointer (&link->conn);
+  g_mutex_unlock (&link->lock);
+
+  if (conn == NULL)
+    return;
+
+  /* A dead connection fails these quickly; errors are of no interest. */
+  if (link->lifecycle_id >= 0)
+    virConnectDomainEventDeregisterAny (conn, link->lifecycle_id);
+  if (link->reboot_id >= 0)
+    virConnectDomainEventDeregisterAny (conn, link->reboot_id);
+  if (link->metadata_id >= 0)
+    virConnectDomainEventDeregisterAny (conn, link->metadata_id);
+  link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  virResetLastError ();
+  virConnectClose (conn);
+  virResetLastError ();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Samples                                                                   */
+
+void
+vireo_domain_sample_free (VireoDomainSample *sample)
+{
+  if (sample == NULL)
+    return;
+  g_free (sample->uuid);
+  g_free (sample->name);
+  g_free (sample->title);
+  g_free (sample->description);
+  g_free (sample);
+}
+
+static gboolean
+typed_param_as_u64 (const virTypedParameter *param,
+                    guint64                 *value)
+{
+  switch (param->type)
+    {
+    case VIR_TYPED_PARAM_INT:     *value = (guint64) MAX (param->value.i, 0); return TRUE;
+    case VIR_TYPED_PARAM_UINT:    *value = param->value.ui; return TRUE;
+    case VIR_TYPED_PARAM_LLONG:   *value = (guint64) MAX (param->value.l, 0); return TRUE;
+    case VIR_TYPED_PARAM_ULLONG:  *value = param->value.ul; return TRUE;
+    default:                      return FALSE;
+    }
+}
+
+/* Reads one virDomainStatsRecord into plain data. The driver decides which
+ * groups it reports: the test driver only knows "state", QEMU knows all. */
+static VireoDomainSample *
+sample_from_stats (virDomainStatsRecordPtr record,
+                   gint64                  now)
+{
+  VireoDomainSample *sample = g_new0 (VireoDomainSample, 1);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  if (virDomainGetUUIDString (record->dom, uuid) == 0)
+    sample->uuid = g_strdup (uuid);
+  sample->name = g_strdup (virDomainGetName (record->dom));
+  sample->id = virDomainGetID (record->dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (record->dom);
+  sample->sampled_us = now;
+
+  for (int i = 0; i < record->nparams; i++)
+    {
+      const virTypedParameter *p = &record->params[i];
+      const char *f = p->field;
+      guint64 v;
+
+      if (!typed_param_as_u64 (p, &v))
+        continue;
+
+      if (strcmp (f, "state.state") == 0)
+        sample->state = (int) v;
+      else if (strcmp (f, "cpu.time") == 0)
+        sample->cpu_time_ns = v, sample->has_cpu = TRUE;
+      else if (strcmp (f, "balloon.current") == 0)
+        sample->memory_kib = v;
+      else if (strcmp (f, "balloon.maximum") == 0)
+        sample->max_memory_kib = v, sample->has_info = TRUE;
+      else if (strcmp (f, "vcpu.current") == 0)
+        sample->vcpus = (guint) v;
+      else if (g_str_has_prefix (f, "block.") &&
+               (g_str_has_suffix (f, ".rd.bytes") || g_str_has_suffix (f, ".wr.bytes")))
+        sample->block_bytes += v, sample->has_block = TRUE;
+      else if (g_str_has_prefix (f, "net.") &&
+               (g_str_has_suffix (f, ".rx.bytes") || g_str_has_suffix (f, ".tx.bytes")))
+        sample->net_bytes += v, sample->has_net = TRUE;
+    }
+
+  if (sample->memory_kib == 0)
+    sample->memory_kib = sample->max_memory_kib;
+
+  return sample;
+}
+
+/* For drivers whose bulk statistics lack memory and CPU figures (the test
+ * driver): one virDomainGetInfo. Costs a round trip per domain, so it is only
+ * used where the bulk call had nothing to say. */
+static void
+sample_fill_info (VireoDomainSample *sample,
+                  virDomainPtr       dom)
+{
+  virDomainInfo info;
+
+  if (virDomainGetInfo (dom, &info) < 0)
+    {
+      virResetLastError ();
+      return;
+    }
+
+  sample->state = info.state;
+  sample->max_memory_kib = info.maxMem;
+  sample->memory_kib = info.memory ? info.memory : info.maxMem;
+  sample->vcpus = info.nrVirtCpu;
+  sample->has_info = TRUE;
+  if (!sample->has_cpu && info.state != VIR_DOMAIN_SHUTOFF)
+    {
+      sample->cpu_time_ns = info.cpuTime;
+      sample->has_cpu = TRUE;
+    }
+}
+
+static void
+sample_fill_details (VireoDomainSample *sample,
+                     virDomainPtr       dom)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (dom, 0);
+  g_autoptr(VireoDomainConfig) config = NULL;
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return;
+    }
+
+  config = vireo_domain_config_new_from_xml (xml, NULL);
+  if (config == NULL)
+    return;
+
+  sample->title = g_strdup (vireo_domain_config_get_title (config));
+  sample->description = g_strdup (vireo_domain_config_get_description (config));
+  sample->has_details = TRUE;
+}
+
+#define STATS_GROUPS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
+                      VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
+                      VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
+
+/* Samples @doms with one bulk call; NULL-terminated array as libvirt wants. */
+static GPtrArray *
+sample_domains (virConnectPtr  conn,
+                virDomainPtr  *doms,
+                gboolean       active_only,
+                GError       **error)
+{
+  virDomainStatsRecordPtr *records = NULL;
+  GPtrArray *samples;
+  gint64 now;
+  int n;
+
+  if (doms != NULL)
+    n = virDomainListGetStats (doms, STATS_GROUPS, &records, 0);
+  else
+    n = virConnectGetAllDomainStats (conn, STATS_GROUPS, &records,
+                                     active_only ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE : 0);
+  now = g_get_monotonic_time ();
+
+  if (n < 0)
+    {
+      *error = vireo_virt_error_from_last ("Could not read domain statistics");
+      return NULL;
+    }
+
+  samples = g_ptr_array_new_full (n, (GDestroyNotify) vireo_domain_sample_free);
+  for (int i = 0; i < n; i++)
+    {
+      VireoDomainSample *sample = sample_from_stats (records[i], now);
+
+      if (!sample->has_info || (!sample->has_cpu && sample->state != VIR_DOMAIN_SHUTOFF))
+        sample_fill_info (sample, records[i]->dom);
+      if (sample->uuid != NULL)
+        g_ptr_array_add (samples, sample);
+      else
+        vireo_domain_sample_free (sample);
+    }
+  virDomainStatsRecordListFree (records);
+
+  return samples;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events: run on the main context                                           */
+
+typedef struct
+{
+  VireoLink *link;
+  char      *uuid;
+  char      *name;
+  int        event;
+  int        detail;
+} LifecycleEvent;
+
+static void
+lifecycle_event_free (gpointer data)
+{
+  LifecycleEvent *ev = data;
+
+  vireo_link_unref (ev->link);
+  g_free (ev->uuid);
+  g_free (ev->name);
+  g_free (ev);
+}
+
+static void remove_domain (VireoConnection *self,
+                           const char      *uuid);
+
+static gboolean
+handle_lifecycle (gpointer data)
+{
+  LifecycleEvent *ev = data;
+  g_autoptr(VireoConnection) self = g_weak_ref_get (&ev->link->owner);
+  VireoDomain *domain;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  domain = g_hash_table_lookup (self->by_uuid, ev->uuid);
+  g_debug ("%s: lifecycle %s event %d detail %d", self->uri, ev->name, ev->event, ev->detail);
+
+  switch (ev->event)
+    {
+    case VIR_DOMAIN_EVENT_STARTED:
+    case VIR_DOMAIN_EVENT_RESUMED:
+      if (domain != NULL)
+        _vireo_domain_set_state (domain, VIREO_DOMAIN_STATE_RUNNING);
+      break;
+    case VIR_DOMAIN_EVENT_SUSPENDED:
+      if (domain != NULL)
+        _vireo_domain_set_state (domain, VIREO_DOMAIN_STATE_PAUSED);
+      break;
+    case VIR_DOMAIN_EVENT_STOPPED:
+      if (domain != NULL)
+        _vireo_domain_set_state (domain, VIREO_DOMAIN_STATE_SHUTOFF);
+      break;
+    case VIR_DOMAIN_EVENT_PMSUSPENDED:
+      if (domain != NULL)
+        _vireo_domain_set_state (domain, VIREO_DOMAIN_STATE_PMSUSPENDED);
+      break;
+    case VIR_DOMAIN_EVENT_CRASHED:
+      if (domain != NULL)
+        _vireo_domain_set_state (domain, VIREO_DOMAIN_STATE_CRASHED);
+      break;
+    case VIR_DOMAIN_EVENT_UNDEFINED:
+      /* A running domain that loses its definition turns transient and
+       * stays; the refresh below removes it once it is really gone. */
+      if (domain != NULL && !vireo_domain_get_active (domain))
+        remove_domain (self, ev->uuid);
+      break;
+    case VIR_DOMAIN_EVENT_DEFINED:
+      if (domain == NULL)
+        {
+          VireoDomainSample sample = {
+            .uuid = ev->uuid, .name = ev->name, .id = -1,
+            .state = VIR_DOMAIN_SHUTOFF,
+          };
+          domain = _vireo_domain_new (self, &sample);
+          g_hash_table_insert (self->by_uuid, g_strdup (ev->uuid), domain);
+          g_list_store_append (self->domains, domain);
+          g_object_unref (domain);
+        }
+      break;
+    default:
+      break;
+    }
+
+  /* The event says what happened; the refresh reads what is true now (memory,
+   * vCPUs, title, a transient domain's disappearance). */
+  vireo_connection_refresh_domain (self, ev->uuid);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_lifecycle (VireoLink    *link,
+                virDomainPtr  dom,
+                int           event,
+                int           detail)
+{
+  LifecycleEvent *ev = g_new0 (LifecycleEvent, 1);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  /* virDomainGetUUIDString and virDomainGetName read the handle libvirt
+   * gave us; they never touch the network. */
+  if (virDomainGetUUIDString (dom, uuid) < 0)
+    {
+      g_free (ev);
+      return;
+    }
+
+  ev->link = vireo_link_ref (link);
+  ev->uuid = g_strdup (uuid);
+  ev->name = g_strdup (virDomainGetName (dom));
+  ev->event = event;
+  ev->detail = detail;
+
+  /* libvirt-glib dispatches on the main context, where this runs at once;
+   * the hop is only a guard should a driver ever call from elsewhere. */
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, handle_lifecycle, ev,
+                              lifecycle_event_free);
+}
+
+static int
+on_lifecycle_event (virConnectPtr  conn,
+                    virDomainPtr   dom,
+                    int            event,
+                    int            detail,
+                    void          *opaque)
+{
+  post_lifecycle (opaque, dom, event, detail);
+  return 0;
+}
+
+static void
+on_reboot_event (virConnectPtr  conn,
+                 virDomainPtr   dom,
+                 void          *opaque)
+{
+  post_lifecycle (opaque, dom, -1, 0);
+}
+
+static void
+on_metadata_event (virConnectPtr  conn,
+                   virDomainPtr   dom,
+                   int            type,
+                   const char    *nsuri,
+                   void          *opaque)
+{
+  post_lifecycle (opaque, dom, -1, 0);
+}
+
+typedef struct
+{
+  VireoLink     *link;
+  virConnectPtr  conn;   /* identity only, never dereferenced here */
+  int            reason;
+} CloseEvent;
+
+static void
+close_event_free (gpointer data)
+{
+  CloseEvent *ev = data;
+
+  vireo_link_unref (ev->link);
+  g_free (ev);
+}
+
+static const char *
+close_reason_to_string (int reason)
+{
+  switch (reason)
+    {
+    case VIR_CONNECT_CLOSE_REASON_ERROR:
+      return _("the connection failed");
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+      return _("the libvirt daemon closed the connection (it may have stopped or restarted)");
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+      return _("the host stopped answering (keepalive timeout)");
+    case VIR_CONNECT_CLOSE_REASON_CLIENT:
+    default:
+      return _("the connection was closed");
+    }
+}
+
+static void
+set_error_message (VireoConnection *self,
+                   const char      *message)
+{
+  if (g_strcmp0 (self->error_message, message) == 0)
+    return;
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+static void
+set_state (VireoConnection      *self,
+           VireoConnectionState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  update_stats_timer (self);
+}
+
+static void
+drop_conn_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable,
+                  gpointer      worker_data,
+                  gpointer      func_data)
+{
+  vireo_link_drop_conn (worker_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+push_drop_conn (VireoConnection *self)
+{
+  /* No source object: this also runs from dispose. */
+  vireo_worker_push (self->ops, g_task_new (NULL, NULL, NULL, NULL),
+                     drop_conn_thread, NULL);
+}
+
+static gboolean
+handle_close (gpointer data)
+{
+  CloseEvent *ev = data;
+  g_autoptr(VireoConnection) self = g_weak_ref_get (&ev->link->owner);
+  g_autofree char *message = NULL;
+  gboolean current;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&ev->link->lock);
+  current = ev->link->conn == ev->conn;
+  g_mutex_unlock (&ev->link->lock);
+  if (!current || self->state != VIREO_CONNECTION_STATE_CONNECTED)
+    return G_SOURCE_REMOVE;
+
+  /* Translators: %s says why, e.g. "the host stopped answering" */
+  message = g_strdup_printf (_("Disconnected: %s."), close_reason_to_string (ev->reason));
+  g_message ("%s: %s", self->uri, message);
+
+  self->generation++;
+  push_drop_conn (self);
+  set_error_message (self, message);
+  set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+  if (self->want_connected)
+    schedule_reconnect (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* May run on any thread: libvirt calls it from whichever one notices. */
+static void
+on_close (virConnectPtr  conn,
+          int            reason,
+          void          *opaque)
+{
+  CloseEvent *ev = g_new0 (CloseEvent, 1);
+
+  ev->link = vireo_link_ref (opaque);
+  ev->conn = conn;
+  ev->reason = reason;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, handle_close, ev, close_event_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Open                                                                      */
+
+typedef struct
+{
+  char      *uri;
+  guint      generation;
+} OpenData;
+
+typedef struct
+{
+  char      *hostname;
+  GPtrArray *samples;   /* VireoDomainSample */
+  GPtrArray *doms;      /* virDomainPtr, for the detail pass */
+  guint      generation;
+} OpenResult;
+
+static void
+free_domain (gpointer data)
+{
+  virDomainFree (data);
+}
+
+static void
+open_data_free (gpointer data)
+{
+  OpenData *d = data;
+
+  g_free (d->uri);
+  g_free (d);
+}
+
+static void
+open_result_free (gpointer data)
+{
+  OpenResult *r = data;
+
+  g_free (r->hostname);
+  g_clear_pointer (&r->samples, g_ptr_array_unref);
+  g_clear_pointer (&r->doms, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable,
+             gpointer      worker_data,
+             gpointer      func_data)
+{
+  VireoLink *link = worker_data;
+  OpenData *d = task_data;
+  g_autoptr(GError) error = NULL;
+  OpenResult *result;
+  virDomainPtr *doms = NULL;
+  virConnectPtr conn;
+  int n;
+
+  vireo_link_drop_conn (link);
+
+  conn = virConnectOpenAuth (d->uri, NULL, 0);
+  if (conn == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last ("Could not connect"));
+      return;
+    }
+
+  result = g_new0 (OpenResult, 1);
+  result->generation = d->generation;
+  result->hostname = virConnectGetHostname (conn);
+  virResetLastError ();
+
+  /* Without keepalive a silently dropped link hangs calls for minutes; with
+   * it the close callback fires within about 8 s. Drivers without a
+   * network (test, local unix socket) may refuse it; that is fine. */
+  if (virConnectSetKeepAlive (conn, 2, 3) < 0)
+    virResetLastError ();
+  if (virConnectRegisterCloseCallback (conn, on_close, vireo_link_ref (link), vireo_link_unref) < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+
+  /* Register before listing so that nothing happening in between is lost;
+   * a domain seen twice is merged by UUID. */
+  link->lifecycle_id =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle_event),
+                                      vireo_link_ref (link), vireo_link_unref);
+  if (link->lifecycle_id < 0)
+    {
+      /* Without events the list would silently go stale; refuse instead. */
+      error = vireo_virt_error_from_last ("Could not register for domain events");
+      vireo_link_unref (link);
+      goto fail;
+    }
+  link->reboot_id =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_reboot_event),
+                                      vireo_link_ref (link), vireo_link_unref);
+  if (link->reboot_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+  link->metadata_id =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_metadata_event),
+                                      vireo_link_ref (link), vireo_link_unref);
+  if (link->metadata_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+
+  n = virConnectListAllDomains (conn, &doms, 0);
+  if (n < 0)
+    {
+      error = vireo_virt_error_from_last ("Could not list domains");
+      goto fail;
+    }
+
+  result->doms = g_ptr_array_new_full (n, free_domain);
+  for (int i = 0; i < n; i++)
+    g_ptr_array_add (result->doms, doms[i]);
+
+  if (n > 0)
+    {
+      /* libvirt wants a NULL-terminated list; `doms` has the room. */
+      doms = g_realloc_n (doms, n + 1, sizeof (virDomainPtr));
+      doms[n] = NULL;
+      result->samples = sample_domains (conn, doms, FALSE, &error);
+      if (result->samples == NULL)
+        {
+          free (doms);
+          goto fail;
+        }
+    }
+  else
+    result->samples = g_ptr_array_new ();
+  free (doms);
+
+  g_mutex_lock (&link->lock);
+  link->conn = conn;
+  link->generation = d->generation;
+  g_mutex_unlock (&link->lock);
+
+  g_task_return_pointer (task, result, open_result_free);
+  return;
+
+fail:
+  g_mutex_lock (&link->lock);
+  link->conn = conn;
+  g_mutex_unlock (&link->lock);
+  vireo_link_drop_conn (link);
+  open_result_free (result);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+typedef struct
+{
+  VireoLink *link;
+  guint      generation;
+  GPtrArray *samples;
+} DetailChunk;
+
+static void
+detail_chunk_free (gpointer data)
+{
+  DetailChunk *chunk = data;
+
+  vireo_link_unref (chunk->link);
+  g_ptr_array_unref (chunk->samples);
+  g_free (chunk);
+}
+
+static gboolean
+apply_detail_chunk (gpointer data)
+{
+  DetailChunk *chunk = data;
+  g_autoptr(VireoConnection) self = g_weak_ref_get (&chunk->link->owner);
+
+  if (self == NULL || chunk->generation != self->generation)
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < chunk->samples->len; i++)
+    {
+      VireoDomainSample *sample = g_ptr_array_index (chunk->samples, i);
+      VireoDomain *domain = g_hash_table_lookup (self->by_uuid, sample->uuid);
+
+      if (domain != NULL)
+        _vireo_domain_apply_sample (domain, sample);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_detail_chunk (VireoLink *link,
+                   guint      generation,
+                   GPtrArray *samples)
+{
+  DetailChunk *chunk = g_new0 (DetailChunk, 1);
+
+  chunk->link = vireo_link_ref (link);
+  chunk->generation = generation;
+  chunk->samples = samples;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT_IDLE, apply_detail_chunk,
+                              chunk, detail_chunk_free);
+}
+
+/* bulk worker: titles and descriptions, one XML read per domain, posted back
+ * in chunks so a long list fills in progressively. */
+static void
+details_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable,
+                gpointer      worker_data,
+                gpointer      func_data)
+{
+  VireoLink *link = worker_data;
+  GPtrArray *doms = task_data;
+  g_autoptr(GPtrArray) chunk = NULL;
+  guint generation = GPOINTER_TO_UINT (func_data);
+
+  for (guint i = 0; i < doms->len; i++)
+    {
+      virDomainPtr dom = g_ptr_array_index (doms, i);
+      VireoDomainSample *sample;
+      char uuid[VIR_UUID_STRING_BUFLEN];
+      guint current;
+      virConnectPtr conn = vireo_link_dup_conn (link, &current);
+
+      /* Stop as soon as the connection this list came from is gone. */
+      if (conn == NULL || current != generation || g_cancellable_is_cancelled (cancellable))
+        {
+          if (conn != NULL)
+            virConnectClose (conn);
+          break;
+        }
+      virConnectClose (conn);
+
+      if (virDomainGetUUIDString (dom, uuid) < 0)
+        continue;
+
+      sample = g_new0 (VireoDomainSample, 1);
+      sample->uuid = g_strdup (uuid);
+      sample_fill_details (sample, dom);
+      if (chunk == NULL)
+        chunk = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_domain_sample_free);
+      g_ptr_array_add (chunk, sample);
+
+      if (chunk->len >= DETAIL_CHUNK)
+        post_detail_chunk (link, generation, g_steal_pointer (&chunk));
+    }
+
+  if (chunk != NULL && chunk->len > 0)
+    post_detail_chunk (link, generation, g_steal_pointer (&chunk));
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_domain (VireoConnection *self,
+               const char      *uuid)
+{
+  VireoDomain *domain = g_hash_table_lookup (self->by_uuid, uuid);
+  guint position;
+
+  if (domain == NULL)
+    return;
+
+  if (g_list_store_find (self->domains, domain, &position))
+    {
+      _vireo_domain_detach (domain);
+      g_hash_table_remove (self->by_uuid, uuid);
+      g_list_store_remove (self->domains, position);
+    }
+}
+
+/* Brings the list in line with a full listing: updates what is known, adds
+ * what is new in one splice, removes what is gone. Objects survive a
+ * reconnect, so a selection or an open details window stays valid. */
+static void
+merge_samples (VireoConnection *self,
+               GPtrArray       *samples)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VireoDomainSample *sample = g_ptr_array_index (samples, i);
+      VireoDomain *domain = g_hash_table_lookup (self->by_uuid, sample->uuid);
+
+      g_hash_table_add (seen, sample->uuid);
+      if (domain != NULL)
+        _vireo_domain_apply_sample (domain, sample);
+      else
+        {
+          domain = _vireo_domain_new (self, sample);
+          g_hash_table_insert (self->by_uuid, g_strdup (sample->uuid), domain);
+          g_ptr_array_add (added, domain);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->by_uuid);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      g_ptr_array_add (gone, g_strdup (key));
+  for (guint i = 0; i < gone->len; i++)
+    remove_domain (self, g_ptr_array_index (gone, i));
+
+  if (added->len > 0)
+    g_list_store_splice (self->domains,
+                         g_list_model_get_n_items (G_LIST_MODEL (self->domains)),
+                         0, added->pdata, added->len);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  OpenResult *res;
+
+  res = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (res == NULL || res->generation != self->generation || !self->want_connected)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     "The connection attempt was superseded");
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not connect: %s"), error->message);
+          set_error_message (self, message);
+          set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+          if (self->want_connected && self->populated)
+            schedule_reconnect (self);
+        }
+      g_clear_pointer (&res, open_result_free);
+      if (outer != NULL)
+        g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_strcmp0 (self->hostname, res->hostname) != 0)
+    {
+      g_free (self->hostname);
+      self->hostname = g_strdup (res->hostname);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOSTNAME]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+    }
+
+  merge_samples (self, res->samples);
+  self->reconnect_in = 0;
+  set_error_message (self, NULL);
+  set_state (self, VIREO_CONNECTION_STATE_CONNECTED);
+  if (!self->populated)
+    {
+      self->populated = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POPULATED]);
+    }
+
+  if (res->doms != NULL && res->doms->len > 0)
+    {
+      GTask *details = g_task_new (self, NULL, NULL, NULL);
+
+      g_task_set_source_tag (details, details_thread);
+      g_task_set_task_data (details, g_steal_pointer (&res->doms), (GDestroyNotify) g_ptr_array_unref);
+      vireo_worker_push (self->bulk, details, details_thread, GUINT_TO_POINTER (self->generation));
+    }
+
+  open_result_free (res);
+
+  if (outer != NULL)
+    g_task_return_boolean (outer, TRUE);
+}
+
+static void
+vireo_connection_start_open (VireoConnection *self,
+                             GTask           *outer)
+{
+  OpenData *d;
+  GTask *task;
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->want_connected = TRUE;
+  self->generation++;
+  set_state (self, VIREO_CONNECTION_STATE_CONNECTING);
+
+  d = g_new0 (OpenData, 1);
+  d->uri = g_strdup (self->uri);
+  d->generation = self->generation;
+
+  task = g_task_new (self, NULL, open_cb, outer);
+  g_task_set_source_tag (task, open_thread);
+  g_task_set_task_data (task, d, open_data_free);
+  vireo_worker_push (self->ops, task, open_thread, NULL);
+}
+
+/**
+ * vireo_connection_open_async:
+ *
+ * Connects on the worker, registers for events and lists the domains. On a
+ * later drop Vireo reconnects by itself with backoff.
+ */
+void
+vireo_connection_open_async (VireoConnection     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *outer;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, vireo_connection_open_async);
+  vireo_connection_start_open (self, outer);
+}
+
+gboolean
+vireo_connection_open_finish (VireoConnection  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+reconnect_timeout (gpointer data)
+{
+  VireoConnection *self = data;
+
+  self->reconnect_source = 0;
+  vireo_connection_start_open (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (VireoConnection *self)
+{
+  self->reconnect_in = self->reconnect_in == 0
+    ? RECONNECT_MIN_S
+    : MIN (self->reconnect_in * 2, RECONNECT_MAX_S);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_IN]);
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_source = g_timeout_add_seconds (self->reconnect_in, reconnect_timeout, self);
+}
+
+/**
+ * vireo_connection_reconnect:
+ *
+ * Connects now, skipping any backoff delay still to run.
+ */
+void
+vireo_connection_reconnect (VireoConnection *self)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  if (self->state == VIREO_CONNECTION_STATE_CONNECTING)
+    return;
+  self->reconnect_in = 0;
+  vireo_connection_start_open (self, NULL);
+}
+
+/**
+ * vireo_connection_close:
+ *
+ * Disconnects and stops reconnecting. The domains stay listed.
+ */
+void
+vireo_connection_close (VireoConnection *self)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  self->want_connected = FALSE;
+  self->generation++;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  push_drop_conn (self);
+  set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Jobs and refreshes                                                        */
+
+static void
+run_with_conn_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable,
+                      gpointer      worker_data,
+                      gpointer      func_data)
+{
+  VireoConnectionFunc func = (VireoConnectionFunc) func_data;
+  virConnectPtr conn = vireo_link_dup_conn (worker_data, NULL);
+
+  func (task, conn, task_data, cancellable);
+  if (conn != NULL)
+    virConnectClose (conn);
+}
+
+/**
+ * vireo_connection_run: (skip)
+ *
+ * Queues @func on the serial worker. Used by VireoDomain for its actions.
+ */
+void
+vireo_connection_run (VireoConnection     *self,
+                      GTask               *task,
+                      VireoConnectionFunc  func)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  vireo_worker_push (self->ops, task, run_with_conn_thread, (gpointer) func);
+}
+
+static void
+refresh_thread (GTask        *task,
+                virConnectPtr conn,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_autoptr(VireoDomainSample) sample = NULL;
+  g_autoptr(virDomain) dom = NULL;
+  const char *uuid = task_data;
+  int state, reason;
+
+  if (conn == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
+                               "Not connected");
+      return;
+    }
+
+  sample = g_new0 (VireoDomainSample, 1);
+  sample->uuid = g_strdup (uuid);
+  dom = virDomainLookupByUUIDString (conn, uuid);
+  if (dom == NULL)
+    {
+      /* Gone: an empty sample (no name) tells the main thread to drop it. */
+      virResetLastError ();
+      g_task_return_pointer (task, g_steal_pointer (&sample), (GDestroyNotify) vireo_domain_sample_free);
+      return;
+    }
+
+  sample->name = g_strdup (virDomainGetName (dom));
+  sample->id = virDomainGetID (dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (dom);
+  sample->sampled_us = g_get_monotonic_time ();
+  sample_fill_info (sample, dom);
+  if (virDomainGetState (dom, &state, &reason, 0) == 0)
+    sample->state = state;
+  else
+    virResetLastError ();
+  sample_fill_details (sample, dom);
+
+  g_task_return_pointer (task, g_steal_pointer (&sample), (GDestroyNotify) vireo_domain_sample_free);
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+  g_autoptr(VireoDomainSample) sample = NULL;
+  VireoDomain *domain;
+
+  sample = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (sample == NULL || GPOINTER_TO_UINT (user_data) != self->generation)
+    return;
+
+  domain = g_hash_table_lookup (self->by_uuid, sample->uuid);
+  if (sample->name == NULL)
+    remove_domain (self, sample->uuid);
+  else if (domain != NULL)
+    _vireo_domain_apply_sample (domain, sample);
+  else
+    {
+      domain = _vireo_domain_new (self, sample);
+      g_hash_table_insert (self->by_uuid, g_strdup (sample->uuid), domain);
+      g_list_store_append (self->domains, domain);
+      g_object_unref (domain);
+    }
+}
+
+/**
+ * vireo_connection_refresh_domain: (skip)
+ *
+ * Re-reads one domain on the worker; adds or removes it as needed.
+ */
+void
+vireo_connection_refresh_domain (VireoConnection *self,
+                                 const char      *uuid)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  task = g_task_new (self, NULL, refresh_cb, GUINT_TO_POINTER (self->generation));
+  g_task_set_source_tag (task, refresh_thread);
+  g_task_set_task_data (task, g_strdup (uuid), g_free);
+  vireo_connection_run (self, task, refresh_thread);
+}
+
+static void
+stats_thread (GTask        *task,
+              virConnectPtr conn,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *samples;
+
+  if (conn == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
+                               "Not connected");
+      return;
+    }
+
+  /* One call for every running domain: on a remote host this is one round
+   * trip per interval however many domains there are. */
+  samples = sample_domains (conn, NULL, TRUE, &error);
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+stats_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->stats_in_flight = FALSE;
+  samples = g_task_propagate_pointer (G_TASK (result), &error);
+  if (samples == NULL)
+    {
+      g_debug ("%s: statistics failed: %s", self->uri, error->message);
+      return;
+    }
+  if (GPOINTER_TO_UINT (user_data) != self->generation)
+    return;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      VireoDomainSample *sample = g_ptr_array_index (samples, i);
+      VireoDomain *domain = g_hash_table_lookup (self->by_uuid, sample->uuid);
+
+      if (domain != NULL)
+        _vireo_domain_apply_sample (domain, sample);
+    }
+}
+
+static gboolean
+stats_timeout (gpointer data)
+{
+  VireoConnection *self = data;
+  GTask *task;
+
+  /* Skip a beat rather than queue up behind a slow host. */
+  if (self->stats_in_flight || self->state != VIREO_CONNECTION_STATE_CONNECTED)
+    return G_SOURCE_CONTINUE;
+
+  self->stats_in_flight = TRUE;
+  task = g_task_new (self, NULL, stats_cb, GUINT_TO_POINTER (self->generation));
+  g_task_set_source_tag (task, stats_thread);
+  vireo_connection_run (self, task, stats_thread);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_stats_timer (VireoConnection *self)
+{
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  if (self->state == VIREO_CONNECTION_STATE_CONNECTED && self->stats_interval > 0)
+    self->stats_source = g_timeout_add_seconds (self->stats_interval, stats_timeout, self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+vireo_connection_constructed (GObject *object)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+  g_autofree char *ops_name = g_strdup_printf ("vireo-ops %s", self->uri);
+  g_autofree char *bulk_name = g_strdup_printf ("vireo-bulk %s", self->uri);
+
+  G_OBJECT_CLASS (vireo_connection_parent_class)->constructed (object);
+
+  self->link = vireo_link_new (self);
+  self->ops = vireo_worker_new (ops_name, vireo_link_ref (self->link), vireo_link_unref);
+  self->bulk = vireo_worker_new (bulk_name, vireo_link_ref (self->link), vireo_link_unref);
+}
+
+static void
+vireo_connection_dispose (GObject *object)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+
+  if (self->ops != NULL)
+    {
+      push_drop_conn (self);
+      vireo_worker_shutdown (self->ops);
+      vireo_worker_shutdown (self->bulk);
+      g_clear_pointer (&self->ops, vireo_worker_unref);
+      g_clear_pointer (&self->bulk, vireo_worker_unref);
+    }
+
+  if (self->domains != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->domains));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(VireoDomain) domain = g_list_model_get_item (G_LIST_MODEL (self->domains), i);
+          _vireo_domain_detach (domain);
+        }
+    }
+  g_clear_pointer (&self->by_uuid, g_hash_table_unref);
+  g_clear_object (&self->domains);
+
+  G_OBJECT_CLASS (vireo_connection_parent_class)->dispose (object);
+}
+
+static void
+vireo_connection_finalize (GObject *object)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+
+  g_clear_pointer (&self->link, vireo_link_unref);
+  g_free (self->uri);
+  g_free (self->hostname);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (vireo_connection_parent_class)->finalize (object);
+}
+
+static void
+vireo_connection_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_take_string (value, vireo_connection_dup_display_name (self));
+      break;
+    case PROP_HOSTNAME:
+      g_value_set_string (value, self->hostname);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    case PROP_IS_DEMO:
+      g_value_set_boolean (value, self->is_demo);
+      break;
+    case PROP_POPULATED:
+      g_value_set_boolean (value, self->populated);
+      break;
+    case PROP_STATS_INTERVAL:
+      g_value_set_uint (value, self->stats_interval);
+      break;
+    case PROP_RECONNECT_IN:
+      g_value_set_uint (value, self->reconnect_in);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_connection_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      self->uri = g_value_dup_string (value);
+      break;
+    case PROP_IS_DEMO:
+      vireo_connection_set_is_demo (self, g_value_get_boolean (value));
+      break;
+    case PROP_STATS_INTERVAL:
+      vireo_connection_set_stats_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_connection_class_init (VireoConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vireo_connection_constructed;
+  object_class->dispose = vireo_connection_dispose;
+  object_class->finalize = vireo_connection_finalize;
+  object_class->get_property = vireo_connection_get_property;
+  object_class->set_property = vireo_connection_set_property;
+
+  properties[PROP_URI] =
+    g_param_spec_string ("uri", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HOSTNAME] =
+    g_param_spec_string ("hostname", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       VIREO_TYPE_CONNECTION_STATE, VIREO_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IS_DEMO] =
+    g_param_spec_boolean ("is-demo", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POPULATED] =
+    g_param_spec_boolean ("populated", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATS_INTERVAL] =
+    g_param_spec_uint ("stats-interval", NULL, NULL, 0, 3600, 2,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECONNECT_IN] =
+    g_param_spec_uint ("reconnect-in", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VireoConnection::domain-state-changed:
+   * @domain: the domain whose state changed
+   *
+   * One signal for all domains, so a view that filters or sorts by state
+   * does not need a handler on each of a thousand objects.
+   */
+  signals[DOMAIN_STATE_CHANGED] =
+    g_signal_new ("domain-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIREO_TYPE_DOMAIN);
+}
+
+void
+_vireo_connection_domain_state_changed (VireoConnection *self,
+                                        VireoDomain     *domain)
+{
+  g_signal_emit (self, signals[DOMAIN_STATE_CHANGED], 0, domain);
+}
+
+static void
+vireo_connection_init (VireoConnection *self)
+{
+  self->domains = g_list_store_new (VIREO_TYPE_DOMAIN);
+  self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->stats_interval = 2;
+}
+
+VireoConnection *
+vireo_connection_new (const char *uri)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return g_object_new (VIREO_TYPE_CONNECTION, "uri", uri, NULL);
+}
+
+const char *
+vireo_connection_get_uri (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return self->uri;
+}
+
+/**
+ * vireo_connection_dup_display_name:
+ *
+ * Returns: (transfer full): how people name this connection: "QEMU/KVM",
+ *   "QEMU/KVM user session", "host.example.org (QEMU/KVM)", "Demo".
+ */
+char *
+vireo_connection_dup_display_name (VireoConnection *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+  const char *path;
+  g_autofree char *driver = NULL;
+  char *plus;
+
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+
+  if (self->is_demo)
+    return g_strdup (_("Demo"));
+
+  uri = g_uri_parse (self->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL)
+    return g_strdup (self->uri);
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  path = g_uri_get_path (uri);
+  driver = g_strdup (scheme);
+  if ((plus = strchr (driver, '+')) != NULL)
+    *plus = '\0';
+
+  if (g_str_equal (driver, "qemu"))
+    {
+      g_free (driver);
+      driver = g_strdup ("QEMU/KVM");
+    }
+  else if (g_str_equal (driver, "test"))
+    {
+      g_free (driver);
+      driver = g_strdup (_("Test driver"));
+    }
+
+  if (host != NULL && *host != '\0' && !g_str_equal (host, "localhost"))
+    {
+      if (g_strcmp0 (path, "/session") == 0)
+        /* Translators: first %s is a host name, second a hypervisor */
+        return g_strdup_printf (_("%s (%s user session)"), host, driver);
+      return g_strdup_printf ("%s (%s)", host, driver);
+    }
+
+  if (g_strcmp0 (path, "/session") == 0)
+    /* Translators: %s is a hypervisor such as QEMU/KVM */
+    return g_strdup_printf (_("%s user session"), driver);
+
+  return g_steal_pointer (&driver);
+}
+
+const char *
+vireo_connection_get_hostname (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return self->hostname;
+}
+
+VireoConnectionState
+vireo_connection_get_state (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), VIREO_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+vireo_connection_get_error_message (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return self->error_message;
+}
+
+gboolean
+vireo_connection_get_is_demo (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
+  return self->is_demo;
+}
+
+void
+vireo_connection_set_is_demo (VireoConnection *self,
+                              gboolean         is_demo)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  is_demo = !!is_demo;
+  if (self->is_demo == is_demo)
+    return;
+  self->is_demo = is_demo;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_DEMO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+}
+
+gboolean
+vireo_connection_get_populated (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
+  return self->populated;
+}
+
+guint
+vireo_connection_get_stats_interval (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), 0);
+  return self->stats_interval;
+}
+
+/**
+ * vireo_connection_set_stats_interval:
+ * @seconds: seconds between statistics samples; 0 stops sampling
+ */
+void
+vireo_connection_set_stats_interval (VireoConnection *self,
+                                     guint            seconds)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  if (self->stats_interval == seconds)
+    return;
+  self->stats_interval = seconds;
+  update_stats_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS_INTERVAL]);
+}
+
+guint
+vireo_connection_get_reconnect_in (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), 0);
+  return self->reconnect_in;
+}
+
+/**
+ * vireo_connection_list_domains:
+ *
+ * Returns: (transfer full): a #GListModel of #VireoDomain. Domains stay in
+ *   it while the connection is down.
+ */
+GListModel *
+vireo_connection_list_domains (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return g_object_ref (G_LIST_MODEL (self->domains));
+}
+
+/**
+ * vireo_connection_find_domain:
+ *
+ * Returns: (transfer none) (nullable): the domain with @uuid
+ */
+VireoDomain *
+vireo_connection_find_domain (VireoConnection *self,
+                              const char      *uuid)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return g_hash_table_lookup (self->by_uuid, uuid);
+}

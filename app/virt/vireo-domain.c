@@ -1,0 +1,995 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-domain"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "vireo-connection-private.h"
+#include "vireo-delete-plan.h"
+#include "vireo-domain-config.h"
+#include "vireo-virt-enums.h"
+#include "vireo-virt-error.h"
+
+#define HISTORY_LENGTH 40
+
+/*
+ * A domain as the main thread sees it. Its state comes from events and
+ * samples applied by its connection; its actions run on the connection's
+ * worker and look the domain up by UUID there, so a domain object stays
+ * valid across reconnects.
+ */
+struct _VireoDomain
+{
+  GObject           parent_instance;
+
+  /* Borrowed: the connection owns its domains and detaches them on removal */
+  VireoConnection  *connection;
+
+  /* Owned */
+  char             *uuid;
+  char             *name;
+  char             *title;
+  char             *description;
+  VireoHistory     *cpu_history;
+
+  VireoDomainState  state;
+  guint64           memory_kib;
+  guint64           max_memory_kib;
+  guint             vcpus;
+  double            cpu_percent;
+  double            disk_rate;
+  double            net_rate;
+
+  /* Previous counters, to turn cumulative figures into rates */
+  gint64            last_sample_us;
+  guint64           last_cpu_time_ns;
+  guint64           last_block_bytes;
+  guint64           last_net_bytes;
+  guint             have_last_cpu : 1;
+  guint             have_last_block : 1;
+  guint             have_last_net : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VireoDomain, vireo_domain, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_UUID,
+  PROP_NAME,
+  PROP_TITLE,
+  PROP_DESCRIPTION,
+  PROP_TOOLTIP,
+  PROP_STATE,
+  PROP_STATE_LABEL,
+  PROP_STATE_ICON,
+  PROP_ACTIVE,
+  PROP_CPU_PERCENT,
+  PROP_MEMORY_KIB,
+  PROP_MAX_MEMORY_KIB,
+  PROP_VCPUS,
+  PROP_DISK_RATE,
+  PROP_NET_RATE,
+  N_PROPS
+};
+
+enum {
+  SAMPLED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gboolean
+state_is_active (VireoDomainState state)
+{
+  return state != VIREO_DOMAIN_STATE_SHUTOFF &&
+         state != VIREO_DOMAIN_STATE_CRASHED &&
+         state != VIREO_DOMAIN_STATE_NOSTATE;
+}
+
+const char *
+vireo_domain_state_to_string (VireoDomainState state)
+{
+  switch (state)
+    {
+    case VIREO_DOMAIN_STATE_RUNNING:     return _("Running");
+    case VIREO_DOMAIN_STATE_BLOCKED:     return _("Blocked");
+    case VIREO_DOMAIN_STATE_PAUSED:      return _("Paused");
+    case VIREO_DOMAIN_STATE_SHUTDOWN:    return _("Shutting down");
+    case VIREO_DOMAIN_STATE_SHUTOFF:     return _("Shut off");
+    case VIREO_DOMAIN_STATE_CRASHED:     return _("Crashed");
+    case VIREO_DOMAIN_STATE_PMSUSPENDED: return _("Suspended");
+    case VIREO_DOMAIN_STATE_NOSTATE:
+    default:                             return _("Unknown");
+    }
+}
+
+const char *
+vireo_domain_state_to_icon_name (VireoDomainState state)
+{
+  switch (state)
+    {
+    case VIREO_DOMAIN_STATE_RUNNING:
+    case VIREO_DOMAIN_STATE_BLOCKED:     return "media-playback-start-symbolic";
+    case VIREO_DOMAIN_STATE_PAUSED:
+    case VIREO_DOMAIN_STATE_PMSUSPENDED: return "media-playback-pause-symbolic";
+    case VIREO_DOMAIN_STATE_SHUTDOWN:    return "system-shutdown-symbolic";
+    case VIREO_DOMAIN_STATE_CRASHED:     return "dialog-error-symbolic";
+    case VIREO_DOMAIN_STATE_SHUTOFF:
+    case VIREO_DOMAIN_STATE_NOSTATE:
+    default:                             return "media-playback-stop-symbolic";
+    }
+}
+
+static char *
+dup_tooltip (VireoDomain *self)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *name = g_markup_escape_text (self->name ? self->name : "", -1);
+
+  if (self->title != NULL && *self->title != '\0')
+    {
+      g_autofree char *title = g_markup_escape_text (self->title, -1);
+      g_string_append_printf (s, "<b>%s</b>\n%s", title, name);
+    }
+  else
+    g_string_append_printf (s, "<b>%s</b>", name);
+
+  if (self->description != NULL && *self->description != '\0')
+    {
+      g_autofree char *desc = g_markup_escape_text (self->description, -1);
+      g_string_append_printf (s, "\n\n%s", desc);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static void
+vireo_domain_finalize (GObject *object)
+{
+  VireoDomain *self = VIREO_DOMAIN (object);
+
+  g_free (self->uuid);
+  g_free (self->name);
+  g_free (self->title);
+  g_free (self->description);
+  g_clear_pointer (&self->cpu_history, vireo_history_free);
+
+  G_OBJECT_CLASS (vireo_domain_parent_class)->finalize (object);
+}
+
+static void
+vireo_domain_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VireoDomain *self = VIREO_DOMAIN (object);
+
+  switch (prop_id)
+    {
+    case PROP_UUID:           g_value_set_string (value, self->uuid); break;
+    case PROP_NAME:           g_value_set_string (value, self->name); break;
+    case PROP_TITLE:          g_value_set_string (value, self->title); break;
+    case PROP_DESCRIPTION:    g_value_set_string (value, self->description); break;
+    case PROP_TOOLTIP:        g_value_take_string (value, dup_tooltip (self)); break;
+    case PROP_STATE:          g_value_set_enum (value, self->state); break;
+    case PROP_STATE_LABEL:    g_value_set_string (value, vireo_domain_state_to_string (self->state)); break;
+    case PROP_STATE_ICON:     g_value_set_string (value, vireo_domain_state_to_icon_name (self->state)); break;
+    case PROP_ACTIVE:         g_value_set_boolean (value, state_is_active (self->state)); break;
+    case PROP_CPU_PERCENT:    g_value_set_double (value, self->cpu_percent); break;
+    case PROP_MEMORY_KIB:     g_value_set_uint64 (value, self->memory_kib); break;
+    case PROP_MAX_MEMORY_KIB: g_value_set_uint64 (value, self->max_memory_kib); break;
+    case PROP_VCPUS:          g_value_set_uint (value, self->vcpus); break;
+    case PROP_DISK_RATE:      g_value_set_double (value, self->disk_rate); break;
+    case PROP_NET_RATE:       g_value_set_double (value, self->net_rate); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_domain_class_init (VireoDomainClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = vireo_domain_finalize;
+  object_class->get_property = vireo_domain_get_property;
+
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, ro);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, ro);
+  properties[PROP_TOOLTIP] = g_param_spec_string ("tooltip", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VIREO_TYPE_DOMAIN_STATE,
+                                              VIREO_DOMAIN_STATE_NOSTATE, ro);
+  properties[PROP_STATE_LABEL] = g_param_spec_string ("state-label", NULL, NULL, NULL, ro);
+  properties[PROP_STATE_ICON] = g_param_spec_string ("state-icon", NULL, NULL, NULL, ro);
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  properties[PROP_CPU_PERCENT] = g_param_spec_double ("cpu-percent", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_MEMORY_KIB] = g_param_spec_uint64 ("memory-kib", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_MAX_MEMORY_KIB] = g_param_spec_uint64 ("max-memory-kib", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_VCPUS] = g_param_spec_uint ("vcpus", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_DISK_RATE] = g_param_spec_double ("disk-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_NET_RATE] = g_param_spec_double ("net-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VireoDomain::sampled:
+   *
+   * Emitted after each statistics sample, even when no figure changed, so a
+   * history graph can scroll.
+   */
+  signals[SAMPLED] = g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vireo_domain_init (VireoDomain *self)
+{
+  self->cpu_history = vireo_history_new (HISTORY_LENGTH);
+  self->cpu_percent = -1;
+  self->disk_rate = -1;
+  self->net_rate = -1;
+  self->state = VIREO_DOMAIN_STATE_NOSTATE;
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+set_double (VireoDomain *self,
+            double      *field,
+            double       value,
+            guint        prop)
+{
+  /* Figures are shown rounded; tiny changes would only cost redraws. */
+  if (fabs (*field - value) < 0.05)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_vireo_domain_set_state (VireoDomain      *self,
+                         VireoDomainState  state)
+{
+  gboolean was_active;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  if (self->state == state)
+    return;
+
+  was_active = state_is_active (self->state);
+  self->state = state;
+
+  if (!state_is_active (state))
+    {
+      /* A stopped guest uses nothing; keep no stale figures or baselines. */
+      self->have_last_cpu = self->have_last_block = self->have_last_net = FALSE;
+      vireo_history_clear (self->cpu_history);
+      set_double (self, &self->cpu_percent, -1, PROP_CPU_PERCENT);
+      set_double (self, &self->disk_rate, -1, PROP_DISK_RATE);
+      set_double (self, &self->net_rate, -1, PROP_NET_RATE);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_ICON]);
+  if (was_active != state_is_active (state))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  if (self->connection != NULL)
+    _vireo_connection_domain_state_changed (self->connection, self);
+}
+
+static double
+rate_between (guint64 previous,
+              guint64 current,
+              double  seconds)
+{
+  /* Counters reset when a guest restarts. */
+  if (current < previous || seconds <= 0)
+    return -1;
+  return (double) (current - previous) / seconds;
+}
+
+void
+_vireo_domain_apply_sample (VireoDomain             *self,
+                            const VireoDomainSample *sample)
+{
+  g_autoptr(GObject) guard = g_object_ref (G_OBJECT (self));
+  gboolean sampled = FALSE;
+  double seconds;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (sample->name != NULL && set_string (&self->name, sample->name))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOLTIP]);
+    }
+
+  if (sample->has_details)
+    {
+      gboolean changed = FALSE;
+
+      if (set_string (&self->title, sample->title))
+        {
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+          changed = TRUE;
+        }
+      if (set_string (&self->description, sample->description))
+        {
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
+          changed = TRUE;
+        }
+      if (changed)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOLTIP]);
+    }
+
+  if (sample->has_info || sample->has_cpu || sample->sampled_us != 0)
+    _vireo_domain_set_state (self, (VireoDomainState) sample->state);
+
+  if (sample->has_info)
+    {
+      if (self->max_memory_kib != sample->max_memory_kib)
+        {
+          self->max_memory_kib = sample->max_memory_kib;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MEMORY_KIB]);
+        }
+      if (self->memory_kib != sample->memory_kib)
+        {
+          self->memory_kib = sample->memory_kib;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_KIB]);
+        }
+      if (sample->vcpus != 0 && self->vcpus != sample->vcpus)
+        {
+          self->vcpus = sample->vcpus;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VCPUS]);
+        }
+    }
+
+  seconds = self->last_sample_us != 0 && sample->sampled_us > self->last_sample_us
+    ? (sample->sampled_us - self->last_sample_us) / (double) G_USEC_PER_SEC
+    : 0;
+
+  if (state_is_active (self->state) && sample->has_cpu)
+    {
+      if (self->have_last_cpu && seconds > 0)
+        {
+          double used = rate_between (self->last_cpu_time_ns, sample->cpu_time_ns, seconds);
+          /* Share of the guest's own vCPUs, like `top` inside the guest. */
+          double percent = used < 0 ? -1 : CLAMP (used / 1e9 / MAX (self->vcpus, 1) * 100.0, 0, 100);
+
+          set_double (self, &self->cpu_percent, percent, PROP_CPU_PERCENT);
+          if (percent >= 0)
+            vireo_history_push (self->cpu_history, percent);
+          sampled = TRUE;
+        }
+      self->last_cpu_time_ns = sample->cpu_time_ns;
+      self->have_last_cpu = TRUE;
+    }
+
+  if (state_is_active (self->state) && sample->has_block)
+    {
+      if (self->have_last_block && seconds > 0)
+        set_double (self, &self->disk_rate,
+                    rate_between (self->last_block_bytes, sample->block_bytes, seconds),
+                    PROP_DISK_RATE);
+      self->last_block_bytes = sample->block_bytes;
+      self->have_last_block = TRUE;
+    }
+
+  if (state_is_active (self->state) && sample->has_net)
+    {
+      if (self->have_last_net && seconds > 0)
+        set_double (self, &self->net_rate,
+                    rate_between (self->last_net_bytes, sample->net_bytes, seconds),
+                    PROP_NET_RATE);
+      self->last_net_bytes = sample->net_bytes;
+      self->have_last_net = TRUE;
+    }
+
+  if (sample->sampled_us != 0)
+    self->last_sample_us = sample->sampled_us;
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (sampled)
+    g_signal_emit (self, signals[SAMPLED], 0);
+}
+
+VireoDomain *
+_vireo_domain_new (VireoConnection         *connection,
+                   const VireoDomainSample *sample)
+{
+  VireoDomain *self = g_object_new (VIREO_TYPE_DOMAIN, NULL);
+
+  self->connection = connection;
+  self->uuid = g_strdup (sample->uuid);
+  self->name = g_strdup (sample->name);
+  _vireo_domain_apply_sample (self, sample);
+  if (self->state == VIREO_DOMAIN_STATE_NOSTATE)
+    self->state = (VireoDomainState) sample->state;
+  return self;
+}
+
+void
+_vireo_domain_detach (VireoDomain *self)
+{
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  self->connection = NULL;
+}
+
+/**
+ * vireo_domain_get_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection, or %NULL once the
+ *   domain was removed from it
+ */
+VireoConnection *
+vireo_domain_get_connection (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->connection;
+}
+
+const char *
+vireo_domain_get_uuid (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->uuid;
+}
+
+const char *
+vireo_domain_get_name (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->name;
+}
+
+const char *
+vireo_domain_get_title (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->title;
+}
+
+const char *
+vireo_domain_get_description (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->description;
+}
+
+VireoDomainState
+vireo_domain_get_state (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), VIREO_DOMAIN_STATE_NOSTATE);
+  return self->state;
+}
+
+gboolean
+vireo_domain_get_active (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return state_is_active (self->state);
+}
+
+double
+vireo_domain_get_cpu_percent (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->cpu_percent;
+}
+
+guint64
+vireo_domain_get_memory_kib (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), 0);
+  return self->memory_kib;
+}
+
+guint64
+vireo_domain_get_max_memory_kib (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), 0);
+  return self->max_memory_kib;
+}
+
+guint
+vireo_domain_get_vcpus (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), 0);
+  return self->vcpus;
+}
+
+double
+vireo_domain_get_disk_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->disk_rate;
+}
+
+double
+vireo_domain_get_net_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->net_rate;
+}
+
+const VireoHistory *
+vireo_domain_get_cpu_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return self->cpu_history;
+}
+
+/**
+ * vireo_domain_can_do:
+ *
+ * Returns: whether @action makes sense in the current state; the UI enables
+ *   its buttons from this, libvirt has the last word.
+ */
+gboolean
+vireo_domain_can_do (VireoDomain       *self,
+                     VireoDomainAction  action)
+{
+  VireoDomainState s;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+
+  s = self->state;
+  switch (action)
+    {
+    case VIREO_DOMAIN_ACTION_START:
+      return !state_is_active (s);
+    case VIREO_DOMAIN_ACTION_PAUSE:
+    case VIREO_DOMAIN_ACTION_SHUTDOWN:
+    case VIREO_DOMAIN_ACTION_REBOOT:
+      return s == VIREO_DOMAIN_STATE_RUNNING || s == VIREO_DOMAIN_STATE_BLOCKED;
+    case VIREO_DOMAIN_ACTION_RESUME:
+      return s == VIREO_DOMAIN_STATE_PAUSED;
+    case VIREO_DOMAIN_ACTION_RESET:
+    case VIREO_DOMAIN_ACTION_MANAGED_SAVE:
+      return s == VIREO_DOMAIN_STATE_RUNNING || s == VIREO_DOMAIN_STATE_BLOCKED ||
+             s == VIREO_DOMAIN_STATE_PAUSED;
+    case VIREO_DOMAIN_ACTION_DESTROY:
+      return state_is_active (s);
+    case VIREO_DOMAIN_ACTION_UNDEFINE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions (worker side)                                                     */
+
+typedef struct
+{
+  char              *uuid;
+  VireoDomainAction  action;
+  VireoDeletePlan   *plan;
+} ActionData;
+
+static void
+action_data_free (gpointer data)
+{
+  ActionData *d = data;
+
+  g_free (d->uuid);
+  g_clear_pointer (&d->plan, vireo_delete_plan_unref);
+  g_free (d);
+}
+
+static virDomainPtr
+lookup_or_return (GTask         *task,
+                  virConnectPtr  conn,
+                  const char    *uuid)
+{
+  virDomainPtr dom;
+
+  if (conn == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
+                               _("Not connected to the host"));
+      return NULL;
+    }
+
+  dom = virDomainLookupByUUIDString (conn, uuid);
+  if (dom == NULL)
+    g_task_return_error (task, vireo_virt_error_from_last ("The virtual machine no longer exists"));
+  return dom;
+}
+
+static void
+action_thread (GTask        *task,
+               virConnectPtr conn,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ActionData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  int ret = -1;
+
+  if (dom == NULL)
+    return;
+
+  switch (d->action)
+    {
+    case VIREO_DOMAIN_ACTION_START:        ret = virDomainCreate (dom); break;
+    case VIREO_DOMAIN_ACTION_PAUSE:        ret = virDomainSuspend (dom); break;
+    case VIREO_DOMAIN_ACTION_RESUME:       ret = virDomainResume (dom); break;
+    case VIREO_DOMAIN_ACTION_SHUTDOWN:     ret = virDomainShutdown (dom); break;
+    case VIREO_DOMAIN_ACTION_REBOOT:       ret = virDomainReboot (dom, 0); break;
+    case VIREO_DOMAIN_ACTION_RESET:        ret = virDomainReset (dom, 0); break;
+    case VIREO_DOMAIN_ACTION_DESTROY:      ret = virDomainDestroy (dom); break;
+    case VIREO_DOMAIN_ACTION_MANAGED_SAVE: ret = virDomainManagedSave (dom, 0); break;
+    case VIREO_DOMAIN_ACTION_UNDEFINE:
+    default:
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_INVALID_ARG,
+                               "Use vireo_domain_delete_async() to delete");
+      return;
+    }
+
+  if (ret < 0)
+    g_task_return_error (task, vireo_virt_error_from_last ("The operation failed"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+check_attached (VireoDomain *self,
+                GTask       *task)
+{
+  if (self->connection != NULL)
+    return TRUE;
+  g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NO_DOMAIN,
+                           _("The virtual machine no longer exists"));
+  g_object_unref (task);
+  return FALSE;
+}
+
+/**
+ * vireo_domain_action_async:
+ *
+ * Runs a lifecycle @action on the connection's worker. The new state arrives
+ * through libvirt's events, not through this call's result.
+ */
+void
+vireo_domain_action_async (VireoDomain         *self,
+                           VireoDomainAction    action,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  ActionData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_action_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (ActionData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->action = action;
+  g_task_set_task_data (task, d, action_data_free);
+  vireo_connection_run (self->connection, task, action_thread);
+}
+
+gboolean
+vireo_domain_action_finish (VireoDomain   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Delete                                                                    */
+
+/* Paths of every disk of every domain except @except_uuid. */
+static GHashTable *
+collect_other_disk_paths (virConnectPtr  conn,
+                          const char    *except_uuid)
+{
+  GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (conn, &doms, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      char uuid[VIR_UUID_STRING_BUFLEN];
+      g_autofree char *xml = NULL;
+      g_autoptr(VireoDomainConfig) config = NULL;
+      g_autoptr(GPtrArray) disks = NULL;
+
+      if (virDomainGetUUIDString (doms[i], uuid) == 0 && g_str_equal (uuid, except_uuid))
+        goto next;
+      xml = virDomainGetXMLDesc (doms[i], VIR_DOMAIN_XML_INACTIVE);
+      if (xml == NULL || (config = vireo_domain_config_new_from_xml (xml, NULL)) == NULL)
+        goto next;
+
+      disks = vireo_domain_config_list_disks (config);
+      for (guint j = 0; j < disks->len; j++)
+        {
+          VireoDiskInfo *disk = g_ptr_array_index (disks, j);
+          if (disk->path != NULL)
+            g_hash_table_replace (paths, g_strdup (disk->path),
+                                  g_strdup (virDomainGetName (doms[i])));
+        }
+    next:
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+  virResetLastError ();
+  return paths;
+}
+
+static void
+plan_delete_thread (GTask        *task,
+                    virConnectPtr conn,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ActionData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GHashTable) others = NULL;
+  g_autoptr(VireoDeletePlan) plan = NULL;
+  g_autofree char *xml = NULL;
+  GError *error = NULL;
+
+  if (dom == NULL)
+    return;
+
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  if (xml == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last ("Could not read the configuration"));
+      return;
+    }
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  if (config == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  plan = vireo_delete_plan_new (d->uuid, virDomainGetName (dom));
+  disks = vireo_domain_config_list_disks (config);
+  if (disks->len > 0)
+    others = collect_other_disk_paths (conn, d->uuid);
+
+  for (guint i = 0; i < disks->len; i++)
+    {
+      VireoDiskInfo *disk = g_ptr_array_index (disks, i);
+      g_autoptr(virStorageVol) vol = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *shown = NULL;
+      const char *reason = NULL;
+      const char *user;
+
+      if (disk->path != NULL)
+        {
+          shown = g_strdup (disk->path);
+          vol = virStorageVolLookupByPath (conn, disk->path);
+        }
+      else if (disk->pool != NULL && disk->volume != NULL)
+        {
+          g_autoptr(virStoragePool) pool = virStoragePoolLookupByName (conn, disk->pool);
+
+          shown = g_strdup_printf ("%s/%s", disk->pool, disk->volume);
+          if (pool != NULL)
+            vol = virStorageVolLookupByName (pool, disk->volume);
+        }
+      virResetLastError ();
+
+      if (vol != NULL)
+        key = g_strdup (virStorageVolGetKey (vol));
+
+      if (shown == NULL)
+        reason = _("It has no local storage (network or empty drive).");
+      else if (disk->readonly)
+        reason = _("It is read-only, so other machines may rely on it.");
+      else if (disk->shareable)
+        reason = _("It is marked shareable between machines.");
+      else if (others != NULL && disk->path != NULL &&
+               (user = g_hash_table_lookup (others, disk->path)) != NULL)
+        {
+          g_autofree char *r = g_strdup_printf (_("It is also used by “%s”."), user);
+          vireo_delete_plan_add_disk (plan, disk->target, disk->device, shown, key, r);
+          continue;
+        }
+      else if (key == NULL)
+        reason = _("It is not a volume of any storage pool on this host.");
+
+      vireo_delete_plan_add_disk (plan, disk->target, disk->device, shown, key, reason);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&plan), (GDestroyNotify) vireo_delete_plan_unref);
+}
+
+/**
+ * vireo_domain_plan_delete_async:
+ *
+ * Works out, on the worker, which of the domain's disks may be deleted along
+ * with it and why the others must stay.
+ */
+void
+vireo_domain_plan_delete_async (VireoDomain         *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  ActionData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_plan_delete_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (ActionData, 1);
+  d->uuid = g_strdup (self->uuid);
+  g_task_set_task_data (task, d, action_data_free);
+  vireo_connection_run (self->connection, task, plan_delete_thread);
+}
+
+/**
+ * vireo_domain_plan_delete_finish:
+ *
+ * Returns: (transfer full): the plan; flip `delete_storage` on its disks
+ *   before passing it to vireo_domain_delete_async()
+ */
+VireoDeletePlan *
+vireo_domain_plan_delete_finish (VireoDomain   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+delete_thread (GTask        *task,
+               virConnectPtr conn,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ActionData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(GString) failures = g_string_new (NULL);
+  unsigned int flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                       VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+                       VIR_DOMAIN_UNDEFINE_NVRAM;
+  int active;
+
+  if (dom == NULL)
+    return;
+
+  active = virDomainIsActive (dom);
+  if (active == 1 && virDomainDestroy (dom) < 0)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last ("Could not force off"));
+      return;
+    }
+
+  /* Drivers that do not know every flag refuse them all; fall back to the
+   * ones every driver knows, then to none. */
+  if (virDomainUndefineFlags (dom, flags) < 0)
+    {
+      int code = virGetLastErrorCode ();
+
+      if (code != VIR_ERR_INVALID_ARG && code != VIR_ERR_NO_SUPPORT)
+        {
+          g_task_return_error (task, vireo_virt_error_from_last ("Could not delete"));
+          return;
+        }
+      virResetLastError ();
+      if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0 &&
+          virDomainUndefine (dom) < 0)
+        {
+          g_task_return_error (task, vireo_virt_error_from_last ("Could not delete"));
+          return;
+        }
+    }
+
+  /* Storage goes after the definition: a VM without its disks is worse than
+   * disks without their VM, should something fail half-way. */
+  for (guint i = 0; i < vireo_delete_plan_get_n_disks (d->plan); i++)
+    {
+      VireoDeleteDisk *disk = vireo_delete_plan_get_disk (d->plan, i);
+      g_autoptr(virStorageVol) vol = NULL;
+
+      if (!disk->delete_storage || disk->reason_kept != NULL || disk->volume_key == NULL)
+        continue;
+
+      vol = virStorageVolLookupByKey (conn, disk->volume_key);
+      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+        {
+          g_autoptr(GError) error = vireo_virt_error_from_last ("Could not delete the volume");
+          g_string_append_printf (failures, "\n%s: %s", disk->path, error->message);
+        }
+    }
+
+  if (failures->len > 0)
+    g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED,
+                             _("The virtual machine was deleted, but some storage was not:%s"),
+                             failures->str);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_delete_async:
+ * @plan: from vireo_domain_plan_delete_finish(), as the user left it
+ *
+ * Forces the domain off if it runs, undefines it with its managed save,
+ * snapshot and checkpoint metadata and NVRAM, then deletes the storage the
+ * plan selects.
+ */
+void
+vireo_domain_delete_async (VireoDomain         *self,
+                           VireoDeletePlan     *plan,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  ActionData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (plan != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_delete_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (ActionData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->action = VIREO_DOMAIN_ACTION_UNDEFINE;
+  d->plan = vireo_delete_plan_ref (plan);
+  g_task_set_task_data (task, d, action_data_free);
+  vireo_connection_run (self->connection, task, delete_thread);
+}
+
+gboolean
+vireo_domain_delete_finish (VireoDomain   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vireo-command.h"
+#include "vireo-history.h"
+
+G_BEGIN_DECLS
+
+/* Mirrors virDomainState so values can be passed straight through. */
+typedef enum
+{
+  VIREO_DOMAIN_STATE_NOSTATE,
+  VIREO_DOMAIN_STATE_RUNNING,
+  VIREO_DOMAIN_STATE_BLOCKED,
+  VIREO_DOMAIN_STATE_PAUSED,
+  VIREO_DOMAIN_STATE_SHUTDOWN,
+  VIREO_DOMAIN_STATE_SHUTOFF,
+  VIREO_DOMAIN_STATE_CRASHED,
+  VIREO_DOMAIN_STATE_PMSUSPENDED,
+} VireoDomainState;
+
+typedef struct _VireoConnection VireoConnection;
+typedef struct _VireoDeletePlan VireoDeletePlan;
+
+#define VIREO_TYPE_DOMAIN (vireo_domain_get_type ())
+G_DECLARE_FINAL_TYPE (VireoDomain, vireo_domain, VIREO, DOMAIN, GObject)
+
+VireoConnection    *vireo_domain_get_connection     (VireoDomain        *self);
+const char         *vireo_domain_get_uuid           (VireoDomain        *self);
+const char         *vireo_domain_get_name           (VireoDomain        *self);
+const char         *vireo_domain_get_title          (VireoDomain        *self);
+const char         *vireo_domain_get_description    (VireoDomain        *self);
+VireoDomainState    vireo_domain_get_state          (VireoDomain        *self);
+gboolean            vireo_domain_get_active         (VireoDomain        *self);
+double              vireo_domain_get_cpu_percent    (VireoDomain        *self);
+guint64             vireo_domain_get_memory_kib     (VireoDomain        *self);
+guint64             vireo_domain_get_max_memory_kib (VireoDomain        *self);
+guint               vireo_domain_get_vcpus          (VireoDomain        *self);
+double              vireo_domain_get_disk_rate      (VireoDomain        *self);
+double              vireo_domain_get_net_rate       (VireoDomain        *self);
+const VireoHistory *vireo_domain_get_cpu_history    (VireoDomain        *self);
+gboolean            vireo_domain_can_do             (VireoDomain        *self,
+                                                     VireoDomainAction   action);
+const char         *vireo_domain_state_to_string    (VireoDomainState    state);
+const char         *vireo_domain_state_to_icon_name (VireoDomainState    state);
+
+void                vireo_domain_action_async       (VireoDomain        *self,
+                                                     VireoDomainAction   action,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean            vireo_domain_action_finish      (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+void                vireo_domain_plan_delete_async  (VireoDomain        *self,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+VireoDeletePlan    *vireo_domain_plan_delete_finish (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+void                vireo_domain_delete_async       (VireoDomain        *self,
+                                                     VireoDeletePlan    *plan,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean            vireo_domain_delete_finish      (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+
+G_END_DECLS

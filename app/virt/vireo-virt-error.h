@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define VIREO_VIRT_ERROR (vireo_virt_error_quark ())
+
+typedef enum
+{
+  VIREO_VIRT_ERROR_FAILED,
+  VIREO_VIRT_ERROR_NOT_CONNECTED,
+  VIREO_VIRT_ERROR_CONNECTION_LOST,
+  VIREO_VIRT_ERROR_AUTH_FAILED,
+  VIREO_VIRT_ERROR_ACCESS_DENIED,
+  VIREO_VIRT_ERROR_NO_DOMAIN,
+  VIREO_VIRT_ERROR_NO_VOLUME,
+  VIREO_VIRT_ERROR_OPERATION_INVALID,
+  VIREO_VIRT_ERROR_NOT_SUPPORTED,
+  VIREO_VIRT_ERROR_INVALID_ARG,
+  VIREO_VIRT_ERROR_TIMED_OUT,
+} VireoVirtError;
+
+GQuark  vireo_virt_error_quark     (void);
+GError *vireo_virt_error_from_last (const char *fallback);
+
+G_END_DECLS

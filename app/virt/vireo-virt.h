@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vireo-connection.h"
+#include "vireo-connection-manager.h"
+#include "vireo-domain.h"
+#include "vireo-delete-plan.h"
+#include "vireo-virt-enums.h"
+#include "vireo-virt-error.h"
+
+G_BEGIN_DECLS
+
+void vireo_virt_init (void);
+
+G_END_DECLS
