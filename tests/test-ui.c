@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "vireo-test-util.h"
+#include "vireo-ui.h"
+#include "vireo-virt.h"
+
+typedef struct
+{
+  VireoConnectionManager *manager;
+  VireoConnection        *connection;
+  VireoWindow            *window;
+  GSettings              *settings;
+} Fixture;
+
+static gboolean
+page_is_list (gpointer data)
+{
+  return g_strcmp0 (vireo_window_get_visible_page (data), "list") == 0;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-node.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_strconcat ("test://", abs, NULL);
+
+  f->settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (f->settings, "hide-inactive", FALSE);
+  f->manager = vireo_connection_manager_new ();
+  vireo_connection_manager_set_stats_interval (f->manager, 0);
+  f->connection = vireo_connection_manager_add (f->manager, uri);
+  vireo_connection_open_async (f->connection, NULL, NULL, NULL);
+
+  f->window = VIREO_WINDOW (vireo_window_new (NULL, f->manager));
+  gtk_window_present (GTK_WINDOW (f->window));
+  vireo_test_wait_for (page_is_list, f->window, 10, "the machine list");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  vireo_connection_close (f->connection);
+  g_clear_object (&f->manager);
+  g_clear_object (&f->settings);
+}
+
+static guint
+position_of (Fixture    *f,
+             const char *name)
+{
+  GListModel *model = G_LIST_MODEL (vireo_window_get_selection (f->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VireoDomain) d = g_list_model_get_item (model, i);
+      if (g_str_equal (vireo_domain_get_name (d), name))
+        return i;
+    }
+  g_error ("%s is not listed", name);
+}
+
+static void
+select_names (Fixture           *f,
+              const char * const *names)
+{
+  GtkSelectionModel *sel = vireo_window_get_selection (f->window);
+
+  gtk_selection_model_unselect_all (sel);
+  for (guint i = 0; names[i] != NULL; i++)
+    gtk_selection_model_select_item (sel, position_of (f, names[i]), FALSE);
+}
+
+typedef struct
+{
+  VireoConnection  *conn;
+  const char       *names[4];
+  VireoDomainState  want;
+} AllInState;
+
+static gboolean
+all_in_state (gpointer data)
+{
+  AllInState *w = data;
+  g_autoptr(GListModel) list = vireo_connection_list_domains (w->conn);
+
+  for (guint i = 0; w->names[i] != NULL; i++)
+    for (guint j = 0; j < g_list_model_get_n_items (list); j++)
+      {
+        g_autoptr(VireoDomain) d = g_list_model_get_item (list, j);
+        if (g_str_equal (vireo_domain_get_name (d), w->names[i]) &&
+            vireo_domain_get_state (d) != w->want)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static void
+test_lists_machines (Fixture       *f,
+                     gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (vireo_window_get_selection (f->window));
+
+  g_assert_true (vireo_window_get_connection (f->window) == f->connection);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  /* Sorted by name by default. */
+  g_assert_cmpuint (position_of (f, "alpha"), ==, 0);
+  g_assert_cmpuint (position_of (f, "gamma"), ==, 2);
+}
+
+static void
+test_multi_select_actions (Fixture       *f,
+                           gconstpointer  data)
+{
+  AllInState w = { f->connection, { "alpha", "beta", NULL } };
+  GtkWidget *dialog;
+
+  select_names (f, (const char *[]) { "beta", NULL });
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.start", NULL));
+  w.names[0] = "beta";
+  w.names[1] = NULL;
+  w.want = VIREO_DOMAIN_STATE_RUNNING;
+  vireo_test_wait_for (all_in_state, &w, 5, "beta running");
+
+  /* One click, two machines. */
+  select_names (f, (const char *[]) { "alpha", "beta", NULL });
+  w.names[0] = "alpha";
+  w.names[1] = "beta";
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.pause", NULL);
+  w.want = VIREO_DOMAIN_STATE_PAUSED;
+  vireo_test_wait_for (all_in_state, &w, 5, "alpha and beta paused");
+
+  /* Force Off asks first; nothing happens until the user agrees. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.force-off", NULL);
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the confirmation");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "2 Machines"));
+  g_assert_true (all_in_state (&w));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "off");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  w.want = VIREO_DOMAIN_STATE_SHUTOFF;
+  vireo_test_wait_for (all_in_state, &w, 5, "alpha and beta off");
+}
+
+static gboolean
+list_has (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  guint want = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  return g_list_model_get_n_items (G_LIST_MODEL (vireo_window_get_selection (f->window))) == want;
+}
+
+static void
+test_hide_inactive_follows_state (Fixture       *f,
+                                  gconstpointer  data)
+{
+  gpointer wait[2] = { f, GUINT_TO_POINTER (1) };
+  AllInState w = { f->connection, { "gamma", NULL }, VIREO_DOMAIN_STATE_RUNNING };
+
+  g_settings_set_boolean (f->settings, "hide-inactive", TRUE);
+  vireo_test_wait_for (list_has, wait, 5, "only alpha listed");
+
+  /* A machine that starts shows up without any refresh by the user. */
+  select_names (f, (const char *[]) { NULL });
+  {
+    g_autoptr(VireoDomain) gamma = NULL;
+    g_autoptr(GListModel) all = vireo_connection_list_domains (f->connection);
+    for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+      {
+        g_autoptr(VireoDomain) d = g_list_model_get_item (all, i);
+        if (g_str_equal (vireo_domain_get_name (d), "gamma"))
+          gamma = g_object_ref (d);
+      }
+    vireo_domain_action_async (gamma, VIREO_DOMAIN_ACTION_START, NULL, NULL, NULL);
+  }
+  vireo_test_wait_for (all_in_state, &w, 5, "gamma running");
+  wait[1] = GUINT_TO_POINTER (2);
+  vireo_test_wait_for (list_has, wait, 5, "gamma to appear");
+
+  g_settings_set_boolean (f->settings, "hide-inactive", FALSE);
+  wait[1] = GUINT_TO_POINTER (3);
+  vireo_test_wait_for (list_has, wait, 5, "all three listed");
+}
+
+static void
+test_delete_asks_per_disk (Fixture       *f,
+                           gconstpointer  data)
+{
+  gpointer wait[2] = { f, GUINT_TO_POINTER (2) };
+  GtkWidget *dialog;
+  GPtrArray *plans;
+
+  select_names (f, (const char *[]) { "beta", NULL });
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.delete", NULL);
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_DELETE_DIALOG), 5, "the delete dialog");
+  dialog = find_toplevel (VIREO_TYPE_DELETE_DIALOG);
+
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “beta”?");
+  plans = vireo_delete_dialog_get_plans (VIREO_DELETE_DIALOG (dialog));
+  g_assert_cmpuint (plans->len, ==, 1);
+  g_assert_cmpuint (vireo_delete_plan_get_n_disks (g_ptr_array_index (plans, 0)), ==, 4);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  vireo_test_wait_for (list_has, wait, 5, "beta to be deleted");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  adw_init ();
+  vireo_virt_init ();
+  vireo_ui_init ();
+
+  g_test_add ("/ui/window/lists-machines", Fixture, NULL, fixture_set_up, test_lists_machines, fixture_tear_down);
+  g_test_add ("/ui/window/multi-select-actions", Fixture, NULL, fixture_set_up, test_multi_select_actions, fixture_tear_down);
+  g_test_add ("/ui/window/hide-inactive-follows-state", Fixture, NULL, fixture_set_up, test_hide_inactive_follows_state, fixture_tear_down);
+  g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
+
+  return g_test_run ();
+}

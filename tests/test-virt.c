@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "vireo-connection-private.h"
+#include "vireo-test-util.h"
+#include "vireo-virt.h"
+
+static char *
+node_uri (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-node.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  return g_strconcat ("test://", abs, NULL);
+}
+
+static VireoConnection *
+open_connection (const char *uri,
+                 guint       stats_interval)
+{
+  VireoConnection *conn = vireo_connection_new (uri);
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  vireo_connection_set_stats_interval (conn, stats_interval);
+  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_connection_open_finish (conn, vireo_test_async_wait (&a, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (a.result);
+  return conn;
+}
+
+static VireoDomain *
+find_by_name (VireoConnection *conn,
+              const char      *name)
+{
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(VireoDomain) d = g_list_model_get_item (list, i);
+      if (g_strcmp0 (vireo_domain_get_name (d), name) == 0)
+        return d;   /* the list keeps it alive */
+    }
+  return NULL;
+}
+
+static void
+assert_finalized (gpointer object)
+{
+  GObject *weak = object;
+
+  g_object_add_weak_pointer (weak, (gpointer *) &weak);
+  g_object_unref (object);
+  /* Workers hand their last references back through the main context. */
+  for (int i = 0; weak != NULL && i < 2000; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+alpha_has_title (gpointer data)
+{
+  return g_strcmp0 (vireo_domain_get_title (data), "Alpha web server") == 0;
+}
+
+static void
+test_open_lists_domains (void)
+{
+  g_autofree char *uri = node_uri ();
+  VireoConnection *conn = open_connection (uri, 0);
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+  VireoDomain *alpha, *beta;
+
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTED);
+  g_assert_true (vireo_connection_get_populated (conn));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+
+  alpha = find_by_name (conn, "alpha");
+  beta = find_by_name (conn, "beta");
+  g_assert_nonnull (alpha);
+  g_assert_nonnull (beta);
+  g_assert_cmpint (vireo_domain_get_state (alpha), ==, VIREO_DOMAIN_STATE_RUNNING);
+  g_assert_true (vireo_domain_get_active (alpha));
+  g_assert_cmpint (vireo_domain_get_state (beta), ==, VIREO_DOMAIN_STATE_SHUTOFF);
+  g_assert_cmpuint (vireo_domain_get_max_memory_kib (alpha), ==, 512 * 1024);
+  g_assert_cmpuint (vireo_domain_get_vcpus (beta), ==, 2);
+  g_assert_cmpstr (vireo_domain_get_uuid (alpha), ==, "11111111-1111-4111-8111-111111111111");
+  g_assert_true (vireo_connection_find_domain (conn, "11111111-1111-4111-8111-111111111111") == alpha);
+
+  /* Titles come from the bulk worker's detail pass, after the list. */
+  vireo_test_wait_for (alpha_has_title, alpha, 10, "alpha's title");
+  g_assert_cmpstr (vireo_domain_get_description (alpha), ==, "Serves the intranet.");
+  g_assert_null (vireo_domain_get_title (beta));
+
+  vireo_connection_close (conn);
+  g_clear_object (&list);
+  assert_finalized (conn);
+}
+
+static void
+test_open_fails_cleanly (void)
+{
+  VireoConnection *conn = vireo_connection_new ("test:///no/such/node-file.xml");
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_connection_open_finish (conn, vireo_test_async_wait (&a, 10), &error));
+  g_object_unref (a.result);
+
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "node-file.xml"));
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_DISCONNECTED);
+  g_assert_nonnull (strstr (vireo_connection_get_error_message (conn), "Could not connect"));
+  g_assert_false (vireo_connection_get_populated (conn));
+
+  assert_finalized (conn);
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  VireoDomain      *domain;
+  VireoDomainState  want;
+} StateWait;
+
+static gboolean
+state_is (gpointer data)
+{
+  StateWait *w = data;
+  return vireo_domain_get_state (w->domain) == w->want;
+}
+
+static void
+run_action (VireoDomain       *domain,
+            VireoDomainAction  action,
+            VireoDomainState   expected)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  StateWait w = { domain, expected };
+
+  vireo_domain_action_async (domain, action, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_action_finish (domain, vireo_test_async_wait (&a, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (a.result);
+
+  /* Statistics are off: only a libvirt event can bring the new state. */
+  vireo_test_wait_for (state_is, &w, 5, vireo_domain_state_to_string (expected));
+}
+
+static void
+count_signal (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_lifecycle_through_events (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  VireoDomain *beta = find_by_name (conn, "beta");
+  guint notified = 0, changed = 0;
+
+  g_signal_connect_swapped (beta, "notify::state", G_CALLBACK (count_signal), &notified);
+  g_signal_connect_swapped (conn, "domain-state-changed", G_CALLBACK (count_signal), &changed);
+
+  g_assert_true (vireo_domain_can_do (beta, VIREO_DOMAIN_ACTION_START));
+  g_assert_false (vireo_domain_can_do (beta, VIREO_DOMAIN_ACTION_PAUSE));
+
+  run_action (beta, VIREO_DOMAIN_ACTION_START, VIREO_DOMAIN_STATE_RUNNING);
+  g_assert_true (vireo_domain_get_active (beta));
+  g_assert_true (vireo_domain_can_do (beta, VIREO_DOMAIN_ACTION_PAUSE));
+  run_action (beta, VIREO_DOMAIN_ACTION_PAUSE, VIREO_DOMAIN_STATE_PAUSED);
+  g_assert_true (vireo_domain_can_do (beta, VIREO_DOMAIN_ACTION_RESUME));
+  run_action (beta, VIREO_DOMAIN_ACTION_RESUME, VIREO_DOMAIN_STATE_RUNNING);
+  run_action (beta, VIREO_DOMAIN_ACTION_DESTROY, VIREO_DOMAIN_STATE_SHUTOFF);
+  g_assert_false (vireo_domain_get_active (beta));
+
+  g_assert_cmpuint (notified, ==, 4);
+  g_assert_cmpuint (changed, ==, 4);
+
+  vireo_connection_close (conn);
+}
+
+static void
+test_errors_are_mapped (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  VireoDomain *alpha = find_by_name (conn, "alpha");
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* Starting a running domain: libvirt's own words reach the caller. (The
+   * test driver calls this an internal error; the QEMU driver's
+   * OPERATION_INVALID mapping is checked in the integration tier.) */
+  vireo_domain_action_async (alpha, VIREO_DOMAIN_ACTION_START, NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_action_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_object_unref (a.result);
+  g_assert_true (error->domain == VIREO_VIRT_ERROR);
+  g_assert_nonnull (strstr (error->message, "already running"));
+  g_clear_error (&error);
+
+  /* After close, actions fail with "not connected", they do not hang. */
+  vireo_connection_close (conn);
+  a.result = NULL;
+  vireo_domain_action_async (alpha, VIREO_DOMAIN_ACTION_PAUSE, NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_action_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_object_unref (a.result);
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED);
+
+  /* The domains stay listed while disconnected. */
+  g_assert_nonnull (find_by_name (conn, "alpha"));
+}
+
+static void
+test_cancelled_before_running (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  VireoDomain *alpha = find_by_name (conn, "alpha");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  vireo_domain_action_async (alpha, VIREO_DOMAIN_ACTION_DESTROY, cancellable, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_action_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_object_unref (a.result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* It really did not run. */
+  g_assert_cmpint (vireo_domain_get_state (alpha), ==, VIREO_DOMAIN_STATE_RUNNING);
+  vireo_connection_close (conn);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+has_n_items (gpointer data)
+{
+  GListModel *list = ((gpointer *) data)[0];
+  guint want = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  return g_list_model_get_n_items (list) == want;
+}
+
+/* test:///default is shared by all connections of a process, so a second,
+ * plain libvirt connection can change it "outside Vireo". */
+static void
+test_outside_changes_arrive (void)
+{
+  g_autoptr(VireoConnection) conn = open_connection ("test:///default", 0);
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+  virConnectPtr outside = virConnectOpen ("test:///default");
+  virDomainPtr dom;
+  guint before = g_list_model_get_n_items (list);
+  guint items_changed = 0;
+  gpointer wait[2] = { list, GUINT_TO_POINTER (before + 1) };
+  StateWait w = { 0 };
+
+  g_assert_nonnull (outside);
+  g_signal_connect_swapped (list, "items-changed", G_CALLBACK (count_signal), &items_changed);
+
+  dom = virDomainDefineXML (outside,
+                            "<domain type='test'><name>outsider</name><memory>65536</memory>"
+                            "<os><type>hvm</type></os></domain>");
+  g_assert_nonnull (dom);
+  vireo_test_wait_for (has_n_items, wait, 5, "the defined domain to appear");
+  g_assert_cmpuint (items_changed, >=, 1);
+
+  w.domain = find_by_name (conn, "outsider");
+  g_assert_nonnull (w.domain);
+  g_assert_cmpint (vireo_domain_get_state (w.domain), ==, VIREO_DOMAIN_STATE_SHUTOFF);
+
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  w.want = VIREO_DOMAIN_STATE_RUNNING;
+  vireo_test_wait_for (state_is, &w, 5, "outsider running");
+
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  wait[1] = GUINT_TO_POINTER (before);
+  vireo_test_wait_for (has_n_items, wait, 5, "the undefined domain to go");
+  g_assert_null (find_by_name (conn, "outsider"));
+
+  virDomainFree (dom);
+  virConnectClose (outside);
+  vireo_connection_close (conn);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static VireoDeletePlan *
+plan_for (VireoDomain *domain)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  VireoDeletePlan *plan;
+
+  vireo_domain_plan_delete_async (domain, NULL, vireo_test_async_cb, &a);
+  plan = vireo_domain_plan_delete_finish (domain, vireo_test_async_wait (&a, 10), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  return plan;
+}
+
+static VireoDeleteDisk *
+disk_by_target (VireoDeletePlan *plan,
+                const char      *target)
+{
+  for (guint i = 0; i < vireo_delete_plan_get_n_disks (plan); i++)
+    if (g_strcmp0 (vireo_delete_plan_get_disk (plan, i)->target, target) == 0)
+      return vireo_delete_plan_get_disk (plan, i);
+  g_error ("no disk %s in the plan", target);
+}
+
+static void
+lookup_volume_thread (GTask        *task,
+                      virConnectPtr conn,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  virStorageVolPtr vol = virStorageVolLookupByPath (conn, task_data);
+
+  g_task_return_boolean (task, vol != NULL);
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virResetLastError ();
+}
+
+static gboolean
+volume_exists (VireoConnection *conn,
+               const char      *path)
+{
+  VireoTestAsync a = { 0 };
+  GTask *task = g_task_new (conn, NULL, vireo_test_async_cb, &a);
+  gboolean ret;
+
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  vireo_connection_run (conn, task, lookup_volume_thread);
+  ret = g_task_propagate_boolean (G_TASK (vireo_test_async_wait (&a, 10)), NULL);
+  g_object_unref (a.result);
+  return ret;
+}
+
+static void
+test_delete_plan_and_delete (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+  VireoDomain *beta = find_by_name (conn, "beta");
+  g_autoptr(VireoDeletePlan) plan = plan_for (beta);
+  g_autoptr(VireoDeletePlan) gamma_plan = NULL;
+  g_auto(GStrv) selected = NULL;
+  VireoDeleteDisk *d;
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  gpointer wait[2] = { list, GUINT_TO_POINTER (2) };
+
+  g_assert_cmpstr (vireo_delete_plan_get_name (plan), ==, "beta");
+  g_assert_cmpuint (vireo_delete_plan_get_n_disks (plan), ==, 4);
+
+  /* libvirt sorts disks by bus, then target: look them up by target. */
+  d = disk_by_target (plan, "vda");            /* its own volume */
+  g_assert_cmpstr (d->target, ==, "vda");
+  g_assert_null (d->reason_kept);
+  g_assert_true (d->delete_storage);
+  g_assert_cmpstr (d->volume_key, ==, "/test-pool/beta.qcow2");
+
+  d = disk_by_target (plan, "vdb");            /* also gamma's */
+  g_assert_false (d->delete_storage);
+  g_assert_nonnull (strstr (d->reason_kept, "gamma"));
+
+  d = disk_by_target (plan, "sda");            /* installer ISO */
+  g_assert_false (d->delete_storage);
+  g_assert_nonnull (strstr (d->reason_kept, "read-only"));
+
+  d = disk_by_target (plan, "vdc");            /* outside any pool */
+  g_assert_false (d->delete_storage);
+  g_assert_nonnull (strstr (d->reason_kept, "storage pool"));
+
+  selected = vireo_delete_plan_dup_selected_targets (plan);
+  g_assert_cmpstrv (selected, ((const char *[]) { "vda", NULL }));
+
+  g_assert_true (volume_exists (conn, "/test-pool/beta.qcow2"));
+  vireo_domain_delete_async (beta, plan, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_delete_finish (beta, vireo_test_async_wait (&a, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (a.result);
+
+  /* Gone from the list through the UNDEFINED event, its volume deleted,
+   * the shared one kept. */
+  vireo_test_wait_for (has_n_items, wait, 5, "beta to leave the list");
+  g_assert_null (find_by_name (conn, "beta"));
+  g_assert_false (volume_exists (conn, "/test-pool/beta.qcow2"));
+  g_assert_true (volume_exists (conn, "/test-pool/shared.img"));
+
+  /* With beta gone, gamma alone uses the shared image: deletable now. */
+  gamma_plan = plan_for (find_by_name (conn, "gamma"));
+  g_assert_null (vireo_delete_plan_get_disk (gamma_plan, 0)->reason_kept);
+
+  vireo_connection_close (conn);
+}
+
+static void
+test_delete_running_forces_off (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+  VireoDomain *alpha = find_by_name (conn, "alpha");
+  g_autoptr(VireoDeletePlan) plan = plan_for (alpha);
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  gpointer wait[2] = { list, GUINT_TO_POINTER (2) };
+
+  /* Keep the storage this time. */
+  vireo_delete_plan_get_disk (plan, 0)->delete_storage = FALSE;
+  vireo_domain_delete_async (alpha, plan, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_delete_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (a.result);
+
+  vireo_test_wait_for (has_n_items, wait, 5, "alpha to leave the list");
+  g_assert_true (volume_exists (conn, "/test-pool/alpha.qcow2"));
+  vireo_connection_close (conn);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+has_cpu_figure (gpointer data)
+{
+  return vireo_domain_get_cpu_percent (data) >= 0;
+}
+
+static void
+test_stats_sampling (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = open_connection (uri, 1);
+  VireoDomain *alpha = find_by_name (conn, "alpha");
+  VireoDomain *beta = find_by_name (conn, "beta");
+  guint sampled = 0;
+
+  g_signal_connect_swapped (alpha, "sampled", G_CALLBACK (count_signal), &sampled);
+  vireo_test_wait_for (has_cpu_figure, alpha, 10, "a CPU figure for alpha");
+  g_assert_cmpfloat (vireo_domain_get_cpu_percent (alpha), <=, 100);
+  g_assert_cmpuint (sampled, >=, 1);
+  g_assert_cmpuint (vireo_history_get_length (vireo_domain_get_cpu_history (alpha)), >=, 1);
+
+  /* Shut-off machines have no figures, rather than stale zeros. */
+  g_assert_cmpfloat (vireo_domain_get_cpu_percent (beta), <, 0);
+  g_assert_cmpfloat (vireo_domain_get_disk_rate (beta), <, 0);
+  vireo_connection_close (conn);
+}
+
+static void
+test_manager_falls_back_to_demo (void)
+{
+  g_autoptr(VireoConnectionManager) manager = vireo_connection_manager_new ();
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (manager);
+  g_autofree char *demo = node_uri ();
+  const char *candidates[] = { "test:///no/such/a.xml", "test:///no/such/b.xml", NULL };
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+  g_autofree char *name = NULL;
+
+  vireo_connection_manager_open_default_async (manager, candidates, demo, NULL, vireo_test_async_cb, &a);
+  conn = vireo_connection_manager_open_default_finish (manager, vireo_test_async_wait (&a, 20), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (conn);
+  g_assert_true (vireo_connection_get_is_demo (conn));
+  g_assert_cmpstr (vireo_connection_get_uri (conn), ==, demo);
+  name = vireo_connection_dup_display_name (conn);
+  g_assert_cmpstr (name, ==, "Demo");
+  /* The candidates that did not answer are gone again. */
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 1);
+
+  vireo_connection_close (conn);
+}
+
+static void
+test_display_names (void)
+{
+  struct { const char *uri, *name; } cases[] = {
+    { "qemu:///system", "QEMU/KVM" },
+    { "qemu:///session", "QEMU/KVM user session" },
+    { "qemu+ssh://root@kvm1.example.org/system", "kvm1.example.org (QEMU/KVM)" },
+    { "qemu+tls://kvm2/session", "kvm2 (QEMU/KVM user session)" },
+    { "qemu:///system?socket=/tmp/s", "QEMU/KVM" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VireoConnection) conn = vireo_connection_new (cases[i].uri);
+      g_autofree char *name = vireo_connection_dup_display_name (conn);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  vireo_virt_init ();
+
+  g_test_add_func ("/virt/connection/open-lists-domains", test_open_lists_domains);
+  g_test_add_func ("/virt/connection/open-fails-cleanly", test_open_fails_cleanly);
+  g_test_add_func ("/virt/connection/display-names", test_display_names);
+  g_test_add_func ("/virt/domain/lifecycle-through-events", test_lifecycle_through_events);
+  g_test_add_func ("/virt/domain/errors-are-mapped", test_errors_are_mapped);
+  g_test_add_func ("/virt/domain/cancelled-before-running", test_cancelled_before_running);
+  g_test_add_func ("/virt/connection/outside-changes-arrive", test_outside_changes_arrive);
+  g_test_add_func ("/virt/domain/delete-plan-and-delete", test_delete_plan_and_delete);
+  g_test_add_func ("/virt/domain/delete-running-forces-off", test_delete_running_forces_off);
+  g_test_add_func ("/virt/connection/stats-sampling", test_stats_sampling);
+  g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
+
+  return g_test_run ();
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+static inline void
+vireo_test_drop_log (const char     *domain,
+                     GLogLevelFlags  level,
+                     const char     *message,
+                     gpointer        user_data)
+{
+}
+
+/* libvirt-glib logs every event-loop timer change at debug level. */
+static inline void
+vireo_test_quiet_libvirt_glib (void)
+{
+  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, vireo_test_drop_log, NULL);
+  g_log_set_handler ("Libvirt.GLib", G_LOG_LEVEL_DEBUG, vireo_test_drop_log, NULL);
+}
+
+typedef gboolean (*VireoTestCondition) (gpointer data);
+
+/* Spins the default main context until @cond holds or @timeout_s passes.
+ * A timeout is a failure: these waits stand for "the event arrives". */
+static inline void
+vireo_test_wait_for (VireoTestCondition  cond,
+                     gpointer            data,
+                     double              timeout_s,
+                     const char         *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %.1f s waiting for %s", timeout_s, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} VireoTestAsync;
+
+static inline void
+vireo_test_async_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  VireoTestAsync *a = user_data;
+  a->result = g_object_ref (result);
+}
+
+static inline gboolean
+vireo_test_async_done (gpointer data)
+{
+  return ((VireoTestAsync *) data)->result != NULL;
+}
+
+/* Waits for an async call started with vireo_test_async_cb. */
+static inline GAsyncResult *
+vireo_test_async_wait (VireoTestAsync *a,
+                       double          timeout_s)
+{
+  vireo_test_wait_for (vireo_test_async_done, a, timeout_s, "an async result");
+  return a->result;
+}
+
+G_END_DECLS
