@@ -232,6 +232,24 @@ test_delete_asks_per_disk (Fixture       *f,
   vireo_test_wait_for (list_has, wait, 5, "beta to be deleted");
 }
 
+static void
+test_context_menu (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *popover;
+  AllInState w = { f->connection, { "beta", NULL }, VIREO_DOMAIN_STATE_RUNNING };
+
+  select_names (f, (const char *[]) { "beta", NULL });
+  popover = vireo_window_popup_context_menu (f->window, NULL, 10, 10);
+  g_assert_true (GTK_IS_POPOVER_MENU (popover));
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  /* The menu's items are the window's actions: Run works from it. */
+  g_assert_true (gtk_widget_activate_action (popover, "vm.start", NULL));
+  vireo_test_wait_for (all_in_state, &w, 5, "beta running from the menu");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,6 +264,7 @@ main (int   argc,
   g_test_add ("/ui/window/lists-machines", Fixture, NULL, fixture_set_up, test_lists_machines, fixture_tear_down);
   g_test_add ("/ui/window/multi-select-actions", Fixture, NULL, fixture_set_up, test_multi_select_actions, fixture_tear_down);
   g_test_add ("/ui/window/hide-inactive-follows-state", Fixture, NULL, fixture_set_up, test_hide_inactive_follows_state, fixture_tear_down);
+  g_test_add ("/ui/window/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
 
   return g_test_run ();

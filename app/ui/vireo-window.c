@@ -30,6 +30,7 @@ struct _VireoWindow
   GtkMultiSelection      *selection;
   GtkCustomFilter        *active_filter;
   GtkStringFilter        *name_filter;
+  GtkWidget              *context_menu;   /* Weak; unparented when closed */
   gulong                  after_paint_id;
   guint                   perf_marked : 1;
 
@@ -528,6 +529,17 @@ vm_delete_action (GtkWidget  *widget,
 }
 
 static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
 conn_reconnect_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
@@ -542,10 +554,61 @@ conn_reconnect_action (GtkWidget  *widget,
 /* Context menu                                                              */
 
 static void
-on_popover_closed (GtkPopover *popover)
+drop_context_menu (VireoWindow *self)
 {
-  /* Unparent after the menu's action has run. */
-  g_idle_add_once ((GSourceOnceFunc) gtk_widget_unparent, popover);
+  if (self->context_menu != NULL)
+    {
+      GtkWidget *menu = self->context_menu;
+
+      g_object_remove_weak_pointer (G_OBJECT (menu), (gpointer *) &self->context_menu);
+      self->context_menu = NULL;
+      gtk_widget_unparent (menu);
+    }
+}
+
+static gboolean
+drop_context_menu_idle (gpointer data)
+{
+  drop_context_menu (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_closed (VireoWindow *self)
+{
+  /* Unparent only after the chosen item's action has run. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drop_context_menu_idle,
+                   g_object_ref (self), g_object_unref);
+}
+
+/**
+ * vireo_window_popup_context_menu:
+ * @anchor: (nullable): the widget the menu points from; the list when %NULL
+ * @x: @y: where in @anchor
+ *
+ * Returns: (transfer none): the popover shown, for tests
+ */
+GtkWidget *
+vireo_window_popup_context_menu (VireoWindow *self,
+                                 GtkWidget   *anchor,
+                                 double       x,
+                                 double       y)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/vireo/Vireo/vireo-menus.ui");
+  GtkWidget *popover;
+
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+
+  drop_context_menu (self);
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (gtk_builder_get_object (builder, "context_menu")));
+  gtk_widget_set_parent (popover, anchor ? anchor : GTK_WIDGET (self->column_view));
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, G_CONNECT_SWAPPED);
+  self->context_menu = popover;
+  g_object_add_weak_pointer (G_OBJECT (popover), (gpointer *) &self->context_menu);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  return popover;
 }
 
 static void
@@ -557,22 +620,16 @@ on_cell_pressed (GtkGestureClick *gesture,
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   guint position = vireo_domain_cell_get_position (VIREO_DOMAIN_CELL (cell));
-  g_autoptr(GtkBuilder) builder = NULL;
-  GtkWidget *popover;
 
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
+  /* Right-click acts on what is under the pointer, keeping a selection the
+   * pointer is part of. */
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
 
-  builder = gtk_builder_new_from_resource ("/org/vireo/Vireo/vireo-window.ui");
-  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (gtk_builder_get_object (builder, "context_menu")));
-  gtk_widget_set_parent (popover, cell);
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
-  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
+  vireo_window_popup_context_menu (self, cell, x, y);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -939,11 +996,16 @@ vireo_window_dispose (GObject *object)
 
   if (self->after_paint_id != 0)
     g_clear_signal_handler (&self->after_paint_id, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  drop_context_menu (self);
   if (self->connection_signals != NULL)
     g_signal_group_set_target (self->connection_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_WINDOW);
   g_clear_object (&self->connection_signals);
   g_clear_object (&self->connection);
+  /* The column view outlives this point and still emits through the
+   * selection while it tears down its columns. */
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
@@ -1038,7 +1100,10 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
 
+  gtk_widget_class_install_action (widget_class, "list.find", NULL, find_action);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "vm.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "list.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "conn.reconnect", NULL);
 }
 
