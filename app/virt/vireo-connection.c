@@ -883,7 +883,39 @@ details_thread (GTask        *task,
   if (chunk != NULL && chunk->len > 0)
     post_detail_chunk (link, generation, g_steal_pointer (&chunk));
 
+  /* A handle may hold the last reference to a connection that has since
+   * been dropped; releasing that one closes it, which is a round trip on a
+   * remote host. Do it here, not wherever the task happens to be freed. */
+  g_ptr_array_set_size (doms, 0);
+
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+release_handles_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable,
+                        gpointer      worker_data,
+                        gpointer      func_data)
+{
+  g_ptr_array_set_size (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Frees libvirt handles on the bulk worker (see details_thread). */
+static void
+release_handles (VireoConnection *self,
+                 GPtrArray       *doms)
+{
+  GTask *task;
+
+  if (doms == NULL)
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, doms, (GDestroyNotify) g_ptr_array_unref);
+  vireo_worker_push (self->bulk, task, release_handles_thread, NULL);
 }
 
 static void
@@ -971,6 +1003,8 @@ open_cb (GObject      *object,
           if (self->want_connected && self->populated)
             schedule_reconnect (self);
         }
+      if (res != NULL)
+        release_handles (self, g_steal_pointer (&res->doms));
       g_clear_pointer (&res, open_result_free);
       if (outer != NULL)
         g_task_return_error (outer, g_steal_pointer (&error));
@@ -1004,6 +1038,7 @@ open_cb (GObject      *object,
       vireo_worker_push (self->bulk, details, details_thread, GUINT_TO_POINTER (self->generation));
     }
 
+  release_handles (self, g_steal_pointer (&res->doms));
   open_result_free (res);
 
   if (outer != NULL)
