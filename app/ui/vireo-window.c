@@ -846,8 +846,8 @@ update_view (VireoWindow *self)
         text = g_strdup (_("Reconnecting…"));
       else if (delay > 0)
         /* Translators: %s says what happened; %u is a number of seconds */
-        text = g_strdup_printf (ngettext ("%s Trying again in %u second.",
-                                          "%s Trying again in %u seconds.", delay),
+        text = g_strdup_printf (ngettext ("%s\nTrying again in %u second.",
+                                          "%s\nTrying again in %u seconds.", delay),
                                 error ? error : _("Disconnected."), delay);
       else
         text = g_strdup (error ? error : _("Disconnected."));
