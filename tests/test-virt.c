@@ -8,7 +8,7 @@
 #include <libvirt/virterror.h>
 
 #include "vireo-connection-private.h"
-#include "vireo-test-util.h"
+#include "vireo-test-virt.h"
 #include "vireo-virt.h"
 
 static char *
@@ -17,37 +17,6 @@ node_uri (void)
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-node.xml", NULL);
   g_autofree char *abs = g_canonicalize_filename (path, NULL);
   return g_strconcat ("test://", abs, NULL);
-}
-
-static VireoConnection *
-open_connection (const char *uri,
-                 guint       stats_interval)
-{
-  VireoConnection *conn = vireo_connection_new (uri);
-  VireoTestAsync a = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  vireo_connection_set_stats_interval (conn, stats_interval);
-  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
-  g_assert_true (vireo_connection_open_finish (conn, vireo_test_async_wait (&a, 10), &error));
-  g_assert_no_error (error);
-  g_object_unref (a.result);
-  return conn;
-}
-
-static VireoDomain *
-find_by_name (VireoConnection *conn,
-              const char      *name)
-{
-  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(VireoDomain) d = g_list_model_get_item (list, i);
-      if (g_strcmp0 (vireo_domain_get_name (d), name) == 0)
-        return d;   /* the list keeps it alive */
-    }
-  return NULL;
 }
 
 static void
@@ -78,7 +47,7 @@ static void
 test_open_lists_domains (void)
 {
   g_autofree char *uri = node_uri ();
-  VireoConnection *conn = open_connection (uri, 0);
+  VireoConnection *conn = vireo_test_open_connection (uri, 0);
   g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
   VireoDomain *alpha, *beta;
 
@@ -86,8 +55,8 @@ test_open_lists_domains (void)
   g_assert_true (vireo_connection_get_populated (conn));
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
 
-  alpha = find_by_name (conn, "alpha");
-  beta = find_by_name (conn, "beta");
+  alpha = vireo_test_find_domain (conn, "alpha");
+  beta = vireo_test_find_domain (conn, "beta");
   g_assert_nonnull (alpha);
   g_assert_nonnull (beta);
   g_assert_cmpint (vireo_domain_get_state (alpha), ==, VIREO_DOMAIN_STATE_RUNNING);
@@ -171,8 +140,8 @@ static void
 test_lifecycle_through_events (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
-  VireoDomain *beta = find_by_name (conn, "beta");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *beta = vireo_test_find_domain (conn, "beta");
   guint notified = 0, changed = 0;
 
   g_signal_connect_swapped (beta, "notify::state", G_CALLBACK (count_signal), &notified);
@@ -200,8 +169,8 @@ static void
 test_errors_are_mapped (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
-  VireoDomain *alpha = find_by_name (conn, "alpha");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
   VireoTestAsync a = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -224,15 +193,15 @@ test_errors_are_mapped (void)
   g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED);
 
   /* The domains stay listed while disconnected. */
-  g_assert_nonnull (find_by_name (conn, "alpha"));
+  g_assert_nonnull (vireo_test_find_domain (conn, "alpha"));
 }
 
 static void
 test_cancelled_before_running (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
-  VireoDomain *alpha = find_by_name (conn, "alpha");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   VireoTestAsync a = { 0 };
   g_autoptr(GError) error = NULL;
@@ -263,7 +232,7 @@ has_n_items (gpointer data)
 static void
 test_outside_changes_arrive (void)
 {
-  g_autoptr(VireoConnection) conn = open_connection ("test:///default", 0);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection ("test:///default", 0);
   g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
   virConnectPtr outside = virConnectOpen ("test:///default");
   virDomainPtr dom;
@@ -282,7 +251,7 @@ test_outside_changes_arrive (void)
   vireo_test_wait_for (has_n_items, wait, 5, "the defined domain to appear");
   g_assert_cmpuint (items_changed, >=, 1);
 
-  w.domain = find_by_name (conn, "outsider");
+  w.domain = vireo_test_find_domain (conn, "outsider");
   g_assert_nonnull (w.domain);
   g_assert_cmpint (vireo_domain_get_state (w.domain), ==, VIREO_DOMAIN_STATE_SHUTOFF);
 
@@ -294,7 +263,7 @@ test_outside_changes_arrive (void)
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
   wait[1] = GUINT_TO_POINTER (before);
   vireo_test_wait_for (has_n_items, wait, 5, "the undefined domain to go");
-  g_assert_null (find_by_name (conn, "outsider"));
+  g_assert_null (vireo_test_find_domain (conn, "outsider"));
 
   virDomainFree (dom);
   virConnectClose (outside);
@@ -361,9 +330,9 @@ static void
 test_delete_plan_and_delete (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
-  VireoDomain *beta = find_by_name (conn, "beta");
+  VireoDomain *beta = vireo_test_find_domain (conn, "beta");
   g_autoptr(VireoDeletePlan) plan = plan_for (beta);
   g_autoptr(VireoDeletePlan) gamma_plan = NULL;
   g_auto(GStrv) selected = NULL;
@@ -406,12 +375,12 @@ test_delete_plan_and_delete (void)
   /* Gone from the list through the UNDEFINED event, its volume deleted,
    * the shared one kept. */
   vireo_test_wait_for (has_n_items, wait, 5, "beta to leave the list");
-  g_assert_null (find_by_name (conn, "beta"));
+  g_assert_null (vireo_test_find_domain (conn, "beta"));
   g_assert_false (volume_exists (conn, "/test-pool/beta.qcow2"));
   g_assert_true (volume_exists (conn, "/test-pool/shared.img"));
 
   /* With beta gone, gamma alone uses the shared image: deletable now. */
-  gamma_plan = plan_for (find_by_name (conn, "gamma"));
+  gamma_plan = plan_for (vireo_test_find_domain (conn, "gamma"));
   g_assert_null (vireo_delete_plan_get_disk (gamma_plan, 0)->reason_kept);
 
   vireo_connection_close (conn);
@@ -421,9 +390,9 @@ static void
 test_delete_running_forces_off (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 0);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
-  VireoDomain *alpha = find_by_name (conn, "alpha");
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
   g_autoptr(VireoDeletePlan) plan = plan_for (alpha);
   VireoTestAsync a = { 0 };
   g_autoptr(GError) error = NULL;
@@ -453,9 +422,9 @@ static void
 test_stats_sampling (void)
 {
   g_autofree char *uri = node_uri ();
-  g_autoptr(VireoConnection) conn = open_connection (uri, 1);
-  VireoDomain *alpha = find_by_name (conn, "alpha");
-  VireoDomain *beta = find_by_name (conn, "beta");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 1);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
+  VireoDomain *beta = vireo_test_find_domain (conn, "beta");
   guint sampled = 0;
 
   g_signal_connect_swapped (alpha, "sampled", G_CALLBACK (count_signal), &sampled);

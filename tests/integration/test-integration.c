@@ -12,7 +12,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "vireo-test-util.h"
+#include "vireo-test-virt.h"
 #include "vireo-virt.h"
 
 static const char *
@@ -39,21 +39,6 @@ guest_xml (const char *name)
   return g_regex_replace_literal (re, xml, -1, 0, replacement, G_REGEX_MATCH_DEFAULT, NULL);
 }
 
-static VireoConnection *
-open_connection (const char *uri)
-{
-  VireoConnection *conn = vireo_connection_new (uri);
-  VireoTestAsync a = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  vireo_connection_set_stats_interval (conn, 0);
-  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
-  vireo_connection_open_finish (conn, vireo_test_async_wait (&a, 30), &error);
-  g_assert_no_error (error);
-  g_object_unref (a.result);
-  return conn;
-}
-
 typedef struct
 {
   VireoConnection  *conn;
@@ -61,26 +46,11 @@ typedef struct
   VireoDomainState  want;
 } Wait;
 
-static VireoDomain *
-find_by_name (VireoConnection *conn,
-              const char      *name)
-{
-  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(VireoDomain) d = g_list_model_get_item (list, i);
-      if (g_strcmp0 (vireo_domain_get_name (d), name) == 0)
-        return d;
-    }
-  return NULL;
-}
-
 static gboolean
 listed (gpointer data)
 {
   Wait *w = data;
-  return find_by_name (w->conn, w->name) != NULL;
+  return vireo_test_find_domain (w->conn, w->name) != NULL;
 }
 
 static gboolean
@@ -93,7 +63,7 @@ static gboolean
 in_state (gpointer data)
 {
   Wait *w = data;
-  VireoDomain *d = find_by_name (w->conn, w->name);
+  VireoDomain *d = vireo_test_find_domain (w->conn, w->name);
   return d != NULL && vireo_domain_get_state (d) == w->want;
 }
 
@@ -150,13 +120,13 @@ static void
 test_lifecycle_on_qemu (void)
 {
   const char *uri = require_env ("VIREO_TEST_URI");
-  g_autoptr(VireoConnection) conn = open_connection (uri);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   Wait w = { conn, "vireo-it-lifecycle" };
   VireoDomain *domain;
 
   define_outside (uri, w.name);
   vireo_test_wait_for (listed, &w, 10, "the defined guest to be listed");
-  domain = find_by_name (conn, w.name);
+  domain = vireo_test_find_domain (conn, w.name);
   g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_SHUTOFF);
 
   act (domain, VIREO_DOMAIN_ACTION_START);
@@ -195,7 +165,7 @@ test_lifecycle_on_qemu (void)
 static gboolean
 has_figures (gpointer data)
 {
-  VireoDomain *d = find_by_name (((Wait *) data)->conn, ((Wait *) data)->name);
+  VireoDomain *d = vireo_test_find_domain (((Wait *) data)->conn, ((Wait *) data)->name);
   return d != NULL && vireo_domain_get_cpu_percent (d) >= 0 && vireo_domain_get_memory_kib (d) > 0;
 }
 
@@ -204,13 +174,13 @@ static void
 test_stats_over_tcp (void)
 {
   const char *uri = require_env ("VIREO_TEST_TCP_URI");
-  g_autoptr(VireoConnection) conn = open_connection (uri);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   Wait w = { conn, "vireo-it-stats" };
   VireoDomain *domain;
 
   define_outside (uri, w.name);
   vireo_test_wait_for (listed, &w, 10, "the defined guest to be listed over TCP");
-  domain = find_by_name (conn, w.name);
+  domain = vireo_test_find_domain (conn, w.name);
   act (domain, VIREO_DOMAIN_ACTION_START);
 
   vireo_connection_set_stats_interval (conn, 1);
@@ -251,14 +221,14 @@ static void
 test_daemon_killed_and_back (void)
 {
   const char *uri = require_env ("VIREO_TEST_URI");
-  g_autoptr(VireoConnection) conn = open_connection (uri);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   Wait w = { conn, "vireo-it-survivor" };
   gpointer pair[2] = { conn, GINT_TO_POINTER (VIREO_CONNECTION_STATE_DISCONNECTED) };
   VireoDomain *domain;
 
   define_outside (uri, w.name);
   vireo_test_wait_for (listed, &w, 10, "the survivor to be listed");
-  domain = find_by_name (conn, w.name);
+  domain = vireo_test_find_domain (conn, w.name);
   act (domain, VIREO_DOMAIN_ACTION_START);
   w.want = VIREO_DOMAIN_STATE_RUNNING;
   vireo_test_wait_for (in_state, &w, 10, "survivor running");
@@ -266,14 +236,14 @@ test_daemon_killed_and_back (void)
   testenv ("kill-daemon");
   vireo_test_wait_for (conn_state_is, pair, 15, "the connection to be marked disconnected");
   g_assert_nonnull (vireo_connection_get_error_message (conn));
-  g_assert_true (find_by_name (conn, w.name) == domain);
+  g_assert_true (vireo_test_find_domain (conn, w.name) == domain);
 
   testenv ("restart-daemon");
   pair[1] = GINT_TO_POINTER (VIREO_CONNECTION_STATE_CONNECTED);
   vireo_test_wait_for (conn_state_is, pair, 60, "Vireo to reconnect by itself");
 
   /* Same object, still running: QEMU outlived the daemon. */
-  g_assert_true (find_by_name (conn, w.name) == domain);
+  g_assert_true (vireo_test_find_domain (conn, w.name) == domain);
   g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_RUNNING);
 
   /* And events flow again on the new connection. */
