@@ -104,6 +104,12 @@ open_startup_connections (VireoApplication *self)
 }
 
 static void
+on_window_mapped (GtkWidget *window)
+{
+  vireo_perf_mark ("window-shown", NULL);
+}
+
+static void
 vireo_application_activate (GApplication *app)
 {
   VireoApplication *self = VIREO_APPLICATION (app);
@@ -114,7 +120,7 @@ vireo_application_activate (GApplication *app)
     {
       window = GTK_WINDOW (vireo_window_new (GTK_APPLICATION (app), self->manager));
       if (vireo_perf_enabled ())
-        g_signal_connect_swapped (window, "map", G_CALLBACK (vireo_perf_mark), "window-shown");
+        g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), NULL);
     }
 
   if (!self->autodetected && g_list_model_get_n_items (connections) == 0)

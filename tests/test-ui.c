@@ -250,6 +250,42 @@ test_context_menu (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* Nothing changes (statistics are off), so nothing may be drawn: anything
+ * animating out of sight keeps the frame clock running and burns CPU. */
+static void
+test_idle_window_draws_nothing (Fixture       *f,
+                                gconstpointer  data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  guint frames = 0;
+  gint64 until;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  vireo_test_wait_for (time_passed, &until, 5, "the window to settle");
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  vireo_test_wait_for (time_passed, &until, 5, "a second of idleness");
+  g_signal_handler_disconnect (clock, id);
+
+  g_assert_cmpuint (frames, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +300,7 @@ main (int   argc,
   g_test_add ("/ui/window/lists-machines", Fixture, NULL, fixture_set_up, test_lists_machines, fixture_tear_down);
   g_test_add ("/ui/window/multi-select-actions", Fixture, NULL, fixture_set_up, test_multi_select_actions, fixture_tear_down);
   g_test_add ("/ui/window/hide-inactive-follows-state", Fixture, NULL, fixture_set_up, test_hide_inactive_follows_state, fixture_tear_down);
+  g_test_add ("/ui/window/idle-draws-nothing", Fixture, NULL, fixture_set_up, test_idle_window_draws_nothing, fixture_tear_down);
   g_test_add ("/ui/window/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
 

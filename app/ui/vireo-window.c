@@ -55,6 +55,7 @@ struct _VireoWindow
   AdwStatusPage          *failed_page;
   AdwStatusPage          *empty_page;
   AdwStatusPage          *connecting_page;
+  GtkSpinner             *connecting_spinner;
   GtkColumnView          *column_view;
 };
 
@@ -789,6 +790,7 @@ update_view (VireoWindow *self)
       adw_window_title_set_title (self->window_title, _("Vireo"));
       adw_window_title_set_subtitle (self->window_title, NULL);
       gtk_stack_set_visible_child_name (self->stack, "none");
+      gtk_spinner_set_spinning (self->connecting_spinner, FALSE);
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
       update_actions (self);
       return;
@@ -828,6 +830,9 @@ update_view (VireoWindow *self)
   else
     page = "list";
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* A spinning spinner animates even on a hidden stack page: the frame clock
+   * would never rest, costing a few percent of a core while idle. */
+  gtk_spinner_set_spinning (self->connecting_spinner, g_str_equal (page, "connecting"));
 
   /* Greyed, but still there: the machines are known, just not reachable. */
   if (state == VIREO_CONNECTION_STATE_CONNECTED)
@@ -1086,6 +1091,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, connecting_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, column_view);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
