@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <glib/gi18n.h>
 
@@ -178,6 +181,17 @@ vireo_link_drop_conn (VireoLink *link)
   virResetLastError ();
   virConnectClose (conn);
   virResetLastError ();
+}
+
+/* A full listing parses every domain's XML once; on a big host that is tens
+ * of megabytes freed again at once, which glibc keeps resident in whichever
+ * arena the worker used. Hand it back after the bulk passes. */
+static void
+release_freed_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
@@ -770,6 +784,7 @@ open_thread (GTask        *task,
   link->generation = d->generation;
   g_mutex_unlock (&link->lock);
 
+  release_freed_memory ();
   g_task_return_pointer (task, result, open_result_free);
   return;
 
@@ -887,6 +902,7 @@ details_thread (GTask        *task,
    * been dropped; releasing that one closes it, which is a round trip on a
    * remote host. Do it here, not wherever the task happens to be freed. */
   g_ptr_array_set_size (doms, 0);
+  release_freed_memory ();
 
   g_task_return_boolean (task, TRUE);
 }
