@@ -21,8 +21,8 @@ struct _VireoDomainCell
   GSignalGroup      *signals;
   GtkListItem       *item;       /* Borrowed while bound */
 
-  /* Children */
-  GtkWidget         *box;
+  /* Children, laid out by a GtkBoxLayout: no box widget per cell, since
+   * GTK 4.8 builds ~200 rows of cells up front */
   GtkWidget         *icon;
   GtkWidget         *label;
   GtkWidget         *sparkline;
@@ -158,8 +158,11 @@ vireo_domain_cell_dispose (GObject *object)
 {
   VireoDomainCell *self = VIREO_DOMAIN_CELL (object);
 
+  GtkWidget *child;
+
   g_clear_object (&self->signals);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (vireo_domain_cell_parent_class)->dispose (object);
 }
@@ -168,12 +171,13 @@ static void
 vireo_domain_cell_class_init (VireoDomainCellClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = vireo_domain_cell_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BOX_LAYOUT);
 }
 
 static void
 vireo_domain_cell_init (VireoDomainCell *self)
 {
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
 }
 
 GtkWidget *
@@ -182,18 +186,16 @@ vireo_domain_cell_new (VireoDomainColumn column)
   VireoDomainCell *self = g_object_new (VIREO_TYPE_DOMAIN_CELL, NULL);
 
   self->column = column;
-  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
   if (column == VIREO_DOMAIN_COLUMN_NAME)
     {
       self->icon = gtk_image_new_from_icon_name ("computer-symbolic");
-      gtk_box_append (GTK_BOX (self->box), self->icon);
+      gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
     }
   else if (column == VIREO_DOMAIN_COLUMN_STATE)
     {
       self->icon = gtk_image_new ();
-      gtk_box_append (GTK_BOX (self->box), self->icon);
+      gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
     }
   else if (column == VIREO_DOMAIN_COLUMN_CPU)
     {
@@ -203,7 +205,7 @@ vireo_domain_cell_new (VireoDomainColumn column)
       gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->sparkline), 48);
       gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->sparkline), 18);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->sparkline), draw_sparkline, self, NULL);
-      gtk_box_append (GTK_BOX (self->box), self->sparkline);
+      gtk_widget_set_parent (self->sparkline, GTK_WIDGET (self));
     }
 
   self->label = gtk_label_new (NULL);
@@ -214,7 +216,7 @@ vireo_domain_cell_new (VireoDomainColumn column)
     gtk_widget_add_css_class (self->label, "vireo-numeric");
   if (column == VIREO_DOMAIN_COLUMN_NAME)
     gtk_label_set_width_chars (GTK_LABEL (self->label), 16);
-  gtk_box_append (GTK_BOX (self->box), self->label);
+  gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 
   self->signals = g_signal_group_new (VIREO_TYPE_DOMAIN);
   g_signal_group_connect_object (self->signals, column_property (column),

@@ -31,6 +31,7 @@ struct _VireoWindow
   GtkCustomFilter        *active_filter;
   GtkStringFilter        *name_filter;
   GtkWidget              *context_menu;   /* Weak; unparented when closed */
+  guint                   update_actions_source;
   gulong                  after_paint_id;
   guint                   perf_marked : 1;
 
@@ -613,15 +614,20 @@ vireo_window_popup_context_menu (VireoWindow *self,
 }
 
 static void
-on_cell_pressed (GtkGestureClick *gesture,
-                 int              n_press,
-                 double           x,
-                 double           y,
-                 VireoWindow     *self)
+on_list_right_click (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     VireoWindow     *self)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  guint position = vireo_domain_cell_get_position (VIREO_DOMAIN_CELL (cell));
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *cell = picked ? gtk_widget_get_ancestor (picked, VIREO_TYPE_DOMAIN_CELL) : NULL;
+  guint position;
+  double cx, cy;
 
+  if (cell == NULL)
+    return;
+  position = vireo_domain_cell_get_position (VIREO_DOMAIN_CELL (cell));
   if (position == GTK_INVALID_LIST_POSITION)
     return;
 
@@ -630,7 +636,8 @@ on_cell_pressed (GtkGestureClick *gesture,
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
 
-  vireo_window_popup_context_menu (self, cell, x, y);
+  gtk_widget_translate_coordinates (GTK_WIDGET (self->column_view), cell, x, y, &cx, &cy);
+  vireo_window_popup_context_menu (self, cell, cx, cy);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -642,13 +649,8 @@ cell_setup (GtkSignalListItemFactory *factory,
             VireoWindow              *self)
 {
   VireoDomainColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *cell = vireo_domain_cell_new (column);
-  GtkGesture *gesture = gtk_gesture_click_new ();
 
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_cell_pressed), self, 0);
-  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (gesture));
-  gtk_list_item_set_child (item, cell);
+  gtk_list_item_set_child (item, vireo_domain_cell_new (column));
 }
 
 static void
@@ -770,6 +772,7 @@ static void
 mark_populated_after_paint (GdkFrameClock *clock,
                             VireoWindow   *self)
 {
+  g_printerr ("TIMING after-paint at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   vireo_perf_mark ("list-populated", "domains=%u",
                    g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)));
   g_clear_signal_handler (&self->after_paint_id, clock);
@@ -887,13 +890,26 @@ update_view (VireoWindow *self)
   update_actions (self);
 }
 
+static gboolean
+update_actions_idle (gpointer data)
+{
+  VireoWindow *self = data;
+
+  self->update_actions_source = 0;
+  if (gtk_toggle_button_get_active (self->hide_inactive_button))
+    gtk_filter_changed (GTK_FILTER (self->active_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After a reconnect hundreds of states can change in one go: refilter and
+ * recompute the actions once, not once per machine. */
 static void
 on_domain_state_changed (VireoWindow *self,
                          VireoDomain *domain)
 {
-  if (gtk_toggle_button_get_active (self->hide_inactive_button))
-    gtk_filter_changed (GTK_FILTER (self->active_filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_actions (self);
+  if (self->update_actions_source == 0)
+    self->update_actions_source = g_idle_add (update_actions_idle, self);
 }
 
 static void
@@ -1002,6 +1018,7 @@ vireo_window_dispose (GObject *object)
   if (self->after_paint_id != 0)
     g_clear_signal_handler (&self->after_paint_id, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
   drop_context_menu (self);
+  g_clear_handle_id (&self->update_actions_source, g_source_remove);
   if (self->connection_signals != NULL)
     g_signal_group_set_target (self->connection_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_WINDOW);
@@ -1148,6 +1165,15 @@ vireo_window_init (VireoWindow *self)
   g_signal_connect_object (self->hide_inactive_button, "notify::active",
                            G_CALLBACK (on_hide_inactive_toggled), self, G_CONNECT_SWAPPED);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  /* One gesture for the whole list rather than one per cell. */
+  {
+    GtkGesture *gesture = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_list_right_click), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (gesture));
+  }
 
   self->connection_signals = g_signal_group_new (VIREO_TYPE_CONNECTION);
   g_signal_group_connect_object (self->connection_signals, "notify", G_CALLBACK (update_view),

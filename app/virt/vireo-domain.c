@@ -425,12 +425,15 @@ _vireo_domain_new (VireoConnection         *connection,
 {
   VireoDomain *self = g_object_new (VIREO_TYPE_DOMAIN, NULL);
 
-  self->connection = connection;
   self->uuid = g_strdup (sample->uuid);
   self->name = g_strdup (sample->name);
   _vireo_domain_apply_sample (self, sample);
   if (self->state == VIREO_DOMAIN_STATE_NOSTATE)
     self->state = (VireoDomainState) sample->state;
+  /* Attached only now: a new object's first state is not a change anyone
+   * listening to the connection needs to hear about, and a listing of a
+   * thousand domains would otherwise signal a thousand times. */
+  self->connection = connection;
   return self;
 }
 
