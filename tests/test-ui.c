@@ -4,6 +4,8 @@
 #include <locale.h>
 #include <string.h>
 
+#include <libvirt/libvirt.h>
+
 #include "vireo-test-util.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
@@ -286,6 +288,46 @@ test_idle_window_draws_nothing (Fixture       *f,
   g_assert_cmpuint (frames, ==, 0);
 }
 
+/* A failure reaches the user as one dialog naming the machine, with
+ * libvirt's reason. The machine is stopped behind Vireo's back and the
+ * action fired before that event is processed, so libvirt refuses it. */
+static void
+test_failure_is_explained (void)
+{
+  g_autoptr(VireoConnectionManager) manager = vireo_connection_manager_new ();
+  VireoConnection *conn;
+  VireoWindow *window;
+  virConnectPtr outside = virConnectOpen ("test:///default");
+  virDomainPtr dom = virDomainLookupByName (outside, "test");
+  GtkWidget *dialog;
+  Fixture f = { 0 };
+
+  vireo_connection_manager_set_stats_interval (manager, 0);
+  conn = vireo_connection_manager_add (manager, "test:///default");
+  vireo_connection_open_async (conn, NULL, NULL, NULL);
+  window = VIREO_WINDOW (vireo_window_new (NULL, manager));
+  gtk_window_present (GTK_WINDOW (window));
+  vireo_test_wait_for (page_is_list, window, 10, "the machine list");
+
+  f.window = window;
+  select_names (&f, (const char *[]) { "test", NULL });
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "vm.pause", NULL));
+
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10, "the error dialog");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Pause “test”");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "not running"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Put the shared default node back for other tests. */
+  virDomainCreate (dom);
+  virDomainFree (dom);
+  virConnectClose (outside);
+  gtk_window_destroy (GTK_WINDOW (window));
+  vireo_connection_close (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +344,7 @@ main (int   argc,
   g_test_add ("/ui/window/hide-inactive-follows-state", Fixture, NULL, fixture_set_up, test_hide_inactive_follows_state, fixture_tear_down);
   g_test_add ("/ui/window/idle-draws-nothing", Fixture, NULL, fixture_set_up, test_idle_window_draws_nothing, fixture_tear_down);
   g_test_add ("/ui/window/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
+  g_test_add_func ("/ui/window/failure-is-explained", test_failure_is_explained);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
 
   return g_test_run ();

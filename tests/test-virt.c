@@ -486,6 +486,20 @@ test_display_names (void)
     }
 }
 
+static void
+test_error_mapping (void)
+{
+  /* A failed system call is a lost connection only in the RPC layer. */
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_STORAGE, VIR_ERR_SYSTEM_ERROR), ==, VIREO_VIRT_ERROR_FAILED);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_QEMU, VIR_ERR_SYSTEM_ERROR), ==, VIREO_VIRT_ERROR_FAILED);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_RPC, VIR_ERR_SYSTEM_ERROR), ==, VIREO_VIRT_ERROR_CONNECTION_LOST);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_REMOTE, VIR_ERR_SYSTEM_ERROR), ==, VIREO_VIRT_ERROR_CONNECTION_LOST);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_RPC, VIR_ERR_RPC), ==, VIREO_VIRT_ERROR_CONNECTION_LOST);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID), ==, VIREO_VIRT_ERROR_OPERATION_INVALID);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_ACCESS, VIR_ERR_ACCESS_DENIED), ==, VIREO_VIRT_ERROR_ACCESS_DENIED);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_DOMAIN, VIR_ERR_NO_DOMAIN), ==, VIREO_VIRT_ERROR_NO_DOMAIN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -500,6 +514,7 @@ main (int   argc,
   g_test_add_func ("/virt/connection/display-names", test_display_names);
   g_test_add_func ("/virt/domain/lifecycle-through-events", test_lifecycle_through_events);
   g_test_add_func ("/virt/domain/errors-are-mapped", test_errors_are_mapped);
+  g_test_add_func ("/virt/error/mapping", test_error_mapping);
   g_test_add_func ("/virt/domain/cancelled-before-running", test_cancelled_before_running);
   g_test_add_func ("/virt/connection/outside-changes-arrive", test_outside_changes_arrive);
   g_test_add_func ("/virt/domain/delete-plan-and-delete", test_delete_plan_and_delete);

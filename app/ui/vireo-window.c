@@ -171,6 +171,8 @@ typedef struct
   guint              pending;
   GString           *failures;
   char              *first_failed;
+  char              *first_message;
+  char              *first_hint;
   guint              n_failed;
 } Batch;
 
@@ -192,6 +194,8 @@ batch_free (Batch *batch)
   g_weak_ref_clear (&batch->window);
   g_string_free (batch->failures, TRUE);
   g_free (batch->first_failed);
+  g_free (batch->first_message);
+  g_free (batch->first_hint);
   g_free (batch);
 }
 
@@ -262,7 +266,11 @@ batch_record (Batch        *batch,
 
   batch->n_failed++;
   if (batch->first_failed == NULL)
-    batch->first_failed = g_strdup (vireo_domain_get_name (domain));
+    {
+      batch->first_failed = g_strdup (vireo_domain_get_name (domain));
+      batch->first_message = g_strdup (error->message);
+      batch->first_hint = g_strdup (hint);
+    }
   if (batch->failures->len > 0)
     g_string_append (batch->failures, "\n\n");
   g_string_append_printf (batch->failures, "%s: %s", vireo_domain_get_name (domain), error->message);
@@ -282,7 +290,14 @@ batch_done (Batch *batch)
   if (self != NULL && batch->n_failed > 0)
     {
       g_autofree char *heading = failure_heading (batch->action, batch->first_failed, batch->n_failed);
-      show_error (self, heading, batch->failures->str);
+      g_autofree char *single = NULL;
+
+      /* One failure: the heading names the machine, the body says why. */
+      if (batch->n_failed == 1)
+        single = batch->first_hint
+          ? g_strdup_printf ("%s\n\n%s", batch->first_message, batch->first_hint)
+          : g_strdup (batch->first_message);
+      show_error (self, heading, single ? single : batch->failures->str);
     }
   batch_free (batch);
 }
@@ -387,6 +402,17 @@ vm_confirm_action (GtkWidget  *widget,
                                    reset
                                    ? _("Like pressing the reset button: the guest restarts at once and loses anything it has not saved.")
                                    : _("Like pulling the power cord: the guest stops at once and loses anything it has not saved."));
+  if (names->len > 1)
+    {
+      /* Say which ones: a multi-selection is easy to get wrong. */
+      g_autofree char *listed = NULL;
+      g_autofree char *body = NULL;
+
+      g_ptr_array_add (names, NULL);
+      listed = g_strjoinv (", ", (char **) names->pdata);
+      body = g_strdup_printf ("%s\n\n%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), listed);
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+    }
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     reset ? "reset" : "off", reset ? _("Force _Reset") : _("Force _Off"),

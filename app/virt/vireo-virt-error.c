@@ -10,9 +10,24 @@
 
 G_DEFINE_QUARK (vireo-virt-error-quark, vireo_virt_error)
 
-static VireoVirtError
-map_code (int code)
+/**
+ * vireo_virt_error_map:
+ * @domain: libvirt's error domain (`virErrorDomain`)
+ * @code: libvirt's error code (`virErrorNumber`)
+ *
+ * Returns: the Vireo code. VIR_ERR_SYSTEM_ERROR is any failed system call,
+ *   a missing disk image as much as a broken socket; only when the RPC
+ *   layer raised it does it mean the connection is gone.
+ */
+VireoVirtError
+vireo_virt_error_map (int domain,
+                      int code)
 {
+  if (code == VIR_ERR_SYSTEM_ERROR)
+    return domain == VIR_FROM_RPC || domain == VIR_FROM_REMOTE
+      ? VIREO_VIRT_ERROR_CONNECTION_LOST
+      : VIREO_VIRT_ERROR_FAILED;
+
   switch (code)
     {
     case VIR_ERR_NO_DOMAIN:
@@ -40,7 +55,6 @@ map_code (int code)
     case VIR_ERR_INVALID_CONN:
       return VIREO_VIRT_ERROR_NOT_CONNECTED;
     case VIR_ERR_RPC:
-    case VIR_ERR_SYSTEM_ERROR:
       return VIREO_VIRT_ERROR_CONNECTION_LOST;
     default:
       return VIREO_VIRT_ERROR_FAILED;
@@ -68,7 +82,7 @@ vireo_virt_error_from_last (const char *fallback)
                                   fallback ? fallback : "Unknown libvirt error");
     }
 
-  error = g_error_new_literal (VIREO_VIRT_ERROR, map_code (err->code), err->message);
+  error = g_error_new_literal (VIREO_VIRT_ERROR, vireo_virt_error_map (err->domain, err->code), err->message);
   virResetLastError ();
   return error;
 }

@@ -24,5 +24,7 @@ typedef enum
 
 GQuark  vireo_virt_error_quark     (void);
 GError *vireo_virt_error_from_last (const char *fallback);
+VireoVirtError vireo_virt_error_map (int domain,
+                                     int code);
 
 G_END_DECLS
