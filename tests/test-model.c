@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vireo-command.h"
+#include "vireo-connection-uri.h"
 #include "vireo-domain-config.h"
 
 static char *
@@ -149,6 +150,119 @@ test_command_lines (void)
   g_assert_cmpstr (vireo_domain_action_get_verb (VIREO_DOMAIN_ACTION_MANAGED_SAVE), ==, "managedsave");
 }
 
+static void
+test_uri_round_trips (void)
+{
+  /* Every URI an admin is likely to paste comes back unchanged. */
+  const char *uris[] = {
+    "qemu:///system",
+    "qemu:///session",
+    "lxc:///",
+    "qemu+ssh://root@kvm1.example.org/system",
+    "qemu+ssh://admin@10.0.0.5:2222/system?keyfile=/home/admin/.ssh/id_ed25519",
+    "qemu+libssh2://root@host/system?known_hosts=/tmp/kh&sshauth=privkey",
+    "qemu+tls://kvm2.example.org/system?no_verify=1",
+    "qemu+tcp://127.0.0.1:16509/system",
+    "qemu+ssh://root@[fe80::1]:22/system",
+    "qemu:///system?socket=/run/user/1000/libvirt/libvirt-sock",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (uris); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VireoConnectionUri) parsed = vireo_connection_uri_parse (uris[i], &error);
+      g_autofree char *again = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (vireo_connection_uri_validate (parsed, NULL, &error));
+      again = vireo_connection_uri_to_string (parsed);
+      g_assert_cmpstr (again, ==, uris[i]);
+    }
+}
+
+static void
+test_uri_fields (void)
+{
+  g_autoptr(VireoConnectionUri) u = vireo_connection_uri_parse (
+    "  qemu+ssh://admin@10.0.0.5:2222/session?keyfile=/k/id%20rsa&no_tty=1\n", NULL);
+  g_autoptr(VireoConnectionUri) tls = vireo_connection_uri_parse ("qemu://kvm3/system", NULL);
+  g_autoptr(VireoConnectionUri) test = vireo_connection_uri_parse ("test:///default", NULL);
+  g_autoptr(VireoConnectionUri) odd = vireo_connection_uri_parse ("qemu+vsock://2/system", NULL);
+  g_autoptr(VireoConnectionUri) built = vireo_connection_uri_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *s = NULL;
+
+  g_assert_cmpint (u->hypervisor, ==, VIREO_HYPERVISOR_QEMU_SESSION);
+  g_assert_cmpint (u->transport, ==, VIREO_TRANSPORT_SSH);
+  g_assert_cmpstr (u->user, ==, "admin");
+  g_assert_cmpstr (u->host, ==, "10.0.0.5");
+  g_assert_cmpuint (u->port, ==, 2222);
+  g_assert_cmpstr (u->keyfile, ==, "/k/id rsa");
+  g_assert_cmpstr (u->extra_query, ==, "no_tty=1");
+
+  /* libvirt reads a host without a transport as TLS. */
+  g_assert_cmpint (tls->transport, ==, VIREO_TRANSPORT_TLS);
+
+  /* What the fields cannot say is kept whole as a custom URI. */
+  g_assert_cmpint (test->hypervisor, ==, VIREO_HYPERVISOR_CUSTOM);
+  g_assert_cmpstr (test->custom_uri, ==, "test:///default");
+  g_assert_cmpint (odd->hypervisor, ==, VIREO_HYPERVISOR_CUSTOM);
+
+  built->hypervisor = VIREO_HYPERVISOR_QEMU_SYSTEM;
+  built->transport = VIREO_TRANSPORT_SSH;
+  built->user = g_strdup ("root");
+  built->host = g_strdup ("host");
+  built->port = 2222;
+  built->keyfile = g_strdup ("/root/.ssh/id_ed25519");
+  s = vireo_connection_uri_to_string (built);
+  g_assert_cmpstr (s, ==, "qemu+ssh://root@host:2222/system?keyfile=/root/.ssh/id_ed25519");
+  g_assert_true (vireo_connection_uri_validate (built, NULL, &error));
+}
+
+static void
+test_uri_field_errors (void)
+{
+  struct {
+    VireoTransport  transport;
+    const char     *user, *host, *keyfile;
+    guint           port;
+    VireoUriField   field;
+  } cases[] = {
+    { VIREO_TRANSPORT_SSH, NULL, NULL, NULL, 0, VIREO_URI_FIELD_HOST },
+    { VIREO_TRANSPORT_SSH, NULL, "bad host", NULL, 0, VIREO_URI_FIELD_HOST },
+    { VIREO_TRANSPORT_SSH, NULL, "-lead.example", NULL, 0, VIREO_URI_FIELD_HOST },
+    { VIREO_TRANSPORT_SSH, NULL, "host", NULL, 70000, VIREO_URI_FIELD_PORT },
+    { VIREO_TRANSPORT_SSH, "ro ot", "host", NULL, 0, VIREO_URI_FIELD_USER },
+    { VIREO_TRANSPORT_SSH, NULL, "host", "id_rsa", 0, VIREO_URI_FIELD_KEYFILE },
+    { VIREO_TRANSPORT_TLS, NULL, "host", "/k", 0, VIREO_URI_FIELD_KEYFILE },
+    { VIREO_TRANSPORT_LOCAL, NULL, "host", NULL, 0, VIREO_URI_FIELD_HOST },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VireoConnectionUri) u = vireo_connection_uri_new ();
+      g_autoptr(GError) error = NULL;
+      VireoUriField field = VIREO_URI_FIELD_NONE;
+
+      u->transport = cases[i].transport;
+      u->user = g_strdup (cases[i].user);
+      u->host = g_strdup (cases[i].host);
+      u->keyfile = g_strdup (cases[i].keyfile);
+      u->port = cases[i].port;
+      g_assert_false (vireo_connection_uri_validate (u, &field, &error));
+      g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
+      g_assert_cmpint (field, ==, cases[i].field);
+      g_assert_cmpuint (strlen (error->message), >, 10);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VireoConnectionUri) none = vireo_connection_uri_parse ("not a uri", &error);
+    g_assert_null (none);
+    g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -160,6 +274,9 @@ main (int   argc,
   g_test_add_func ("/model/domain/round-trip-keeps-unknown", test_round_trip_keeps_unknown);
   g_test_add_func ("/model/domain/parse-errors", test_parse_errors);
   g_test_add_func ("/model/command/lines", test_command_lines);
+  g_test_add_func ("/model/uri/round-trips", test_uri_round_trips);
+  g_test_add_func ("/model/uri/fields", test_uri_fields);
+  g_test_add_func ("/model/uri/field-errors", test_uri_field_errors);
 
   return g_test_run ();
 }
