@@ -17,7 +17,8 @@ struct _VireoApplication
   /* Owned */
   VireoConnectionManager *manager;
   GSettings              *settings;
-  guint                   autodetected : 1;
+  guint                   started : 1;
+  guint                   explicit_uris : 1;
 };
 
 G_DEFINE_FINAL_TYPE (VireoApplication, vireo_application, ADW_TYPE_APPLICATION)
@@ -74,29 +75,29 @@ open_uris (VireoApplication    *self,
 {
   for (guint i = 0; uris[i] != NULL; i++)
     {
-      VireoConnection *conn;
+      VireoConnection *conn = vireo_connection_manager_add (self->manager, uris[i]);
 
-      if (vireo_connection_manager_find (self->manager, uris[i]) != NULL)
-        continue;
-      conn = vireo_connection_manager_add (self->manager, uris[i]);
-      vireo_connection_open_async (conn, NULL, open_uri_cb, NULL);
+      /* A saved connection named again on the command line is opened too. */
+      if (vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_DISCONNECTED)
+        vireo_connection_open_async (conn, NULL, open_uri_cb, NULL);
     }
 }
 
 static void
 open_startup_connections (VireoApplication *self)
 {
-  g_auto(GStrv) saved = g_settings_get_strv (self->settings, "connections");
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
   g_autofree char *demo = NULL;
   /* What a local desktop normally has: the system daemon if its socket
    * answers, else the per-user session daemon (libvirt starts it on demand). */
   static const char * const defaults[] = { "qemu:///system", "qemu:///session", NULL };
 
-  if (saved[0] != NULL)
-    {
-      open_uris (self, (const char * const *) saved);
-      return;
-    }
+  vireo_connection_manager_open_autoconnect (self->manager);
+
+  /* Detect the local hypervisor only when the user has nothing saved and
+   * named nothing on the command line. */
+  if (g_list_model_get_n_items (connections) > 0 || self->explicit_uris)
+    return;
 
   demo = find_demo_node ();
   vireo_connection_manager_open_default_async (self->manager, defaults, demo, NULL,
@@ -114,7 +115,6 @@ vireo_application_activate (GApplication *app)
 {
   VireoApplication *self = VIREO_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
 
   if (window == NULL)
     {
@@ -123,9 +123,9 @@ vireo_application_activate (GApplication *app)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), NULL);
     }
 
-  if (!self->autodetected && g_list_model_get_n_items (connections) == 0)
+  if (!self->started)
     {
-      self->autodetected = TRUE;
+      self->started = TRUE;
       open_startup_connections (self);
     }
 
@@ -143,7 +143,7 @@ vireo_application_command_line (GApplication            *app,
   if (g_variant_dict_lookup (options, "connect", "^a&s", &uris) && uris != NULL)
     {
       /* Explicit URIs replace the automatic choice. */
-      self->autodetected = TRUE;
+      self->explicit_uris = TRUE;
       open_uris (self, uris);
     }
 
@@ -183,6 +183,7 @@ vireo_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   self->manager = vireo_connection_manager_new ();
+  vireo_connection_manager_bind_settings (self->manager, self->settings, "connections");
   g_signal_connect_object (self->settings, "changed::stats-interval",
                            G_CALLBACK (on_stats_interval_changed), self, G_CONNECT_SWAPPED);
   on_stats_interval_changed (self);

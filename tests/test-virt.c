@@ -486,6 +486,78 @@ test_display_names (void)
     }
 }
 
+static GVariant *
+saved_entry (GSettings *settings,
+             guint      index)
+{
+  g_autoptr(GVariant) all = g_settings_get_value (settings, "connections");
+  return g_variant_get_child_value (all, index);
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return vireo_connection_get_state (data) == VIREO_CONNECTION_STATE_CONNECTED;
+}
+
+static void
+test_manager_saves_connections (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.vireo.Vireo");
+  g_autoptr(VireoConnectionManager) manager = vireo_connection_manager_new ();
+  g_autoptr(GListModel) list = vireo_connection_manager_list_connections (manager);
+  g_autofree char *node = node_uri ();
+  g_autoptr(GVariant) entry = NULL;
+  VireoConnection *a, *b, *demo;
+  const char *uri, *name;
+  gboolean autoconnect;
+  gint64 last;
+
+  g_settings_set_value (settings, "connections",
+                        g_variant_new_parsed ("[(%s, 'Lab node', true, int64 5), "
+                                              "('test:///default', '', false, int64 0)]", node));
+  vireo_connection_manager_bind_settings (manager, settings, "connections");
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  a = vireo_connection_manager_find (manager, node);
+  b = vireo_connection_manager_find (manager, "test:///default");
+  g_assert_cmpstr (vireo_connection_get_name (a), ==, "Lab node");
+  g_assert_true (vireo_connection_get_autoconnect (a));
+  g_assert_null (vireo_connection_get_name (b));
+  g_assert_false (vireo_connection_get_autoconnect (b));
+
+  /* Only the autoconnect one opens at start-up. */
+  g_assert_cmpuint (vireo_connection_manager_open_autoconnect (manager), ==, 1);
+  vireo_test_wait_for (is_connected, a, 10, "the autoconnect connection");
+  g_assert_cmpint (vireo_connection_get_state (b), ==, VIREO_CONNECTION_STATE_DISCONNECTED);
+
+  /* Connecting stamps the time; renaming and toggling are saved at once. */
+  entry = saved_entry (settings, 0);
+  g_variant_get (entry, "(&s&sbx)", &uri, &name, &autoconnect, &last);
+  g_assert_cmpint (last, >, 5);
+  vireo_connection_set_name (b, "Shared default");
+  vireo_connection_set_autoconnect (b, TRUE);
+  g_clear_pointer (&entry, g_variant_unref);
+  entry = saved_entry (settings, 1);
+  g_variant_get (entry, "(&s&sbx)", &uri, &name, &autoconnect, &last);
+  g_assert_cmpstr (uri, ==, "test:///default");
+  g_assert_cmpstr (name, ==, "Shared default");
+  g_assert_true (autoconnect);
+
+  /* A demo connection is never saved; removing one forgets it. */
+  demo = vireo_connection_manager_add (manager, "test:///default?demo");
+  vireo_connection_set_is_demo (demo, TRUE);
+  {
+    g_autoptr(GVariant) all = g_settings_get_value (settings, "connections");
+    g_assert_cmpuint (g_variant_n_children (all), ==, 2);
+  }
+  vireo_connection_manager_remove (manager, a);
+  {
+    g_autoptr(GVariant) all = g_settings_get_value (settings, "connections");
+    g_assert_cmpuint (g_variant_n_children (all), ==, 1);
+  }
+}
+
 static void
 test_error_mapping (void)
 {
@@ -521,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/virt/domain/delete-running-forces-off", test_delete_running_forces_off);
   g_test_add_func ("/virt/connection/stats-sampling", test_stats_sampling);
   g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
+  g_test_add_func ("/virt/manager/saves-connections", test_manager_saves_connections);
 
   return g_test_run ();
 }

@@ -18,6 +18,11 @@ struct _VireoConnectionManager
 
   GListStore *connections;
   guint       stats_interval;
+
+  /* Where the list is kept, once bound */
+  GSettings  *settings;
+  char       *key;
+  guint       loading : 1;
 };
 
 G_DEFINE_FINAL_TYPE (VireoConnectionManager, vireo_connection_manager, G_TYPE_OBJECT)
@@ -28,6 +33,8 @@ vireo_connection_manager_dispose (GObject *object)
   VireoConnectionManager *self = VIREO_CONNECTION_MANAGER (object);
 
   g_clear_object (&self->connections);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->key, g_free);
 
   G_OBJECT_CLASS (vireo_connection_manager_parent_class)->dispose (object);
 }
@@ -143,6 +150,136 @@ vireo_connection_manager_set_stats_interval (VireoConnectionManager *self,
       g_autoptr(VireoConnection) conn = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
       vireo_connection_set_stats_interval (conn, seconds);
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saved connections                                                         */
+
+static void
+save (VireoConnectionManager *self)
+{
+  GVariantBuilder builder;
+  guint n;
+
+  if (self->settings == NULL || self->loading)
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssbx)"));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      const char *name = vireo_connection_get_name (conn);
+
+      /* The demo is what Vireo shows when there is nothing to save. */
+      if (vireo_connection_get_is_demo (conn))
+        continue;
+      g_variant_builder_add (&builder, "(ssbx)",
+                             vireo_connection_get_uri (conn),
+                             name ? name : "",
+                             vireo_connection_get_autoconnect (conn),
+                             vireo_connection_get_last_connected (conn));
+    }
+  g_settings_set_value (self->settings, self->key, g_variant_builder_end (&builder));
+}
+
+static void
+on_connection_notify (VireoConnectionManager *self,
+                      GParamSpec             *pspec,
+                      VireoConnection        *conn)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "name") || g_str_equal (name, "autoconnect") ||
+      g_str_equal (name, "last-connected") || g_str_equal (name, "is-demo"))
+    save (self);
+}
+
+static void
+on_connections_changed (VireoConnectionManager *self,
+                        guint                   position,
+                        guint                   removed,
+                        guint                   added,
+                        GListModel             *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (model, i);
+      g_signal_connect_object (conn, "notify", G_CALLBACK (on_connection_notify),
+                               self, G_CONNECT_SWAPPED);
+    }
+  save (self);
+}
+
+/**
+ * vireo_connection_manager_bind_settings:
+ * @key: a key of type `a(ssbx)`: URI, name, autoconnect, last connected
+ *
+ * Adds the connections saved under @key (without opening them), then keeps
+ * @key up to date as connections are added, removed, renamed or changed.
+ */
+void
+vireo_connection_manager_bind_settings (VireoConnectionManager *self,
+                                        GSettings              *settings,
+                                        const char             *key)
+{
+  g_autoptr(GVariant) saved = NULL;
+  GVariantIter iter;
+  const char *uri, *name;
+  gboolean autoconnect;
+  gint64 last;
+
+  g_return_if_fail (VIREO_IS_CONNECTION_MANAGER (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (self->settings == NULL);
+
+  self->settings = g_object_ref (settings);
+  self->key = g_strdup (key);
+  g_signal_connect_object (self->connections, "items-changed",
+                           G_CALLBACK (on_connections_changed), self, G_CONNECT_SWAPPED);
+
+  self->loading = TRUE;
+  saved = g_settings_get_value (settings, key);
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&sbx)", &uri, &name, &autoconnect, &last))
+    {
+      VireoConnection *conn = vireo_connection_manager_add (self, uri);
+
+      vireo_connection_set_name (conn, name);
+      vireo_connection_set_autoconnect (conn, autoconnect);
+      vireo_connection_set_last_connected (conn, last);
+    }
+  self->loading = FALSE;
+}
+
+/**
+ * vireo_connection_manager_open_autoconnect:
+ *
+ * Opens every connection marked autoconnect, all at once: each has its own
+ * workers, so a dead host never delays the others.
+ *
+ * Returns: how many were opened
+ */
+guint
+vireo_connection_manager_open_autoconnect (VireoConnectionManager *self)
+{
+  guint n, opened = 0;
+
+  g_return_val_if_fail (VIREO_IS_CONNECTION_MANAGER (self), 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (vireo_connection_get_autoconnect (conn) &&
+          vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_DISCONNECTED)
+        {
+          vireo_connection_open_async (conn, NULL, NULL, NULL);
+          opened++;
+        }
+    }
+  return opened;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -18,6 +18,10 @@ VireoConnection        *vireo_connection_manager_add              (VireoConnecti
                                                                    const char             *uri);
 void                    vireo_connection_manager_remove           (VireoConnectionManager *self,
                                                                    VireoConnection        *connection);
+void                    vireo_connection_manager_bind_settings    (VireoConnectionManager *self,
+                                                                   GSettings              *settings,
+                                                                   const char             *key);
+guint                   vireo_connection_manager_open_autoconnect (VireoConnectionManager *self);
 void                    vireo_connection_manager_set_stats_interval (VireoConnectionManager *self,
                                                                      guint                   seconds);
 void                    vireo_connection_manager_open_default_async  (VireoConnectionManager *self,

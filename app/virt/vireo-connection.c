@@ -54,6 +54,8 @@ struct _VireoConnection
   char                 *uri;
   char                 *hostname;
   char                 *error_message;
+  char                 *name;           /* the user's name for it, or NULL */
+  gint64                last_connected; /* Unix time */
   VireoLink            *link;
   VireoWorker          *ops;
   VireoWorker          *bulk;
@@ -67,6 +69,7 @@ struct _VireoConnection
   guint                 reconnect_in;
   guint                 generation;   /* bumped on every open and close */
   guint                 is_demo : 1;
+  guint                 autoconnect : 1;
   guint                 populated : 1;
   guint                 want_connected : 1;
   guint                 stats_in_flight : 1;
@@ -85,6 +88,9 @@ enum {
   PROP_POPULATED,
   PROP_STATS_INTERVAL,
   PROP_RECONNECT_IN,
+  PROP_NAME,
+  PROP_AUTOCONNECT,
+  PROP_LAST_CONNECTED,
   N_PROPS
 };
 
@@ -1039,6 +1045,7 @@ open_cb (GObject      *object,
   self->reconnect_in = 0;
   set_error_message (self, NULL);
   set_state (self, VIREO_CONNECTION_STATE_CONNECTED);
+  vireo_connection_set_last_connected (self, g_get_real_time () / G_USEC_PER_SEC);
   if (!self->populated)
     {
       self->populated = TRUE;
@@ -1431,6 +1438,7 @@ vireo_connection_finalize (GObject *object)
   g_free (self->uri);
   g_free (self->hostname);
   g_free (self->error_message);
+  g_free (self->name);
 
   G_OBJECT_CLASS (vireo_connection_parent_class)->finalize (object);
 }
@@ -1472,6 +1480,15 @@ vireo_connection_get_property (GObject    *object,
     case PROP_RECONNECT_IN:
       g_value_set_uint (value, self->reconnect_in);
       break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_AUTOCONNECT:
+      g_value_set_boolean (value, self->autoconnect);
+      break;
+    case PROP_LAST_CONNECTED:
+      g_value_set_int64 (value, self->last_connected);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1495,6 +1512,15 @@ vireo_connection_set_property (GObject      *object,
       break;
     case PROP_STATS_INTERVAL:
       vireo_connection_set_stats_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_NAME:
+      vireo_connection_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_AUTOCONNECT:
+      vireo_connection_set_autoconnect (self, g_value_get_boolean (value));
+      break;
+    case PROP_LAST_CONNECTED:
+      vireo_connection_set_last_connected (self, g_value_get_int64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1541,6 +1567,16 @@ vireo_connection_class_init (VireoConnectionClass *klass)
     g_param_spec_uint ("reconnect-in", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTOCONNECT] =
+    g_param_spec_boolean ("autoconnect", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_CONNECTED] =
+    g_param_spec_int64 ("last-connected", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1568,6 +1604,7 @@ vireo_connection_init (VireoConnection *self)
   self->domains = g_list_store_new (VIREO_TYPE_DOMAIN);
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stats_interval = 2;
+  self->autoconnect = TRUE;
 }
 
 VireoConnection *
@@ -1603,6 +1640,8 @@ vireo_connection_dup_display_name (VireoConnection *self)
 
   g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
 
+  if (self->name != NULL && *self->name != '\0')
+    return g_strdup (self->name);
   if (self->is_demo)
     return g_strdup (_("Demo"));
 
@@ -1690,6 +1729,78 @@ vireo_connection_get_populated (VireoConnection *self)
 {
   g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
   return self->populated;
+}
+
+/**
+ * vireo_connection_get_name:
+ *
+ * Returns: (nullable): the name the user gave this connection
+ */
+const char *
+vireo_connection_get_name (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return self->name;
+}
+
+void
+vireo_connection_set_name (VireoConnection *self,
+                           const char      *name)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  if (name != NULL && *name == '\0')
+    name = NULL;
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+}
+
+gboolean
+vireo_connection_get_autoconnect (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
+  return self->autoconnect;
+}
+
+/**
+ * vireo_connection_set_autoconnect:
+ *
+ * Whether to connect at start-up; stored by whoever saves connections.
+ */
+void
+vireo_connection_set_autoconnect (VireoConnection *self,
+                                  gboolean         autoconnect)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  autoconnect = !!autoconnect;
+  if (self->autoconnect == autoconnect)
+    return;
+  self->autoconnect = autoconnect;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTOCONNECT]);
+}
+
+gint64
+vireo_connection_get_last_connected (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), 0);
+  return self->last_connected;
+}
+
+void
+vireo_connection_set_last_connected (VireoConnection *self,
+                                     gint64           unix_time)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  if (self->last_connected == unix_time)
+    return;
+  self->last_connected = unix_time;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CONNECTED]);
 }
 
 guint

@@ -27,6 +27,15 @@ gboolean              vireo_connection_get_is_demo       (VireoConnection  *self
 void                  vireo_connection_set_is_demo       (VireoConnection  *self,
                                                           gboolean          is_demo);
 gboolean              vireo_connection_get_populated     (VireoConnection  *self);
+const char           *vireo_connection_get_name          (VireoConnection  *self);
+void                  vireo_connection_set_name          (VireoConnection  *self,
+                                                          const char       *name);
+gboolean              vireo_connection_get_autoconnect   (VireoConnection  *self);
+void                  vireo_connection_set_autoconnect   (VireoConnection  *self,
+                                                          gboolean          autoconnect);
+gint64                vireo_connection_get_last_connected (VireoConnection *self);
+void                  vireo_connection_set_last_connected (VireoConnection *self,
+                                                           gint64           unix_time);
 guint                 vireo_connection_get_stats_interval (VireoConnection *self);
 void                  vireo_connection_set_stats_interval (VireoConnection *self,
                                                            guint            seconds);
