@@ -188,6 +188,7 @@ test_hide_inactive_follows_state (Fixture       *f,
 
   g_settings_set_boolean (f->settings, "hide-inactive", TRUE);
   vireo_test_wait_for (list_has, wait, 5, "only alpha listed");
+  g_assert_cmpstr (vireo_window_get_visible_page (f->window), ==, "list");
 
   /* A machine that starts shows up without any refresh by the user. */
   select_names (f, (const char *[]) { NULL });
@@ -209,6 +210,13 @@ test_hide_inactive_follows_state (Fixture       *f,
   g_settings_set_boolean (f->settings, "hide-inactive", FALSE);
   wait[1] = GUINT_TO_POINTER (3);
   vireo_test_wait_for (list_has, wait, 5, "all three listed");
+
+  /* A search that matches nothing says so instead of an empty table. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "list.find", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (f->window))), "zzz");
+  wait[1] = GUINT_TO_POINTER (0);
+  vireo_test_wait_for (list_has, wait, 5, "nothing to match");
+  g_assert_cmpstr (vireo_window_get_visible_page (f->window), ==, "no-match");
 }
 
 static void
@@ -328,6 +336,53 @@ test_failure_is_explained (void)
   vireo_connection_close (conn);
 }
 
+static void
+test_add_connection_dialog (Fixture       *f,
+                            gconstpointer  data)
+{
+  VireoAddConnectionDialog *dialog = VIREO_ADD_CONNECTION_DIALOG (vireo_window_show_add_connection (f->window));
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (f->manager);
+  g_autofree char *uri = NULL;
+
+  /* It opens on SSH with no host: not yet connectable, and says why. */
+  g_assert_null (vireo_add_connection_dialog_dup_uri (dialog));
+  g_assert_cmpint (vireo_add_connection_dialog_get_error_field (dialog), ==, VIREO_URI_FIELD_HOST);
+
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_HOST, "bad host");
+  g_assert_cmpint (vireo_add_connection_dialog_get_error_field (dialog), ==, VIREO_URI_FIELD_HOST);
+  g_assert_nonnull (strstr (vireo_add_connection_dialog_get_error (dialog), "host name"));
+  /* Connect does nothing while a field is wrong. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 1);
+
+  /* Fields make the URI... */
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_HOST, "kvm1.example.org");
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_USER, "root");
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_PORT, "22x");
+  g_assert_cmpint (vireo_add_connection_dialog_get_error_field (dialog), ==, VIREO_URI_FIELD_PORT);
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_PORT, "2222");
+  uri = vireo_add_connection_dialog_dup_uri (dialog);
+  g_assert_cmpstr (uri, ==, "qemu+ssh://root@kvm1.example.org:2222/system");
+
+  /* ...and a pasted URI makes the fields, keeping what has no field. */
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_URI, "qemu+tls://kvm2/session?no_verify=1");
+  g_clear_pointer (&uri, g_free);
+  uri = vireo_add_connection_dialog_dup_uri (dialog);
+  g_assert_cmpstr (uri, ==, "qemu+tls://kvm2/session?no_verify=1");
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_PORT, "16514");
+  g_clear_pointer (&uri, g_free);
+  uri = vireo_add_connection_dialog_dup_uri (dialog);
+  g_assert_cmpstr (uri, ==, "qemu+tls://kvm2:16514/session?no_verify=1");
+
+  /* Connect adds the connection, opens it and shows it. */
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_URI, "test:///default");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
+  g_assert_nonnull (vireo_connection_manager_find (f->manager, "test:///default"));
+  g_assert_cmpstr (vireo_connection_get_uri (vireo_window_get_connection (f->window)), ==, "test:///default");
+  vireo_connection_close (vireo_window_get_connection (f->window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +400,7 @@ main (int   argc,
   g_test_add ("/ui/window/idle-draws-nothing", Fixture, NULL, fixture_set_up, test_idle_window_draws_nothing, fixture_tear_down);
   g_test_add ("/ui/window/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
   g_test_add_func ("/ui/window/failure-is-explained", test_failure_is_explained);
+  g_test_add ("/ui/window/add-connection", Fixture, NULL, fixture_set_up, test_add_connection_dialog, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
 
   return g_test_run ();

@@ -19,6 +19,7 @@ vireo_ui_init (void)
    * the linker keeps its object file, which referencing it guarantees. */
   g_assert (vireo_get_resource () != NULL);
 
+  g_type_ensure (VIREO_TYPE_ADD_CONNECTION_DIALOG);
   g_type_ensure (VIREO_TYPE_CONNECTION_ROW);
   g_type_ensure (VIREO_TYPE_DELETE_DIALOG);
   g_type_ensure (VIREO_TYPE_DOMAIN_CELL);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-add-connection-dialog.h"
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
@@ -568,6 +569,87 @@ find_action (GtkWidget  *widget,
 }
 
 static void
+on_connection_chosen (VireoWindow              *self,
+                      const char               *uri,
+                      const char               *name,
+                      gboolean                  autoconnect,
+                      VireoAddConnectionDialog *dialog)
+{
+  VireoConnection *conn = vireo_connection_manager_add (self->manager, uri);
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
+  guint position;
+
+  if (name != NULL && *name != '\0')
+    vireo_connection_set_name (conn, name);
+  vireo_connection_set_autoconnect (conn, autoconnect);
+  if (vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_DISCONNECTED)
+    vireo_connection_open_async (conn, NULL, NULL, NULL);
+
+  /* Show what was just added. */
+  if (g_list_store_find (G_LIST_STORE (connections), conn, &position))
+    gtk_list_box_select_row (self->connection_list,
+                             gtk_list_box_get_row_at_index (self->connection_list, position));
+}
+
+/**
+ * vireo_window_show_add_connection:
+ *
+ * Returns: (transfer none): the dialog, for tests
+ */
+GtkWidget *
+vireo_window_show_add_connection (VireoWindow *self)
+{
+  GtkWidget *dialog = vireo_add_connection_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "connection-chosen", G_CALLBACK (on_connection_chosen),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+conn_add_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  vireo_window_show_add_connection (VIREO_WINDOW (widget));
+}
+
+static void
+conn_connect_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (self->connection != NULL)
+    vireo_connection_reconnect (self->connection);
+}
+
+static void
+conn_disconnect_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (self->connection != NULL)
+    vireo_connection_close (self->connection);
+}
+
+static void
+conn_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoConnection) conn = self->connection ? g_object_ref (self->connection) : NULL;
+
+  if (conn != NULL)
+    vireo_connection_manager_remove (self->manager, conn);
+}
+
+static void
 conn_reconnect_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
@@ -609,6 +691,28 @@ on_popover_closed (VireoWindow *self)
                    g_object_ref (self), g_object_unref);
 }
 
+static GtkWidget *
+popup_menu (VireoWindow *self,
+            const char  *menu_id,
+            GtkWidget   *anchor,
+            double       x,
+            double       y)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/vireo/Vireo/vireo-menus.ui");
+  GtkWidget *popover;
+
+  drop_context_menu (self);
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (gtk_builder_get_object (builder, menu_id)));
+  gtk_widget_set_parent (popover, anchor);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, G_CONNECT_SWAPPED);
+  self->context_menu = popover;
+  g_object_add_weak_pointer (G_OBJECT (popover), (gpointer *) &self->context_menu);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  return popover;
+}
+
 /**
  * vireo_window_popup_context_menu:
  * @anchor: (nullable): the widget the menu points from; the list when %NULL
@@ -622,21 +726,24 @@ vireo_window_popup_context_menu (VireoWindow *self,
                                  double       x,
                                  double       y)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/vireo/Vireo/vireo-menus.ui");
-  GtkWidget *popover;
-
   g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
 
-  drop_context_menu (self);
-  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (gtk_builder_get_object (builder, "context_menu")));
-  gtk_widget_set_parent (popover, anchor ? anchor : GTK_WIDGET (self->column_view));
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { x, y, 1, 1 });
-  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, G_CONNECT_SWAPPED);
-  self->context_menu = popover;
-  g_object_add_weak_pointer (G_OBJECT (popover), (gpointer *) &self->context_menu);
-  gtk_popover_popup (GTK_POPOVER (popover));
-  return popover;
+  return popup_menu (self, "context_menu", anchor ? anchor : GTK_WIDGET (self->column_view), x, y);
+}
+
+static void
+on_sidebar_right_click (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        VireoWindow     *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->connection_list, y);
+
+  if (row == NULL)
+    return;
+  gtk_list_box_select_row (self->connection_list, row);
+  popup_menu (self, "connection_menu", GTK_WIDGET (self->connection_list), x, y);
 }
 
 static void
@@ -814,6 +921,12 @@ update_view (VireoWindow *self)
   const char *page;
   guint n_domains;
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.connect",
+                                 conn != NULL && vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_DISCONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.disconnect",
+                                 conn != NULL && vireo_connection_get_state (conn) != VIREO_CONNECTION_STATE_DISCONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.remove", conn != NULL);
+
   if (conn == NULL)
     {
       adw_window_title_set_title (self->window_title, _("Vireo"));
@@ -856,6 +969,8 @@ update_view (VireoWindow *self)
       adw_status_page_set_description (self->empty_page,
                                        _("This host has no virtual machines yet."));
     }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+    page = "no-match";
   else
     page = "list";
   gtk_stack_set_visible_child_name (self->stack, page);
@@ -1148,6 +1263,10 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.force-off", NULL, vm_confirm_action);
   gtk_widget_class_install_action (widget_class, "vm.delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
+  gtk_widget_class_install_action (widget_class, "conn.add", NULL, conn_add_action);
+  gtk_widget_class_install_action (widget_class, "conn.connect", NULL, conn_connect_action);
+  gtk_widget_class_install_action (widget_class, "conn.disconnect", NULL, conn_disconnect_action);
+  gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
 
   gtk_widget_class_install_action (widget_class, "list.find", NULL, find_action);
 
@@ -1191,6 +1310,14 @@ vireo_window_init (VireoWindow *self)
   g_signal_connect_object (self->hide_inactive_button, "notify::active",
                            G_CALLBACK (on_hide_inactive_toggled), self, G_CONNECT_SWAPPED);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  {
+    GtkGesture *gesture = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_sidebar_right_click), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->connection_list), GTK_EVENT_CONTROLLER (gesture));
+  }
 
   /* One gesture for the whole list rather than one per cell. */
   {

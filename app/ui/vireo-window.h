@@ -16,6 +16,7 @@ GtkSelectionModel *vireo_window_get_selection    (VireoWindow            *self);
 GPtrArray         *vireo_window_dup_selected     (VireoWindow            *self);
 VireoConnection   *vireo_window_get_connection   (VireoWindow            *self);
 const char        *vireo_window_get_visible_page (VireoWindow            *self);
+GtkWidget         *vireo_window_show_add_connection (VireoWindow          *self);
 GtkWidget         *vireo_window_popup_context_menu (VireoWindow          *self,
                                                     GtkWidget            *anchor,
                                                     double                x,

@@ -7,9 +7,10 @@ Subcommands:
       Must be exec'd by `unshare --mount --propagation private`.  Becomes a
       child subreaper, bind-mounts STATE's directories over /etc/libvirt,
       /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt
-      (in the private namespace only), starts virtlogd and libvirtd as its own
-      children and then reaps everything that is orphaned inside the
-      environment (QEMU, dnsmasq, ...) immediately.
+      and STATE/etc/ns/{passwd,shadow} over /etc/passwd and /etc/shadow (in
+      the private namespace only), starts virtlogd, libvirtd and sshd as its
+      own children and then reaps everything that is orphaned inside the
+      environment (QEMU, dnsmasq, SSH sessions, ...) immediately.
         SIGUSR1          start the services that are not running (restart-daemon)
         SIGTERM/INT/HUP  orderly shutdown: stop libvirtd, virtlogd, kill the rest
       With --owner, the holder tears the environment down by itself (including
@@ -28,6 +29,11 @@ Subcommands:
 
   nsalive STATE
       Exit 0 if any process of the environment is left.
+
+  sshcut STATE
+      SIGKILL every process below the environment's sshd listener (the
+      per-connection sshd processes and what they run, e.g. virt-ssh-helper):
+      every SSH connection drops, the listener stays up for reconnects.
 
   subreap [--parent PID] [--grace S] -- CMD [ARGS...]
       Run the test command under a child subreaper: forward INT/TERM/HUP
@@ -68,6 +74,18 @@ BIND_DIRS = [
     ("log/libvirt", "/var/log/libvirt"),
     ("cache/libvirt", "/var/cache/libvirt"),
 ]
+
+# (file under STATE, file it is bind-mounted over inside the namespace), only
+# if the source exists.  vireo-testenv.sh writes a private passwd (root's
+# shell /bin/sh, plus the password-login test user) and a private shadow (no
+# real hashes) that only the environment's sshd reads.
+BIND_FILES = [
+    ("etc/ns/passwd", "/etc/passwd"),
+    ("etc/ns/shadow", "/etc/shadow"),
+]
+
+# sshd's compiled-in privilege separation directory (must exist, root 0755).
+SSHD_PRIVSEP_DIR = "/run/sshd"
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 HANDLED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP,
@@ -223,10 +241,15 @@ class Holder:
               "--pid-file", os.path.join(pids, "libvirtd.pid")],
              None,
              os.path.join(logs, "libvirtd.stderr")),
-            # Room for sshd (qemu+ssh tests): add
-            #   ("sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", STATE/etc/ssh/sshd_config],
-            #    None, STATE/log/sshd.stderr)
-            # here; vireo-testenv.sh reserves VIREO_TEST_SSH_PORT for it.
+            # qemu+ssh / qemu+libssh2 tests: it runs in this namespace, so
+            # virt-ssh-helper reaches the private /run/libvirt sockets.
+            # vireo-testenv.sh writes its config and keys and waits for the
+            # port (127.0.0.1:VIREO_TEST_SSH_PORT).
+            ("sshd",
+             ["/usr/sbin/sshd", "-D", "-e",
+              "-f", os.path.join(state, "etc", "ssh", "sshd_config")],
+             None,
+             os.path.join(logs, "sshd.stderr")),
         ]
 
     # -- setup -------------------------------------------------------------
@@ -263,6 +286,18 @@ class Holder:
             if not os.path.samestat(os.stat(src), os.stat(target)):
                 die("bind mount of %s over %s did not take effect"
                     % (src, target))
+        for rel, target in BIND_FILES:
+            src = os.path.join(self.state, rel)
+            if not os.path.isfile(src):
+                continue
+            mount(src, target, MS_BIND)
+            if not os.path.samestat(os.stat(src), os.stat(target)):
+                die("bind mount of %s over %s did not take effect"
+                    % (src, target))
+        if not os.path.isdir(SSHD_PRIVSEP_DIR):
+            # Like /run/libvirt: the only other trace outside STATE (an empty
+            # root-owned directory, what the openssh-server package creates).
+            os.makedirs(SSHD_PRIVSEP_DIR, mode=0o755, exist_ok=True)
         self.mnt_sig = mount_signature()
         # holder.mnt, then holder.ns: vireo-testenv.sh waits for the latter.
         with open(os.path.join(self.state, "pids", "holder.mnt"), "w") as f:
@@ -447,7 +482,7 @@ class Holder:
         if not self.owner_alive() and os.path.exists(
                 os.path.join(self.state, "remove-on-orphan")):
             # `vireo-testenv.sh run` died without cleaning up: its temp dir.
-            for _, target in BIND_DIRS:
+            for _, target in BIND_DIRS + BIND_FILES:
                 libc.umount2(target.encode(), MNT_DETACH)
             shutil.rmtree(self.state, ignore_errors=True)
 
@@ -503,6 +538,41 @@ def cmd_killns(args):
             except ProcessLookupError:
                 pass
         time.sleep(0.05)
+
+
+def cmd_sshcut(args):
+    """Drop every SSH connection of the environment, keep the listener."""
+    state = os.path.realpath(args.state)
+    ns, sig = read_env_ids(state)
+    listener = None
+    try:
+        with open(os.path.join(state, "pids", "sshd.child")) as f:
+            listener = int(f.read().strip())
+    except (OSError, ValueError):
+        pass
+    if (ns is None or listener is None or ns_id(listener) != ns
+            or mount_signature(listener) != sig):
+        print("vireo-holder: sshd is not running in %s" % state,
+              file=sys.stderr)
+        return 1
+    victims = descendants(listener)
+    for p in victims:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5
+    while any(alive(p) for p in victims):
+        if time.monotonic() > deadline:
+            print("vireo-holder: SSH session processes still alive: %s"
+                  % [p for p in victims if alive(p)], file=sys.stderr)
+            return 1
+        time.sleep(0.01)
+    print("vireo-holder: cut %d SSH session process(es) below sshd %d%s"
+          % (len(victims), listener,
+             (": " + " ".join(map(str, victims))) if victims else ""),
+          file=sys.stderr)
+    return 0
 
 
 # -- running the test command ---------------------------------------------
@@ -846,6 +916,9 @@ def main():
     n.add_argument("--slot", type=int, default=None)
     n.add_argument("--lock-dir", default=None)
     n.set_defaults(func=cmd_netclean)
+    c = sub.add_parser("sshcut")
+    c.add_argument("state")
+    c.set_defaults(func=cmd_sshcut)
     r = sub.add_parser("subreap")
     r.add_argument("--parent", type=int, default=None)
     r.add_argument("--grace", type=float, default=5.0)
