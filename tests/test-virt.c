@@ -559,6 +559,25 @@ test_manager_saves_connections (void)
 }
 
 static void
+test_connect_hints (void)
+{
+  /* libvirt 9.0's own messages for the failures people meet. */
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu:///system",
+    "Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory"), "not running"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu:///system",
+    "Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied"), "libvirt” group"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://10.0.0.1/system",
+    "unable to connect to server at '10.0.0.1:16509': Connection refused"), "port"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@h/system",
+    "Cannot recv data: Host key verification failed.: Connection reset by peer"), "fingerprint"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@h/system",
+    "Cannot recv data: root@h: Permission denied (publickey,password).: Connection reset by peer"), "login"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@nohost/system",
+    "Cannot recv data: ssh: Could not resolve hostname nohost: Name or service not known"), "spelling"));
+  g_assert_null (vireo_virt_connect_hint ("qemu:///system", "internal error: something else"));
+}
+
+static void
 test_error_mapping (void)
 {
   /* A failed system call is a lost connection only in the RPC layer. */
@@ -587,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/virt/domain/lifecycle-through-events", test_lifecycle_through_events);
   g_test_add_func ("/virt/domain/errors-are-mapped", test_errors_are_mapped);
   g_test_add_func ("/virt/error/mapping", test_error_mapping);
+  g_test_add_func ("/virt/error/connect-hints", test_connect_hints);
   g_test_add_func ("/virt/domain/cancelled-before-running", test_cancelled_before_running);
   g_test_add_func ("/virt/connection/outside-changes-arrive", test_outside_changes_arrive);
   g_test_add_func ("/virt/domain/delete-plan-and-delete", test_delete_plan_and_delete);

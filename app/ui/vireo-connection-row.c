@@ -40,7 +40,13 @@ update (VireoConnectionRow *self)
     case VIREO_CONNECTION_STATE_CONNECTED:  status = _("Connected"); break;
     case VIREO_CONNECTION_STATE_CONNECTING: status = _("Connecting…"); break;
     case VIREO_CONNECTION_STATE_DISCONNECTED:
-    default:                                status = _("Disconnected"); break;
+    default:
+      /* Never reached versus lost: the first needs fixing, the second waits. */
+      status = vireo_connection_get_error_message (self->connection) != NULL &&
+               !vireo_connection_get_populated (self->connection)
+        ? _("Could not connect")
+        : _("Disconnected");
+      break;
     }
 
   if (vireo_connection_get_is_demo (self->connection))
@@ -53,7 +59,14 @@ update (VireoConnectionRow *self)
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon);
   gtk_label_set_text (GTK_LABEL (self->title), name);
   gtk_label_set_text (GTK_LABEL (self->subtitle), status);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
+  if (vireo_connection_get_error_message (self->connection) != NULL &&
+      state == VIREO_CONNECTION_STATE_DISCONNECTED)
+    {
+      g_autofree char *tip = g_strdup_printf ("%s\n%s", uri, vireo_connection_get_error_message (self->connection));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
   gtk_widget_set_visible (self->spinner, state == VIREO_CONNECTION_STATE_CONNECTING);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), state == VIREO_CONNECTION_STATE_CONNECTING);
   if (state == VIREO_CONNECTION_STATE_CONNECTED)

@@ -957,8 +957,12 @@ update_view (VireoWindow *self)
     {
       if (state == VIREO_CONNECTION_STATE_DISCONNECTED)
         {
+          const char *error = vireo_connection_get_error_message (conn);
+          const char *hint = vireo_virt_connect_hint (vireo_connection_get_uri (conn), error);
+          g_autofree char *text = hint ? g_strdup_printf ("%s\n\n%s", error, hint) : g_strdup (error);
+
           page = "failed";
-          adw_status_page_set_description (self->failed_page, vireo_connection_get_error_message (conn));
+          adw_status_page_set_description (self->failed_page, text);
         }
       else
         page = "connecting";

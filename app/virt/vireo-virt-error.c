@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -87,3 +91,58 @@ vireo_virt_error_from_last (const char *fallback)
   return error;
 }
 
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  return haystack != NULL && strstr (haystack, needle) != NULL;
+}
+
+/**
+ * vireo_virt_connect_hint:
+ * @uri: the URI that failed to open
+ * @message: libvirt's message
+ *
+ * libvirt says what failed; this says what to do about it, for the failures
+ * people actually meet. Matches libvirt 9.0's (untranslated) messages.
+ *
+ * Returns: (nullable): a hint, or %NULL when there is nothing useful to add
+ */
+const char *
+vireo_virt_connect_hint (const char *uri,
+                         const char *message)
+{
+  gboolean remote = uri != NULL && strstr (uri, "://") != NULL &&
+                    strncmp (strstr (uri, "://"), ":///", 4) != 0;
+
+  if (message == NULL)
+    return NULL;
+
+  if (contains (message, "Host key verification failed") ||
+      contains (message, "authenticity of host") ||
+      contains (message, "host key"))
+    return _("The host's SSH key is not known or has changed. Check its fingerprint with the host's administrator, "
+             "then connect once with ssh in a terminal to accept it.");
+  if (contains (message, "Permission denied (publickey") ||
+      contains (message, "authentication failed") ||
+      contains (message, "Authentication failed"))
+    return _("The host refused the login. Check the user name, and that your key or password is right for it.");
+  if (contains (message, "Permission denied") && !remote)
+    return _("Your account may not use the system libvirt daemon. Join the “libvirt” group "
+             "(sudo usermod -aG libvirt $USER), then log out and in again.");
+  if (contains (message, "Failed to connect socket") && contains (message, "No such file or directory"))
+    return _("The libvirt daemon is not running on this computer. Install libvirt-daemon-system, "
+             "or start it with: sudo systemctl start libvirtd");
+  if (contains (message, "Connection refused"))
+    return remote
+      ? _("Nothing answered on that host and port. Check the port, and that libvirtd (or sshd) runs there and accepts remote connections.")
+      : _("The libvirt daemon is not accepting connections. Start it with: sudo systemctl start libvirtd");
+  if (contains (message, "Name or service not known") || contains (message, "Could not resolve") ||
+      contains (message, "Temporary failure in name resolution"))
+    return _("The host name could not be found. Check its spelling, or use its IP address.");
+  if (contains (message, "timed out") || contains (message, "No route to host") ||
+      contains (message, "keepalive"))
+    return _("The host did not answer. Check that it is up and reachable from here (network, VPN, firewall).");
+  return NULL;
+}

@@ -26,5 +26,7 @@ GQuark  vireo_virt_error_quark     (void);
 GError *vireo_virt_error_from_last (const char *fallback);
 VireoVirtError vireo_virt_error_map (int domain,
                                      int code);
+const char *vireo_virt_connect_hint (const char *uri,
+                                     const char *message);
 
 G_END_DECLS

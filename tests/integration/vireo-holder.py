@@ -286,10 +286,12 @@ class Holder:
             if not os.path.samestat(os.stat(src), os.stat(target)):
                 die("bind mount of %s over %s did not take effect"
                     % (src, target))
+        nfiles = 0
         for rel, target in BIND_FILES:
             src = os.path.join(self.state, rel)
             if not os.path.isfile(src):
                 continue
+            nfiles += 1
             mount(src, target, MS_BIND)
             if not os.path.samestat(os.stat(src), os.stat(target)):
                 die("bind mount of %s over %s did not take effect"
@@ -305,7 +307,7 @@ class Holder:
         with open(os.path.join(self.state, "pids", "holder.ns"), "w") as f:
             f.write(self.ns + "\n")
         log("namespace %s ready, subreaper set, %d bind mounts"
-            % (self.ns, len(BIND_DIRS)))
+            % (self.ns, len(BIND_DIRS) + nfiles))
 
     # -- services ------------------------------------------------------------
     def running(self, name):

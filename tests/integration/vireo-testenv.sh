@@ -7,12 +7,16 @@
 #   vireo-testenv.sh kill-daemon STATE_DIR     kill -9 libvirtd (guests keep running)
 #   vireo-testenv.sh restart-daemon STATE_DIR  (re)start libvirtd in the same namespace
 #   vireo-testenv.sh status STATE_DIR          show what is running
+#   vireo-testenv.sh cut-ssh STATE_DIR         drop every SSH connection (sshd keeps listening)
+#   vireo-testenv.sh relay STATE_DIR tcp|ssh|PORT DELAY_MS
+#                                              start a delaying relay, print "port=P pid=PID"
 #
-# The daemons run in a private mount namespace (held by vireo-holder.py, a
-# child subreaper) in which /etc/libvirt, /run/libvirt, /var/lib/libvirt,
-# /var/log/libvirt and /var/cache/libvirt are bind mounts of STATE_DIR
-# directories, so the system's configuration, domains and networks are never
-# loaded or touched.  See README.md next to this file.
+# The daemons (virtlogd, libvirtd, sshd) run in a private mount namespace
+# (held by vireo-holder.py, a child subreaper) in which /etc/libvirt,
+# /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt are
+# bind mounts of STATE_DIR directories, so the system's configuration,
+# domains and networks are never loaded or touched.  See README.md next to
+# this file.
 set -euo pipefail
 
 # CI may run us with a minimal PATH; the tools we need live in sbin too.
@@ -20,6 +24,7 @@ PATH="${PATH:-/usr/bin:/bin}:/usr/sbin:/sbin"
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
 HERE=$(dirname -- "$SELF")
 HOLDER="$HERE/vireo-holder.py"
+RELAY="$HERE/vireo-relay.py"
 GUEST_XML="$HERE/tcg-guest.xml"
 
 if [[ -n ${VIREO_TESTENV_PYTHON:-} ]]; then
@@ -39,7 +44,7 @@ START_TIMEOUT=${VIREO_TESTENV_START_TIMEOUT:-60}
 # kernel's ephemeral range (32768+) so outgoing connections cannot take them.
 MAX_SLOTS=16
 TCP_PORT_BASE=24000          # libvirtd qemu+tcp listener: 24000+K
-SSH_PORT_BASE=24100          # reserved for sshd in the namespace: 24100+K
+SSH_PORT_BASE=24100          # sshd in the namespace: 24100+K
 DISPLAY_PORT_BASE=24200      # VNC/SPICE: 32 per slot, 24200..24711
 WEBSOCKET_PORT_BASE=24800    # VNC websockets: 16 per slot, 24800..25055
 MIGRATION_PORT_BASE=25100    # migration: 32 per slot, 25100..25611
@@ -50,7 +55,7 @@ die() { printf 'vireo-testenv: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'vireo-testenv: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '3,9s/^# \{0,1\}//p' "$SELF" >&2
+    sed -n '3,12s/^# \{0,1\}//p' "$SELF" >&2
     exit 2
 }
 
@@ -66,10 +71,12 @@ require_tools() {
     [[ -n $PYTHON && -x $PYTHON ]] || die "python3 not found (set VIREO_TESTENV_PYTHON)"
     [[ -n $VIRSH ]] || die "virsh not found (install libvirt-clients)"
     local t
-    for t in /usr/sbin/libvirtd /usr/sbin/virtlogd /usr/bin/unshare /usr/bin/flock /usr/bin/timeout; do
+    for t in /usr/sbin/libvirtd /usr/sbin/virtlogd /usr/bin/unshare /usr/bin/nsenter /usr/bin/flock \
+             /usr/bin/timeout /usr/sbin/sshd /usr/bin/ssh /usr/bin/ssh-keygen; do
         [[ -x $t ]] || die "$t not found (see README.md for the packages to install)"
     done
     [[ -r $HOLDER ]] || die "$HOLDER is missing"
+    [[ -r $RELAY ]] || die "$RELAY is missing"
 }
 
 # state_path RAW CREATE -> sets STATE to the canonical absolute path.
@@ -162,10 +169,18 @@ virsh_ok() { # URI -> daemon answers
     timeout 10 "$VIRSH" -q -c "$1" uri >/dev/null 2>&1 </dev/null
 }
 
+ssh_banner_ok() { # PORT -> something on 127.0.0.1:PORT greets like sshd
+    local fd line=""
+    { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+    read -r -t 2 -u "$fd" line || true
+    exec {fd}>&-
+    [[ $line == SSH-2.0-* ]]
+}
+
 show_logs() {
     local f
     for f in "$STATE/log/holder.log" "$STATE/log/virtlogd.stderr" "$STATE/log/libvirtd.stderr" \
-             "$STATE/log/libvirtd.log"; do
+             "$STATE/log/libvirtd.log" "$STATE/log/sshd.stderr"; do
         [[ -s $f ]] || continue
         printf -- '----- %s (last 25 lines) -----\n' "$f" >&2
         tail -n 25 -- "$f" >&2 || true
@@ -195,6 +210,32 @@ slot_values() { # K -> globals for that slot
     BRIDGE_PREFIX="vtest-$SLOT-"
     IPV4_FIRST24="10.77.$((16 * SLOT))"
     TCP_URI="qemu+tcp://127.0.0.1:$TCP_PORT/system"
+    ssh_values
+}
+
+# SSH: sshd's files under STATE/etc/ssh (seen by sshd only), the client's
+# under STATE/ssh (what tests use).  Never /etc/ssh or ~/.ssh.
+SSH_PW_USER=vireotest
+SSH_PW=vireo-test-pw
+# openssl passwd -6 -salt vireotestsalt0 vireo-test-pw
+# shellcheck disable=SC2016
+SSH_PW_HASH='$6$vireotestsalt0$yOUFNlmYzNNIJ.58lNRonOwt/ws8SSliUPWFepdX8Qn2h/MnQ0Ca0p.hrJenP3TukcAx//rXwAbrG4Ll4esU51'
+
+ssh_values() { # needs STATE and SSH_PORT
+    SSHD_DIR="$STATE/etc/ssh"
+    SSH_HOSTKEY="$SSHD_DIR/ssh_host_ed25519_key"
+    SSH_DIR="$STATE/ssh"
+    SSH_KEY="$SSH_DIR/id_ed25519"
+    SSH_KNOWN_HOSTS="$SSH_DIR/known_hosts"
+    SSH_WRAPPER="$SSH_DIR/ssh-wrapper"
+    SSH_ASKPASS_SCRIPT="$SSH_DIR/askpass"
+    local hp="root@127.0.0.1:$SSH_PORT/system"
+    SSH_URI="qemu+ssh://$hp?keyfile=$SSH_KEY&command=$SSH_WRAPPER&no_tty=1"
+    LIBSSH2_URI="qemu+libssh2://$hp?keyfile=$SSH_KEY&known_hosts=$SSH_KNOWN_HOSTS&sshauth=privkey"
+    LIBSSH_URI="qemu+libssh://$hp?keyfile=$SSH_KEY&known_hosts=$SSH_KNOWN_HOSTS&sshauth=privkey"
+    hp="$SSH_PW_USER@127.0.0.1:$SSH_PORT/system"
+    SSH_PW_URI="qemu+ssh://$hp?command=$SSH_WRAPPER"
+    LIBSSH2_PW_URI="qemu+libssh2://$hp?known_hosts=$SSH_KNOWN_HOSTS&sshauth=password"
 }
 
 port_free() { "$PYTHON" "$HOLDER" portfree "$1"; }
@@ -284,13 +325,109 @@ EOF
         cp -- /usr/share/libvirt/nwfilter/*.xml "$etc/nwfilter/" 2>/dev/null || true
     fi
 
-    # ---- sshd (qemu+ssh tests): not started yet --------------------------
-    # To add it: write "$STATE/etc/ssh/sshd_config" here (ListenAddress
-    # 127.0.0.1:$SSH_PORT, HostKey under $STATE/etc/ssh, PidFile under
-    # $STATE/pids, AuthorizedKeysFile under $STATE), add the sshd service to
-    # the service table in vireo-holder.py (it runs inside the namespace, so
-    # virt-ssh-helper finds the private /run/libvirt socket), and export
-    # VIREO_TEST_SSH_URI=qemu+ssh://root@127.0.0.1:$SSH_PORT/system below.
+    write_ssh_configs
+}
+
+# new_key FILE COMMENT: an unencrypted ed25519 key pair, kept if the
+# directory is reused (like a real host's key).
+new_key() {
+    [[ -s $1 && -s $1.pub ]] && return 0
+    rm -f -- "$1" "$1.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "$2" -f "$1" </dev/null >/dev/null ||
+        die "ssh-keygen could not create $1"
+}
+
+write_ssh_configs() {
+    mkdir -p -- "$SSHD_DIR" "$SSH_DIR" "$STATE/etc/ns"
+    chmod 0700 -- "$SSHD_DIR" "$SSH_DIR"
+    new_key "$SSH_HOSTKEY" "vireo-testenv-host"
+    new_key "$SSH_KEY" "vireo-testenv-client"
+    cp -- "$SSH_KEY.pub" "$SSHD_DIR/authorized_keys"
+    local hostkey
+    read_line "$SSH_HOSTKEY.pub" hostkey || die "cannot read $SSH_HOSTKEY.pub"
+    hostkey=${hostkey% *}                        # "ssh-ed25519 AAAA..." (no comment)
+    printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$hostkey" >"$SSH_KNOWN_HOSTS"
+    # The host key's fingerprint as ssh-keygen -l prints it, and as the
+    # host-key prompts of libvirt's libssh2 transport (MD5, "04:A4:...") and
+    # libssh transport (SHA256 in hex, "12:ad:...") show it.
+    SSH_FINGERPRINT=$(ssh-keygen -l -E sha256 -f "$SSH_HOSTKEY.pub" | awk '{print $2}')
+    SSH_FINGERPRINT_MD5=$(ssh-keygen -l -E md5 -f "$SSH_HOSTKEY.pub" | awk '{print $2}')
+    [[ $SSH_FINGERPRINT == SHA256:* && $SSH_FINGERPRINT_MD5 == MD5:* ]] ||
+        die "cannot get the fingerprint of $SSH_HOSTKEY"
+    SSH_FINGERPRINT_MD5=${SSH_FINGERPRINT_MD5#MD5:}
+    SSH_FINGERPRINT_MD5=${SSH_FINGERPRINT_MD5^^}
+    SSH_FINGERPRINT_HEX=$(printf '%s=' "${SSH_FINGERPRINT#SHA256:}" | base64 -d | od -An -v -tx1 |
+        tr -s ' \n' '::' | sed -e 's/^://' -e 's/:$//')
+    [[ $SSH_FINGERPRINT_HEX =~ ^([0-9a-f]{2}:){31}[0-9a-f]{2}$ ]] ||
+        die "cannot convert the fingerprint of $SSH_HOSTKEY"
+
+    # sshd: key login for root, password login (and nothing else) for the
+    # test user; no PAM (no systemd/logind here), no DNS, no forwarding.
+    # StrictModes off: STATE may live below a world-writable /tmp.
+    cat >"$SSHD_DIR/sshd_config" <<EOF
+# Generated by vireo-testenv.sh (slot $SLOT). Runs in the environment's namespace.
+ListenAddress 127.0.0.1:$SSH_PORT
+AddressFamily inet
+HostKey $SSH_HOSTKEY
+PidFile $STATE/pids/sshd.pid
+AuthorizedKeysFile $SSHD_DIR/authorized_keys
+AllowUsers root $SSH_PW_USER
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+HostbasedAuthentication no
+GSSAPIAuthentication no
+UsePAM no
+StrictModes no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+PermitUserRC no
+PermitUserEnvironment no
+X11Forwarding no
+AllowTcpForwarding no
+AllowStreamLocalForwarding no
+AllowAgentForwarding no
+PermitTunnel no
+ClientAliveInterval 0
+LoginGraceTime 30
+MaxStartups 64:30:128
+MaxAuthTries 6
+LogLevel VERBOSE
+
+# $SSH_PW_USER is uid 0 (so it reaches the read-write socket) in the
+# namespace's private /etc/passwd; password only, no keys.
+Match User $SSH_PW_USER
+    PasswordAuthentication yes
+    PermitRootLogin yes
+    PubkeyAuthentication no
+    AuthorizedKeysFile none
+EOF
+
+    # The namespace's /etc/passwd and /etc/shadow (bind mounts, see
+    # vireo-holder.py): root's shell is /bin/sh, so SSH sessions do not run
+    # the real root's ~/.bashrc; no real password hash is copied.
+    sed -E -e '/^'"$SSH_PW_USER"':/d' -e 's#^(root:[^:]*:0:0:[^:]*:[^:]*):.*$#\1:/bin/sh#' \
+        /etc/passwd >"$STATE/etc/ns/passwd"
+    printf '%s:x:0:0:Vireo test (password login):/root:/bin/sh\n' "$SSH_PW_USER" >>"$STATE/etc/ns/passwd"
+    chmod 0644 -- "$STATE/etc/ns/passwd"
+    (umask 077; printf 'root:*:19000:0:99999:7:::\n%s:%s:19000:0:99999:7:::\n' \
+        "$SSH_PW_USER" "$SSH_PW_HASH" >"$STATE/etc/ns/shadow")
+
+    # The client side: libvirt's command= for the openssh transport.  It
+    # never reads ~/.ssh/config or the agent and never writes ~/.ssh.
+    cat >"$SSH_WRAPPER" <<EOF
+#!/bin/sh
+# Generated by vireo-testenv.sh: ssh for this environment (libvirt command=).
+exec /usr/bin/ssh -F /dev/null \\
+    -o UserKnownHostsFile=$SSH_KNOWN_HOSTS -o GlobalKnownHostsFile=/dev/null \\
+    -o StrictHostKeyChecking=yes -o UpdateHostKeys=no -o CheckHostIP=no \\
+    -o IdentityAgent=none -o IdentitiesOnly=yes -o ControlMaster=no -o ControlPath=none \\
+    -o ConnectTimeout=20 "\$@"
+EOF
+    printf '#!/bin/sh\nprintf "%%s\\n" %s\n' "$SSH_PW" >"$SSH_ASKPASS_SCRIPT"
+    chmod 0755 -- "$SSH_WRAPPER" "$SSH_ASKPASS_SCRIPT"
 }
 
 # sq VALUE -> VALUE in single quotes, safe to source
@@ -317,6 +454,20 @@ write_env() {
         VIREO_TEST_SLOT "$SLOT" \
         VIREO_TEST_TCP_PORT "$TCP_PORT" \
         VIREO_TEST_SSH_PORT "$SSH_PORT" \
+        VIREO_TEST_SSH_URI "$SSH_URI" \
+        VIREO_TEST_LIBSSH2_URI "$LIBSSH2_URI" \
+        VIREO_TEST_SSH_KEY "$SSH_KEY" \
+        VIREO_TEST_SSH_KNOWN_HOSTS "$SSH_KNOWN_HOSTS" \
+        VIREO_TEST_LIBSSH_URI "$LIBSSH_URI" \
+        VIREO_TEST_SSH_HOST_FINGERPRINT "$SSH_FINGERPRINT" \
+        VIREO_TEST_SSH_HOST_FINGERPRINT_MD5 "$SSH_FINGERPRINT_MD5" \
+        VIREO_TEST_SSH_HOST_FINGERPRINT_HEX "$SSH_FINGERPRINT_HEX" \
+        VIREO_TEST_SSH_COMMAND "$SSH_WRAPPER" \
+        VIREO_TEST_SSH_PASSWORD_USER "$SSH_PW_USER" \
+        VIREO_TEST_SSH_PASSWORD "$SSH_PW" \
+        VIREO_TEST_SSH_PASSWORD_URI "$SSH_PW_URI" \
+        VIREO_TEST_LIBSSH2_PASSWORD_URI "$LIBSSH2_PW_URI" \
+        VIREO_TEST_SSH_ASKPASS "$SSH_ASKPASS_SCRIPT" \
         VIREO_TEST_DISPLAY_PORT_MIN "$DISPLAY_MIN" \
         VIREO_TEST_DISPLAY_PORT_MAX "$DISPLAY_MAX" \
         VIREO_TEST_BRIDGE_PREFIX "$BRIDGE_PREFIX" \
@@ -350,9 +501,10 @@ cmd_start() {
 
     # Fresh runtime state; persistent definitions (etc/, lib/) are kept if
     # the directory is reused, as they would be on a real host.
-    rm -rf -- "$STATE/run" "$STATE/pids" "$STATE/env" "$STATE/env.tmp" "$STATE/log/holder.log" \
-        "$STATE/log/libvirtd.log" "$STATE/log/libvirtd.stderr" "$STATE/log/virtlogd.log" \
-        "$STATE/log/virtlogd.stderr"
+    rm -rf -- "$STATE/run" "$STATE/pids" "$STATE/relays" "$STATE/env" "$STATE/env.tmp" \
+        "$STATE/log/holder.log" "$STATE/log/libvirtd.log" "$STATE/log/libvirtd.stderr" \
+        "$STATE/log/virtlogd.log" "$STATE/log/virtlogd.stderr" "$STATE/log/sshd.stderr" \
+        "$STATE"/log/relay-*.log
     mkdir -p -- "$STATE/etc/libvirt/qemu/networks/autostart" "$STATE/etc/libvirt/storage" \
         "$STATE/etc/libvirt/nwfilter" "$STATE/etc/libvirt/hooks" "$STATE/run/libvirt" \
         "$STATE/lib/libvirt" "$STATE/log/libvirt/qemu" "$STATE/cache/libvirt" "$STATE/pids" \
@@ -378,7 +530,7 @@ cmd_start() {
             "$SELF" stop "$STATE" >/dev/null 2>&1 || true
             die "could not start the private libvirtd (state kept in $STATE)"
         fi
-        if [[ -e $STATE/pids/libvirtd.exit || -e $STATE/pids/virtlogd.exit ]]; then
+        if [[ -e $STATE/pids/libvirtd.exit || -e $STATE/pids/virtlogd.exit || -e $STATE/pids/sshd.exit ]]; then
             note "a daemon exited during startup"
             show_logs
             "$SELF" stop "$STATE" >/dev/null 2>&1 || true
@@ -400,8 +552,23 @@ cmd_start() {
         "$SELF" stop "$STATE" >/dev/null 2>&1 || true
         die "libvirtd answers on $SOCK but not on $TCP_URI"
     fi
+    # sshd: its port, then a real qemu+ssh round trip (key, known_hosts,
+    # virt-ssh-helper in the namespace, the private socket).
+    until ssh_banner_ok "$SSH_PORT"; do
+        if [[ -e $STATE/pids/sshd.exit ]] || ((SECONDS >= deadline)); then
+            show_logs
+            "$SELF" stop "$STATE" >/dev/null 2>&1 || true
+            die "sshd did not come up on 127.0.0.1:$SSH_PORT"
+        fi
+        sleep 0.05
+    done
+    if ! virsh_ok "$SSH_URI"; then
+        show_logs
+        "$SELF" stop "$STATE" >/dev/null 2>&1 || true
+        die "sshd is up but $SSH_URI does not reach the private libvirtd"
+    fi
     write_env
-    note "ready in $(elapsed "$t0") s: slot $SLOT, $URI, $TCP_URI (env: $STATE/env)"
+    note "ready in $(elapsed "$t0") s: slot $SLOT, $URI, $TCP_URI, ssh port $SSH_PORT (env: $STATE/env)"
 }
 
 # ----------------------------------------------------------------- stop ---
@@ -439,6 +606,7 @@ cmd_stop() {
         done
     fi
 
+    stop_relays
     if env_alive; then
         # 1. Let libvirt undo what it did (bridges, firewall rules, dnsmasq).
         if [[ -n $VIRSH ]] && libvirtd_pid >/dev/null && virsh_ok "$URI"; then
@@ -473,6 +641,36 @@ cmd_stop() {
     fi
     rm -f -- "$NS_FILE" "$STATE/pids/holder.mnt"
     note "stopped $STATE in $(elapsed "$t0") s"
+}
+
+# relay_pids -> "PID PORT TARGET" lines for the relays still running
+relay_pids() {
+    local f p port target
+    for f in "$STATE"/relays/*.pid; do
+        [[ -e $f ]] || continue
+        p=$(read_pid "$f") || continue
+        in_env "$p" || continue
+        read_line "${f%.pid}.port" port || port="?"
+        read_line "${f%.pid}.target" target || target="?"
+        printf '%s %s %s\n' "$p" "${port//[[:space:]]/}" "$target"
+    done
+}
+
+stop_relays() {
+    local pids=() p i
+    [[ -d $STATE/relays ]] || return 0
+    mapfile -t pids < <(relay_pids | awk '{print $1}')
+    ((${#pids[@]})) || return 0
+    for p in "${pids[@]}"; do
+        kill -TERM "$p" 2>/dev/null || true
+    done
+    for p in "${pids[@]}"; do
+        for ((i = 0; i < 20; i++)); do
+            in_env "$p" || break
+            sleep 0.05
+        done
+    done
+    # whatever is left dies with the namespace (holder / killns)
 }
 
 # ---------------------------------------------------------- fault tools ---
@@ -535,6 +733,52 @@ cmd_restart_daemon() {
     note "libvirtd $(libvirtd_pid) answering again after $(elapsed "$t0") s"
 }
 
+cmd_cut_ssh() {
+    need_running "$@"
+    "$PYTHON" "$HOLDER" sshcut "$STATE" || die "could not cut the SSH connections"
+}
+
+# relay STATE tcp|ssh|PORT DELAY_MS: a vireo-relay.py in the environment's
+# namespace (so every teardown path kills it), in front of 127.0.0.1:PORT.
+cmd_relay() {
+    [[ $# -ge 3 ]] || usage
+    local what=$2 delay=$3 port hpid tag pid deadline p=""
+    need_running "$1"
+    require_tools
+    local slot
+    slot=$(read_pid "$STATE/slot") || die "$STATE/slot is missing"
+    slot_values "$slot"
+    case $what in
+        tcp) port=$TCP_PORT ;;
+        ssh) port=$SSH_PORT ;;
+        *)
+            if ! [[ $what =~ ^[0-9]{1,5}$ ]] || ((10#$what < 1 || 10#$what > 65535)); then
+                die "relay: target must be tcp, ssh or a port number, not '$what'"
+            fi
+            port=$((10#$what)) ;;
+    esac
+    [[ $delay =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "relay: DELAY_MS must be a number of milliseconds"
+    hpid=$(holder_pid) || die "the holder of $STATE is gone; stop and start the environment"
+    mkdir -p -- "$STATE/relays"
+    tag="r$$-$RANDOM"
+    printf '127.0.0.1:%s %s ms\n' "$port" "$delay" >"$STATE/relays/$tag.target"
+    nsenter -t "$hpid" -m -- "$PYTHON" "$RELAY" --listen 127.0.0.1:0 --target "127.0.0.1:$port" \
+        --delay-ms "$delay" --port-file "$STATE/relays/$tag.port" \
+        </dev/null >>"$STATE/log/relay-$tag.log" 2>&1 &
+    pid=$!
+    printf '%s\n' "$pid" >"$STATE/relays/$tag.pid"
+    deadline=$((SECONDS + 10))
+    until p=$(read_pid "$STATE/relays/$tag.port"); do
+        if ! proc_running "$pid" || ((SECONDS >= deadline)); then
+            kill -TERM "$pid" 2>/dev/null || true
+            tail -n 5 -- "$STATE/log/relay-$tag.log" >&2 || true
+            die "the relay did not start"
+        fi
+        sleep 0.02
+    done
+    printf 'port=%s pid=%s\n' "$p" "$pid"
+}
+
 cmd_status() {
     local p
     [[ $# -ge 1 ]] || usage
@@ -548,6 +792,10 @@ cmd_status() {
     p=$(holder_pid) && echo "holder   $p"
     p=$(read_pid "$STATE/pids/virtlogd.pid") && in_env "$p" && echo "virtlogd $p"
     p=$(libvirtd_pid) && echo "libvirtd $p" || echo "libvirtd not running"
+    p=$(read_pid "$STATE/pids/sshd.child") && in_env "$p" && echo "sshd     $p" || echo "sshd not running"
+    relay_pids | while read -r p port target; do
+        echo "relay    $p port $port -> $target"
+    done
     [[ -r $STATE/env ]] && cat -- "$STATE/env"
     return 0
 }
@@ -651,6 +899,8 @@ main() {
         kill-daemon) cmd_kill_daemon "$@" ;;
         restart-daemon) cmd_restart_daemon "$@" ;;
         status) cmd_status "$@" ;;
+        cut-ssh) cmd_cut_ssh "$@" ;;
+        relay) cmd_relay "$@" ;;
         -h | --help | help) usage ;;
         *) note "unknown command '$cmd'"; usage ;;
     esac
