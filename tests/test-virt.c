@@ -558,6 +558,68 @@ test_manager_saves_connections (void)
   }
 }
 
+static gboolean
+hold_connection (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 GPtrArray         *held)
+{
+  /* Accept and never answer: a host that hangs mid-handshake. */
+  g_ptr_array_add (held, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_cancel_hung_connect (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) want = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+  g_autofree char *uri = NULL;
+  VireoTestAsync a = { 0 };
+  gint64 start;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), want, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &got, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (hold_connection), held);
+  uri = g_strdup_printf ("qemu+tcp://127.0.0.1:%u/system",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (got)));
+
+  conn = vireo_connection_new (uri);
+  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTING);
+  g_assert_cmpint (vireo_connection_get_connecting_since (conn), >, 0);
+
+  /* The host accepts and then says nothing: still connecting a while later,
+   * and the main loop kept running all along (we are spinning it). */
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 2)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (held->len, ==, 1);
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTING);
+
+  /* Cancel frees the UI at once, whatever the worker is still stuck in. */
+  vireo_connection_close (conn);
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (vireo_connection_get_connecting_since (conn), ==, 0);
+  g_assert_nonnull (strstr (vireo_connection_get_error_message (conn), "cancelled"));
+
+  /* When the host finally hangs up, the late failure changes nothing. */
+  g_ptr_array_set_size (held, 0);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  vireo_test_async_wait (&a, 30);
+  g_assert_false (vireo_connection_open_finish (conn, a.result, NULL));
+  g_object_unref (a.result);
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_DISCONNECTED);
+  g_assert_nonnull (strstr (vireo_connection_get_error_message (conn), "cancelled"));
+}
+
 static void
 test_connect_hints (void)
 {
@@ -607,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/virt/domain/errors-are-mapped", test_errors_are_mapped);
   g_test_add_func ("/virt/error/mapping", test_error_mapping);
   g_test_add_func ("/virt/error/connect-hints", test_connect_hints);
+  g_test_add_func ("/virt/connection/cancel-hung-connect", test_cancel_hung_connect);
   g_test_add_func ("/virt/domain/cancelled-before-running", test_cancelled_before_running);
   g_test_add_func ("/virt/connection/outside-changes-arrive", test_outside_changes_arrive);
   g_test_add_func ("/virt/domain/delete-plan-and-delete", test_delete_plan_and_delete);

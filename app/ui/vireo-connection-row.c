@@ -22,9 +22,12 @@ struct _VireoConnectionRow
   GtkWidget       *title;
   GtkWidget       *subtitle;
   GtkWidget       *spinner;
+  guint            tick_source;   /* while connecting: elapsed time */
 };
 
 G_DEFINE_FINAL_TYPE (VireoConnectionRow, vireo_connection_row, GTK_TYPE_LIST_BOX_ROW)
+
+static gboolean tick (gpointer data);
 
 static void
 update (VireoConnectionRow *self)
@@ -32,13 +35,28 @@ update (VireoConnectionRow *self)
   g_autofree char *name = vireo_connection_dup_display_name (self->connection);
   VireoConnectionState state = vireo_connection_get_state (self->connection);
   const char *uri = vireo_connection_get_uri (self->connection);
+  g_autofree char *elapsed = NULL;
   const char *status;
   const char *icon;
 
   switch (state)
     {
     case VIREO_CONNECTION_STATE_CONNECTED:  status = _("Connected"); break;
-    case VIREO_CONNECTION_STATE_CONNECTING: status = _("Connecting…"); break;
+    case VIREO_CONNECTION_STATE_CONNECTING:
+      {
+        gint64 since = vireo_connection_get_connecting_since (self->connection);
+        guint seconds = since ? (guint) ((g_get_monotonic_time () - since) / G_USEC_PER_SEC) : 0;
+
+        /* Only worth a number once it is slow. */
+        if (seconds >= 2)
+          {
+            elapsed = g_strdup_printf (ngettext ("Connecting… %u second", "Connecting… %u seconds", seconds), seconds);
+            status = elapsed;
+          }
+        else
+          status = _("Connecting…");
+        break;
+      }
     case VIREO_CONNECTION_STATE_DISCONNECTED:
     default:
       /* Never reached versus lost: the first needs fixing, the second waits. */
@@ -68,6 +86,10 @@ update (VireoConnectionRow *self)
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
   gtk_widget_set_visible (self->spinner, state == VIREO_CONNECTION_STATE_CONNECTING);
+  if (state == VIREO_CONNECTION_STATE_CONNECTING && self->tick_source == 0)
+    self->tick_source = g_timeout_add_seconds (1, tick, self);
+  else if (state != VIREO_CONNECTION_STATE_CONNECTING)
+    g_clear_handle_id (&self->tick_source, g_source_remove);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), state == VIREO_CONNECTION_STATE_CONNECTING);
   if (state == VIREO_CONNECTION_STATE_CONNECTED)
     gtk_widget_remove_css_class (self->icon, "dim-label");
@@ -75,11 +97,19 @@ update (VireoConnectionRow *self)
     gtk_widget_add_css_class (self->icon, "dim-label");
 }
 
+static gboolean
+tick (gpointer data)
+{
+  update (data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 vireo_connection_row_dispose (GObject *object)
 {
   VireoConnectionRow *self = VIREO_CONNECTION_ROW (object);
 
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_connection_row_parent_class)->dispose (object);

@@ -965,7 +965,10 @@ update_view (VireoWindow *self)
           adw_status_page_set_description (self->failed_page, text);
         }
       else
-        page = "connecting";
+        {
+          page = "connecting";
+          adw_status_page_set_description (self->connecting_page, vireo_connection_get_uri (conn));
+        }
     }
   else if (n_domains == 0)
     {

@@ -68,6 +68,7 @@ struct _VireoConnection
   guint                 reconnect_source;
   guint                 reconnect_in;
   guint                 generation;   /* bumped on every open and close */
+  gint64                connecting_since; /* monotonic µs; 0 unless connecting */
   guint                 is_demo : 1;
   guint                 autoconnect : 1;
   guint                 populated : 1;
@@ -573,6 +574,7 @@ set_state (VireoConnection      *self,
   if (self->state == state)
     return;
   self->state = state;
+  self->connecting_since = state == VIREO_CONNECTION_STATE_CONNECTING ? g_get_monotonic_time () : 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   update_stats_timer (self);
 }
@@ -1008,26 +1010,34 @@ open_cb (GObject      *object,
   VireoConnection *self = VIREO_CONNECTION (object);
   g_autoptr(GTask) outer = user_data;
   g_autoptr(GError) error = NULL;
+  OpenData *attempt = g_task_get_task_data (G_TASK (result));
+  gboolean stale = attempt->generation != self->generation || !self->want_connected;
   OpenResult *res;
 
   res = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (res == NULL || res->generation != self->generation || !self->want_connected)
+  /* A cancelled or superseded attempt changes nothing, success or failure:
+   * its worker may have been stuck long after the user moved on. */
+  if (stale)
     {
-      if (error == NULL)
-        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                     "The connection attempt was superseded");
-      else
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not connect: %s"), error->message);
-          set_error_message (self, message);
-          set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
-          if (self->want_connected && self->populated)
-            schedule_reconnect (self);
-        }
       if (res != NULL)
         release_handles (self, g_steal_pointer (&res->doms));
       g_clear_pointer (&res, open_result_free);
+      g_clear_error (&error);
+      if (outer != NULL)
+        g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "The connection attempt was cancelled");
+      return;
+    }
+
+  if (res == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not connect: %s"), error->message);
+
+      set_error_message (self, message);
+      set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+      if (self->populated)
+        schedule_reconnect (self);
       if (outer != NULL)
         g_task_return_error (outer, g_steal_pointer (&error));
       return;
@@ -1163,7 +1173,9 @@ vireo_connection_reconnect (VireoConnection *self)
 /**
  * vireo_connection_close:
  *
- * Disconnects and stops reconnecting. The domains stay listed.
+ * Disconnects and stops reconnecting. The domains stay listed. Also cancels
+ * an attempt in progress: the UI is free at once, and whatever the worker's
+ * blocked call eventually returns is discarded.
  */
 void
 vireo_connection_close (VireoConnection *self)
@@ -1174,6 +1186,8 @@ vireo_connection_close (VireoConnection *self)
   self->generation++;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   push_drop_conn (self);
+  if (self->state == VIREO_CONNECTION_STATE_CONNECTING)
+    set_error_message (self, _("The connection attempt was cancelled."));
   set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
 }
 
@@ -1825,6 +1839,19 @@ vireo_connection_set_stats_interval (VireoConnection *self,
   self->stats_interval = seconds;
   update_stats_timer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS_INTERVAL]);
+}
+
+/**
+ * vireo_connection_get_connecting_since:
+ *
+ * Returns: when the current attempt started (g_get_monotonic_time()), or 0
+ *   when not connecting; for showing how long a slow host has been tried
+ */
+gint64
+vireo_connection_get_connecting_since (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), 0);
+  return self->connecting_since;
 }
 
 guint

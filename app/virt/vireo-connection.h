@@ -40,6 +40,7 @@ guint                 vireo_connection_get_stats_interval (VireoConnection *self
 void                  vireo_connection_set_stats_interval (VireoConnection *self,
                                                            guint            seconds);
 guint                 vireo_connection_get_reconnect_in  (VireoConnection  *self);
+gint64                vireo_connection_get_connecting_since (VireoConnection *self);
 GListModel           *vireo_connection_list_domains      (VireoConnection  *self);
 VireoDomain          *vireo_connection_find_domain       (VireoConnection  *self,
                                                           const char       *uuid);
