@@ -83,6 +83,13 @@ update (VireoConnectionRow *self)
       g_autofree char *tip = g_strdup_printf ("%s\n%s", uri, vireo_connection_get_error_message (self->connection));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
     }
+  else if (state == VIREO_CONNECTION_STATE_CONNECTED && vireo_connection_get_versions (self->connection))
+    {
+      const char *host = vireo_connection_get_hostname (self->connection);
+      g_autofree char *tip = g_strdup_printf ("%s%s%s\n%s", host ? host : "", host ? "\n" : "",
+                                              uri, vireo_connection_get_versions (self->connection));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
+    }
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
   gtk_widget_set_visible (self->spinner, state == VIREO_CONNECTION_STATE_CONNECTING);

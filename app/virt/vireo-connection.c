@@ -54,6 +54,7 @@ struct _VireoConnection
   char                 *uri;
   char                 *hostname;
   char                 *error_message;
+  char                 *versions;
   char                 *name;           /* the user's name for it, or NULL */
   gint64                last_connected; /* Unix time */
   VireoLink            *link;
@@ -92,6 +93,7 @@ enum {
   PROP_NAME,
   PROP_AUTOCONNECT,
   PROP_LAST_CONNECTED,
+  PROP_VERSIONS,
   N_PROPS
 };
 
@@ -656,6 +658,7 @@ typedef struct
 typedef struct
 {
   char      *hostname;
+  char      *versions;  /* "libvirt 9.0.0, QEMU 7.2.0" */
   GPtrArray *samples;   /* VireoDomainSample */
   GPtrArray *doms;      /* virDomainPtr, for the detail pass */
   guint      generation;
@@ -682,9 +685,37 @@ open_result_free (gpointer data)
   OpenResult *r = data;
 
   g_free (r->hostname);
+  g_free (r->versions);
   g_clear_pointer (&r->samples, g_ptr_array_unref);
   g_clear_pointer (&r->doms, g_ptr_array_unref);
   g_free (r);
+}
+
+static char *
+format_version (unsigned long v)
+{
+  return g_strdup_printf ("%lu.%lu.%lu", v / 1000000, (v / 1000) % 1000, v % 1000);
+}
+
+/* ops worker: what admins ask first about a host. Two local calls, no
+ * extra round trip for the type, one each for the versions. */
+static char *
+read_versions (virConnectPtr conn)
+{
+  unsigned long lib = 0, hv = 0;
+  const char *type = virConnectGetType (conn);
+  g_autofree char *lib_s = NULL;
+  g_autofree char *hv_s = NULL;
+
+  if (virConnectGetLibVersion (conn, &lib) < 0)
+    return NULL;
+  lib_s = format_version (lib);
+  if (type != NULL && virConnectGetVersion (conn, &hv) == 0 && hv != 0)
+    {
+      hv_s = format_version (hv);
+      return g_strdup_printf ("libvirt %s, %s %s", lib_s, type, hv_s);
+    }
+  return g_strdup_printf ("libvirt %s", lib_s);
 }
 
 static void
@@ -715,6 +746,7 @@ open_thread (GTask        *task,
   result = g_new0 (OpenResult, 1);
   result->generation = d->generation;
   result->hostname = virConnectGetHostname (conn);
+  result->versions = read_versions (conn);
   virResetLastError ();
 
   /* Without keepalive a silently dropped link hangs calls for minutes; with
@@ -1041,6 +1073,13 @@ open_cb (GObject      *object,
       if (outer != NULL)
         g_task_return_error (outer, g_steal_pointer (&error));
       return;
+    }
+
+  if (g_strcmp0 (self->versions, res->versions) != 0)
+    {
+      g_free (self->versions);
+      self->versions = g_strdup (res->versions);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSIONS]);
     }
 
   if (g_strcmp0 (self->hostname, res->hostname) != 0)
@@ -1452,6 +1491,7 @@ vireo_connection_finalize (GObject *object)
   g_free (self->uri);
   g_free (self->hostname);
   g_free (self->error_message);
+  g_free (self->versions);
   g_free (self->name);
 
   G_OBJECT_CLASS (vireo_connection_parent_class)->finalize (object);
@@ -1502,6 +1542,9 @@ vireo_connection_get_property (GObject    *object,
       break;
     case PROP_LAST_CONNECTED:
       g_value_set_int64 (value, self->last_connected);
+      break;
+    case PROP_VERSIONS:
+      g_value_set_string (value, self->versions);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1590,6 +1633,10 @@ vireo_connection_class_init (VireoConnectionClass *klass)
   properties[PROP_LAST_CONNECTED] =
     g_param_spec_int64 ("last-connected", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_VERSIONS] =
+    g_param_spec_string ("versions", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1694,6 +1741,18 @@ vireo_connection_dup_display_name (VireoConnection *self)
     return g_strdup_printf (_("%s user session"), driver);
 
   return g_steal_pointer (&driver);
+}
+
+/**
+ * vireo_connection_get_versions:
+ *
+ * Returns: (nullable): "libvirt 9.0.0, QEMU 7.2.0", read when connecting
+ */
+const char *
+vireo_connection_get_versions (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+  return self->versions;
 }
 
 const char *

@@ -21,6 +21,7 @@ VireoConnection      *vireo_connection_new               (const char       *uri)
 const char           *vireo_connection_get_uri           (VireoConnection  *self);
 char                 *vireo_connection_dup_display_name  (VireoConnection  *self);
 const char           *vireo_connection_get_hostname      (VireoConnection  *self);
+const char           *vireo_connection_get_versions      (VireoConnection  *self);
 VireoConnectionState  vireo_connection_get_state         (VireoConnection  *self);
 const char           *vireo_connection_get_error_message (VireoConnection  *self);
 gboolean              vireo_connection_get_is_demo       (VireoConnection  *self);

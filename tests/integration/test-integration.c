@@ -178,6 +178,9 @@ test_stats_over_tcp (void)
   Wait w = { conn, "vireo-it-stats" };
   VireoDomain *domain;
 
+  /* A real hypervisor reports its own version beside libvirt's. */
+  g_assert_nonnull (strstr (vireo_connection_get_versions (conn), "QEMU"));
+
   define_outside (uri, w.name);
   vireo_test_wait_for (listed, &w, 10, "the defined guest to be listed over TCP");
   domain = vireo_test_find_domain (conn, w.name);
