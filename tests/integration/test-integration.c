@@ -257,6 +257,50 @@ test_daemon_killed_and_back (void)
   vireo_connection_close (conn);
 }
 
+/* Over SSH (issue 3): the same private daemon through sshd on loopback, with
+ * the environment's own key and known_hosts. Cutting the SSH session must
+ * read as a dropped connection that comes back by itself. */
+static void
+ssh_lists_and_survives_cut (const char *uri_var,
+                            const char *guest)
+{
+  const char *uri = require_env (uri_var);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  Wait w = { conn, guest };
+  gpointer pair[2] = { conn, GINT_TO_POINTER (VIREO_CONNECTION_STATE_DISCONNECTED) };
+  VireoDomain *domain;
+
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTED);
+  define_outside (require_env ("VIREO_TEST_URI"), guest);
+  vireo_test_wait_for (listed, &w, 10, "a guest defined elsewhere, seen over SSH");
+  domain = vireo_test_find_domain (conn, guest);
+
+  testenv ("cut-ssh");
+  vireo_test_wait_for (conn_state_is, pair, 15, "the cut SSH link to show as disconnected");
+  g_assert_nonnull (vireo_connection_get_error_message (conn));
+  g_assert_true (vireo_test_find_domain (conn, guest) == domain);
+
+  pair[1] = GINT_TO_POINTER (VIREO_CONNECTION_STATE_CONNECTED);
+  vireo_test_wait_for (conn_state_is, pair, 60, "Vireo to reconnect over SSH by itself");
+  g_assert_true (vireo_test_find_domain (conn, guest) == domain);
+
+  delete_domain (domain);
+  vireo_test_wait_for (not_listed, &w, 10, "the guest to leave the list");
+  vireo_connection_close (conn);
+}
+
+static void
+test_ssh_openssh (void)
+{
+  ssh_lists_and_survives_cut ("VIREO_TEST_SSH_URI", "vireo-it-ssh");
+}
+
+static void
+test_ssh_libssh2 (void)
+{
+  ssh_lists_and_survives_cut ("VIREO_TEST_LIBSSH2_URI", "vireo-it-libssh2");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +313,8 @@ main (int   argc,
   g_test_add_func ("/integration/qemu/lifecycle", test_lifecycle_on_qemu);
   g_test_add_func ("/integration/qemu/stats-over-tcp", test_stats_over_tcp);
   g_test_add_func ("/integration/qemu/daemon-killed-and-back", test_daemon_killed_and_back);
+  g_test_add_func ("/integration/ssh/openssh-cut-and-back", test_ssh_openssh);
+  g_test_add_func ("/integration/ssh/libssh2-cut-and-back", test_ssh_libssh2);
 
   return g_test_run ();
 }

@@ -333,6 +333,19 @@ class Holder:
         log("started %s (pid %d)" % (name, pid))
         return pid
 
+    def settle(self, timeout=5):
+        """Wait for children that are on their way out.  A process that was
+        just killed loses its namespaces before it becomes a zombie, so
+        vireo-testenv.sh can see it gone while waitpid() does not yet: it
+        would still count as running and not be restarted."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.reap()
+            exiting = [p for p in self.children if ns_id(p) is None]
+            if not exiting or time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+
     def start_services(self):
         for name, argv, sock, errlog in self.services:
             if self.running(name):
@@ -463,6 +476,7 @@ class Holder:
                 return 0
             if sig == signal.SIGUSR1:
                 log("SIGUSR1: starting services that are not running")
+                self.settle()
                 if not self.start_services() and self.stop_requested:
                     self.finish()
                     return 0

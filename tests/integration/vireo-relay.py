@@ -5,7 +5,7 @@ For Vireo's integration tests (tc netem is not available on the test
 machines).  Python 3 standard library only.
 
   vireo-relay.py --listen 127.0.0.1:0 --target 127.0.0.1:PORT
-                 [--delay-ms MS] [--port-file FILE]
+                 [--delay-ms MS] [--port-file FILE] [--state-file FILE]
 
 Every connection accepted on --listen is relayed to --target.  Each chunk of
 data is held for --delay-ms before it is passed on, in each direction
@@ -24,6 +24,12 @@ Signals:
             listening.
   SIGTERM, SIGINT   close everything and exit 0.
 
+Signals are taken in the order they arrive (one thread waits for them with
+sigwaitinfo; Python's own handlers can swap two signals sent back to back).
+With --state-file, the relay rewrites FILE atomically after each change as
+"flowing N" or "blackholed N" (N = resets so far): wait for it to know that a
+signal has taken effect.
+
 The chosen listen port is printed on stdout (one line, the number) and, with
 --port-file, written to FILE atomically once the relay is listening.
 Both addresses must be IPv4 literals in 127.0.0.0/8: the relay never talks to
@@ -38,17 +44,27 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
 
 LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 CHUNK = 65536
 QUEUE_CHUNKS = 256
+SIGNALS = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP, signal.SIGTERM,
+           signal.SIGINT}
 
 
 def log(msg):
     sys.stderr.write("%s vireo-relay[%d]: %s\n"
                      % (time.strftime("%H:%M:%S"), os.getpid(), msg))
     sys.stderr.flush()
+
+
+def write_atomically(path, text):
+    tmp = "%s.tmp%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def loopback_addr(text, what, allow_zero_port):
@@ -174,14 +190,34 @@ class Conn:
 
 
 class Relay:
-    def __init__(self, listen, target, delay_ms, port_file):
+    def __init__(self, listen, target, delay_ms, port_file, state_file):
         self.listen = listen
         self.target = target
         self.delay = delay_ms / 1000.0
         self.port_file = port_file
+        self.state_file = state_file
+        self.resets = 0
         self.conns = set()
         self.flowing = None
         self.stopping = None
+
+    def write_state(self):
+        if self.state_file:
+            write_atomically(self.state_file, "%s %d\n" % (
+                "flowing" if self.flowing.is_set() else "blackholed",
+                self.resets))
+
+    def on_signal(self, signo):
+        if signo == signal.SIGUSR1:
+            self.blackhole()
+        elif signo == signal.SIGUSR2:
+            self.resume()
+        elif signo == signal.SIGHUP:
+            self.reset()
+        else:
+            self.stopping.set()
+            return
+        self.write_state()
 
     async def handle(self, reader, writer):
         conn = Conn(self, reader, writer)
@@ -200,6 +236,7 @@ class Relay:
 
     def reset(self):
         log("SIGHUP: resetting %d connection(s)" % len(self.conns))
+        self.resets += 1
         for c in list(self.conns):
             c.abort()
 
@@ -208,20 +245,21 @@ class Relay:
         self.flowing = asyncio.Event()
         self.flowing.set()
         self.stopping = asyncio.Event()
-        loop.add_signal_handler(signal.SIGUSR1, self.blackhole)
-        loop.add_signal_handler(signal.SIGUSR2, self.resume)
-        loop.add_signal_handler(signal.SIGHUP, self.reset)
-        loop.add_signal_handler(signal.SIGTERM, self.stopping.set)
-        loop.add_signal_handler(signal.SIGINT, self.stopping.set)
+
+        def wait_signals():                 # all threads block SIGNALS
+            while True:
+                signo = signal.sigwaitinfo(SIGNALS).si_signo
+                loop.call_soon_threadsafe(self.on_signal, signo)
+                if signo in (signal.SIGTERM, signal.SIGINT):
+                    return
+        threading.Thread(target=wait_signals, daemon=True).start()
         server = await asyncio.start_server(
             self.handle, self.listen[0], self.listen[1],
             family=socket.AF_INET, reuse_address=True)
         port = server.sockets[0].getsockname()[1]
+        self.write_state()
         if self.port_file:
-            tmp = "%s.tmp%d" % (self.port_file, os.getpid())
-            with open(tmp, "w") as f:
-                f.write("%d\n" % port)
-            os.replace(tmp, self.port_file)
+            write_atomically(self.port_file, "%d\n" % port)
         sys.stdout.write("%d\n" % port)
         sys.stdout.flush()
         log("listening on %s:%d -> %s:%d, delay %g ms each way"
@@ -249,10 +287,18 @@ def main():
     p.add_argument("--delay-ms", type=float, default=0.0,
                    help="added to each chunk in each direction")
     p.add_argument("--port-file", help="write the listen port here")
+    p.add_argument("--state-file",
+                   help='keep "flowing|blackholed RESETS" here')
     args = p.parse_args()
     if args.delay_ms < 0 or args.delay_ms > 600000:
         p.error("--delay-ms must be between 0 and 600000")
-    relay = Relay(args.listen, args.target, args.delay_ms, args.port_file)
+    # Before any thread exists, so that every thread inherits the mask and
+    # only sigwaitinfo() takes these signals.
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    for signo in SIGNALS:       # ignored ones (nohup, `&`) would be discarded
+        signal.signal(signo, signal.SIG_DFL)
+    relay = Relay(args.listen, args.target, args.delay_ms, args.port_file,
+                  args.state_file)
     try:
         asyncio.run(relay.main())
     except OSError as e:

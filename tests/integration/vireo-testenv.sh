@@ -5,11 +5,13 @@
 #   vireo-testenv.sh stop STATE_DIR            tear it down completely (idempotent)
 #   vireo-testenv.sh run [--] CMD [ARGS...]    start in a temp dir, run CMD, always stop
 #   vireo-testenv.sh kill-daemon STATE_DIR     kill -9 libvirtd (guests keep running)
-#   vireo-testenv.sh restart-daemon STATE_DIR  (re)start libvirtd in the same namespace
+#   vireo-testenv.sh restart-daemon STATE_DIR  (re)start libvirtd (and a dead sshd) in the same namespace
 #   vireo-testenv.sh status STATE_DIR          show what is running
 #   vireo-testenv.sh cut-ssh STATE_DIR         drop every SSH connection (sshd keeps listening)
 #   vireo-testenv.sh relay STATE_DIR tcp|ssh|PORT DELAY_MS
 #                                              start a delaying relay, print "port=P pid=PID"
+#   vireo-testenv.sh relay-ctl STATE_DIR PID block|resume|reset|stop
+#                                              signal a relay and wait until it took effect
 #
 # The daemons (virtlogd, libvirtd, sshd) run in a private mount namespace
 # (held by vireo-holder.py, a child subreaper) in which /etc/libvirt,
@@ -55,7 +57,7 @@ die() { printf 'vireo-testenv: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'vireo-testenv: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '3,12s/^# \{0,1\}//p' "$SELF" >&2
+    sed -n '3,14s/^# \{0,1\}//p' "$SELF" >&2
     exit 2
 }
 
@@ -763,7 +765,7 @@ cmd_relay() {
     tag="r$$-$RANDOM"
     printf '127.0.0.1:%s %s ms\n' "$port" "$delay" >"$STATE/relays/$tag.target"
     nsenter -t "$hpid" -m -- "$PYTHON" "$RELAY" --listen 127.0.0.1:0 --target "127.0.0.1:$port" \
-        --delay-ms "$delay" --port-file "$STATE/relays/$tag.port" \
+        --delay-ms "$delay" --port-file "$STATE/relays/$tag.port" --state-file "$STATE/relays/$tag.state" \
         </dev/null >>"$STATE/log/relay-$tag.log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$STATE/relays/$tag.pid"
@@ -776,7 +778,48 @@ cmd_relay() {
         fi
         sleep 0.02
     done
+    if [[ $what == ssh ]]; then
+        # so that host-key checks pass for 127.0.0.1:RELAY-PORT too
+        local hostkey
+        read_line "$SSH_HOSTKEY.pub" hostkey || die "cannot read $SSH_HOSTKEY.pub"
+        printf '[127.0.0.1]:%s %s\n' "$p" "${hostkey% *}" >>"$SSH_KNOWN_HOSTS"
+    fi
     printf 'port=%s pid=%s\n' "$p" "$pid"
+}
+
+# relay-ctl STATE PID block|resume|reset|stop: like kill -USR1/-USR2/-HUP/
+# -TERM, but returns only once the relay has acted on it (its state file).
+cmd_relay_ctl() {
+    [[ $# -ge 3 ]] || usage
+    local rpid=$2 action=$3 f tag="" before="" want sig st="" i
+    need_running "$1"
+    [[ $rpid =~ ^[0-9]+$ ]] || die "relay-ctl: bad pid '$rpid'"
+    for f in "$STATE"/relays/*.pid; do
+        [[ -e $f && $(read_pid "$f" || true) == "$rpid" ]] && tag=$(basename -- "$f" .pid)
+    done
+    if [[ -z $tag ]] || ! in_env "$rpid"; then
+        die "relay-ctl: $rpid is not a running relay of $STATE"
+    fi
+    f="$STATE/relays/$tag.state"
+    read_line "$f" before || before="flowing 0"
+    case $action in
+        block) sig=USR1; want="blackholed ${before#* }" ;;
+        resume) sig=USR2; want="flowing ${before#* }" ;;
+        reset) sig=HUP; want="${before% *} $(( ${before#* } + 1 ))" ;;
+        stop) sig=TERM; want="" ;;
+        *) die "relay-ctl: action must be block, resume, reset or stop" ;;
+    esac
+    kill -"$sig" "$rpid" || die "relay-ctl: cannot signal $rpid"
+    for ((i = 0; i < 500; i++)); do
+        if [[ -z $want ]]; then
+            in_env "$rpid" || return 0
+        else
+            read_line "$f" st || st=""
+            [[ $st == "$want" ]] && return 0
+        fi
+        sleep 0.01
+    done
+    die "relay-ctl: relay $rpid did not act on $action within 5 s (state: ${st:-?})"
 }
 
 cmd_status() {
@@ -901,6 +944,7 @@ main() {
         status) cmd_status "$@" ;;
         cut-ssh) cmd_cut_ssh "$@" ;;
         relay) cmd_relay "$@" ;;
+        relay-ctl) cmd_relay_ctl "$@" ;;
         -h | --help | help) usage ;;
         *) note "unknown command '$cmd'"; usage ;;
     esac
