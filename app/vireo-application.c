@@ -9,6 +9,7 @@
 #include "vireo-perf.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
+#include "vireo-worker.h"
 
 struct _VireoApplication
 {
@@ -196,6 +197,11 @@ vireo_application_shutdown (GApplication *app)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
+
+  /* Let the workers close their connections cleanly, but never let a dead
+   * host hold up quitting for more than two seconds. */
+  if (!vireo_worker_wait_all (2 * G_USEC_PER_SEC))
+    g_message ("Some connections were still closing at exit");
 
   G_APPLICATION_CLASS (vireo_application_parent_class)->shutdown (app);
 }

@@ -206,6 +206,37 @@ test_worker_refuses_after_shutdown (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
+static void
+blocking_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable,
+                 gpointer      worker_data,
+                 gpointer      func_data)
+{
+  /* Stands for a call stuck on a dead host, until the test lets it go. */
+  while (!g_atomic_int_get ((gint *) func_data))
+    g_usleep (1000);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_worker_wait_all (void)
+{
+  VireoWorker *worker = vireo_worker_new ("stuck", NULL, NULL);
+  gint release = FALSE;
+
+  vireo_worker_push (worker, g_task_new (NULL, NULL, NULL, NULL), blocking_thread, &release);
+  vireo_worker_shutdown (worker);
+  vireo_worker_unref (worker);
+
+  /* Bounded: a stuck worker does not hold up exit past the timeout. */
+  g_assert_false (vireo_worker_wait_all (50 * 1000));
+
+  g_atomic_int_set (&release, TRUE);
+  g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +249,7 @@ main (int   argc,
   g_test_add_func ("/core/worker/serial-order-and-cancel", test_worker_serial_order);
   g_test_add_func ("/core/worker/releases-on-main", test_worker_releases_on_main);
   g_test_add_func ("/core/worker/refuses-after-shutdown", test_worker_refuses_after_shutdown);
+  g_test_add_func ("/core/worker/wait-all", test_worker_wait_all);
 
   return g_test_run ();
 }

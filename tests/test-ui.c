@@ -7,6 +7,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vireo-test-util.h"
+#include "vireo-worker.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
 
@@ -387,6 +388,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
   vireo_test_quiet_libvirt_glib ();
@@ -403,5 +406,8 @@ main (int   argc,
   g_test_add ("/ui/window/add-connection", Fixture, NULL, fixture_set_up, test_add_connection_dialog, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  /* Workers may still be closing connections; exit only once they are done. */
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  return ret;
 }

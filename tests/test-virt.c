@@ -9,6 +9,7 @@
 
 #include "vireo-connection-private.h"
 #include "vireo-test-virt.h"
+#include "vireo-worker.h"
 #include "vireo-virt.h"
 
 static char *
@@ -658,6 +659,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   vireo_test_quiet_libvirt_glib ();
@@ -679,5 +682,8 @@ main (int   argc,
   g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
   g_test_add_func ("/virt/manager/saves-connections", test_manager_saves_connections);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  /* Workers may still be closing connections; exit only once they are done. */
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  return ret;
 }

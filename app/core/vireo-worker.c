@@ -17,6 +17,10 @@ struct _VireoWorker
   gboolean         shut_down;   /* main-thread only */
 };
 
+/* Worker threads still running, process-wide: exit must not pull libraries
+ * out from under a thread that is still closing a connection. */
+static gint live_threads;
+
 typedef struct
 {
   GTask           *task;       /* NULL for the stop sentinel */
@@ -76,6 +80,7 @@ vireo_worker_thread (gpointer data)
     }
 
   vireo_worker_unref (self);
+  g_atomic_int_dec_and_test (&live_threads);
   return NULL;
 }
 
@@ -98,6 +103,7 @@ vireo_worker_new (const char     *name,
   self->worker_data_free = worker_data_free;
 
   /* The thread keeps the worker alive until it has drained its queue. */
+  g_atomic_int_inc (&live_threads);
   self->thread = g_thread_new (name, vireo_worker_thread, vireo_worker_ref (self));
 
   return self;
@@ -193,4 +199,31 @@ vireo_worker_get_pending (VireoWorker *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return (guint) g_atomic_int_get (&self->pending);
+}
+
+/**
+ * vireo_worker_wait_all:
+ * @timeout_us: how long to wait at most
+ *
+ * Waits, iterating the default main context so that pending results and
+ * releases run, until every worker thread has exited. Called before the
+ * process exits: a worker may still be closing a remote connection, and
+ * exit-time library teardown under it can crash. Bounded, because a dead
+ * host must never hold up quitting for long.
+ *
+ * Returns: whether all workers finished in time
+ */
+gboolean
+vireo_worker_wait_all (gint64 timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+
+  while (g_atomic_int_get (&live_threads) > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
 }

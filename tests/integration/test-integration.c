@@ -13,6 +13,7 @@
 #include <libvirt/virterror.h>
 
 #include "vireo-test-virt.h"
+#include "vireo-worker.h"
 #include "vireo-virt.h"
 
 static const char *
@@ -305,6 +306,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   vireo_test_quiet_libvirt_glib ();
@@ -316,5 +319,8 @@ main (int   argc,
   g_test_add_func ("/integration/ssh/openssh-cut-and-back", test_ssh_openssh);
   g_test_add_func ("/integration/ssh/libssh2-cut-and-back", test_ssh_libssh2);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  /* Workers may still be closing connections; exit only once they are done. */
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  return ret;
 }
