@@ -227,3 +227,27 @@ vireo_worker_wait_all (gint64 timeout_us)
     }
   return TRUE;
 }
+
+/**
+ * vireo_main_invoke:
+ * @func: runs once on the main thread
+ *
+ * Queues @func on the global default main context, always. Unlike
+ * g_main_context_invoke(), never runs it inline: called from a worker while
+ * the main thread happens not to own the context, that would run main-thread
+ * code (GObjects, widgets) on the worker.
+ */
+void
+vireo_main_invoke (GSourceFunc     func,
+                   gpointer        data,
+                   GDestroyNotify  destroy,
+                   int             priority)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[vireo] main invoke");
+  g_source_attach (source, g_main_context_default ());
+  g_source_unref (source);
+}

@@ -490,10 +490,9 @@ post_lifecycle (VireoLink    *link,
   ev->event = event;
   ev->detail = detail;
 
-  /* libvirt-glib dispatches on the main context, where this runs at once;
-   * the hop is only a guard should a driver ever call from elsewhere. */
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, handle_lifecycle, ev,
-                              lifecycle_event_free);
+  /* libvirt-glib dispatches on the main context already; the hop keeps
+   * that true should a driver ever call from elsewhere. */
+  vireo_main_invoke (handle_lifecycle, ev, lifecycle_event_free, G_PRIORITY_DEFAULT);
 }
 
 static int
@@ -643,7 +642,7 @@ on_close (virConnectPtr  conn,
   ev->link = vireo_link_ref (opaque);
   ev->conn = conn;
   ev->reason = reason;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, handle_close, ev, close_event_free);
+  vireo_main_invoke (handle_close, ev, close_event_free, G_PRIORITY_DEFAULT);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -885,8 +884,7 @@ post_detail_chunk (VireoLink *link,
   chunk->link = vireo_link_ref (link);
   chunk->generation = generation;
   chunk->samples = samples;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT_IDLE, apply_detail_chunk,
-                              chunk, detail_chunk_free);
+  vireo_main_invoke (apply_detail_chunk, chunk, detail_chunk_free, G_PRIORITY_DEFAULT_IDLE);
 }
 
 /* bulk worker: titles and descriptions, one XML read per domain, posted back
