@@ -251,3 +251,29 @@ vireo_main_invoke (GSourceFunc     func,
   g_source_attach (source, g_main_context_default ());
   g_source_unref (source);
 }
+
+static GThread *main_thread;
+
+/**
+ * vireo_main_thread_init:
+ *
+ * Records the calling thread as the one GObjects live on, for
+ * vireo_is_main_thread().
+ */
+void
+vireo_main_thread_init (void)
+{
+  main_thread = g_thread_self ();
+}
+
+/**
+ * vireo_is_main_thread:
+ *
+ * Returns: whether the caller is the main thread (TRUE before
+ *   vireo_main_thread_init(), so pure unit tests need not call it)
+ */
+gboolean
+vireo_is_main_thread (void)
+{
+  return main_thread == NULL || g_thread_self () == main_thread;
+}

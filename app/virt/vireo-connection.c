@@ -405,6 +405,8 @@ static gboolean
 handle_lifecycle (gpointer data)
 {
   LifecycleEvent *ev = data;
+
+  g_assert (vireo_is_main_thread ());
   g_autoptr(VireoConnection) self = g_weak_ref_get (&ev->link->owner);
   VireoDomain *domain;
 
@@ -604,6 +606,8 @@ static gboolean
 handle_close (gpointer data)
 {
   CloseEvent *ev = data;
+
+  g_assert (vireo_is_main_thread ());
   g_autoptr(VireoConnection) self = g_weak_ref_get (&ev->link->owner);
   g_autofree char *message = NULL;
   gboolean current;
@@ -857,6 +861,8 @@ static gboolean
 apply_detail_chunk (gpointer data)
 {
   DetailChunk *chunk = data;
+
+  g_assert (vireo_is_main_thread ());
   g_autoptr(VireoConnection) self = g_weak_ref_get (&chunk->link->owner);
 
   if (self == NULL || chunk->generation != self->generation)

@@ -15,6 +15,7 @@
 #include "vireo-domain-config.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
+#include "vireo-worker.h"
 
 #define HISTORY_LENGTH 40
 
@@ -320,6 +321,8 @@ _vireo_domain_apply_sample (VireoDomain             *self,
   double seconds;
 
   g_return_if_fail (VIREO_IS_DOMAIN (self));
+  /* Domains are main-thread state; a worker must hand samples over. */
+  g_assert (vireo_is_main_thread ());
 
   g_object_freeze_notify (G_OBJECT (self));
 

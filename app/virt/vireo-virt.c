@@ -8,6 +8,7 @@
 #include <libvirt-glib/libvirt-glib.h>
 
 #include "vireo-virt.h"
+#include "vireo-worker.h"
 
 static void
 quiet_error_handler (void        *user_data,
@@ -34,6 +35,7 @@ vireo_virt_init (void)
       if (virInitialize () < 0)
         g_warning ("libvirt failed to initialize");
       virSetErrorFunc (NULL, quiet_error_handler);
+      vireo_main_thread_init ();
       gvir_event_register ();
       g_type_ensure (VIREO_TYPE_DOMAIN);
       g_once_init_leave (&initialized, 1);
