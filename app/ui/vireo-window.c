@@ -616,17 +616,6 @@ conn_add_action (GtkWidget  *widget,
 }
 
 static void
-conn_connect_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  VireoWindow *self = VIREO_WINDOW (widget);
-
-  if (self->connection != NULL)
-    vireo_connection_reconnect (self->connection);
-}
-
-static void
 conn_disconnect_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
@@ -1271,7 +1260,8 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.delete", NULL, vm_delete_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.add", NULL, conn_add_action);
-  gtk_widget_class_install_action (widget_class, "conn.connect", NULL, conn_connect_action);
+  /* Connect (menu, only while disconnected) and Reconnect Now share a handler. */
+  gtk_widget_class_install_action (widget_class, "conn.connect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.disconnect", NULL, conn_disconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
 
