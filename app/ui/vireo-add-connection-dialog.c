@@ -22,6 +22,7 @@ struct _VireoAddConnectionDialog
   char           *error;
   VireoUriField   error_field;
   guint           syncing : 1;
+  guint           touched : 1;   /* the user has typed or pasted something */
 
   /* Template widgets */
   GtkWidget      *connect_button;
@@ -136,6 +137,10 @@ show_error (VireoAddConnectionDialog *self,
     case VIREO_URI_FIELD_NONE:
     default:                      break;
     }
+  /* Connect stays off either way, but a form the user has not started on
+   * is not shouted at in red. */
+  if (!self->touched)
+    bad = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     if (rows[i] == bad)
       gtk_widget_add_css_class (rows[i], "error");
@@ -237,6 +242,13 @@ on_uri_changed (VireoAddConnectionDialog *self)
     show_error (self, VIREO_URI_FIELD_NONE, NULL);
   else
     show_error (self, field, error->message);
+}
+
+static void
+on_text_edited (VireoAddConnectionDialog *self)
+{
+  if (!self->syncing)
+    self->touched = TRUE;
 }
 
 static void
@@ -358,7 +370,11 @@ vireo_add_connection_dialog_init (VireoAddConnectionDialog *self)
   fields[2] = self->port_row;
   fields[3] = self->keyfile_row;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    g_signal_connect_object (fields[i], "changed", G_CALLBACK (on_field_changed), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (fields[i], "changed", G_CALLBACK (on_text_edited), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (fields[i], "changed", G_CALLBACK (on_field_changed), self, G_CONNECT_SWAPPED);
+    }
+  g_signal_connect_object (self->uri_row, "changed", G_CALLBACK (on_text_edited), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hypervisor_row, "notify::selected", G_CALLBACK (on_field_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transport_row, "notify::selected", G_CALLBACK (on_field_changed),

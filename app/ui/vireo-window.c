@@ -1313,6 +1313,8 @@ vireo_window_init (VireoWindow *self)
 
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
     g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_sidebar_right_click), self, 0);
+    /* GtkListBox claims presses on its rows itself; look at them first. */
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
     gtk_widget_add_controller (GTK_WIDGET (self->connection_list), GTK_EVENT_CONTROLLER (gesture));
   }
 

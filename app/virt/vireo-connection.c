@@ -141,8 +141,9 @@ vireo_link_unref (gpointer data)
   if (!g_atomic_ref_count_dec (&link->ref_count))
     return;
 
-  /* Reached on a worker once both workers have exited, so closing the
-   * libvirt connection here never blocks the UI. */
+  /* The ops worker drops the connection before it exits (dispose queues
+   * that first), so by the time event structs release their references on
+   * the main thread there is nothing left to close. This is a last resort. */
   if (link->conn != NULL)
     virConnectClose (link->conn);
   g_weak_ref_clear (&link->owner);
@@ -354,7 +355,7 @@ sample_domains (virConnectPtr  conn,
 
   if (n < 0)
     {
-      *error = vireo_virt_error_from_last ("Could not read domain statistics");
+      *error = vireo_virt_error_from_last (_("Could not read domain statistics"));
       return NULL;
     }
 
@@ -742,7 +743,7 @@ open_thread (GTask        *task,
   conn = virConnectOpenAuth (d->uri, NULL, 0);
   if (conn == NULL)
     {
-      g_task_return_error (task, vireo_virt_error_from_last ("Could not connect"));
+      g_task_return_error (task, vireo_virt_error_from_last (_("Could not connect")));
       return;
     }
 
@@ -772,7 +773,7 @@ open_thread (GTask        *task,
   if (link->lifecycle_id < 0)
     {
       /* Without events the list would silently go stale; refuse instead. */
-      error = vireo_virt_error_from_last ("Could not register for domain events");
+      error = vireo_virt_error_from_last (_("Could not register for domain events"));
       vireo_link_unref (link);
       goto fail;
     }
@@ -798,7 +799,7 @@ open_thread (GTask        *task,
   n = virConnectListAllDomains (conn, &doms, 0);
   if (n < 0)
     {
-      error = vireo_virt_error_from_last ("Could not list domains");
+      error = vireo_virt_error_from_last (_("Could not list domains"));
       goto fail;
     }
 

@@ -625,7 +625,7 @@ lookup_or_return (GTask         *task,
 
   dom = virDomainLookupByUUIDString (conn, uuid);
   if (dom == NULL)
-    g_task_return_error (task, vireo_virt_error_from_last ("The virtual machine no longer exists"));
+    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
   return dom;
 }
 
@@ -660,7 +660,7 @@ action_thread (GTask        *task,
     }
 
   if (ret < 0)
-    g_task_return_error (task, vireo_virt_error_from_last ("The operation failed"));
+    g_task_return_error (task, vireo_virt_error_from_last (_("The operation failed")));
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -778,7 +778,7 @@ plan_delete_thread (GTask        *task,
   xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
   if (xml == NULL)
     {
-      g_task_return_error (task, vireo_virt_error_from_last ("Could not read the configuration"));
+      g_task_return_error (task, vireo_virt_error_from_last (_("Could not read the configuration")));
       return;
     }
   config = vireo_domain_config_new_from_xml (xml, &error);
@@ -906,7 +906,7 @@ delete_thread (GTask        *task,
   active = virDomainIsActive (dom);
   if (active == 1 && virDomainDestroy (dom) < 0)
     {
-      g_task_return_error (task, vireo_virt_error_from_last ("Could not force off"));
+      g_task_return_error (task, vireo_virt_error_from_last (_("Could not force off")));
       return;
     }
 
@@ -918,7 +918,7 @@ delete_thread (GTask        *task,
 
       if (code != VIR_ERR_INVALID_ARG && code != VIR_ERR_NO_SUPPORT)
         {
-          g_task_return_error (task, vireo_virt_error_from_last ("Could not delete"));
+          g_task_return_error (task, vireo_virt_error_from_last (_("Could not delete")));
           return;
         }
       virResetLastError ();
@@ -926,7 +926,7 @@ delete_thread (GTask        *task,
                                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0 &&
           virDomainUndefine (dom) < 0)
         {
-          g_task_return_error (task, vireo_virt_error_from_last ("Could not delete"));
+          g_task_return_error (task, vireo_virt_error_from_last (_("Could not delete")));
           return;
         }
     }
@@ -944,7 +944,7 @@ delete_thread (GTask        *task,
       vol = virStorageVolLookupByKey (conn, disk->volume_key);
       if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
         {
-          g_autoptr(GError) error = vireo_virt_error_from_last ("Could not delete the volume");
+          g_autoptr(GError) error = vireo_virt_error_from_last (_("Could not delete the volume"));
           g_string_append_printf (failures, "\n%s: %s", disk->path, error->message);
         }
     }
