@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "vireo-add-connection-dialog.h"
+#include "vireo-auth-dialog.h"
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
@@ -938,8 +939,14 @@ update_view (VireoWindow *self)
     case VIREO_CONNECTION_STATE_DISCONNECTED:
     default:                                subtitle = _("Disconnected"); break;
     }
-  adw_window_title_set_title (self->window_title, name);
-  adw_window_title_set_subtitle (self->window_title, vireo_connection_get_uri (conn));
+  /* AdwWindowTitle takes markup; URIs carry '&' between parameters. */
+  {
+    g_autofree char *title_markup = g_markup_escape_text (name, -1);
+    g_autofree char *uri_markup = g_markup_escape_text (vireo_connection_get_uri (conn), -1);
+
+    adw_window_title_set_title (self->window_title, title_markup);
+    adw_window_title_set_subtitle (self->window_title, uri_markup);
+  }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
 
   if (!vireo_connection_get_populated (conn))
@@ -949,14 +956,18 @@ update_view (VireoWindow *self)
           const char *error = vireo_connection_get_error_message (conn);
           const char *hint = vireo_virt_connect_hint (vireo_connection_get_uri (conn), error);
           g_autofree char *text = hint ? g_strdup_printf ("%s\n\n%s", error, hint) : g_strdup (error);
+          /* AdwStatusPage takes markup; libvirt's messages are plain text. */
+          g_autofree char *markup = g_markup_escape_text (text != NULL ? text : "", -1);
 
           page = "failed";
-          adw_status_page_set_description (self->failed_page, text);
+          adw_status_page_set_description (self->failed_page, markup);
         }
       else
         {
+          g_autofree char *markup = g_markup_escape_text (vireo_connection_get_uri (conn), -1);
+
           page = "connecting";
-          adw_status_page_set_description (self->connecting_page, vireo_connection_get_uri (conn));
+          adw_status_page_set_description (self->connecting_page, markup);
         }
     }
   else if (n_domains == 0)
@@ -1128,6 +1139,21 @@ on_search_changed (VireoWindow    *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Authentication                                                            */
+
+static gboolean
+on_authenticate (VireoWindow      *self,
+                 VireoConnection  *connection,
+                 VireoAuthRequest *request)
+{
+  g_autofree char *name = vireo_connection_dup_display_name (connection);
+  VireoAuthDialog *dialog = vireo_auth_dialog_new (GTK_WINDOW (self), name, request);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
 /* GObject                                                                   */
 
 static void
@@ -1145,6 +1171,8 @@ vireo_window_constructed (GObject *object)
   g_signal_connect_object (connections, "items-changed", G_CALLBACK (on_connections_changed),
                            self, G_CONNECT_SWAPPED);
   on_connections_changed (self, 0, 0, 0, connections);
+  g_signal_connect_object (self->manager, "authenticate", G_CALLBACK (on_authenticate),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -39,10 +39,41 @@ vireo_connection_manager_dispose (GObject *object)
   G_OBJECT_CLASS (vireo_connection_manager_parent_class)->dispose (object);
 }
 
+enum {
+  AUTHENTICATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 vireo_connection_manager_class_init (VireoConnectionManagerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = vireo_connection_manager_dispose;
+
+  /**
+   * VireoConnectionManager::authenticate:
+   * @connection: the connection that asks
+   * @request: the question
+   *
+   * Every connection's #VireoConnection::authenticate in one place, so the
+   * UI answers for connections it never saw being added.
+   */
+  signals[AUTHENTICATE] =
+    g_signal_new ("authenticate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, VIREO_TYPE_CONNECTION, VIREO_TYPE_AUTH_REQUEST);
+}
+
+static gboolean
+forward_authenticate (VireoConnection        *connection,
+                      VireoAuthRequest       *request,
+                      VireoConnectionManager *self)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (self, signals[AUTHENTICATE], 0, connection, request, &handled);
+  return handled;
 }
 
 static void
@@ -115,6 +146,7 @@ vireo_connection_manager_add (VireoConnectionManager *self,
 
   conn = vireo_connection_new (uri);
   vireo_connection_set_stats_interval (conn, self->stats_interval);
+  g_signal_connect_object (conn, "authenticate", G_CALLBACK (forward_authenticate), self, 0);
   g_list_store_append (self->connections, conn);
   return conn;
 }

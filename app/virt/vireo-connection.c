@@ -13,8 +13,10 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vireo-auth-request-private.h"
 #include "vireo-connection-private.h"
 #include "vireo-domain-config.h"
+#include "vireo-secrets.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
 
@@ -32,6 +34,7 @@
 #define RECONNECT_MIN_S  1
 #define RECONNECT_MAX_S 30
 #define DETAIL_CHUNK    64
+#define CONNECT_TIMEOUT_S 30
 
 typedef struct
 {
@@ -70,6 +73,10 @@ struct _VireoConnection
   guint                 reconnect_in;
   guint                 generation;   /* bumped on every open and close */
   gint64                connecting_since; /* monotonic µs; 0 unless connecting */
+  GTask                *open_task;    /* the caller's open_async, if any */
+  VireoAuthRequest     *pending_auth; /* the question the user sees now */
+  guint                 connect_timeout;
+  guint                 connect_timeout_source;
   guint                 is_demo : 1;
   guint                 autoconnect : 1;
   guint                 populated : 1;
@@ -94,6 +101,7 @@ enum {
   PROP_AUTOCONNECT,
   PROP_LAST_CONNECTED,
   PROP_VERSIONS,
+  PROP_CONNECT_TIMEOUT,
   N_PROPS
 };
 
@@ -101,6 +109,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   DOMAIN_STATE_CHANGED,
+  AUTHENTICATE,
   N_SIGNALS
 };
 
@@ -110,6 +119,9 @@ static void vireo_connection_start_open (VireoConnection *self,
                                          GTask           *task);
 static void schedule_reconnect          (VireoConnection *self);
 static void update_stats_timer          (VireoConnection *self);
+static void arm_connect_timeout         (VireoConnection *self);
+static void finish_open_task            (VireoConnection *self,
+                                         GError          *error);
 
 /* ------------------------------------------------------------------------ */
 /* VireoLink: shared between the main thread and the workers                 */
@@ -651,6 +663,337 @@ on_close (virConnectPtr  conn,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Authentication                                                            */
+
+typedef struct
+{
+  char *prompt;
+  char *label;
+  char *secret;
+} PendingSecret;
+
+static void
+pending_secret_free (gpointer data)
+{
+  PendingSecret *p = data;
+
+  g_free (p->prompt);
+  g_free (p->label);
+  if (p->secret != NULL)
+    memset (p->secret, 0, strlen (p->secret));
+  g_free (p->secret);
+  g_free (p);
+}
+
+/* One open attempt's view of the questions libvirt asks; lives on the ops
+ * worker's stack for the length of virConnectOpenAuth. */
+typedef struct
+{
+  VireoLink  *link;
+  const char *uri;
+  guint       generation;
+  int         keyring;        /* -1 not yet known, 0 absent, 1 reachable */
+  GHashTable *asked;          /* prompt -> times asked in this attempt */
+  GHashTable *from_keyring;   /* prompts answered from the keyring */
+  GPtrArray  *to_remember;    /* PendingSecret, stored once the open works */
+  gboolean    user_cancelled;
+} AuthContext;
+
+static gboolean
+credential_is_secret (int type)
+{
+  return type == VIR_CRED_PASSPHRASE || type == VIR_CRED_NOECHOPROMPT;
+}
+
+static const char *
+credential_prompt (virConnectCredentialPtr cred)
+{
+  return cred->prompt != NULL && *cred->prompt != '\0' ? cred->prompt : "password";
+}
+
+static gboolean
+keyring_reachable (AuthContext *ctx)
+{
+  if (ctx->keyring < 0)
+    ctx->keyring = vireo_secrets_available () ? 1 : 0;
+  return ctx->keyring == 1;
+}
+
+static gboolean
+set_credential_result (virConnectCredentialPtr  cred,
+                       const char              *value)
+{
+  /* libvirt releases results with free(). */
+  cred->result = strdup (value != NULL ? value : "");
+  if (cred->result == NULL)
+    return FALSE;
+  cred->resultlen = strlen (cred->result);
+  return TRUE;
+}
+
+/* Fills every credential from the keyring, or none: a half-filled answer
+ * would still have to ask, and asking for all at once reads better. */
+static gboolean
+answer_from_keyring (AuthContext             *ctx,
+                     virConnectCredentialPtr  cred,
+                     unsigned int             ncred)
+{
+  g_auto(GStrv) found = g_new0 (char *, ncred + 1);
+
+  for (unsigned int i = 0; i < ncred; i++)
+    {
+      const char *prompt = credential_prompt (&cred[i]);
+
+      if (!credential_is_secret (cred[i].type)
+          || g_hash_table_contains (ctx->asked, prompt))
+        return FALSE;
+    }
+  if (!keyring_reachable (ctx))
+    return FALSE;
+
+  for (unsigned int i = 0; i < ncred; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      found[i] = vireo_secrets_lookup (ctx->uri, credential_prompt (&cred[i]), &error);
+      if (found[i] == NULL)
+        {
+          if (error != NULL)
+            g_debug ("Keyring lookup failed: %s", error->message);
+          return FALSE;
+        }
+    }
+
+  for (unsigned int i = 0; i < ncred; i++)
+    {
+      const char *prompt = credential_prompt (&cred[i]);
+
+      if (!set_credential_result (&cred[i], found[i]))
+        return FALSE;
+      memset (found[i], 0, strlen (found[i]));
+      g_hash_table_insert (ctx->asked, g_strdup (prompt), GUINT_TO_POINTER (1));
+      g_hash_table_add (ctx->from_keyring, g_strdup (prompt));
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  VireoLink        *link;
+  VireoAuthRequest *request;
+} AuthDelivery;
+
+static void
+auth_delivery_free (gpointer data)
+{
+  AuthDelivery *delivery = data;
+
+  vireo_link_unref (delivery->link);
+  g_object_unref (delivery->request);
+  g_free (delivery);
+}
+
+static void
+on_auth_finished (VireoConnection  *self,
+                  GParamSpec       *pspec,
+                  VireoAuthRequest *request)
+{
+  if (self->pending_auth != request)
+    return;
+  g_signal_handlers_disconnect_by_func (request, on_auth_finished, self);
+  g_clear_object (&self->pending_auth);
+  /* The clock restarts: the user's think time is not the host's fault. */
+  arm_connect_timeout (self);
+}
+
+static gboolean
+deliver_auth (gpointer data)
+{
+  AuthDelivery *delivery = data;
+
+  g_assert (vireo_is_main_thread ());
+  g_autoptr(VireoConnection) self = g_weak_ref_get (&delivery->link->owner);
+  VireoAuthRequest *request = delivery->request;
+  gboolean handled = FALSE;
+
+  if (self == NULL
+      || self->generation != _vireo_auth_request_get_generation (request)
+      || self->state != VIREO_CONNECTION_STATE_CONNECTING)
+    {
+      _vireo_auth_request_abort (request);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->pending_auth != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->pending_auth, on_auth_finished, self);
+      _vireo_auth_request_abort (self->pending_auth);
+      g_clear_object (&self->pending_auth);
+    }
+
+  self->pending_auth = g_object_ref (request);
+  g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
+  g_signal_connect_object (request, "notify::finished", G_CALLBACK (on_auth_finished),
+                           self, G_CONNECT_SWAPPED);
+
+  g_signal_emit (self, signals[AUTHENTICATE], 0, request, &handled);
+  if (!handled)
+    vireo_auth_request_cancel (request);
+
+  return G_SOURCE_REMOVE;
+}
+
+static VireoAuthFieldKind
+field_kind_for (int type)
+{
+  switch (type)
+    {
+    case VIR_CRED_AUTHNAME:
+    case VIR_CRED_USERNAME:
+      return VIREO_AUTH_FIELD_USERNAME;
+    case VIR_CRED_PASSPHRASE:
+      return VIREO_AUTH_FIELD_PASSWORD;
+    case VIR_CRED_NOECHOPROMPT:
+      return VIREO_AUTH_FIELD_SECRET_TEXT;
+    default:
+      return VIREO_AUTH_FIELD_TEXT;
+    }
+}
+
+/* ops worker: libvirt calls this from inside virConnectOpenAuth. */
+static int
+on_auth (virConnectCredentialPtr cred,
+         unsigned int            ncred,
+         void                   *cbdata)
+{
+  AuthContext *ctx = cbdata;
+  g_autoptr(VireoAuthRequest) request = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_auto(GStrv) answers = NULL;
+  AuthDelivery *delivery;
+  gboolean remember = FALSE;
+  gboolean retry = FALSE;
+  gboolean stale_saved = FALSE;
+
+  if (ncred == 1 && cred[0].type == VIR_CRED_ECHOPROMPT
+      && _vireo_auth_parse_host_key_prompt (cred[0].prompt, &host, &fingerprint))
+    {
+      request = _vireo_auth_request_new (VIREO_AUTH_REQUEST_HOST_KEY, ctx->uri, ctx->generation);
+      _vireo_auth_request_set_host_key (request, host, fingerprint);
+      _vireo_auth_request_set_title (request, _("Unknown Host Key"));
+      _vireo_auth_request_set_message (request, cred[0].prompt);
+    }
+  else
+    {
+      if (answer_from_keyring (ctx, cred, ncred))
+        return 0;
+
+      request = _vireo_auth_request_new (VIREO_AUTH_REQUEST_CREDENTIALS, ctx->uri, ctx->generation);
+      for (unsigned int i = 0; i < ncred; i++)
+        {
+          const char *prompt = credential_prompt (&cred[i]);
+          const char *def = cred[i].defresult;
+
+          if (cred[i].type == VIR_CRED_EXTERNAL)
+            return -1;
+          if (g_hash_table_contains (ctx->asked, prompt))
+            retry = TRUE;
+          if (g_hash_table_contains (ctx->from_keyring, prompt))
+            stale_saved = TRUE;
+          if (def == NULL && field_kind_for (cred[i].type) == VIREO_AUTH_FIELD_USERNAME)
+            def = g_get_user_name ();
+          _vireo_auth_request_add_field (request, field_kind_for (cred[i].type), prompt, def);
+        }
+      _vireo_auth_request_set_title (request, _("Authentication Required"));
+      _vireo_auth_request_set_retry (request, retry);
+      if (stale_saved)
+        _vireo_auth_request_set_message (request, _("The saved password was not accepted."));
+      else if (retry)
+        _vireo_auth_request_set_message (request, _("That was not accepted. Try again."));
+      for (unsigned int i = 0; i < ncred; i++)
+        if (credential_is_secret (cred[i].type))
+          {
+            _vireo_auth_request_set_can_remember (request, keyring_reachable (ctx));
+            break;
+          }
+    }
+
+  delivery = g_new0 (AuthDelivery, 1);
+  delivery->link = vireo_link_ref (ctx->link);
+  delivery->request = g_object_ref (request);
+  vireo_main_invoke (deliver_auth, delivery, auth_delivery_free, G_PRIORITY_DEFAULT);
+
+  if (!_vireo_auth_request_wait (request, &answers, &remember))
+    {
+      ctx->user_cancelled = TRUE;
+      return -1;
+    }
+
+  for (unsigned int i = 0; i < ncred; i++)
+    {
+      const char *prompt = credential_prompt (&cred[i]);
+      guint times = GPOINTER_TO_UINT (g_hash_table_lookup (ctx->asked, prompt));
+
+      if (!set_credential_result (&cred[i], answers[i]))
+        return -1;
+      g_hash_table_insert (ctx->asked, g_strdup (prompt), GUINT_TO_POINTER (times + 1));
+      g_hash_table_remove (ctx->from_keyring, prompt);
+
+      if (remember && credential_is_secret (cred[i].type))
+        {
+          PendingSecret *p = g_new0 (PendingSecret, 1);
+
+          p->prompt = g_strdup (prompt);
+          /* Translators: the keyring's label; %s is a libvirt URI */
+          p->label = g_strdup_printf (_("Vireo: password for %s"), ctx->uri);
+          p->secret = g_strdup (answers[i]);
+          g_ptr_array_add (ctx->to_remember, p);
+        }
+      memset (answers[i], 0, strlen (answers[i]));
+    }
+  return 0;
+}
+
+/* ops worker, after the open: keep what the user asked to remember, and
+ * forget a saved secret the host refused so that next time the user is
+ * asked instead of failing again. */
+static void
+auth_context_settle (AuthContext *ctx,
+                     gboolean     opened,
+                     gboolean     auth_failed)
+{
+  if (opened)
+    {
+      for (guint i = 0; i < ctx->to_remember->len; i++)
+        {
+          PendingSecret *p = g_ptr_array_index (ctx->to_remember, i);
+          g_autoptr(GError) error = NULL;
+
+          if (!vireo_secrets_store (ctx->uri, p->prompt, p->label, p->secret, &error))
+            g_warning ("Could not save the password in the keyring: %s", error->message);
+        }
+    }
+  else if (auth_failed)
+    {
+      GHashTableIter iter;
+      gpointer prompt;
+
+      g_hash_table_iter_init (&iter, ctx->from_keyring);
+      while (g_hash_table_iter_next (&iter, &prompt, NULL))
+        vireo_secrets_clear (ctx->uri, prompt, NULL);
+    }
+}
+
+static void
+auth_context_clear (AuthContext *ctx)
+{
+  g_clear_pointer (&ctx->asked, g_hash_table_unref);
+  g_clear_pointer (&ctx->from_keyring, g_hash_table_unref);
+  g_clear_pointer (&ctx->to_remember, g_ptr_array_unref);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Open                                                                      */
 
 typedef struct
@@ -737,15 +1080,46 @@ open_thread (GTask        *task,
   virDomainPtr *doms = NULL;
   virConnectPtr conn;
   int n;
+  int cred_types[] = {
+    VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+    VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM,
+  };
+  AuthContext ctx = {
+    .link = link,
+    .uri = d->uri,
+    .generation = d->generation,
+    .keyring = -1,
+    .asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+    .from_keyring = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+    .to_remember = g_ptr_array_new_with_free_func (pending_secret_free),
+  };
+  virConnectAuth auth = {
+    .credtype = cred_types,
+    .ncredtype = G_N_ELEMENTS (cred_types),
+    .cb = on_auth,
+    .cbdata = &ctx,
+  };
 
   vireo_link_drop_conn (link);
 
-  conn = virConnectOpenAuth (d->uri, NULL, 0);
+  conn = virConnectOpenAuth (d->uri, &auth, 0);
   if (conn == NULL)
     {
-      g_task_return_error (task, vireo_virt_error_from_last (_("Could not connect")));
+      error = vireo_virt_error_from_last (_("Could not connect"));
+      auth_context_settle (&ctx, FALSE,
+                           g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_AUTH_FAILED));
+      if (ctx.user_cancelled)
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_AUTH_FAILED,
+                                       _("Authentication was cancelled."));
+        }
+      auth_context_clear (&ctx);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  auth_context_settle (&ctx, TRUE, FALSE);
+  auth_context_clear (&ctx);
 
   result = g_new0 (OpenResult, 1);
   result->generation = d->generation;
@@ -1045,7 +1419,6 @@ open_cb (GObject      *object,
          gpointer      user_data)
 {
   VireoConnection *self = VIREO_CONNECTION (object);
-  g_autoptr(GTask) outer = user_data;
   g_autoptr(GError) error = NULL;
   OpenData *attempt = g_task_get_task_data (G_TASK (result));
   gboolean stale = attempt->generation != self->generation || !self->want_connected;
@@ -1060,12 +1433,10 @@ open_cb (GObject      *object,
       if (res != NULL)
         release_handles (self, g_steal_pointer (&res->doms));
       g_clear_pointer (&res, open_result_free);
-      g_clear_error (&error);
-      if (outer != NULL)
-        g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "The connection attempt was cancelled");
       return;
     }
+
+  g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
 
   if (res == NULL)
     {
@@ -1075,8 +1446,7 @@ open_cb (GObject      *object,
       set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
       if (self->populated)
         schedule_reconnect (self);
-      if (outer != NULL)
-        g_task_return_error (outer, g_steal_pointer (&error));
+      finish_open_task (self, g_steal_pointer (&error));
       return;
     }
 
@@ -1118,8 +1488,97 @@ open_cb (GObject      *object,
   release_handles (self, g_steal_pointer (&res->doms));
   open_result_free (res);
 
-  if (outer != NULL)
-    g_task_return_boolean (outer, TRUE);
+  finish_open_task (self, NULL);
+}
+
+/* Completes the caller's open_async, if one is waiting: with success, the
+ * attempt's error, or why the attempt was given up. Takes @error. */
+static void
+finish_open_task (VireoConnection *self,
+                  GError          *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->open_task);
+
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+abort_pending_auth (VireoConnection *self)
+{
+  g_autoptr(VireoAuthRequest) request = g_steal_pointer (&self->pending_auth);
+
+  if (request == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (request, on_auth_finished, self);
+  _vireo_auth_request_abort (request);
+}
+
+/* The workers are stuck in a call that may never return (an open through a
+ * link that swallows packets has no keepalive yet to end it). Leave them
+ * to it with a link of their own, and carry on with fresh ones. */
+static void
+abandon_workers (VireoConnection *self)
+{
+  g_autofree char *ops_name = g_strdup_printf ("vireo-ops %s", self->uri);
+  g_autofree char *bulk_name = g_strdup_printf ("vireo-bulk %s", self->uri);
+  VireoLink *old_link = g_steal_pointer (&self->link);
+
+  /* Nothing the old link delivers from now on may reach this object. */
+  g_weak_ref_set (&old_link->owner, NULL);
+  /* Should the stuck call ever return, close what it opened. */
+  push_drop_conn (self);
+  vireo_worker_shutdown (self->ops);
+  vireo_worker_shutdown (self->bulk);
+  g_clear_pointer (&self->ops, vireo_worker_unref);
+  g_clear_pointer (&self->bulk, vireo_worker_unref);
+  vireo_link_unref (old_link);
+
+  self->link = vireo_link_new (self);
+  self->ops = vireo_worker_new (ops_name, vireo_link_ref (self->link), vireo_link_unref);
+  self->bulk = vireo_worker_new (bulk_name, vireo_link_ref (self->link), vireo_link_unref);
+}
+
+static gboolean
+connect_timeout_cb (gpointer data)
+{
+  VireoConnection *self = data;
+  g_autofree char *message = NULL;
+
+  self->connect_timeout_source = 0;
+  g_message ("%s: no answer after %u s; giving up on this attempt", self->uri, self->connect_timeout);
+
+  self->generation++;
+  abort_pending_auth (self);
+  abandon_workers (self);
+  message = g_strdup_printf (ngettext ("The host did not answer within %u second.",
+                                       "The host did not answer within %u seconds.",
+                                       self->connect_timeout),
+                             self->connect_timeout);
+  set_error_message (self, message);
+  set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+  if (self->populated && self->want_connected)
+    schedule_reconnect (self);
+  finish_open_task (self, g_error_new_literal (VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_TIMED_OUT, message));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_connect_timeout (VireoConnection *self)
+{
+  g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
+  if (self->connect_timeout == 0
+      || self->state != VIREO_CONNECTION_STATE_CONNECTING
+      || self->pending_auth != NULL)
+    return;
+  self->connect_timeout_source = g_timeout_add_seconds (self->connect_timeout, connect_timeout_cb, self);
 }
 
 static void
@@ -1132,13 +1591,19 @@ vireo_connection_start_open (VireoConnection *self,
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->want_connected = TRUE;
   self->generation++;
+  abort_pending_auth (self);
+  if (self->open_task != NULL)
+    finish_open_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 "Superseded by a newer attempt"));
+  self->open_task = outer;
   set_state (self, VIREO_CONNECTION_STATE_CONNECTING);
+  arm_connect_timeout (self);
 
   d = g_new0 (OpenData, 1);
   d->uri = g_strdup (self->uri);
   d->generation = self->generation;
 
-  task = g_task_new (self, NULL, open_cb, outer);
+  task = g_task_new (self, NULL, open_cb, NULL);
   g_task_set_source_tag (task, open_thread);
   g_task_set_task_data (task, d, open_data_free);
   vireo_worker_push (self->ops, task, open_thread, NULL);
@@ -1229,10 +1694,14 @@ vireo_connection_close (VireoConnection *self)
   self->want_connected = FALSE;
   self->generation++;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
+  abort_pending_auth (self);
   push_drop_conn (self);
   if (self->state == VIREO_CONNECTION_STATE_CONNECTING)
     set_error_message (self, _("The connection attempt was cancelled."));
   set_state (self, VIREO_CONNECTION_STATE_DISCONNECTED);
+  finish_open_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               _("The connection attempt was cancelled.")));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1461,6 +1930,10 @@ vireo_connection_dispose (GObject *object)
 
   g_clear_handle_id (&self->stats_source, g_source_remove);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_clear_handle_id (&self->connect_timeout_source, g_source_remove);
+  abort_pending_auth (self);
+  finish_open_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               "The connection is gone"));
 
   if (self->ops != NULL)
     {
@@ -1548,6 +2021,9 @@ vireo_connection_get_property (GObject    *object,
     case PROP_LAST_CONNECTED:
       g_value_set_int64 (value, self->last_connected);
       break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connect_timeout);
+      break;
     case PROP_VERSIONS:
       g_value_set_string (value, self->versions);
       break;
@@ -1583,6 +2059,9 @@ vireo_connection_set_property (GObject      *object,
       break;
     case PROP_LAST_CONNECTED:
       vireo_connection_set_last_connected (self, g_value_get_int64 (value));
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      vireo_connection_set_connect_timeout (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1642,6 +2121,11 @@ vireo_connection_class_init (VireoConnectionClass *klass)
   properties[PROP_VERSIONS] =
     g_param_spec_string ("versions", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Seconds an open may take before the attempt is given up (0: never);
+   * time spent waiting for the user's answer to a prompt does not count. */
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 0, 3600, CONNECT_TIMEOUT_S,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1655,6 +2139,20 @@ vireo_connection_class_init (VireoConnectionClass *klass)
   signals[DOMAIN_STATE_CHANGED] =
     g_signal_new ("domain-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIREO_TYPE_DOMAIN);
+
+  /**
+   * VireoConnection::authenticate:
+   * @request: the question; answer it with vireo_auth_request_respond()
+   *   now or later, or cancel it
+   *
+   * The host (or the transport) wants credentials or a host-key decision.
+   * A handler returns TRUE when it will answer; with none, the attempt is
+   * cancelled. The worker waits meanwhile and the connect timeout is paused.
+   */
+  signals[AUTHENTICATE] =
+    g_signal_new ("authenticate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, VIREO_TYPE_AUTH_REQUEST);
 }
 
 void
@@ -1671,6 +2169,7 @@ vireo_connection_init (VireoConnection *self)
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stats_interval = 2;
   self->autoconnect = TRUE;
+  self->connect_timeout = CONNECT_TIMEOUT_S;
 }
 
 VireoConnection *
@@ -1949,4 +2448,40 @@ vireo_connection_find_domain (VireoConnection *self,
 {
   g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
   return g_hash_table_lookup (self->by_uuid, uuid);
+}
+
+guint
+vireo_connection_get_connect_timeout (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), 0);
+
+  return self->connect_timeout;
+}
+
+void
+vireo_connection_set_connect_timeout (VireoConnection *self,
+                                      guint            seconds)
+{
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  if (self->connect_timeout == seconds)
+    return;
+  self->connect_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECT_TIMEOUT]);
+  if (self->connect_timeout_source != 0)
+    arm_connect_timeout (self);
+}
+
+/**
+ * vireo_connection_get_pending_auth:
+ *
+ * Returns: (transfer none) (nullable): the question waiting for the user's
+ *   answer, if any
+ */
+VireoAuthRequest *
+vireo_connection_get_pending_auth (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+
+  return self->pending_auth;
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "vireo-auth-request.h"
 #include "vireo-domain.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,10 @@ guint                 vireo_connection_get_stats_interval (VireoConnection *self
 void                  vireo_connection_set_stats_interval (VireoConnection *self,
                                                            guint            seconds);
 guint                 vireo_connection_get_reconnect_in  (VireoConnection  *self);
+guint                 vireo_connection_get_connect_timeout (VireoConnection *self);
+void                  vireo_connection_set_connect_timeout (VireoConnection *self,
+                                                            guint            seconds);
+VireoAuthRequest     *vireo_connection_get_pending_auth  (VireoConnection  *self);
 gint64                vireo_connection_get_connecting_since (VireoConnection *self);
 GListModel           *vireo_connection_list_domains      (VireoConnection  *self);
 VireoDomain          *vireo_connection_find_domain       (VireoConnection  *self,

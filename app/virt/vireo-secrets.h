@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Connection secrets in the desktop keyring (the Secret Service, through
+ * libsecret). Never a plain file, never GSettings. Every call blocks on
+ * D-Bus: workers only.
+ *
+ * A secret is keyed by the connection URI and the question it answers
+ * (for example "Enter root's password for host"), so two prompts on one
+ * host never get each other's answer.
+ */
+
+gboolean  vireo_secrets_available (void);
+char     *vireo_secrets_lookup    (const char  *uri,
+                                   const char  *prompt,
+                                   GError     **error);
+gboolean  vireo_secrets_store     (const char  *uri,
+                                   const char  *prompt,
+                                   const char  *label,
+                                   const char  *secret,
+                                   GError     **error);
+gboolean  vireo_secrets_clear     (const char  *uri,
+                                   const char  *prompt,
+                                   GError     **error);
+
+G_END_DECLS
