@@ -695,6 +695,7 @@ typedef struct
   int         keyring;        /* -1 not yet known, 0 absent, 1 reachable */
   GHashTable *asked;          /* prompt -> times asked in this attempt */
   GHashTable *from_keyring;   /* prompts answered from the keyring */
+  GHashTable *refused_saved;  /* prompts whose saved answer was refused */
   GPtrArray  *to_remember;    /* PendingSecret, stored once the open works */
   gboolean    user_cancelled;
 } AuthContext;
@@ -900,7 +901,10 @@ on_auth (virConnectCredentialPtr cred,
           if (g_hash_table_contains (ctx->asked, prompt))
             retry = TRUE;
           if (g_hash_table_contains (ctx->from_keyring, prompt))
-            stale_saved = TRUE;
+            {
+              stale_saved = TRUE;
+              g_hash_table_add (ctx->refused_saved, g_strdup (prompt));
+            }
           if (def == NULL && field_kind_for (cred[i].type) == VIREO_AUTH_FIELD_USERNAME)
             def = g_get_user_name ();
           _vireo_auth_request_add_field (request, field_kind_for (cred[i].type), prompt, def);
@@ -909,6 +913,8 @@ on_auth (virConnectCredentialPtr cred,
       _vireo_auth_request_set_retry (request, retry);
       if (stale_saved)
         _vireo_auth_request_set_message (request, _("The saved password was not accepted."));
+      else if (retry && ncred == 1 && credential_is_secret (cred[0].type))
+        _vireo_auth_request_set_message (request, _("The password was not accepted. Try again."));
       else if (retry)
         _vireo_auth_request_set_message (request, _("That was not accepted. Try again."));
       for (unsigned int i = 0; i < ncred; i++)
@@ -963,6 +969,9 @@ auth_context_settle (AuthContext *ctx,
                      gboolean     opened,
                      gboolean     auth_failed)
 {
+  GHashTableIter iter;
+  gpointer prompt;
+
   if (opened)
     {
       for (guint i = 0; i < ctx->to_remember->len; i++)
@@ -970,16 +979,22 @@ auth_context_settle (AuthContext *ctx,
           PendingSecret *p = g_ptr_array_index (ctx->to_remember, i);
           g_autoptr(GError) error = NULL;
 
+          g_hash_table_remove (ctx->refused_saved, p->prompt);
           if (!vireo_secrets_store (ctx->uri, p->prompt, p->label, p->secret, &error))
             g_warning ("Could not save the password in the keyring: %s", error->message);
         }
+      /* The host said no to these and the user typed another answer
+       * without keeping it: the saved one is wrong, keep it no more. */
+      g_hash_table_iter_init (&iter, ctx->refused_saved);
+      while (g_hash_table_iter_next (&iter, &prompt, NULL))
+        vireo_secrets_clear (ctx->uri, prompt, NULL);
     }
   else if (auth_failed)
     {
-      GHashTableIter iter;
-      gpointer prompt;
-
       g_hash_table_iter_init (&iter, ctx->from_keyring);
+      while (g_hash_table_iter_next (&iter, &prompt, NULL))
+        vireo_secrets_clear (ctx->uri, prompt, NULL);
+      g_hash_table_iter_init (&iter, ctx->refused_saved);
       while (g_hash_table_iter_next (&iter, &prompt, NULL))
         vireo_secrets_clear (ctx->uri, prompt, NULL);
     }
@@ -990,6 +1005,7 @@ auth_context_clear (AuthContext *ctx)
 {
   g_clear_pointer (&ctx->asked, g_hash_table_unref);
   g_clear_pointer (&ctx->from_keyring, g_hash_table_unref);
+  g_clear_pointer (&ctx->refused_saved, g_hash_table_unref);
   g_clear_pointer (&ctx->to_remember, g_ptr_array_unref);
 }
 
@@ -1091,6 +1107,7 @@ open_thread (GTask        *task,
     .keyring = -1,
     .asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     .from_keyring = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+    .refused_saved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     .to_remember = g_ptr_array_new_with_free_func (pending_secret_free),
   };
   virConnectAuth auth = {
