@@ -7,6 +7,7 @@
 
 #include "vireo-application.h"
 #include "vireo-perf.h"
+#include "vireo-ssh-askpass.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
 #include "vireo-worker.h"
@@ -171,6 +172,24 @@ on_stats_interval_changed (VireoApplication *self)
                                                g_settings_get_uint (self->settings, "stats-interval"));
 }
 
+/* OpenSSH runs without a terminal under libvirt: without the helper its
+ * password and host-key questions would fail the connection unseen. */
+static void
+start_ssh_askpass (void)
+{
+  g_autofree char *helper = vireo_ssh_askpass_find_helper ();
+  g_autoptr(GError) error = NULL;
+
+  if (helper == NULL)
+    {
+      g_message ("vireo-askpass not found: qemu+ssh connections can use keys and agents only");
+      return;
+    }
+  /* VIREO_SSH: the ssh program to run, for a wrapper of the user's own. */
+  if (!vireo_ssh_askpass_init (helper, g_getenv ("VIREO_SSH"), &error))
+    g_message ("SSH password prompts are unavailable: %s", error->message);
+}
+
 static void
 vireo_application_startup (GApplication *app)
 {
@@ -181,6 +200,7 @@ vireo_application_startup (GApplication *app)
   vireo_virt_init ();
   vireo_ui_init ();
   vireo_perf_start_stall_probe ();
+  start_ssh_askpass ();
 
   self->settings = g_settings_new (APP_ID);
   self->manager = vireo_connection_manager_new ();
@@ -197,6 +217,7 @@ vireo_application_shutdown (GApplication *app)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
+  vireo_ssh_askpass_shutdown ();
 
   /* Let the workers close their connections cleanly, but never let a dead
    * host hold up quitting for more than two seconds. */

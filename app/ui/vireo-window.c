@@ -1146,7 +1146,9 @@ on_authenticate (VireoWindow      *self,
                  VireoConnection  *connection,
                  VireoAuthRequest *request)
 {
-  g_autofree char *name = vireo_connection_dup_display_name (connection);
+  g_autofree char *name = connection != NULL
+                          ? vireo_connection_dup_display_name (connection)
+                          : g_strdup (_("An SSH connection"));
   VireoAuthDialog *dialog = vireo_auth_dialog_new (GTK_WINDOW (self), name, request);
 
   gtk_window_present (GTK_WINDOW (dialog));

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "vireo-connection-manager.h"
+#include "vireo-connection-private.h"
+#include "vireo-ssh-askpass.h"
 
 /*
  * Every open connection, in the order they were added. Each connection has
@@ -32,6 +34,7 @@ vireo_connection_manager_dispose (GObject *object)
 {
   VireoConnectionManager *self = VIREO_CONNECTION_MANAGER (object);
 
+  vireo_ssh_askpass_unset_handler (self);
   g_clear_object (&self->connections);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->key, g_free);
@@ -76,9 +79,70 @@ forward_authenticate (VireoConnection        *connection,
   return handled;
 }
 
+static gboolean
+same_or_default (const char *a,
+                 const char *b,
+                 const char *fallback)
+{
+  return g_strcmp0 (a != NULL ? a : fallback, b != NULL ? b : fallback) == 0;
+}
+
+/* OpenSSH asks through the askpass helper, which only knows the user, host
+ * and port ssh was run with: find the connection being opened to them. */
+static VireoConnection *
+find_ssh_connection (VireoConnectionManager *self,
+                     const char             *user,
+                     const char             *host,
+                     const char             *port)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      g_autoptr(GUri) uri = NULL;
+      g_autofree char *uri_port = NULL;
+
+      if (vireo_connection_get_state (conn) != VIREO_CONNECTION_STATE_CONNECTING)
+        continue;
+      uri = g_uri_parse (vireo_connection_get_uri (conn), G_URI_FLAGS_ENCODED_QUERY, NULL);
+      if (uri == NULL || !g_str_has_suffix (g_uri_get_scheme (uri), "+ssh"))
+        continue;
+      if (g_uri_get_port (uri) > 0)
+        uri_port = g_strdup_printf ("%d", g_uri_get_port (uri));
+      if (g_strcmp0 (g_uri_get_host (uri), host) == 0
+          && same_or_default (uri_port, port, "22")
+          && same_or_default (g_uri_get_user (uri), user, ""))
+        return conn;
+    }
+  return NULL;
+}
+
+static gboolean
+on_ssh_question (VireoAuthRequest *request,
+                 const char       *user,
+                 const char       *host,
+                 const char       *port,
+                 gpointer          data)
+{
+  VireoConnectionManager *self = data;
+  VireoConnection *conn = find_ssh_connection (self, user, host, port);
+  gboolean handled = FALSE;
+
+  if (conn != NULL)
+    {
+      /* Through the connection, so its connect timeout waits for the user. */
+      _vireo_connection_ask (conn, request);
+      return TRUE;
+    }
+  g_signal_emit (self, signals[AUTHENTICATE], 0, NULL, request, &handled);
+  return handled;
+}
+
 static void
 vireo_connection_manager_init (VireoConnectionManager *self)
 {
+  vireo_ssh_askpass_set_handler (on_ssh_question, self);
   self->connections = g_list_store_new (VIREO_TYPE_CONNECTION);
   self->stats_interval = 2;
 }

@@ -58,6 +58,8 @@ void          vireo_connection_refresh_domain (VireoConnection   *self,
 
 void          _vireo_connection_domain_state_changed (VireoConnection *self,
                                                       VireoDomain     *domain);
+void          _vireo_connection_ask          (VireoConnection         *self,
+                                             VireoAuthRequest        *request);
 
 VireoDomain  *_vireo_domain_new             (VireoConnection         *connection,
                                              const VireoDomainSample *sample);

@@ -17,6 +17,7 @@
 #include "vireo-connection-private.h"
 #include "vireo-domain-config.h"
 #include "vireo-secrets.h"
+#include "vireo-ssh-askpass.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
 
@@ -815,7 +816,6 @@ deliver_auth (gpointer data)
   g_assert (vireo_is_main_thread ());
   g_autoptr(VireoConnection) self = g_weak_ref_get (&delivery->link->owner);
   VireoAuthRequest *request = delivery->request;
-  gboolean handled = FALSE;
 
   if (self == NULL
       || self->generation != _vireo_auth_request_get_generation (request)
@@ -824,6 +824,25 @@ deliver_auth (gpointer data)
       _vireo_auth_request_abort (request);
       return G_SOURCE_REMOVE;
     }
+
+  _vireo_connection_ask (self, request);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * _vireo_connection_ask:
+ *
+ * Shows @request to whoever answers for this connection, pausing the
+ * connect timeout meanwhile; cancels it when nobody does. Also used for
+ * the questions OpenSSH asks through Vireo's askpass helper.
+ */
+void
+_vireo_connection_ask (VireoConnection  *self,
+                       VireoAuthRequest *request)
+{
+  gboolean handled = FALSE;
+
+  g_assert (vireo_is_main_thread ());
 
   if (self->pending_auth != NULL)
     {
@@ -840,8 +859,6 @@ deliver_auth (gpointer data)
   g_signal_emit (self, signals[AUTHENTICATE], 0, request, &handled);
   if (!handled)
     vireo_auth_request_cancel (request);
-
-  return G_SOURCE_REMOVE;
 }
 
 static VireoAuthFieldKind
@@ -1095,6 +1112,7 @@ open_thread (GTask        *task,
   OpenResult *result;
   virDomainPtr *doms = NULL;
   virConnectPtr conn;
+  g_autofree char *open_uri = NULL;
   int n;
   int cred_types[] = {
     VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
@@ -1119,7 +1137,10 @@ open_thread (GTask        *task,
 
   vireo_link_drop_conn (link);
 
-  conn = virConnectOpenAuth (d->uri, &auth, 0);
+  /* Only what is opened changes: events, errors and the keyring keep the
+   * URI the user knows. */
+  open_uri = vireo_ssh_askpass_amend_uri (d->uri);
+  conn = virConnectOpenAuth (open_uri, &auth, 0);
   if (conn == NULL)
     {
       error = vireo_virt_error_from_last (_("Could not connect"));

@@ -10,7 +10,10 @@
 #include <locale.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "vireo-secrets.h"
+#include "vireo-ssh-askpass.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 
@@ -462,6 +465,190 @@ test_close_while_asking (void)
   user_clear (&user);
 }
 
+/* ------------------------------------------------------------------------ */
+/* OpenSSH (qemu+ssh): questions come through the askpass helper            */
+
+static VireoConnectionManager *manager;
+
+/* As the app does it: ssh's questions find their connection through the
+ * manager, by the user, host and port ssh was run with. */
+static VireoConnection *
+open_managed (const char  *uri,
+              User        *user,
+              GError     **error)
+{
+  VireoConnection *conn = g_object_ref (vireo_connection_manager_add (manager, uri));
+  VireoTestAsync a = { 0 };
+
+  vireo_connection_set_stats_interval (conn, 0);
+  g_signal_connect (conn, "authenticate", G_CALLBACK (on_authenticate), user);
+  vireo_connection_open_async (conn, NULL, vireo_test_async_cb, &a);
+  vireo_connection_open_finish (conn, vireo_test_async_wait (&a, 60), error);
+  g_object_unref (a.result);
+  g_signal_handlers_disconnect_by_func (conn, on_authenticate, user);
+  vireo_connection_manager_remove (manager, conn);
+  return conn;
+}
+
+static char *
+openssh_uri (void)
+{
+  /* No command= of its own: Vireo runs ssh through its helper. */
+  return g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%s/system",
+                          require_env ("VIREO_TEST_SSH_PASSWORD_USER"), require_env ("VIREO_TEST_SSH_PORT"));
+}
+
+static char *
+openssh_keyring_uri (void)
+{
+  return g_strdup_printf ("ssh://%s@127.0.0.1:%s",
+                          require_env ("VIREO_TEST_SSH_PASSWORD_USER"), require_env ("VIREO_TEST_SSH_PORT"));
+}
+
+static char *
+openssh_prompt (void)
+{
+  return g_strdup_printf ("%s@127.0.0.1's password: ", require_env ("VIREO_TEST_SSH_PASSWORD_USER"));
+}
+
+/* Which ssh the helper runs; tests switch between the environment's
+ * (host key known) and one with an empty known_hosts. */
+static void
+use_ssh_program (const char *program)
+{
+  g_autofree char *path = g_build_filename (vireo_ssh_askpass_get_dir (), "ssh-program", NULL);
+  g_autofree char *line = g_strdup_printf ("%s\n", program);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, line, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_openssh_password (void)
+{
+  g_autofree char *uri = openssh_uri ();
+  g_autofree char *keyring_uri = openssh_keyring_uri ();
+  g_autofree char *prompt = openssh_prompt ();
+  g_autofree char *saved = NULL;
+  const char *script[] = { "not-the-password", require_env ("VIREO_TEST_SSH_PASSWORD"), NULL };
+  User user = { .requests = g_ptr_array_new_with_free_func (g_object_unref), .script = script,
+                .remember = TRUE, .delay_ms = 50 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+  KeyringJob forget = { .uri = keyring_uri, .prompt = prompt };
+  KeyringJob lookup = { .uri = keyring_uri, .prompt = prompt, .lookup = TRUE };
+  VireoAuthRequest *second;
+
+  use_ssh_program (require_env ("VIREO_TEST_SSH_COMMAND"));
+  keyring_run (&forget);
+  conn = open_managed (uri, &user, &error);
+  g_assert_no_error (error);
+
+  /* ssh asked twice through the helper, reached the right connection
+   * (its handler saw it) and said the first answer was refused. */
+  g_assert_cmpuint (user.requests->len, ==, 2);
+  g_assert_nonnull (strstr (vireo_auth_request_get_field_label (g_ptr_array_index (user.requests, 0), 0),
+                            "'s password"));
+  second = g_ptr_array_index (user.requests, 1);
+  g_assert_true (vireo_auth_request_get_retry (second));
+
+  /* Only the password that worked is kept. */
+  keyring_run (&lookup);
+  g_assert_cmpstr (lookup.found, ==, require_env ("VIREO_TEST_SSH_PASSWORD"));
+  g_free (lookup.found);
+  user_clear (&user);
+}
+
+static void
+test_openssh_keyring_answers (void)
+{
+  g_autofree char *uri = openssh_uri ();
+  g_autofree char *keyring_uri = openssh_keyring_uri ();
+  g_autofree char *prompt = openssh_prompt ();
+  User user = { .requests = g_ptr_array_new_with_free_func (g_object_unref), .delay_ms = 0 };
+  KeyringJob store = { .uri = keyring_uri, .prompt = prompt, .secret = require_env ("VIREO_TEST_SSH_PASSWORD") };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+
+  use_ssh_program (require_env ("VIREO_TEST_SSH_COMMAND"));
+  keyring_run (&store);
+  conn = open_managed (uri, &user, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (user.requests->len, ==, 0);
+  user_clear (&user);
+}
+
+static char *
+ssh_with_empty_known_hosts (char **known_hosts_out)
+{
+  g_autofree char *known_hosts = g_build_filename (require_env ("VIREO_TEST_STATE"), "openssh-known-hosts", NULL);
+  g_autofree char *script_path = g_build_filename (require_env ("VIREO_TEST_STATE"), "ssh-ask-host-key", NULL);
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (known_hosts, "", 0, &error);
+  g_assert_no_error (error);
+  /* Like the environment's wrapper, but this host key is unknown and ssh
+   * must ask about it. */
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "exec /usr/bin/ssh -F /dev/null -o UserKnownHostsFile=%s "
+                            "-o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=ask "
+                            "-o UpdateHostKeys=no -o CheckHostIP=no -o IdentityAgent=none "
+                            "-o IdentitiesOnly=yes -o ControlMaster=no -o ControlPath=none "
+                            "-o ConnectTimeout=20 \"$@\"\n", known_hosts);
+  g_file_set_contents (script_path, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script_path, 0700), ==, 0);
+  *known_hosts_out = g_steal_pointer (&known_hosts);
+  return g_steal_pointer (&script_path);
+}
+
+static void
+test_openssh_unknown_host_key (gconstpointer data)
+{
+  gboolean accept = GPOINTER_TO_INT (data);
+  g_autofree char *uri = openssh_uri ();
+  g_autofree char *known_hosts = NULL;
+  g_autofree char *ssh = ssh_with_empty_known_hosts (&known_hosts);
+  g_autofree char *keyring_uri = openssh_keyring_uri ();
+  g_autofree char *prompt = openssh_prompt ();
+  g_autofree char *after = NULL;
+  g_autofree char *want_entry = g_strdup_printf ("[127.0.0.1]:%s ", require_env ("VIREO_TEST_SSH_PORT"));
+  KeyringJob store = { .uri = keyring_uri, .prompt = prompt, .secret = require_env ("VIREO_TEST_SSH_PASSWORD") };
+  User user = { .requests = g_ptr_array_new_with_free_func (g_object_unref),
+                .accept_host_key = accept, .delay_ms = 20 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+  VireoAuthRequest *request;
+
+  use_ssh_program (ssh);
+  keyring_run (&store);
+  conn = open_managed (uri, &user, &error);
+
+  g_assert_cmpuint (user.requests->len, ==, 1);
+  request = g_ptr_array_index (user.requests, 0);
+  g_assert_cmpint (vireo_auth_request_get_kind (request), ==, VIREO_AUTH_REQUEST_HOST_KEY);
+  /* OpenSSH's own SHA256 fingerprint, as ssh-keygen -l shows it. */
+  g_assert_cmpstr (vireo_auth_request_get_fingerprint (request), ==,
+                   require_env ("VIREO_TEST_SSH_HOST_FINGERPRINT"));
+  g_file_get_contents (known_hosts, &after, NULL, NULL);
+
+  if (accept)
+    {
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_prefix (after, want_entry));
+    }
+  else
+    {
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "Host key verification failed"));
+      g_assert_cmpstr (after, ==, "");
+    }
+  use_ssh_program (require_env ("VIREO_TEST_SSH_COMMAND"));
+  user_clear (&user);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +659,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   vireo_test_quiet_libvirt_glib ();
   vireo_virt_init ();
+  {
+    g_autoptr(GError) error = NULL;
+
+    vireo_ssh_askpass_init (require_env ("VIREO_ASKPASS_HELPER"), require_env ("VIREO_TEST_SSH_COMMAND"), &error);
+    g_assert_no_error (error);
+  }
+  manager = vireo_connection_manager_new ();
 
   g_test_add_func ("/auth-remote/password/wrong-then-right-remembered", test_wrong_then_right_remembered);
   g_test_add_func ("/auth-remote/password/keyring-answers-next-time", test_keyring_answers_next_time);
@@ -483,8 +677,16 @@ main (int   argc,
   g_test_add_func ("/auth-remote/password/close-while-asking", test_close_while_asking);
   g_test_add_func ("/auth-remote/host-key/unknown-refused", test_unknown_host_key_refused);
   g_test_add_func ("/auth-remote/host-key/unknown-accepted", test_unknown_host_key_accepted);
+  g_test_add_func ("/auth-remote/openssh/password-through-askpass", test_openssh_password);
+  g_test_add_func ("/auth-remote/openssh/keyring-answers", test_openssh_keyring_answers);
+  g_test_add_data_func ("/auth-remote/openssh/unknown-host-key-refused", GINT_TO_POINTER (FALSE),
+                        test_openssh_unknown_host_key);
+  g_test_add_data_func ("/auth-remote/openssh/unknown-host-key-accepted", GINT_TO_POINTER (TRUE),
+                        test_openssh_unknown_host_key);
 
   ret = g_test_run ();
+  g_clear_object (&manager);
+  vireo_ssh_askpass_shutdown ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
   return ret;
 }
