@@ -6,6 +6,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include "vireo-auth-dialog.h"
+#include "vireo-auth-request-private.h"
 #include "vireo-test-util.h"
 #include "vireo-worker.h"
 #include "vireo-ui.h"
@@ -384,6 +386,164 @@ test_add_connection_dialog (Fixture       *f,
   vireo_connection_close (vireo_window_get_connection (f->window));
 }
 
+typedef struct
+{
+  VireoConnection *conn;
+  VireoDomainState want;
+} OneState;
+
+static gboolean
+first_in_state (gpointer data)
+{
+  OneState *w = data;
+  g_autoptr(GListModel) list = vireo_connection_list_domains (w->conn);
+  g_autoptr(VireoDomain) d = g_list_model_get_item (list, 0);
+
+  return d != NULL && vireo_domain_get_state (d) == w->want;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return vireo_connection_get_state (data) == VIREO_CONNECTION_STATE_CONNECTED;
+}
+
+static void
+test_all_connections (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (vireo_window_get_selection (f->window));
+  VireoConnection *other = vireo_connection_manager_add (f->manager, "test:///default");
+  g_autoptr(GPtrArray) selected = NULL;
+  OneState paused = { .conn = other, .want = VIREO_DOMAIN_STATE_PAUSED };
+
+  vireo_connection_open_async (other, NULL, NULL, NULL);
+  vireo_test_wait_for (is_connected, other, 10, "the second connection");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  /* Both hosts' machines in one list: alpha, beta, gamma and "test". */
+  vireo_window_show_all_connections (f->window);
+  g_assert_true (vireo_window_get_showing_all (f->window));
+  g_assert_null (vireo_window_get_connection (f->window));
+  g_assert_cmpstr (vireo_window_get_visible_page (f->window), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* An action on a machine of the other host goes to that host. */
+  select_names (f, (const char *[]) { "test", NULL });
+  selected = vireo_window_dup_selected (f->window);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_true (vireo_domain_get_connection (g_ptr_array_index (selected, 0)) == other);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.pause", NULL));
+  vireo_test_wait_for (first_in_state, &paused, 10, "the other host's machine to pause");
+
+  /* A host going away keeps its machines listed. */
+  vireo_connection_close (other);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpstr (vireo_window_get_visible_page (f->window), ==, "list");
+
+  /* A connection added later shows up here too, and removing it takes its
+   * machines away. */
+  vireo_connection_manager_remove (f->manager, other);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  /* Picking a connection leaves the aggregate view. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "list.find", NULL);
+  vireo_window_show_all_connections (f->window);
+  g_assert_true (vireo_window_get_showing_all (f->window));
+}
+
+typedef struct
+{
+  VireoAuthRequest *request;
+  GStrv             answers;
+  gboolean          ok;
+  gboolean          remember;
+  gboolean          done;
+} Waiter;
+
+static gpointer
+wait_thread (gpointer data)
+{
+  Waiter *w = data;
+
+  w->ok = _vireo_auth_request_wait (w->request, &w->answers, &w->remember);
+  g_atomic_int_set (&w->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+waiter_done (gpointer data)
+{
+  return g_atomic_int_get (&((Waiter *) data)->done);
+}
+
+static gboolean
+widget_gone (gpointer data)
+{
+  return *(GtkWidget **) data == NULL;
+}
+
+static void
+test_auth_dialog (void)
+{
+  g_autoptr(VireoAuthRequest) request = _vireo_auth_request_new (VIREO_AUTH_REQUEST_CREDENTIALS, "qemu+libssh2://u@h/system", 1);
+  g_autoptr(VireoAuthRequest) host_key = _vireo_auth_request_new (VIREO_AUTH_REQUEST_HOST_KEY, "qemu+libssh2://u@h/system", 1);
+  g_autoptr(VireoAuthRequest) abandoned = _vireo_auth_request_new (VIREO_AUTH_REQUEST_CREDENTIALS, "qemu+libssh2://u@h/system", 1);
+  VireoAuthDialog *dialog;
+  GtkWidget *watch;
+  Waiter w = { .request = request };
+  GThread *thread;
+
+  /* Credentials: the typed answer and Remember reach the waiting worker. */
+  _vireo_auth_request_add_field (request, VIREO_AUTH_FIELD_USERNAME, "user", "alice");
+  _vireo_auth_request_add_field (request, VIREO_AUTH_FIELD_PASSWORD, "Enter alice's password for h & co", NULL);
+  _vireo_auth_request_set_can_remember (request, TRUE);
+  thread = g_thread_new ("waiter", wait_thread, &w);
+  dialog = vireo_auth_dialog_new (NULL, "h (QEMU/KVM)", request);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (vireo_auth_dialog_get_entry (dialog, 0)), ==, "alice");
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (vireo_auth_dialog_get_entry (dialog, 1)));
+  g_assert_null (vireo_auth_dialog_get_entry (dialog, 2));
+  gtk_editable_set_text (vireo_auth_dialog_get_entry (dialog, 1), "s3cret");
+  g_assert_nonnull (vireo_auth_dialog_get_remember (dialog));
+  gtk_check_button_set_active (vireo_auth_dialog_get_remember (dialog), TRUE);
+  watch = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (watch), (gpointer *) &watch);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "connect");
+  vireo_test_wait_for (waiter_done, &w, 5, "the worker to get the answer");
+  g_thread_join (thread);
+  g_assert_true (w.ok);
+  g_assert_cmpstr (w.answers[0], ==, "alice");
+  g_assert_cmpstr (w.answers[1], ==, "s3cret");
+  g_assert_true (w.remember);
+  g_strfreev (w.answers);
+  vireo_test_wait_for (widget_gone, &watch, 5, "the dialog to close");
+
+  /* Host key: Escape (the close response) refuses; it never accepts. */
+  _vireo_auth_request_set_host_key (host_key, "h:22", "SHA256:abc");
+  w = (Waiter) { .request = host_key };
+  thread = g_thread_new ("waiter", wait_thread, &w);
+  dialog = vireo_auth_dialog_new (NULL, "h (QEMU/KVM)", host_key);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "refuse");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (ADW_MESSAGE_DIALOG (dialog)), ==, "refuse");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "refuse");
+  vireo_test_wait_for (waiter_done, &w, 5, "the worker to get the answer");
+  g_thread_join (thread);
+  g_assert_true (w.ok);
+  g_assert_cmpstr (w.answers[0], ==, "n");
+  g_strfreev (w.answers);
+
+  /* The attempt ends elsewhere (cancelled, timed out): the dialog goes. */
+  _vireo_auth_request_add_field (abandoned, VIREO_AUTH_FIELD_PASSWORD, "pw", NULL);
+  dialog = vireo_auth_dialog_new (NULL, "h", abandoned);
+  gtk_window_present (GTK_WINDOW (dialog));
+  watch = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (watch), (gpointer *) &watch);
+  _vireo_auth_request_abort (abandoned);
+  vireo_test_wait_for (widget_gone, &watch, 5, "the dialog to close");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +565,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/failure-is-explained", test_failure_is_explained);
   g_test_add ("/ui/window/add-connection", Fixture, NULL, fixture_set_up, test_add_connection_dialog, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
+  g_test_add ("/ui/window/all-connections", Fixture, NULL, fixture_set_up, test_all_connections, fixture_tear_down);
+  g_test_add_func ("/ui/auth-dialog/answers-reach-the-worker", test_auth_dialog);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

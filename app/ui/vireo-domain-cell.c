@@ -19,6 +19,7 @@ struct _VireoDomainCell
 
   VireoDomainColumn  column;
   GSignalGroup      *signals;
+  GSignalGroup      *host_signals;  /* HOST only: follows the domain's connection */
   GtkListItem       *item;       /* Borrowed while bound */
 
   /* Children, laid out by a GtkBoxLayout: no box widget per cell, since
@@ -82,6 +83,23 @@ update (VireoDomainCell *self)
     case VIREO_DOMAIN_COLUMN_NET:
       text = vireo_format_rate (vireo_domain_get_net_rate (domain));
       break;
+    case VIREO_DOMAIN_COLUMN_HOST:
+      {
+        VireoConnection *conn = vireo_domain_get_connection (domain);
+        g_autofree char *name = conn != NULL ? vireo_connection_dup_display_name (conn) : NULL;
+        gboolean connected = conn != NULL
+                             && vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_CONNECTED;
+
+        /* A host that is down greys its machines' host cell: the rows stay,
+         * as they do in a single connection's view. */
+        if (connected)
+          gtk_widget_remove_css_class (self->label, "dim-label");
+        else
+          gtk_widget_add_css_class (self->label, "dim-label");
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self), conn != NULL ? vireo_connection_get_uri (conn) : NULL);
+        text = g_strdup (name != NULL ? name : "—");
+        break;
+      }
     default:
       g_assert_not_reached ();
     }
@@ -149,8 +167,15 @@ column_property (VireoDomainColumn column)
     case VIREO_DOMAIN_COLUMN_MEMORY: return "notify::memory-kib";
     case VIREO_DOMAIN_COLUMN_DISK:   return "notify::disk-rate";
     case VIREO_DOMAIN_COLUMN_NET:    return "notify::net-rate";
+    case VIREO_DOMAIN_COLUMN_HOST:   return NULL;
     default:                         g_return_val_if_reached (NULL);
     }
+}
+
+static gboolean
+is_numeric (VireoDomainColumn column)
+{
+  return column >= VIREO_DOMAIN_COLUMN_CPU && column <= VIREO_DOMAIN_COLUMN_NET;
 }
 
 static void
@@ -161,6 +186,7 @@ vireo_domain_cell_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_object (&self->signals);
+  g_clear_object (&self->host_signals);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
@@ -209,18 +235,27 @@ vireo_domain_cell_new (VireoDomainColumn column)
     }
 
   self->label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->label), column >= VIREO_DOMAIN_COLUMN_CPU ? 1.0 : 0.0);
+  gtk_label_set_xalign (GTK_LABEL (self->label), is_numeric (column) ? 1.0 : 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (self->label, TRUE);
-  if (column >= VIREO_DOMAIN_COLUMN_CPU)
+  if (is_numeric (column))
     gtk_widget_add_css_class (self->label, "vireo-numeric");
   if (column == VIREO_DOMAIN_COLUMN_NAME)
     gtk_label_set_width_chars (GTK_LABEL (self->label), 16);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 
   self->signals = g_signal_group_new (VIREO_TYPE_DOMAIN);
-  g_signal_group_connect_object (self->signals, column_property (column),
-                                 G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  if (column_property (column) != NULL)
+    g_signal_group_connect_object (self->signals, column_property (column),
+                                   G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  if (column == VIREO_DOMAIN_COLUMN_HOST)
+    {
+      self->host_signals = g_signal_group_new (VIREO_TYPE_CONNECTION);
+      g_signal_group_connect_object (self->host_signals, "notify::state",
+                                     G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_group_connect_object (self->host_signals, "notify::display-name",
+                                     G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
   if (column == VIREO_DOMAIN_COLUMN_MEMORY)
     g_signal_group_connect_object (self->signals, "notify::state",
                                    G_CALLBACK (update), self, G_CONNECT_SWAPPED);
@@ -251,6 +286,9 @@ vireo_domain_cell_bind (VireoDomainCell *self,
 
   self->item = item;
   g_signal_group_set_target (self->signals, gtk_list_item_get_item (item));
+  if (self->host_signals != NULL)
+    g_signal_group_set_target (self->host_signals,
+                               vireo_domain_get_connection (gtk_list_item_get_item (item)));
   update (self);
 }
 
@@ -261,6 +299,8 @@ vireo_domain_cell_unbind (VireoDomainCell *self)
 
   self->item = NULL;
   g_signal_group_set_target (self->signals, NULL);
+  if (self->host_signals != NULL)
+    g_signal_group_set_target (self->host_signals, NULL);
 }
 
 /**

@@ -15,6 +15,7 @@ typedef enum
   VIREO_DOMAIN_COLUMN_MEMORY,
   VIREO_DOMAIN_COLUMN_DISK,
   VIREO_DOMAIN_COLUMN_NET,
+  VIREO_DOMAIN_COLUMN_HOST,   /* the connection, in the "All connections" view */
 } VireoDomainColumn;
 
 #define VIREO_TYPE_DOMAIN_CELL (vireo_domain_cell_get_type ())

@@ -30,6 +30,8 @@ struct _VireoWindow
   GtkFilterListModel     *filter_model;   /* Borrowed from sort_model */
   GtkSortListModel       *sort_model;     /* Borrowed from selection */
   GtkMultiSelection      *selection;
+  GListModel             *all_domains;    /* every connection's, flattened */
+  guint                   show_all : 1;
   GtkCustomFilter        *active_filter;
   GtkStringFilter        *name_filter;
   GtkWidget              *context_menu;   /* Weak; unparented when closed */
@@ -41,6 +43,9 @@ struct _VireoWindow
   AdwToastOverlay        *toast_overlay;
   GtkPaned               *paned;
   GtkListBox             *connection_list;
+  GtkListBox             *all_list;
+  GtkListBoxRow          *all_row;
+  GtkLabel               *all_subtitle;
   AdwWindowTitle         *window_title;
   GtkWidget              *start_button;
   GtkWidget              *pause_button;
@@ -105,25 +110,43 @@ vireo_window_dup_selected (VireoWindow *self)
 
   if (gtk_bitset_iter_init_first (&iter, set, &position))
     do
-      g_ptr_array_add (ret, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+      {
+        /* While a model below is still announcing a removal the selection
+         * may name a position that is already gone. */
+        gpointer item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+        if (item != NULL)
+          g_ptr_array_add (ret, item);
+      }
     while (gtk_bitset_iter_next (&iter, &position));
 
   return ret;
+}
+
+/* Each machine's own host decides: in "All Connections" one selection can
+ * span a host that is up and one that is down. */
+static gboolean
+can_do (VireoDomain       *domain,
+        VireoDomainAction  action)
+{
+  VireoConnection *conn = vireo_domain_get_connection (domain);
+
+  return conn != NULL
+         && vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_CONNECTED
+         && vireo_domain_can_do (domain, action);
 }
 
 static void
 update_actions (VireoWindow *self)
 {
   g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
-  gboolean connected = self->connection != NULL &&
-    vireo_connection_get_state (self->connection) == VIREO_CONNECTION_STATE_CONNECTED;
 
   for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
     {
       gboolean enabled = FALSE;
 
-      for (guint j = 0; connected && !enabled && j < selected->len; j++)
-        enabled = vireo_domain_can_do (g_ptr_array_index (selected, j), action_names[i].action);
+      for (guint j = 0; !enabled && j < selected->len; j++)
+        enabled = can_do (g_ptr_array_index (selected, j), action_names[i].action);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, enabled);
     }
 
@@ -131,20 +154,20 @@ update_actions (VireoWindow *self)
   {
     gboolean can_resume = FALSE, can_pause = FALSE;
 
-    for (guint j = 0; connected && j < selected->len; j++)
+    for (guint j = 0; j < selected->len; j++)
       {
-        can_resume |= vireo_domain_can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_RESUME);
-        can_pause |= vireo_domain_can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_PAUSE);
+        can_resume |= can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_RESUME);
+        can_pause |= can_do (g_ptr_array_index (selected, j), VIREO_DOMAIN_ACTION_PAUSE);
       }
     gtk_widget_set_visible (self->resume_button, can_resume && !can_pause);
     gtk_widget_set_visible (self->pause_button, !(can_resume && !can_pause));
   }
 
   /* Students see which virsh command a button equals. */
-  if (selected->len == 1 && self->connection != NULL)
+  if (selected->len == 1 && vireo_domain_get_connection (g_ptr_array_index (selected, 0)) != NULL)
     {
       VireoDomain *domain = g_ptr_array_index (selected, 0);
-      const char *uri = vireo_connection_get_uri (self->connection);
+      const char *uri = vireo_connection_get_uri (vireo_domain_get_connection (domain));
       struct { GtkWidget *w; const char *label; VireoDomainAction a; } tips[] = {
         { self->start_button, _("Run"), VIREO_DOMAIN_ACTION_START },
         { self->pause_button, _("Pause"), VIREO_DOMAIN_ACTION_PAUSE },
@@ -841,6 +864,12 @@ add_column (VireoWindow       *self,
 
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_sorter (column, sorter);
+  if (kind == VIREO_DOMAIN_COLUMN_HOST)
+    {
+      /* Only the "All Connections" view has more than one host to name. */
+      g_object_set_data (G_OBJECT (column), "host-column", GINT_TO_POINTER (TRUE));
+      gtk_column_view_column_set_visible (column, FALSE);
+    }
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (fixed_width > 0)
@@ -862,6 +891,22 @@ numeric_sorter (const char *property,
   return GTK_SORTER (sorter);
 }
 
+static int
+compare_host (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  VireoConnection *ca = vireo_domain_get_connection ((VireoDomain *) a);
+  VireoConnection *cb = vireo_domain_get_connection ((VireoDomain *) b);
+  g_autofree char *na = ca != NULL ? vireo_connection_dup_display_name (ca) : NULL;
+  g_autofree char *nb = cb != NULL ? vireo_connection_dup_display_name (cb) : NULL;
+  int cmp = g_utf8_collate (na != NULL ? na : "", nb != NULL ? nb : "");
+
+  if (cmp == 0)
+    cmp = g_utf8_collate (vireo_domain_get_name ((VireoDomain *) a), vireo_domain_get_name ((VireoDomain *) b));
+  return cmp < 0 ? GTK_ORDERING_SMALLER : cmp > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
 static void
 setup_columns (VireoWindow *self)
 {
@@ -869,6 +914,8 @@ setup_columns (VireoWindow *self)
     gtk_string_sorter_new (gtk_property_expression_new (VIREO_TYPE_DOMAIN, NULL, "name"));
 
   add_column (self, VIREO_DOMAIN_COLUMN_NAME, _("Name"), GTK_SORTER (by_name), TRUE, -1);
+  add_column (self, VIREO_DOMAIN_COLUMN_HOST, _("Host"),
+              GTK_SORTER (gtk_custom_sorter_new (compare_host, NULL, NULL)), FALSE, 180);
   add_column (self, VIREO_DOMAIN_COLUMN_STATE, _("State"),
               GTK_SORTER (gtk_custom_sorter_new (compare_state, NULL, NULL)), FALSE, 140);
   /* Busiest first on the first click: that is what one sorts these by. */
@@ -895,10 +942,75 @@ static void
 mark_populated_after_paint (GdkFrameClock *clock,
                             VireoWindow   *self)
 {
-  g_printerr ("TIMING after-paint at %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   vireo_perf_mark ("list-populated", "domains=%u",
                    g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)));
   g_clear_signal_handler (&self->after_paint_id, clock);
+}
+
+static void
+set_host_column_visible (VireoWindow *self,
+                         gboolean     visible)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  guint n = g_list_model_get_n_items (columns);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_object_get_data (G_OBJECT (column), "host-column") != NULL)
+        gtk_column_view_column_set_visible (column, visible);
+    }
+}
+
+static void
+update_all_subtitle (VireoWindow *self)
+{
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
+  guint n = g_list_model_get_n_items (connections);
+  guint connected = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (connections, i);
+      if (vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_CONNECTED)
+        connected++;
+    }
+  /* Translators: "2 of 3 connected" */
+  text = g_strdup_printf (_("%u of %u connected"), connected, n);
+  gtk_label_set_text (self->all_subtitle, text);
+  /* One connection has nothing to aggregate. */
+  gtk_widget_set_visible (GTK_WIDGET (self->all_list), n > 1 || self->show_all);
+}
+
+/* The "All Connections" view: every machine Vireo knows, whatever the
+ * state of its host; the Host column says where each one lives. */
+static void
+update_all_view (VireoWindow *self)
+{
+  guint n_domains = g_list_model_get_n_items (self->all_domains);
+  const char *page;
+
+  update_all_subtitle (self);
+  adw_window_title_set_title (self->window_title, _("All Connections"));
+  adw_window_title_set_subtitle (self->window_title, gtk_label_get_text (self->all_subtitle));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), NULL);
+
+  if (n_domains == 0)
+    {
+      page = "empty";
+      adw_status_page_set_description (self->empty_page, _("No connection has virtual machines yet."));
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+    page = "no-match";
+  else
+    page = "list";
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_spinner_set_spinning (self->connecting_spinner, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "vireo-disconnected");
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  update_actions (self);
 }
 
 static void
@@ -916,6 +1028,13 @@ update_view (VireoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.disconnect",
                                  conn != NULL && vireo_connection_get_state (conn) != VIREO_CONNECTION_STATE_DISCONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.remove", conn != NULL);
+  set_host_column_visible (self, self->show_all);
+
+  if (self->show_all)
+    {
+      update_all_view (self);
+      return;
+    }
 
   if (conn == NULL)
     {
@@ -1066,9 +1185,10 @@ vireo_window_set_connection (VireoWindow     *self,
 {
   g_autoptr(GListModel) domains = NULL;
 
-  if (self->connection == connection)
+  if (self->connection == connection && !self->show_all)
     return;
 
+  self->show_all = FALSE;
   g_set_object (&self->connection, connection);
   g_signal_group_set_target (self->connection_signals, connection);
 
@@ -1080,10 +1200,113 @@ vireo_window_set_connection (VireoWindow     *self,
 }
 
 static void
+vireo_window_show_all (VireoWindow *self)
+{
+  if (self->show_all)
+    return;
+
+  self->show_all = TRUE;
+  g_clear_object (&self->connection);
+  g_signal_group_set_target (self->connection_signals, NULL);
+  gtk_filter_list_model_set_model (self->filter_model, self->all_domains);
+  update_view (self);
+}
+
+/**
+ * vireo_window_show_all_connections:
+ *
+ * Shows every connection's machines in one list, as choosing "All
+ * Connections" in the sidebar does.
+ */
+void
+vireo_window_show_all_connections (VireoWindow *self)
+{
+  g_return_if_fail (VIREO_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->all_list), TRUE);
+  gtk_list_box_select_row (self->all_list, self->all_row);
+}
+
+gboolean
+vireo_window_get_showing_all (VireoWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), FALSE);
+
+  return self->show_all;
+}
+
+static void
 on_row_selected (VireoWindow   *self,
                  GtkListBoxRow *row)
 {
-  vireo_window_set_connection (self, row ? vireo_connection_row_get_connection (VIREO_CONNECTION_ROW (row)) : NULL);
+  if (row == NULL)
+    {
+      /* Moving to "All Connections" unselects this list; that is not a
+       * choice of "nothing". */
+      if (!self->show_all)
+        vireo_window_set_connection (self, NULL);
+      return;
+    }
+  gtk_list_box_unselect_all (self->all_list);
+  vireo_window_set_connection (self, vireo_connection_row_get_connection (VIREO_CONNECTION_ROW (row)));
+}
+
+static void
+on_all_row_selected (VireoWindow   *self,
+                     GtkListBoxRow *row)
+{
+  if (row == NULL)
+    return;
+  vireo_window_show_all (self);
+  gtk_list_box_unselect_all (self->connection_list);
+}
+
+static gpointer
+map_connection_to_domains (gpointer item,
+                           gpointer user_data)
+{
+  GListModel *domains = vireo_connection_list_domains (VIREO_CONNECTION (item));
+
+  g_object_unref (item);
+  return domains;
+}
+
+static void on_domain_state_changed (VireoWindow *self,
+                                     VireoDomain *domain);
+
+/* The shown connection's domains are followed through connection_signals;
+ * in "All Connections" every connection's count. */
+static void
+on_any_domain_state_changed (VireoWindow *self,
+                             VireoDomain *domain)
+{
+  if (self->show_all)
+    on_domain_state_changed (self, domain);
+}
+
+static void
+on_any_connection_state (VireoWindow *self)
+{
+  update_all_subtitle (self);
+  if (self->show_all)
+    update_all_view (self);
+}
+
+static void
+watch_connections (VireoWindow *self,
+                   GListModel  *connections,
+                   guint        position,
+                   guint        added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (connections, i);
+
+      g_signal_connect_object (conn, "notify::state", G_CALLBACK (on_any_connection_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (conn, "domain-state-changed", G_CALLBACK (on_any_domain_state_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
 }
 
 static GtkWidget *
@@ -1094,14 +1317,26 @@ create_connection_row (gpointer item,
 }
 
 static void
+on_all_domains_changed (VireoWindow *self)
+{
+  if (self->show_all)
+    update_all_view (self);
+}
+
+static void
 on_connections_changed (VireoWindow *self,
                         guint        position,
                         guint        removed,
                         guint        added,
                         GListModel  *model)
 {
+  watch_connections (self, model, position, added);
+  update_all_subtitle (self);
+
   /* Show the first connection until the user picks one. */
-  if (gtk_list_box_get_selected_row (self->connection_list) == NULL &&
+  if (self->show_all)
+    update_all_view (self);
+  else if (gtk_list_box_get_selected_row (self->connection_list) == NULL &&
       g_list_model_get_n_items (model) > 0)
     gtk_list_box_select_row (self->connection_list,
                              gtk_list_box_get_row_at_index (self->connection_list, 0));
@@ -1170,6 +1405,11 @@ vireo_window_constructed (GObject *object)
 
   connections = vireo_connection_manager_list_connections (self->manager);
   gtk_list_box_bind_model (self->connection_list, connections, create_connection_row, NULL, NULL);
+  self->all_domains =
+    G_LIST_MODEL (gtk_flatten_list_model_new (
+      G_LIST_MODEL (gtk_map_list_model_new (g_object_ref (connections), map_connection_to_domains, NULL, NULL))));
+  g_signal_connect_object (self->all_domains, "items-changed", G_CALLBACK (on_all_domains_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connections, "items-changed", G_CALLBACK (on_connections_changed),
                            self, G_CONNECT_SWAPPED);
   on_connections_changed (self, 0, 0, 0, connections);
@@ -1197,6 +1437,7 @@ vireo_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
   g_clear_object (&self->manager);
+  g_clear_object (&self->all_domains);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (vireo_window_parent_class)->dispose (object);
@@ -1277,6 +1518,9 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, all_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, all_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoWindow, all_subtitle);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "vm.start", NULL, vm_simple_action);
@@ -1363,6 +1607,8 @@ vireo_window_init (VireoWindow *self)
   g_signal_group_connect_object (self->connection_signals, "domain-state-changed",
                                  G_CALLBACK (on_domain_state_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (update_view),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->all_list, "row-selected", G_CALLBACK (on_all_row_selected),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection_list, "row-selected", G_CALLBACK (on_row_selected),
                            self, G_CONNECT_SWAPPED);

@@ -2282,6 +2282,13 @@ vireo_connection_dup_display_name (VireoConnection *self)
     /* Translators: %s is a hypervisor such as QEMU/KVM */
     return g_strdup_printf (_("%s user session"), driver);
 
+  /* test:///path/node.xml: two of them side by side must not look alike. */
+  if (g_str_equal (scheme, "test") && path != NULL && g_str_has_suffix (path, ".xml"))
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      return g_strdup_printf ("%s (%s)", driver, base);
+    }
+
   return g_steal_pointer (&driver);
 }
 
