@@ -4,6 +4,8 @@
 #include <locale.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -655,6 +657,120 @@ test_error_mapping (void)
   g_assert_cmpint (vireo_virt_error_map (VIR_FROM_DOMAIN, VIR_ERR_NO_DOMAIN), ==, VIREO_VIRT_ERROR_NO_DOMAIN);
 }
 
+/* Opens @uri with plain libvirt and turns the failure into a GError, as the
+ * connection's worker does. */
+static GError *
+open_error (const char *uri)
+{
+  virConnectPtr raw = virConnectOpen (uri);
+
+  g_assert_null (raw);
+  return vireo_virt_error_from_last (NULL);
+}
+
+/* A socket bound but not listening: connecting to it is refused at once,
+ * and nothing else can take the address meanwhile. */
+static GSocket *
+refusing_socket (GSocketAddress  *address,
+                 GSocketAddress **bound)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *sock = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (sock, address, FALSE, &error);
+  g_assert_no_error (error);
+  *bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  return sock;
+}
+
+/* libvirt's words for a refused TCP connection, with a plain summary first
+ * and libvirt's own message kept for whoever digs further. */
+static void
+test_refused_in_plain_words (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) sock = refusing_socket (any, &bound);
+  g_autofree char *uri = g_strdup_printf ("qemu+tcp://127.0.0.1:%u/system",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_autoptr(GError) error = open_error (uri);
+
+  g_assert_true (g_str_has_prefix (error->message, "the host refused the connection ("));
+  g_assert_nonnull (strstr (error->message, "unable to connect to server at '127.0.0.1:"));
+  g_assert_nonnull (strstr (error->message, "Connection refused"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint (uri, error->message), "Check the port"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint (uri, error->message), "libvirt on the host"));
+}
+
+/* A local daemon's socket that refuses is not a host refusing: that message
+ * stays libvirt's, and the hint says to start the daemon. */
+static void
+test_local_refused_unchanged (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vireo-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "libvirt-sock", NULL);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) sock = refusing_socket (address, &bound);
+  g_autofree char *uri = g_strdup_printf ("qemu:///system?socket=%s", path);
+  g_autoptr(GError) error = open_error (uri);
+
+  g_assert_true (g_str_has_prefix (error->message, "Failed to connect socket to"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint (uri, error->message), "Start it"));
+  g_socket_close (sock, NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* An unknown host over ssh, without asking any resolver: libvirt runs the
+ * `command=` program as its ssh, and this one fails as ssh does for a name
+ * that does not resolve. (tests/integration/test-remote.c resolves for real,
+ * over tcp, ssh and libssh2.) */
+static void
+test_unknown_host_in_plain_words (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vireo-test-XXXXXX", NULL);
+  g_autofree char *ssh = g_build_filename (dir, "ssh", NULL);
+  g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@no-such-host.invalid/system?command=%s&no_tty=1", ssh);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (ssh,
+                       "#!/bin/sh\n"
+                       "echo 'ssh: Could not resolve hostname no-such-host.invalid: Name or service not known' >&2\n"
+                       "exit 255\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (ssh, 0700), ==, 0);
+
+  error = open_error (uri);
+  g_assert_true (g_str_has_prefix (error->message, "could not find host “no-such-host.invalid” ("));
+  g_assert_nonnull (strstr (error->message, "Could not resolve hostname no-such-host.invalid"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint (uri, error->message), "Check its spelling"));
+
+  g_assert_cmpint (g_unlink (ssh), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The hints for the rewritten messages, as the window shows them. */
+static void
+test_remote_refused_hints (void)
+{
+  const char *tcp = "Could not connect: the host refused the connection (unable to connect to server at "
+                    "'10.0.0.1:16509': Connection refused)";
+  const char *ssh = "Could not connect: the host refused the connection (Cannot recv data: ssh: connect to host "
+                    "10.0.0.1 port 22: Connection refused: Connection reset by peer)";
+  const char *dns = "Could not connect: could not find host “h.invalid” (Unable to resolve address 'h.invalid' "
+                    "service '16509': Name or service not known)";
+
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://10.0.0.1/system", tcp), "libvirt on the host"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+libssh2://root@10.0.0.1/system", tcp), "SSH server"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@10.0.0.1/system", ssh), "SSH server"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://h.invalid/system", dns), "spelling"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -681,6 +797,10 @@ main (int   argc,
   g_test_add_func ("/virt/connection/stats-sampling", test_stats_sampling);
   g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
   g_test_add_func ("/virt/manager/saves-connections", test_manager_saves_connections);
+  g_test_add_func ("/virt/error/refused-in-plain-words", test_refused_in_plain_words);
+  g_test_add_func ("/virt/error/local-refused-unchanged", test_local_refused_unchanged);
+  g_test_add_func ("/virt/error/unknown-host-in-plain-words", test_unknown_host_in_plain_words);
+  g_test_add_func ("/virt/error/remote-refused-hints", test_remote_refused_hints);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

@@ -65,6 +65,80 @@ vireo_virt_error_map (int domain,
     }
 }
 
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  return haystack != NULL && strstr (haystack, needle) != NULL;
+}
+
+static gboolean
+name_not_resolved (const char *message)
+{
+  return contains (message, "Name or service not known") || contains (message, "Could not resolve") ||
+         contains (message, "Temporary failure in name resolution") ||
+         contains (message, "No address associated with hostname");
+}
+
+/* Returns: (nullable): the text of @message between @start and @end */
+static char *
+between (const char *message,
+         const char *start,
+         const char *end)
+{
+  const char *from = strstr (message, start);
+  const char *to;
+
+  if (from == NULL)
+    return NULL;
+  from += strlen (start);
+  to = strstr (from, end);
+  return to != NULL && to > from ? g_strndup (from, to - from) : NULL;
+}
+
+/*
+ * libvirt words the two commonest remote failures for developers: "Unable
+ * to resolve address 'h' service '16509': Name or service not known", or
+ * over ssh "Cannot recv data: ssh: connect to host h port 22: Connection
+ * refused: Connection reset by peer". Say first, in plain words, what
+ * happened, and keep libvirt's message after it for whoever digs further.
+ * Matches libvirt 9.0's (untranslated) messages, as the hints do.
+ *
+ * Returns: (nullable): the message to use instead of @message
+ */
+static char *
+plain_message (int         domain,
+               const char *message)
+{
+  g_autofree char *host = NULL;
+
+  if (domain != VIR_FROM_RPC && domain != VIR_FROM_REMOTE &&
+      domain != VIR_FROM_SSH && domain != VIR_FROM_LIBSSH)
+    return NULL;
+
+  /* A local daemon's socket: vireo_virt_connect_hint() explains that. */
+  if (contains (message, "Failed to connect socket"))
+    return NULL;
+
+  if (contains (message, "Connection refused"))
+    /* Translators: %s is libvirt's own message */
+    return g_strdup_printf (_("the host refused the connection (%s)"), message);
+
+  if (name_not_resolved (message))
+    {
+      host = between (message, "Unable to resolve address '", "'");
+      if (host == NULL)
+        host = between (message, "Could not resolve hostname ", ":");
+      if (host != NULL)
+        /* Translators: the first %s is a host name, the second libvirt's own message */
+        return g_strdup_printf (_("could not find host “%s” (%s)"), host, message);
+      /* Translators: %s is libvirt's own message */
+      return g_strdup_printf (_("could not find the host (%s)"), message);
+    }
+
+  return NULL;
+}
+
 /**
  * vireo_virt_error_from_last:
  * @fallback: what failed, used when libvirt left no message
@@ -72,12 +146,14 @@ vireo_virt_error_map (int domain,
  * Turns libvirt's last error into a #GError. libvirt keeps its last error
  * per thread, so this must run on the thread that made the failing call.
  *
- * Returns: (transfer full): a new error carrying libvirt's own message.
+ * Returns: (transfer full): a new error carrying libvirt's own message,
+ *   after a plain-words summary for a refused connection or an unknown host.
  */
 GError *
 vireo_virt_error_from_last (const char *fallback)
 {
   virErrorPtr err = virGetLastError ();
+  g_autofree char *plain = NULL;
   GError *error;
 
   if (err == NULL || err->message == NULL)
@@ -86,18 +162,13 @@ vireo_virt_error_from_last (const char *fallback)
                                   fallback ? fallback : "Unknown libvirt error");
     }
 
-  error = g_error_new_literal (VIREO_VIRT_ERROR, vireo_virt_error_map (err->domain, err->code), err->message);
+  plain = plain_message (err->domain, err->message);
+  error = g_error_new_literal (VIREO_VIRT_ERROR, vireo_virt_error_map (err->domain, err->code),
+                               plain != NULL ? plain : err->message);
   virResetLastError ();
   return error;
 }
 
-
-static gboolean
-contains (const char *haystack,
-          const char *needle)
-{
-  return haystack != NULL && strstr (haystack, needle) != NULL;
-}
 
 /**
  * vireo_virt_connect_hint:
@@ -115,6 +186,8 @@ vireo_virt_connect_hint (const char *uri,
 {
   gboolean remote = uri != NULL && strstr (uri, "://") != NULL &&
                     strncmp (strstr (uri, "://"), ":///", 4) != 0;
+  gboolean ssh = uri != NULL && (strstr (uri, "+ssh:") != NULL || strstr (uri, "+libssh2:") != NULL ||
+                                 strstr (uri, "+libssh:") != NULL);
 
   if (message == NULL)
     return NULL;
@@ -134,12 +207,15 @@ vireo_virt_connect_hint (const char *uri,
   if (contains (message, "Failed to connect socket") && contains (message, "No such file or directory"))
     return _("The libvirt daemon is not running on this computer. Install libvirt-daemon-system, "
              "or start it with: sudo systemctl start libvirtd");
+  if (contains (message, "Connection refused") && !remote)
+    return _("The libvirt daemon is not accepting connections. Start it with: sudo systemctl start libvirtd");
+  /* The host answered, so it is up: the port is wrong or nothing listens. */
+  if (contains (message, "Connection refused") && ssh)
+    return _("Nothing is listening on that port. Check the port, and that the host runs an SSH server there.");
   if (contains (message, "Connection refused"))
-    return remote
-      ? _("Nothing answered on that host and port. Check the port, and that libvirtd (or sshd) runs there and accepts remote connections.")
-      : _("The libvirt daemon is not accepting connections. Start it with: sudo systemctl start libvirtd");
-  if (contains (message, "Name or service not known") || contains (message, "Could not resolve") ||
-      contains (message, "Temporary failure in name resolution"))
+    return _("Nothing is listening on that port. Check the port, and that libvirt on the host accepts remote "
+             "connections (libvirtd listening for TCP or TLS).");
+  if (name_not_resolved (message))
     return _("The host name could not be found. Check its spelling, or use its IP address.");
   if (contains (message, "timed out") || contains (message, "No route to host") ||
       contains (message, "keepalive"))
