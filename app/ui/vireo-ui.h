@@ -5,6 +5,7 @@
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
+#include "vireo-graph.h"
 #include "vireo-window.h"
 
 G_BEGIN_DECLS
