@@ -6,6 +6,7 @@
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
 #include "vireo-graph.h"
+#include "vireo-host-window.h"
 #include "vireo-window.h"
 
 G_BEGIN_DECLS
