@@ -263,6 +263,25 @@ test_uri_field_errors (void)
   }
 }
 
+static void
+test_host_command_lines (void)
+{
+  g_autofree char *info = vireo_command_for_host ("qemu:///system", VIREO_HOST_COMMAND_NODEINFO);
+  g_autofree char *cpu = vireo_command_for_host ("qemu+ssh://root@kvm1/system", VIREO_HOST_COMMAND_NODECPUSTATS);
+  g_autofree char *mem = vireo_command_for_host ("qemu:///system?socket=/run/x y/sock", VIREO_HOST_COMMAND_NODEMEMSTATS);
+  g_autofree char *bare = vireo_command_for_host (NULL, VIREO_HOST_COMMAND_HOSTNAME);
+  g_autofree char *version = vireo_command_for_host ("test:///default", VIREO_HOST_COMMAND_VERSION);
+  g_autofree char *caps = vireo_command_for_host ("lxc:///", VIREO_HOST_COMMAND_CAPABILITIES);
+
+  g_assert_cmpstr (info, ==, "virsh -c qemu:///system nodeinfo");
+  g_assert_cmpstr (cpu, ==, "virsh -c qemu+ssh://root@kvm1/system nodecpustats --percent");
+  /* A URI with shell characters is quoted so the line can be pasted. */
+  g_assert_cmpstr (mem, ==, "virsh -c 'qemu:///system?socket=/run/x y/sock' nodememstats");
+  g_assert_cmpstr (bare, ==, "virsh hostname");
+  g_assert_cmpstr (version, ==, "virsh -c test:///default version");
+  g_assert_cmpstr (caps, ==, "virsh -c lxc:/// capabilities");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/model/uri/round-trips", test_uri_round_trips);
   g_test_add_func ("/model/uri/fields", test_uri_fields);
   g_test_add_func ("/model/uri/field-errors", test_uri_field_errors);
+  g_test_add_func ("/model/command/host-lines", test_host_command_lines);
 
   return g_test_run ();
 }

@@ -96,3 +96,40 @@ vireo_command_for_domain_action (const char         *uri,
 
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
+
+/**
+ * vireo_command_for_host:
+ * @uri: (nullable): the connection URI; omitted from the line when %NULL
+ *
+ * Returns: the virsh command line that asks the host what @command names.
+ *   CPU statistics come with `--percent`, which is what the usage graph
+ *   shows; plain counters mean little to someone learning.
+ */
+char *
+vireo_command_for_host (const char       *uri,
+                        VireoHostCommand  command)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  const char *verb;
+
+  switch (command)
+    {
+    case VIREO_HOST_COMMAND_NODEINFO:     verb = "nodeinfo"; break;
+    case VIREO_HOST_COMMAND_NODECPUSTATS: verb = "nodecpustats --percent"; break;
+    case VIREO_HOST_COMMAND_NODEMEMSTATS: verb = "nodememstats"; break;
+    case VIREO_HOST_COMMAND_HOSTNAME:     verb = "hostname"; break;
+    case VIREO_HOST_COMMAND_VERSION:      verb = "version"; break;
+    case VIREO_HOST_COMMAND_CAPABILITIES: verb = "capabilities"; break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  if (uri != NULL)
+    {
+      g_autofree char *quoted = vireo_command_quote (uri);
+      g_string_append_printf (line, " -c %s", quoted);
+    }
+  g_string_append_printf (line, " %s", verb);
+
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}

@@ -18,11 +18,24 @@ typedef enum
   VIREO_DOMAIN_ACTION_UNDEFINE,
 } VireoDomainAction;
 
+/* Read-only questions about a host, for the Host Details window. */
+typedef enum
+{
+  VIREO_HOST_COMMAND_NODEINFO,
+  VIREO_HOST_COMMAND_NODECPUSTATS,
+  VIREO_HOST_COMMAND_NODEMEMSTATS,
+  VIREO_HOST_COMMAND_HOSTNAME,
+  VIREO_HOST_COMMAND_VERSION,
+  VIREO_HOST_COMMAND_CAPABILITIES,
+} VireoHostCommand;
+
 const char *vireo_domain_action_get_verb (VireoDomainAction   action);
 char       *vireo_command_quote          (const char         *word);
 char       *vireo_command_for_domain_action (const char       *uri,
                                              VireoDomainAction action,
                                              const char       *domain_name,
                                              const char * const *storage_targets);
+char       *vireo_command_for_host       (const char         *uri,
+                                          VireoHostCommand    command);
 
 G_END_DECLS

@@ -23,5 +23,7 @@ vireo_ui_init (void)
   g_type_ensure (VIREO_TYPE_CONNECTION_ROW);
   g_type_ensure (VIREO_TYPE_DELETE_DIALOG);
   g_type_ensure (VIREO_TYPE_DOMAIN_CELL);
+  g_type_ensure (VIREO_TYPE_GRAPH);
+  g_type_ensure (VIREO_TYPE_HOST_WINDOW);
   g_type_ensure (VIREO_TYPE_WINDOW);
 }

@@ -5,6 +5,8 @@
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
+#include "vireo-graph.h"
+#include "vireo-host-window.h"
 #include "vireo-window.h"
 
 G_BEGIN_DECLS

@@ -5,6 +5,7 @@
 #include "vireo-connection-manager.h"
 #include "vireo-domain.h"
 #include "vireo-delete-plan.h"
+#include "vireo-host.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
 
