@@ -141,6 +141,25 @@ test_lists_machines (Fixture       *f,
 }
 
 static void
+test_host_details_opens (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *host_window;
+
+  /* Ctrl+I / "Host Details" in the sidebar menu: the shown connection's. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "conn.details", NULL));
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_HOST_WINDOW), 5, "the host window");
+  host_window = find_toplevel (VIREO_TYPE_HOST_WINDOW);
+  g_assert_true (vireo_host_window_get_connection (VIREO_HOST_WINDOW (host_window)) == f->connection);
+  gtk_window_destroy (GTK_WINDOW (host_window));
+
+  /* Nothing to show in "All Connections". */
+  vireo_window_show_all_connections (f->window);
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "conn.details", NULL)
+                  && find_toplevel (VIREO_TYPE_HOST_WINDOW) != NULL);
+}
+
+static void
 test_multi_select_actions (Fixture       *f,
                            gconstpointer  data)
 {
@@ -567,6 +586,7 @@ main (int   argc,
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
   g_test_add ("/ui/window/all-connections", Fixture, NULL, fixture_set_up, test_all_connections, fixture_tear_down);
   g_test_add_func ("/ui/auth-dialog/answers-reach-the-worker", test_auth_dialog);
+  g_test_add ("/ui/window/host-details-opens", Fixture, NULL, fixture_set_up, test_host_details_opens, fixture_tear_down);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

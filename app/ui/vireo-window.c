@@ -10,6 +10,7 @@
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
+#include "vireo-host-window.h"
 #include "vireo-perf.h"
 #include "vireo-window.h"
 
@@ -663,6 +664,17 @@ conn_remove_action (GtkWidget  *widget,
 }
 
 static void
+conn_details_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (self->connection != NULL)
+    vireo_host_window_present_for (GTK_WINDOW (self), self->connection);
+}
+
+static void
 conn_reconnect_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
@@ -1028,6 +1040,7 @@ update_view (VireoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.disconnect",
                                  conn != NULL && vireo_connection_get_state (conn) != VIREO_CONNECTION_STATE_DISCONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.remove", conn != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.details", conn != NULL);
   set_host_column_visible (self, self->show_all);
 
   if (self->show_all)
@@ -1538,12 +1551,14 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "conn.connect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.disconnect", NULL, conn_disconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
+  gtk_widget_class_install_action (widget_class, "conn.details", NULL, conn_details_action);
 
   gtk_widget_class_install_action (widget_class, "list.find", NULL, find_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "vm.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "list.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "conn.reconnect", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "conn.details", NULL);
 }
 
 static void
