@@ -405,6 +405,60 @@ test_add_connection_dialog (Fixture       *f,
   vireo_connection_close (vireo_window_get_connection (f->window));
 }
 
+static void
+test_edit_and_duplicate_connection (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (f->manager);
+  const char *node_uri = vireo_connection_get_uri (f->connection);
+  VireoAddConnectionDialog *dialog;
+  VireoConnection *added;
+
+  /* Edit with the same URI: a rename and the start-up switch, in place. */
+  dialog = VIREO_ADD_CONNECTION_DIALOG (vireo_window_edit_connection (f->window, f->connection, FALSE));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Edit Connection");
+  g_assert_cmpstr (vireo_add_connection_dialog_get_error (dialog), ==, NULL);
+  {
+    g_autofree char *uri = vireo_add_connection_dialog_dup_uri (dialog);
+    g_assert_cmpstr (uri, ==, node_uri);
+  }
+  vireo_add_connection_dialog_prefill (dialog, node_uri, "Lab rack 3", FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 1);
+  g_assert_cmpstr (vireo_connection_get_name (f->connection), ==, "Lab rack 3");
+  g_assert_false (vireo_connection_get_autoconnect (f->connection));
+  g_assert_cmpint (vireo_connection_get_state (f->connection), ==, VIREO_CONNECTION_STATE_CONNECTED);
+
+  /* Duplicate starts from it but may not be it: the URI is refused with
+   * the name of the entry that has it, until the user changes it. */
+  dialog = VIREO_ADD_CONNECTION_DIALOG (vireo_window_edit_connection (f->window, f->connection, TRUE));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Connection");
+  g_assert_cmpint (vireo_add_connection_dialog_get_error_field (dialog), ==, VIREO_URI_FIELD_URI);
+  g_assert_nonnull (strstr (vireo_add_connection_dialog_get_error (dialog), "Lab rack 3"));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 1);
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_URI, "test:///default");
+  g_assert_null (vireo_add_connection_dialog_get_error (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
+  added = vireo_connection_manager_find (f->manager, "test:///default");
+  g_assert_nonnull (added);
+  g_assert_null (vireo_connection_get_name (added));
+
+  /* Edit to another URI replaces the entry: other host, other machines. */
+  dialog = VIREO_ADD_CONNECTION_DIALOG (vireo_window_edit_connection (f->window, added, FALSE));
+  vireo_add_connection_dialog_set_field (dialog, VIREO_URI_FIELD_URI, node_uri);
+  g_assert_cmpint (vireo_add_connection_dialog_get_error_field (dialog), ==, VIREO_URI_FIELD_URI);
+  vireo_add_connection_dialog_prefill (dialog, "test:///default?x=1", "Scratch", TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
+  g_assert_null (vireo_connection_manager_find (f->manager, "test:///default"));
+  added = vireo_connection_manager_find (f->manager, "test:///default?x=1");
+  g_assert_nonnull (added);
+  g_assert_cmpstr (vireo_connection_get_name (added), ==, "Scratch");
+  vireo_connection_close (added);
+}
+
 typedef struct
 {
   VireoConnection *conn;
@@ -583,6 +637,7 @@ main (int   argc,
   g_test_add ("/ui/window/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
   g_test_add_func ("/ui/window/failure-is-explained", test_failure_is_explained);
   g_test_add ("/ui/window/add-connection", Fixture, NULL, fixture_set_up, test_add_connection_dialog, fixture_tear_down);
+  g_test_add ("/ui/window/edit-and-duplicate-connection", Fixture, NULL, fixture_set_up, test_edit_and_duplicate_connection, fixture_tear_down);
   g_test_add ("/ui/window/delete-asks-per-disk", Fixture, NULL, fixture_set_up, test_delete_asks_per_disk, fixture_tear_down);
   g_test_add ("/ui/window/all-connections", Fixture, NULL, fixture_set_up, test_all_connections, fixture_tear_down);
   g_test_add_func ("/ui/auth-dialog/answers-reach-the-worker", test_auth_dialog);

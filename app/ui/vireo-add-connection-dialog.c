@@ -21,6 +21,7 @@ struct _VireoAddConnectionDialog
   /* Owned */
   char           *error;
   VireoUriField   error_field;
+  GHashTable     *taken;         /* URI -> sidebar name: connections already there */
   guint           syncing : 1;
   guint           touched : 1;   /* the user has typed or pasted something */
 
@@ -156,6 +157,25 @@ show_error (VireoAddConnectionDialog *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.connect", message == NULL);
 }
 
+/* A valid URI can still be one the sidebar has: saying so beats silently
+ * showing the existing entry. */
+static void
+check_taken (VireoAddConnectionDialog *self)
+{
+  g_autofree char *uri = g_strstrip (g_strdup (text_of (self->uri_row)));
+  const char *name = self->taken != NULL ? g_hash_table_lookup (self->taken, uri) : NULL;
+  g_autofree char *message = NULL;
+
+  if (name == NULL)
+    {
+      show_error (self, VIREO_URI_FIELD_NONE, NULL);
+      return;
+    }
+  /* Translators: %s is a connection's name in the sidebar */
+  message = g_strdup_printf (_("Already in the sidebar as “%s”. Change the host, user or port."), name);
+  show_error (self, VIREO_URI_FIELD_URI, message);
+}
+
 static void
 update_visibility (VireoAddConnectionDialog *self)
 {
@@ -200,7 +220,7 @@ on_field_changed (VireoAddConnectionDialog *self)
     }
 
   if (vireo_connection_uri_validate (uri, &field, &error))
-    show_error (self, VIREO_URI_FIELD_NONE, NULL);
+    check_taken (self);
   else
     show_error (self, field, error->message);
 }
@@ -239,7 +259,7 @@ on_uri_changed (VireoAddConnectionDialog *self)
   update_visibility (self);
 
   if (vireo_connection_uri_validate (uri, &field, &error))
-    show_error (self, VIREO_URI_FIELD_NONE, NULL);
+    check_taken (self);
   else
     show_error (self, field, error->message);
 }
@@ -306,6 +326,7 @@ vireo_add_connection_dialog_finalize (GObject *object)
   VireoAddConnectionDialog *self = VIREO_ADD_CONNECTION_DIALOG (object);
 
   g_free (self->error);
+  g_clear_pointer (&self->taken, g_hash_table_unref);
 
   G_OBJECT_CLASS (vireo_add_connection_dialog_parent_class)->finalize (object);
 }
@@ -451,4 +472,61 @@ vireo_add_connection_dialog_set_field (VireoAddConnectionDialog *self,
     default:                      g_return_if_reached ();
     }
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+/**
+ * vireo_add_connection_dialog_add_taken:
+ * @uri: a connection already in the sidebar
+ * @name: its name there
+ *
+ * Refuses @uri with a message naming the existing entry.
+ */
+void
+vireo_add_connection_dialog_add_taken (VireoAddConnectionDialog *self,
+                                       const char               *uri,
+                                       const char               *name)
+{
+  g_return_if_fail (VIREO_IS_ADD_CONNECTION_DIALOG (self));
+  g_return_if_fail (uri != NULL);
+
+  if (self->taken == NULL)
+    self->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (self->taken, g_strdup (uri), g_strdup (name != NULL ? name : uri));
+}
+
+/**
+ * vireo_add_connection_dialog_prefill:
+ *
+ * Starts from an existing connection (to edit it, or to make another like
+ * it). Shows no error until the user changes something.
+ */
+void
+vireo_add_connection_dialog_prefill (VireoAddConnectionDialog *self,
+                                     const char               *uri,
+                                     const char               *name,
+                                     gboolean                  autoconnect)
+{
+  g_return_if_fail (VIREO_IS_ADD_CONNECTION_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->uri_row), uri != NULL ? uri : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name != NULL ? name : "");
+  gtk_switch_set_active (self->autoconnect_switch, autoconnect);
+  self->touched = FALSE;
+  /* Recomputed with touched off: a duplicate's URI error waits for a key. */
+  check_taken (self);
+}
+
+/**
+ * vireo_add_connection_dialog_set_editing:
+ *
+ * Edits an existing connection: "Save" instead of "Connect".
+ */
+void
+vireo_add_connection_dialog_set_editing (VireoAddConnectionDialog *self,
+                                         gboolean                  editing)
+{
+  g_return_if_fail (VIREO_IS_ADD_CONNECTION_DIALOG (self));
+
+  gtk_window_set_title (GTK_WINDOW (self), editing ? _("Edit Connection") : _("Add Connection"));
+  gtk_button_set_label (GTK_BUTTON (self->connect_button), editing ? _("_Save") : _("C_onnect"));
 }

@@ -17,5 +17,14 @@ const char    *vireo_add_connection_dialog_get_error      (VireoAddConnectionDia
 void           vireo_add_connection_dialog_set_field      (VireoAddConnectionDialog *self,
                                                            VireoUriField             field,
                                                            const char               *text);
+void           vireo_add_connection_dialog_add_taken      (VireoAddConnectionDialog *self,
+                                                           const char               *uri,
+                                                           const char               *name);
+void           vireo_add_connection_dialog_prefill        (VireoAddConnectionDialog *self,
+                                                           const char               *uri,
+                                                           const char               *name,
+                                                           gboolean                  autoconnect);
+void           vireo_add_connection_dialog_set_editing    (VireoAddConnectionDialog *self,
+                                                           gboolean                  editing);
 
 G_END_DECLS

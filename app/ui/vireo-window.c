@@ -616,6 +616,26 @@ on_connection_chosen (VireoWindow              *self,
                              gtk_list_box_get_row_at_index (self->connection_list, position));
 }
 
+/* Every connection already in the sidebar but @except is refused by URI. */
+static GtkWidget *
+new_connection_dialog (VireoWindow     *self,
+                       VireoConnection *except)
+{
+  GtkWidget *dialog = vireo_add_connection_dialog_new (GTK_WINDOW (self));
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(VireoConnection) conn = g_list_model_get_item (connections, i);
+      g_autofree char *name = vireo_connection_dup_display_name (conn);
+
+      if (conn != except)
+        vireo_add_connection_dialog_add_taken (VIREO_ADD_CONNECTION_DIALOG (dialog),
+                                               vireo_connection_get_uri (conn), name);
+    }
+  return dialog;
+}
+
 /**
  * vireo_window_show_add_connection:
  *
@@ -624,12 +644,86 @@ on_connection_chosen (VireoWindow              *self,
 GtkWidget *
 vireo_window_show_add_connection (VireoWindow *self)
 {
-  GtkWidget *dialog = vireo_add_connection_dialog_new (GTK_WINDOW (self));
+  GtkWidget *dialog = new_connection_dialog (self, NULL);
 
   g_signal_connect_object (dialog, "connection-chosen", G_CALLBACK (on_connection_chosen),
                            self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
+}
+
+static void
+on_connection_edited (VireoWindow              *self,
+                      const char               *uri,
+                      const char               *name,
+                      gboolean                  autoconnect,
+                      VireoAddConnectionDialog *dialog)
+{
+  VireoConnection *old = g_object_get_data (G_OBJECT (dialog), "vireo-editing");
+  g_autoptr(GListModel) connections = vireo_connection_manager_list_connections (self->manager);
+
+  /* Removed from the sidebar while the dialog was open. */
+  if (old == NULL || !g_list_store_find (G_LIST_STORE (connections), old, NULL))
+    return;
+
+  if (g_strcmp0 (uri, vireo_connection_get_uri (old)) == 0)
+    {
+      /* Same host: a rename or the start-up switch, nothing to reopen. */
+      vireo_connection_set_name (old, name != NULL && *name != '\0' ? name : NULL);
+      vireo_connection_set_autoconnect (old, autoconnect);
+      return;
+    }
+
+  /* Another URI is another connection: the machines of the old one are not
+   * those of the new, so it goes, and the new one connects as Add does. */
+  vireo_connection_manager_remove (self->manager, old);
+  on_connection_chosen (self, uri, name, autoconnect, dialog);
+}
+
+/**
+ * vireo_window_edit_connection:
+ * @duplicate: start a new connection from @connection instead of changing it
+ *
+ * Returns: (transfer none): the dialog, for tests
+ */
+GtkWidget *
+vireo_window_edit_connection (VireoWindow     *self,
+                              VireoConnection *connection,
+                              gboolean         duplicate)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (VIREO_IS_CONNECTION (connection), NULL);
+
+  dialog = new_connection_dialog (self, duplicate ? NULL : connection);
+  vireo_add_connection_dialog_prefill (VIREO_ADD_CONNECTION_DIALOG (dialog),
+                                       vireo_connection_get_uri (connection),
+                                       duplicate ? NULL : vireo_connection_get_name (connection),
+                                       vireo_connection_get_autoconnect (connection));
+  if (duplicate)
+    g_signal_connect_object (dialog, "connection-chosen", G_CALLBACK (on_connection_chosen),
+                             self, G_CONNECT_SWAPPED);
+  else
+    {
+      vireo_add_connection_dialog_set_editing (VIREO_ADD_CONNECTION_DIALOG (dialog), TRUE);
+      g_object_set_data_full (G_OBJECT (dialog), "vireo-editing", g_object_ref (connection), g_object_unref);
+      g_signal_connect_object (dialog, "connection-chosen", G_CALLBACK (on_connection_edited),
+                               self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+conn_edit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+
+  if (self->connection != NULL)
+    vireo_window_edit_connection (self, self->connection, g_str_equal (action_name, "conn.duplicate"));
 }
 
 static void
@@ -1041,6 +1135,8 @@ update_view (VireoWindow *self)
                                  conn != NULL && vireo_connection_get_state (conn) != VIREO_CONNECTION_STATE_DISCONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.remove", conn != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.details", conn != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.edit", conn != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.duplicate", conn != NULL);
   set_host_column_visible (self, self->show_all);
 
   if (self->show_all)
@@ -1552,6 +1648,8 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "conn.disconnect", NULL, conn_disconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
   gtk_widget_class_install_action (widget_class, "conn.details", NULL, conn_details_action);
+  gtk_widget_class_install_action (widget_class, "conn.edit", NULL, conn_edit_action);
+  gtk_widget_class_install_action (widget_class, "conn.duplicate", NULL, conn_edit_action);
 
   gtk_widget_class_install_action (widget_class, "list.find", NULL, find_action);
 

@@ -19,6 +19,9 @@ void               vireo_window_show_all_connections (VireoWindow        *self);
 gboolean           vireo_window_get_showing_all  (VireoWindow            *self);
 const char        *vireo_window_get_visible_page (VireoWindow            *self);
 GtkWidget         *vireo_window_show_add_connection (VireoWindow          *self);
+GtkWidget         *vireo_window_edit_connection  (VireoWindow            *self,
+                                                  VireoConnection        *connection,
+                                                  gboolean                duplicate);
 GtkWidget         *vireo_window_popup_context_menu (VireoWindow          *self,
                                                     GtkWidget            *anchor,
                                                     double                x,
