@@ -620,6 +620,65 @@ blackhole (void)
   remove_guests (names);
 }
 
+/* The link is dead before the open starts, so there is no keepalive yet to
+ * notice: only the connect timeout ends the attempt, and a fresh worker
+ * must be free to try again once the link is back. */
+static void
+blackhole_during_open (void)
+{
+  const char *names[] = { "vireo-rt-bho-1", NULL };
+  g_auto(GStrv) want = NULL;
+  g_autoptr(VireoConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  Pending p = { NULL };
+  Want w = { NULL };
+  Relay relay;
+  double elapsed;
+
+  define_guests (names);
+  want = direct_names ();
+
+  relay = relay_start ("tcp", 50);
+  uri = relayed_uri ("tcp", relay.port);
+  relay_ctl (&relay, "block");
+
+  conn = vireo_connection_new (uri);
+  vireo_connection_set_stats_interval (conn, 0);
+  vireo_connection_set_connect_timeout (conn, 3);
+  vireo_connection_open_async (conn, NULL, pending_cb, &p);
+  elapsed = wait_until (pending_done, &p, 30, "the open to give up");
+  vireo_connection_open_finish (conn, p.result, &error);
+  g_clear_object (&p.result);
+  g_test_message ("open through a dead link gave up after %.2f s: %s", elapsed,
+                  error != NULL ? error->message : "(no error)");
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_TIMED_OUT);
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_DISCONNECTED);
+  g_assert_nonnull (strstr (vireo_connection_get_error_message (conn), "did not answer within 3 seconds"));
+
+  /* The link heals. The abandoned attempt's late reply changes nothing;
+   * a new attempt (not queued behind the stuck one) connects. */
+  relay_ctl (&relay, "resume");
+  vireo_connection_reconnect (conn);
+  w.conn = conn;
+  w.conn_state = VIREO_CONNECTION_STATE_CONNECTED;
+  elapsed = wait_until (connection_in_state, &w, 60, "the retry to connect");
+  g_test_message ("connected %.2f s after the link came back", elapsed);
+  assert_list_complete (conn, (const char * const *) want);
+
+  /* And it stays connected once the stale attempt has finished too. */
+  {
+    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTED);
+
+  vireo_connection_close (conn);
+  relay_ctl (&relay, "stop");
+  remove_guests (names);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -640,6 +699,7 @@ main (int   argc,
   g_test_add_data_func ("/remote/latency/tcp", "tcp", latency);
   g_test_add_data_func ("/remote/latency/ssh", "ssh", latency);
   g_test_add_func ("/remote/blackhole/keepalive-and-back", blackhole);
+  g_test_add_func ("/remote/blackhole/during-open", blackhole_during_open);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */
