@@ -480,6 +480,7 @@ test_display_names (void)
     { "qemu+ssh://root@kvm1.example.org/system", "kvm1.example.org (QEMU/KVM)" },
     { "qemu+tls://kvm2/session", "kvm2 (QEMU/KVM user session)" },
     { "qemu:///system?socket=/tmp/s", "QEMU/KVM" },
+    { "qemu+ssh://root@10.0.0.5:2222/system", "10.0.0.5:2222 (QEMU/KVM)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

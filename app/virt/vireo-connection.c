@@ -2272,10 +2272,16 @@ vireo_connection_dup_display_name (VireoConnection *self)
 
   if (host != NULL && *host != '\0' && !g_str_equal (host, "localhost"))
     {
+      /* An explicit port tells apart hosts behind one address (and the
+       * transports of one host). */
+      g_autofree char *where = g_uri_get_port (uri) > 0
+                               ? g_strdup_printf ("%s:%d", host, g_uri_get_port (uri))
+                               : g_strdup (host);
+
       if (g_strcmp0 (path, "/session") == 0)
         /* Translators: first %s is a host name, second a hypervisor */
-        return g_strdup_printf (_("%s (%s user session)"), host, driver);
-      return g_strdup_printf ("%s (%s)", host, driver);
+        return g_strdup_printf (_("%s (%s user session)"), where, driver);
+      return g_strdup_printf ("%s (%s)", where, driver);
     }
 
   if (g_strcmp0 (path, "/session") == 0)
