@@ -150,6 +150,14 @@ vireo_application_command_line (GApplication            *app,
     }
 
   g_application_activate (app);
+
+  if (g_variant_dict_contains (options, "all-connections"))
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+      if (VIREO_IS_WINDOW (window))
+        vireo_window_show_all_connections (VIREO_WINDOW (window));
+    }
   return EXIT_SUCCESS;
 }
 
@@ -276,6 +284,8 @@ vireo_application_init (VireoApplication *self)
   static const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       N_("Connect to a libvirt URI (may be given more than once)"), N_("URI") },
+    { "all-connections", 'a', 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start in the All Connections view"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

@@ -519,10 +519,28 @@ test_all_connections (Fixture       *f,
   vireo_connection_manager_remove (f->manager, other);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
 
-  /* Picking a connection leaves the aggregate view. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "list.find", NULL);
-  vireo_window_show_all_connections (f->window);
-  g_assert_true (vireo_window_get_showing_all (f->window));
+  /* State changes of a connection that existed before the window still
+   * refilter the aggregate view: gamma starts and appears. */
+  {
+    gpointer wait[2] = { f, GUINT_TO_POINTER (1) };
+    AllInState w = { f->connection, { "gamma", NULL }, VIREO_DOMAIN_STATE_RUNNING };
+    VireoDomain *gamma = NULL;
+    g_autoptr(GListModel) all = vireo_connection_list_domains (f->connection);
+
+    g_settings_set_boolean (f->settings, "hide-inactive", TRUE);
+    vireo_test_wait_for (list_has, wait, 5, "only alpha listed");
+    for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+      {
+        g_autoptr(VireoDomain) d = g_list_model_get_item (all, i);
+        if (g_str_equal (vireo_domain_get_name (d), "gamma"))
+          gamma = d;
+      }
+    vireo_domain_action_async (gamma, VIREO_DOMAIN_ACTION_START, NULL, NULL, NULL);
+    vireo_test_wait_for (all_in_state, &w, 5, "gamma running");
+    wait[1] = GUINT_TO_POINTER (2);
+    vireo_test_wait_for (list_has, wait, 5, "gamma to appear in All Connections");
+    g_settings_set_boolean (f->settings, "hide-inactive", FALSE);
+  }
 }
 
 typedef struct
