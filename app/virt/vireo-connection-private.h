@@ -54,7 +54,8 @@ void          vireo_connection_run          (VireoConnection     *self,
                                              GTask               *task,
                                              VireoConnectionFunc  func);
 void          vireo_connection_refresh_domain (VireoConnection   *self,
-                                               const char        *uuid);
+                                               const char        *uuid,
+                                               gboolean           details);
 
 void          _vireo_connection_domain_state_changed (VireoConnection *self,
                                                       VireoDomain     *domain);

@@ -36,6 +36,8 @@
 #define RECONNECT_MAX_S 30
 #define DETAIL_CHUNK    64
 #define CONNECT_TIMEOUT_S 30
+/* Pseudo lifecycle events: reboot is -1 */
+#define EVENT_METADATA  (-2)
 
 typedef struct
 {
@@ -477,8 +479,10 @@ handle_lifecycle (gpointer data)
     }
 
   /* The event says what happened; the refresh reads what is true now (memory,
-   * vCPUs, title, a transient domain's disappearance). */
-  vireo_connection_refresh_domain (self, ev->uuid);
+   * vCPUs, a transient domain's disappearance; title and description only
+   * when the definition or metadata changed). */
+  vireo_connection_refresh_domain (self, ev->uuid,
+                                   ev->event == VIR_DOMAIN_EVENT_DEFINED || ev->event == EVENT_METADATA);
 
   return G_SOURCE_REMOVE;
 }
@@ -537,7 +541,7 @@ on_metadata_event (virConnectPtr  conn,
                    const char    *nsuri,
                    void          *opaque)
 {
-  post_lifecycle (opaque, dom, -1, 0);
+  post_lifecycle (opaque, dom, EVENT_METADATA, 0);
 }
 
 typedef struct
@@ -1776,6 +1780,21 @@ vireo_connection_run (VireoConnection     *self,
   vireo_worker_push (self->ops, task, run_with_conn_thread, (gpointer) func);
 }
 
+typedef struct
+{
+  char     *uuid;
+  gboolean  details;
+} RefreshData;
+
+static void
+refresh_data_free (gpointer data)
+{
+  RefreshData *refresh = data;
+
+  g_free (refresh->uuid);
+  g_free (refresh);
+}
+
 static void
 refresh_thread (GTask        *task,
                 virConnectPtr conn,
@@ -1784,7 +1803,8 @@ refresh_thread (GTask        *task,
 {
   g_autoptr(VireoDomainSample) sample = NULL;
   g_autoptr(virDomain) dom = NULL;
-  const char *uuid = task_data;
+  RefreshData *refresh = task_data;
+  const char *uuid = refresh->uuid;
   int state, reason;
 
   if (conn == NULL)
@@ -1808,12 +1828,18 @@ refresh_thread (GTask        *task,
   sample->name = g_strdup (virDomainGetName (dom));
   sample->id = virDomainGetID (dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (dom);
   sample->sampled_us = g_get_monotonic_time ();
+  /* Every call is a round trip on a remote host: GetInfo has the state
+   * too, and the XML (for title and description) only when it changed. */
   sample_fill_info (sample, dom);
-  if (virDomainGetState (dom, &state, &reason, 0) == 0)
-    sample->state = state;
-  else
-    virResetLastError ();
-  sample_fill_details (sample, dom);
+  if (!sample->has_info)
+    {
+      if (virDomainGetState (dom, &state, &reason, 0) == 0)
+        sample->state = state;
+      else
+        virResetLastError ();
+    }
+  if (refresh->details)
+    sample_fill_details (sample, dom);
 
   g_task_return_pointer (task, g_steal_pointer (&sample), (GDestroyNotify) vireo_domain_sample_free);
 }
@@ -1852,16 +1878,23 @@ refresh_cb (GObject      *object,
  */
 void
 vireo_connection_refresh_domain (VireoConnection *self,
-                                 const char      *uuid)
+                                 const char      *uuid,
+                                 gboolean         details)
 {
+  RefreshData *refresh;
   GTask *task;
 
   g_return_if_fail (VIREO_IS_CONNECTION (self));
 
+  refresh = g_new0 (RefreshData, 1);
+  refresh->uuid = g_strdup (uuid);
+  refresh->details = details;
   task = g_task_new (self, NULL, refresh_cb, GUINT_TO_POINTER (self->generation));
   g_task_set_source_tag (task, refresh_thread);
-  g_task_set_task_data (task, g_strdup (uuid), g_free);
-  vireo_connection_run (self, task, refresh_thread);
+  g_task_set_task_data (task, refresh, refresh_data_free);
+  /* On bulk, not ops: a refresh follows every event, and the user's next
+   * click (Force Off right after Run) must not wait behind it. */
+  vireo_worker_push (self->bulk, task, run_with_conn_thread, (gpointer) refresh_thread);
 }
 
 static void
