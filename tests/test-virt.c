@@ -57,6 +57,8 @@ test_open_lists_domains (void)
   g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTED);
   g_assert_true (vireo_connection_get_populated (conn));
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  /* The list comes first; the host's versions follow. */
+  vireo_test_wait_for_versions (conn);
   g_assert_true (g_str_has_prefix (vireo_connection_get_versions (conn), "libvirt 9."));
 
   alpha = vireo_test_find_domain (conn, "alpha");

@@ -24,6 +24,19 @@ vireo_test_open_connection (const char *uri,
   return conn;
 }
 
+static inline gboolean
+vireo_test_has_versions (gpointer data)
+{
+  return vireo_connection_get_versions (data) != NULL;
+}
+
+/* Versions and hostname follow the list by a few round trips. */
+static inline void
+vireo_test_wait_for_versions (VireoConnection *conn)
+{
+  vireo_test_wait_for (vireo_test_has_versions, conn, 10, "the host's versions");
+}
+
 /* Returns: (transfer none) (nullable): the listed domain called @name */
 static inline VireoDomain *
 vireo_test_find_domain (VireoConnection *conn,

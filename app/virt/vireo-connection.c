@@ -46,6 +46,10 @@ typedef struct
   virConnectPtr   conn;          /* guarded by lock; written by ops only */
   guint           generation;    /* guarded by lock */
   GWeakRef        owner;         /* the VireoConnection */
+  /* Held by whichever worker is inside libvirt: one call at a time. Checked
+   * on libvirt 9.0: with two calls in flight when the link goes dead,
+   * keepalive never fires and both hang; with one, it does within ~8 s. */
+  GMutex          call_lock;
   /* ops worker only */
   int             lifecycle_id;
   int             reboot_id;
@@ -136,6 +140,7 @@ vireo_link_new (VireoConnection *owner)
 
   g_atomic_ref_count_init (&link->ref_count);
   g_mutex_init (&link->lock);
+  g_mutex_init (&link->call_lock);
   g_weak_ref_init (&link->owner, owner);
   link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
   return link;
@@ -163,6 +168,7 @@ vireo_link_unref (gpointer data)
     virConnectClose (link->conn);
   g_weak_ref_clear (&link->owner);
   g_mutex_clear (&link->lock);
+  g_mutex_clear (&link->call_lock);
   g_free (link);
 }
 
@@ -608,7 +614,11 @@ drop_conn_thread (GTask        *task,
                   gpointer      worker_data,
                   gpointer      func_data)
 {
-  vireo_link_drop_conn (worker_data);
+  VireoLink *link = worker_data;
+
+  g_mutex_lock (&link->call_lock);
+  vireo_link_drop_conn (link);
+  g_mutex_unlock (&link->call_lock);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1041,8 +1051,6 @@ typedef struct
 
 typedef struct
 {
-  char      *hostname;
-  char      *versions;  /* "libvirt 9.0.0, QEMU 7.2.0" */
   GPtrArray *samples;   /* VireoDomainSample */
   GPtrArray *doms;      /* virDomainPtr, for the detail pass */
   guint      generation;
@@ -1068,8 +1076,6 @@ open_result_free (gpointer data)
 {
   OpenResult *r = data;
 
-  g_free (r->hostname);
-  g_free (r->versions);
   g_clear_pointer (&r->samples, g_ptr_array_unref);
   g_clear_pointer (&r->doms, g_ptr_array_unref);
   g_free (r);
@@ -1103,6 +1109,11 @@ read_versions (virConnectPtr conn)
 }
 
 static void
+open_thread_locked (GTask        *task,
+                    gpointer      task_data,
+                    VireoLink    *link);
+
+static void
 open_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -1111,6 +1122,17 @@ open_thread (GTask        *task,
              gpointer      func_data)
 {
   VireoLink *link = worker_data;
+
+  g_mutex_lock (&link->call_lock);
+  open_thread_locked (task, task_data, link);
+  g_mutex_unlock (&link->call_lock);
+}
+
+static void
+open_thread_locked (GTask        *task,
+                    gpointer      task_data,
+                    VireoLink    *link)
+{
   OpenData *d = task_data;
   g_autoptr(GError) error = NULL;
   OpenResult *result;
@@ -1165,9 +1187,6 @@ open_thread (GTask        *task,
 
   result = g_new0 (OpenResult, 1);
   result->generation = d->generation;
-  result->hostname = virConnectGetHostname (conn);
-  result->versions = read_versions (conn);
-  virResetLastError ();
 
   /* Without keepalive a silently dropped link hangs calls for minutes; with
    * it the close callback fires within about 8 s. Drivers without a
@@ -1255,6 +1274,92 @@ fail:
   vireo_link_drop_conn (link);
   open_result_free (result);
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* After the list is up: what can wait a few round trips (the host's name
+ * and versions). On a host 300 ms away that is about a second the user no
+ * longer waits for. Event registrations stay in the open: checked on
+ * libvirt 9.0, keepalive does not rescue a virConnectDomainEventRegisterAny
+ * in flight when the link dies (a GetHostname it does), and during the
+ * open the connect timeout covers them. ops worker. */
+typedef struct
+{
+  char  *hostname;
+  char  *versions;
+  guint  generation;
+} Extras;
+
+static void
+extras_free (gpointer data)
+{
+  Extras *extras = data;
+
+  g_free (extras->hostname);
+  g_free (extras->versions);
+  g_free (extras);
+}
+
+static void
+extras_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable,
+               gpointer      worker_data,
+               gpointer      func_data)
+{
+  VireoLink *link = worker_data;
+  guint generation = GPOINTER_TO_UINT (func_data);
+  guint current = 0;
+  virConnectPtr conn;
+  Extras *extras;
+
+  g_mutex_lock (&link->call_lock);
+  conn = vireo_link_dup_conn (link, &current);
+  if (conn == NULL || current != generation)
+    {
+      if (conn != NULL)
+        virConnectClose (conn);
+      g_mutex_unlock (&link->call_lock);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Superseded");
+      return;
+    }
+
+  extras = g_new0 (Extras, 1);
+  extras->generation = generation;
+  extras->hostname = virConnectGetHostname (conn);
+  extras->versions = read_versions (conn);
+  virResetLastError ();
+  virConnectClose (conn);
+  g_mutex_unlock (&link->call_lock);
+  g_task_return_pointer (task, extras, extras_free);
+}
+
+static void
+extras_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  VireoConnection *self = VIREO_CONNECTION (object);
+  Extras *extras = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (extras == NULL)
+    return;
+  if (extras->generation == self->generation)
+    {
+      if (g_strcmp0 (self->versions, extras->versions) != 0)
+        {
+          g_free (self->versions);
+          self->versions = g_strdup (extras->versions);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSIONS]);
+        }
+      if (g_strcmp0 (self->hostname, extras->hostname) != 0)
+        {
+          g_free (self->hostname);
+          self->hostname = g_strdup (extras->hostname);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOSTNAME]);
+        }
+    }
+  extras_free (extras);
 }
 
 typedef struct
@@ -1347,7 +1452,10 @@ details_thread (GTask        *task,
 
       sample = g_new0 (VireoDomainSample, 1);
       sample->uuid = g_strdup (uuid);
+      /* Per domain, not per chunk: a click on ops waits one call at most. */
+      g_mutex_lock (&link->call_lock);
       sample_fill_details (sample, dom);
+      g_mutex_unlock (&link->call_lock);
       if (chunk == NULL)
         chunk = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_domain_sample_free);
       g_ptr_array_add (chunk, sample);
@@ -1362,7 +1470,9 @@ details_thread (GTask        *task,
   /* A handle may hold the last reference to a connection that has since
    * been dropped; releasing that one closes it, which is a round trip on a
    * remote host. Do it here, not wherever the task happens to be freed. */
+  g_mutex_lock (&link->call_lock);
   g_ptr_array_set_size (doms, 0);
+  g_mutex_unlock (&link->call_lock);
   release_freed_memory ();
 
   g_task_return_boolean (task, TRUE);
@@ -1376,7 +1486,12 @@ release_handles_thread (GTask        *task,
                         gpointer      worker_data,
                         gpointer      func_data)
 {
+  VireoLink *link = worker_data;
+
+  /* Dropping the last handle of a closed connection is a round trip. */
+  g_mutex_lock (&link->call_lock);
   g_ptr_array_set_size (task_data, 0);
+  g_mutex_unlock (&link->call_lock);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1492,21 +1607,6 @@ open_cb (GObject      *object,
       return;
     }
 
-  if (g_strcmp0 (self->versions, res->versions) != 0)
-    {
-      g_free (self->versions);
-      self->versions = g_strdup (res->versions);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSIONS]);
-    }
-
-  if (g_strcmp0 (self->hostname, res->hostname) != 0)
-    {
-      g_free (self->hostname);
-      self->hostname = g_strdup (res->hostname);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOSTNAME]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
-    }
-
   merge_samples (self, res->samples);
   self->reconnect_in = 0;
   set_error_message (self, NULL);
@@ -1517,6 +1617,13 @@ open_cb (GObject      *object,
       self->populated = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POPULATED]);
     }
+
+  {
+    GTask *extras = g_task_new (self, NULL, extras_cb, NULL);
+
+    g_task_set_source_tag (extras, extras_thread);
+    vireo_worker_push (self->ops, extras, extras_thread, GUINT_TO_POINTER (self->generation));
+  }
 
   if (res->doms != NULL && res->doms->len > 0)
     {
@@ -1758,11 +1865,15 @@ run_with_conn_thread (GTask        *task,
                       gpointer      func_data)
 {
   VireoConnectionFunc func = (VireoConnectionFunc) func_data;
-  virConnectPtr conn = vireo_link_dup_conn (worker_data, NULL);
+  VireoLink *link = worker_data;
+  virConnectPtr conn;
 
+  g_mutex_lock (&link->call_lock);
+  conn = vireo_link_dup_conn (link, NULL);
   func (task, conn, task_data, cancellable);
   if (conn != NULL)
     virConnectClose (conn);
+  g_mutex_unlock (&link->call_lock);
 }
 
 /**

@@ -180,6 +180,7 @@ test_stats_over_tcp (void)
   VireoDomain *domain;
 
   /* A real hypervisor reports its own version beside libvirt's. */
+  vireo_test_wait_for_versions (conn);
   g_assert_nonnull (strstr (vireo_connection_get_versions (conn), "QEMU"));
 
   define_outside (uri, w.name);

@@ -620,6 +620,41 @@ blackhole (void)
   remove_guests (names);
 }
 
+/* The link dies while the workers are busy: right after the open, when the
+ * host's versions (ops) and the machines' titles (bulk) are still being
+ * read, with statistics every second on top. On libvirt 9.0, two calls in
+ * flight on a dead link are never ended by keepalive; Vireo keeps it to
+ * one at a time, so this must be noticed like the idle case. */
+static void
+blackhole_busy (void)
+{
+  const char *names[] = { "vireo-rt-bb-1", "vireo-rt-bb-2", "vireo-rt-bb-3", NULL };
+  g_autoptr(VireoConnection) conn = NULL;
+  g_autofree char *uri = NULL;
+  Want w = { NULL };
+  Relay relay;
+  double elapsed;
+
+  define_guests (names);
+  /* Slow enough that the calls after the open are surely still in flight
+   * when the link dies. */
+  relay = relay_start ("tcp", 300);
+  uri = relayed_uri ("tcp", relay.port);
+  conn = open_connection (uri, 90, "qemu+tcp, 300 ms each way, then dead at once");
+  vireo_connection_set_stats_interval (conn, 1);
+  relay_ctl (&relay, "block");
+
+  w.conn = conn;
+  w.conn_state = VIREO_CONNECTION_STATE_DISCONNECTED;
+  elapsed = wait_until (connection_in_state, &w, 20, "the dead link to show as disconnected while busy");
+  g_test_message ("dead link noticed while busy after %.2f s", elapsed);
+  g_assert_nonnull (strstr (vireo_connection_get_error_message (conn), "stopped answering"));
+
+  vireo_connection_close (conn);
+  relay_ctl (&relay, "stop");
+  remove_guests (names);
+}
+
 /* The link is dead before the open starts, so there is no keepalive yet to
  * notice: only the connect timeout ends the attempt, and a fresh worker
  * must be free to try again once the link is back. */
@@ -700,6 +735,7 @@ main (int   argc,
   g_test_add_data_func ("/remote/latency/ssh", "ssh", latency);
   g_test_add_func ("/remote/blackhole/keepalive-and-back", blackhole);
   g_test_add_func ("/remote/blackhole/during-open", blackhole_during_open);
+  g_test_add_func ("/remote/blackhole/while-busy", blackhole_busy);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */
