@@ -77,21 +77,6 @@ update (VireoConnectionRow *self)
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon);
   gtk_label_set_text (GTK_LABEL (self->title), name);
   gtk_label_set_text (GTK_LABEL (self->subtitle), status);
-  if (vireo_connection_get_error_message (self->connection) != NULL &&
-      state == VIREO_CONNECTION_STATE_DISCONNECTED)
-    {
-      g_autofree char *tip = g_strdup_printf ("%s\n%s", uri, vireo_connection_get_error_message (self->connection));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
-    }
-  else if (state == VIREO_CONNECTION_STATE_CONNECTED && vireo_connection_get_versions (self->connection))
-    {
-      const char *host = vireo_connection_get_hostname (self->connection);
-      g_autofree char *tip = g_strdup_printf ("%s%s%s\n%s", host ? host : "", host ? "\n" : "",
-                                              uri, vireo_connection_get_versions (self->connection));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
-    }
-  else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), uri);
   gtk_widget_set_visible (self->spinner, state == VIREO_CONNECTION_STATE_CONNECTING);
   if (state == VIREO_CONNECTION_STATE_CONNECTING && self->tick_source == 0)
     self->tick_source = g_timeout_add_seconds (1, tick, self);
@@ -120,6 +105,36 @@ vireo_connection_row_dispose (GObject *object)
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_connection_row_parent_class)->dispose (object);
+}
+
+/* Made when asked for: setting a tooltip makes GTK 4.8 query the pointer
+ * from the display server, and this row updates every second while it
+ * connects. */
+static gboolean
+on_query_tooltip (VireoConnectionRow *self,
+                  int                 x,
+                  int                 y,
+                  gboolean            keyboard,
+                  GtkTooltip         *tooltip)
+{
+  VireoConnection *conn = self->connection;
+  const char *uri = vireo_connection_get_uri (conn);
+  VireoConnectionState state = vireo_connection_get_state (conn);
+  g_autofree char *text = NULL;
+
+  if (vireo_connection_get_error_message (conn) != NULL && state == VIREO_CONNECTION_STATE_DISCONNECTED)
+    text = g_strdup_printf ("%s\n%s", uri, vireo_connection_get_error_message (conn));
+  else if (state == VIREO_CONNECTION_STATE_CONNECTED && vireo_connection_get_versions (conn))
+    {
+      const char *host = vireo_connection_get_hostname (conn);
+
+      text = g_strdup_printf ("%s%s%s\n%s", host ? host : "", host ? "\n" : "",
+                              uri, vireo_connection_get_versions (conn));
+    }
+  else
+    text = g_strdup (uri);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -160,6 +175,8 @@ vireo_connection_row_new (VireoConnection *connection)
   VireoConnectionRow *self = g_object_new (VIREO_TYPE_CONNECTION_ROW, NULL);
 
   self->connection = g_object_ref (connection);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   g_signal_connect_object (connection, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
   return GTK_WIDGET (self);

@@ -52,13 +52,8 @@ update (VireoDomainCell *self)
   switch (self->column)
     {
     case VIREO_DOMAIN_COLUMN_NAME:
-      {
-        g_autofree char *tooltip = NULL;
-        g_object_get (domain, "tooltip", &tooltip, NULL);
-        gtk_label_set_text (GTK_LABEL (self->label), vireo_domain_get_name (domain));
-        gtk_widget_set_tooltip_markup (GTK_WIDGET (self), tooltip);
-        return;
-      }
+      gtk_label_set_text (GTK_LABEL (self->label), vireo_domain_get_name (domain));
+      return;
     case VIREO_DOMAIN_COLUMN_STATE:
       gtk_image_set_from_icon_name (GTK_IMAGE (self->icon),
                                     vireo_domain_state_to_icon_name (vireo_domain_get_state (domain)));
@@ -96,7 +91,6 @@ update (VireoDomainCell *self)
           gtk_widget_remove_css_class (self->label, "dim-label");
         else
           gtk_widget_add_css_class (self->label, "dim-label");
-        gtk_widget_set_tooltip_text (GTK_WIDGET (self), conn != NULL ? vireo_connection_get_uri (conn) : NULL);
         text = g_strdup (name != NULL ? name : "—");
         break;
       }
@@ -172,6 +166,39 @@ column_property (VireoDomainColumn column)
     }
 }
 
+/* Tooltips are made when asked for. Setting one on every update costs GTK
+ * 4.8 a pointer query to the display server (an X round trip), per cell:
+ * seconds when thousands of rows arrive at once. */
+static gboolean
+on_query_tooltip (VireoDomainCell *self,
+                  int              x,
+                  int              y,
+                  gboolean         keyboard,
+                  GtkTooltip      *tooltip)
+{
+  g_autoptr(VireoDomain) domain = current_domain (self);
+
+  if (domain == NULL)
+    return FALSE;
+
+  if (self->column == VIREO_DOMAIN_COLUMN_NAME)
+    {
+      g_autofree char *markup = NULL;
+
+      g_object_get (domain, "tooltip", &markup, NULL);
+      if (markup == NULL)
+        return FALSE;
+      gtk_tooltip_set_markup (tooltip, markup);
+      return TRUE;
+    }
+  if (self->column == VIREO_DOMAIN_COLUMN_HOST && vireo_domain_get_connection (domain) != NULL)
+    {
+      gtk_tooltip_set_text (tooltip, vireo_connection_get_uri (vireo_domain_get_connection (domain)));
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 is_numeric (VireoDomainColumn column)
 {
@@ -212,6 +239,12 @@ vireo_domain_cell_new (VireoDomainColumn column)
   VireoDomainCell *self = g_object_new (VIREO_TYPE_DOMAIN_CELL, NULL);
 
   self->column = column;
+
+  if (column == VIREO_DOMAIN_COLUMN_NAME || column == VIREO_DOMAIN_COLUMN_HOST)
+    {
+      gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+      g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+    }
 
   if (column == VIREO_DOMAIN_COLUMN_NAME)
     {

@@ -124,6 +124,19 @@ vireo_window_dup_selected (VireoWindow *self)
   return ret;
 }
 
+/* GTK 4.8 asks the display server where the pointer is whenever a tooltip
+ * is set (an X round trip); these are set on every selection or state
+ * change, so only when they really change. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  const char *current = gtk_widget_get_tooltip_text (widget);
+
+  if (g_strcmp0 (current, text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* Each machine's own host decides: in "All Connections" one selection can
  * span a host that is up and one that is down. */
 static gboolean
@@ -182,7 +195,7 @@ update_actions (VireoWindow *self)
           g_autofree char *cmd = vireo_command_for_domain_action (uri, tips[i].a,
                                                                    vireo_domain_get_name (domain), NULL);
           g_autofree char *tip = g_strdup_printf ("%s\n%s", tips[i].label, cmd);
-          gtk_widget_set_tooltip_text (tips[i].w, tip);
+          set_tooltip (tips[i].w, tip);
         }
     }
 }
@@ -1135,7 +1148,7 @@ update_all_view (VireoWindow *self)
   update_all_subtitle (self);
   adw_window_title_set_title (self->window_title, _("All Connections"));
   adw_window_title_set_subtitle (self->window_title, gtk_label_get_text (self->all_subtitle));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), NULL);
+  set_tooltip (GTK_WIDGET (self->window_title), NULL);
 
   if (n_domains == 0)
     {
@@ -1212,7 +1225,7 @@ update_view (VireoWindow *self)
     adw_window_title_set_title (self->window_title, title_markup);
     adw_window_title_set_subtitle (self->window_title, uri_markup);
   }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+  set_tooltip (GTK_WIDGET (self->window_title), subtitle);
 
   if (!vireo_connection_get_populated (conn))
     {
