@@ -638,7 +638,15 @@ test_connect_hints (void)
   g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://10.0.0.1/system",
     "unable to connect to server at '10.0.0.1:16509': Connection refused"), "port"));
   g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@h/system",
-    "Cannot recv data: Host key verification failed.: Connection reset by peer"), "fingerprint"));
+    "Cannot recv data: Host key verification failed.: Connection reset by peer"), "ssh-keygen -R"));
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+libssh2://u@h/system",
+    "SSH transport error: SSH host key for 'h' (75:99) was not accepted"), "refused"));
+  /* OpenSSH's own wording for a wrong password. */
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://u@h/system",
+    "Cannot recv data: u@h: Permission denied (password).: Connection reset by peer"), "login"));
+  /* Vireo's own connect timeout. */
+  g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://h/system",
+    "The host did not answer within 30 seconds."), "reachable"));
   g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@h/system",
     "Cannot recv data: root@h: Permission denied (publickey,password).: Connection reset by peer"), "login"));
   g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+ssh://root@nohost/system",

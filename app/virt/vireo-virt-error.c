@@ -195,9 +195,11 @@ vireo_virt_connect_hint (const char *uri,
   if (contains (message, "Host key verification failed") ||
       contains (message, "authenticity of host") ||
       contains (message, "host key"))
-    return _("The host's SSH key is not known or has changed. Check its fingerprint with the host's administrator, "
-             "then connect once with ssh in a terminal to accept it.");
+    return _("The host's SSH key was refused, or it is not the key accepted before. If the host was "
+             "reinstalled, remove its old key with “ssh-keygen -R HOST” and connect again to be asked about "
+             "the new one; otherwise ask the host's administrator before trusting it.");
   if (contains (message, "Permission denied (publickey") ||
+      (remote && contains (message, "Permission denied (")) ||
       contains (message, "authentication failed") ||
       contains (message, "Authentication failed"))
     return _("The host refused the login. Check the user name, and that your key or password is right for it.");
@@ -218,7 +220,7 @@ vireo_virt_connect_hint (const char *uri,
   if (name_not_resolved (message))
     return _("The host name could not be found. Check its spelling, or use its IP address.");
   if (contains (message, "timed out") || contains (message, "No route to host") ||
-      contains (message, "keepalive"))
+      contains (message, "keepalive") || contains (message, "did not answer"))
     return _("The host did not answer. Check that it is up and reachable from here (network, VPN, firewall).");
   return NULL;
 }
