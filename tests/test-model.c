@@ -6,7 +6,10 @@
 
 #include "vireo-command.h"
 #include "vireo-connection-uri.h"
+#include "vireo-disk.h"
 #include "vireo-domain-config.h"
+#include "vireo-graphics.h"
+#include "vireo-interface.h"
 
 static char *
 load_fixture (const char *name)
@@ -282,6 +285,357 @@ test_host_command_lines (void)
   g_assert_cmpstr (caps, ==, "virsh -c lxc:/// capabilities");
 }
 
+
+/* The lines of @after that are not in @before and the other way round, by
+ * longest common subsequence: "only this line changed" made checkable. */
+static void
+diff_lines (const char  *before,
+            const char  *after,
+            GPtrArray  **removed,
+            GPtrArray  **added)
+{
+  g_auto(GStrv) a = g_strsplit (before, "\n", -1);
+  g_auto(GStrv) b = g_strsplit (after, "\n", -1);
+  guint n = g_strv_length (a), m = g_strv_length (b);
+  g_autofree guint *lcs = g_new0 (guint, (n + 1) * (m + 1));
+  guint i, j;
+
+#define L(x, y) lcs[(x) * (m + 1) + (y)]
+  for (i = n; i-- > 0;)
+    for (j = m; j-- > 0;)
+      L (i, j) = g_str_equal (a[i], b[j]) ? L (i + 1, j + 1) + 1 : MAX (L (i + 1, j), L (i, j + 1));
+
+  *removed = g_ptr_array_new_with_free_func (g_free);
+  *added = g_ptr_array_new_with_free_func (g_free);
+  i = j = 0;
+  while (i < n && j < m)
+    {
+      if (g_str_equal (a[i], b[j]))
+        i++, j++;
+      else if (L (i + 1, j) >= L (i, j + 1))
+        g_ptr_array_add (*removed, g_strdup (a[i++]));
+      else
+        g_ptr_array_add (*added, g_strdup (b[j++]));
+    }
+  while (i < n)
+    g_ptr_array_add (*removed, g_strdup (a[i++]));
+  while (j < m)
+    g_ptr_array_add (*added, g_strdup (b[j++]));
+#undef L
+}
+
+static char *snapshot_text;
+
+static void
+snapshot (VireoDomainConfig *config)
+{
+  g_free (snapshot_text);
+  snapshot_text = vireo_domain_config_to_xml (config);
+}
+
+static void
+assert_changed (VireoDomainConfig  *config,
+                const char * const *want_removed,
+                const char * const *want_added)
+{
+  g_autofree char *after = vireo_domain_config_to_xml (config);
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+
+  diff_lines (snapshot_text, after, &removed, &added);
+  g_ptr_array_add (removed, NULL);
+  g_ptr_array_add (added, NULL);
+  g_assert_cmpstrv ((char **) removed->pdata, want_removed);
+  g_assert_cmpstrv ((char **) added->pdata, want_added);
+  snapshot (config);
+}
+
+static VireoDevice *
+device_at (VireoDomainConfig *config,
+           guint              position)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  g_autoptr(VireoDevice) device = g_list_model_get_item (devices, position);
+
+  /* The config keeps it alive. */
+  return device;
+}
+
+static void
+on_changed (VireoDomainConfig *config,
+            guint             *count)
+{
+  (*count)++;
+}
+
+static void
+test_disk_edits_touch_one_line (void)
+{
+  g_autofree char *xml = load_fixture ("domain-full.xml");
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  VireoDisk *vda, *vdb, *cdrom;
+  guint changed = 0;
+
+  g_signal_connect (config, "changed", G_CALLBACK (on_changed), &changed);
+  g_assert_cmpuint (g_list_model_get_n_items (devices), ==, 5);
+  vda = VIREO_DISK (device_at (config, 0));
+  vdb = VIREO_DISK (device_at (config, 1));
+  cdrom = VIREO_DISK (device_at (config, 2));
+  g_assert_true (VIREO_IS_GRAPHICS (device_at (config, 4)));
+  {
+    g_autofree char *title = vireo_device_dup_title (VIREO_DEVICE (cdrom));
+    g_autofree char *path = vireo_disk_dup_source_path (vda);
+    g_autofree char *format = vireo_disk_dup_format (vda);
+    g_autofree char *pool = vireo_disk_dup_source_pool (vdb);
+    g_assert_cmpstr (title, ==, "CD-ROM sda");
+    g_assert_cmpstr (path, ==, "/var/lib/libvirt/images/full.qcow2");
+    g_assert_cmpstr (format, ==, "qcow2");
+    g_assert_cmpstr (pool, ==, "default");
+    g_assert_true (vireo_disk_get_readonly (cdrom));
+    g_assert_true (vireo_disk_get_shareable (vdb));
+  }
+
+  snapshot (config);
+  /* An attribute joins an element that has others: one line changes. */
+  vireo_disk_set_cache (vda, "none");
+  assert_changed (config,
+                  (const char *[]) { "      <driver name=\"qemu\" type=\"qcow2\" discard=\"unmap\"/>", NULL },
+                  (const char *[]) { "      <driver name=\"qemu\" type=\"qcow2\" discard=\"unmap\" cache=\"none\"/>", NULL });
+  g_assert_cmpuint (changed, ==, 1);
+  /* Setting what is already there changes nothing, not even a signal. */
+  vireo_disk_set_cache (vda, "none");
+  g_assert_cmpuint (changed, ==, 1);
+
+  /* A flag becomes a line of its own, indented like its siblings. */
+  vireo_disk_set_readonly (vda, TRUE);
+  assert_changed (config, (const char *[]) { NULL },
+                  (const char *[]) { "      <readonly/>", NULL });
+  vireo_disk_set_readonly (vda, FALSE);
+  assert_changed (config, (const char *[]) { "      <readonly/>", NULL }, (const char *[]) { NULL });
+
+  /* Eject: the <source> line goes, the rest of the CD-ROM stays. */
+  vireo_disk_set_source_file (cdrom, NULL);
+  assert_changed (config, (const char *[]) { "      <source file=\"/isos/debian.iso\"/>", NULL },
+                  (const char *[]) { NULL });
+  vireo_disk_set_source_file (cdrom, "/isos/other & new.iso");
+  assert_changed (config, (const char *[]) { NULL },
+                  (const char *[]) { "      <source file=\"/isos/other &amp; new.iso\"/>", NULL });
+
+  /* File to volume: the type and the source attributes, nothing else. */
+  vireo_disk_set_source_volume (vda, "fast", "vda.qcow2");
+  assert_changed (config,
+                  (const char *[]) { "    <disk type=\"file\" device=\"disk\">",
+                                     "      <source file=\"/var/lib/libvirt/images/full.qcow2\"/>", NULL },
+                  (const char *[]) { "    <disk type=\"volume\" device=\"disk\">",
+                                     "      <source pool=\"fast\" volume=\"vda.qcow2\"/>", NULL });
+
+  /* Boot order and serial: new child lines. */
+  vireo_device_set_boot_order (VIREO_DEVICE (vdb), 1);
+  g_assert_cmpint (vireo_device_get_boot_order (VIREO_DEVICE (vdb)), ==, 1);
+  vireo_disk_set_serial (vdb, "DATA-01");
+  assert_changed (config, (const char *[]) { NULL },
+                  (const char *[]) { "      <boot order=\"1\"/>", "      <serial>DATA-01</serial>", NULL });
+  vireo_device_set_boot_order (VIREO_DEVICE (vdb), 0);
+  assert_changed (config, (const char *[]) { "      <boot order=\"1\"/>", NULL }, (const char *[]) { NULL });
+  g_assert_cmpuint (changed, ==, 9);
+  g_clear_pointer (&snapshot_text, g_free);
+}
+
+static void
+test_interface_and_graphics_edits (void)
+{
+  const char *xml =
+    "<domain type='qemu'>\n"
+    "  <name>nic</name>\n"
+    "  <devices>\n"
+    "    <interface type='network'>\n"
+    "      <mac address='52:54:00:aa:bb:cc'/>\n"
+    "      <source network='default' portgroup='lab'/>\n"
+    "      <model type='virtio'/>\n"
+    "      <vireo-future knob='1'/>\n"
+    "    </interface>\n"
+    "    <graphics type='spice' autoport='yes'>\n"
+    "      <listen type='address' address='127.0.0.1'/>\n"
+    "    </graphics>\n"
+    "  </devices>\n"
+    "</domain>\n";
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  VireoInterface *nic = VIREO_INTERFACE (device_at (config, 0));
+  VireoGraphics *display = VIREO_GRAPHICS (device_at (config, 1));
+
+  {
+    g_autofree char *title = vireo_device_dup_title (VIREO_DEVICE (nic));
+    g_autofree char *source = vireo_interface_dup_source (nic);
+    g_assert_cmpstr (title, ==, "NIC 52:54:00:aa:bb:cc");
+    g_assert_cmpstr (source, ==, "default");
+  }
+
+  snapshot (config);
+  /* Same type: the portgroup stays. */
+  vireo_interface_set_source (nic, "network", "isolated", NULL);
+  assert_changed (config, (const char *[]) { "      <source network=\"default\" portgroup=\"lab\"/>", NULL },
+                  (const char *[]) { "      <source network=\"isolated\" portgroup=\"lab\"/>", NULL });
+  /* Another type: <source> starts over; the unknown element stays put. */
+  vireo_interface_set_source (nic, "direct", "eth0", "bridge");
+  {
+    g_autofree char *out = vireo_domain_config_to_xml (config);
+    assert_contains (out, "<interface type=\"direct\">");
+    assert_contains (out, "<source dev=\"eth0\" mode=\"bridge\"/>");
+    assert_contains (out, "      <vireo-future knob=\"1\"/>");
+    g_assert_null (strstr (out, "portgroup"));
+  }
+  snapshot (config);
+  vireo_interface_set_link_up (nic, FALSE);
+  assert_changed (config, (const char *[]) { NULL }, (const char *[]) { "      <link state=\"down\"/>", NULL });
+  g_assert_false (vireo_interface_get_link_up (nic));
+
+  g_assert_true (vireo_interface_mac_is_valid ("52:54:00:12:34:56"));
+  g_assert_false (vireo_interface_mac_is_valid ("01:00:5e:00:00:01"));   /* multicast */
+  g_assert_false (vireo_interface_mac_is_valid ("52:54:00:12:34"));
+  g_assert_false (vireo_interface_mac_is_valid ("52-54-00-12-34-56"));
+  {
+    g_autofree char *mac = vireo_interface_generate_mac ();
+    g_assert_true (vireo_interface_mac_is_valid (mac));
+    g_assert_true (g_str_has_prefix (mac, "52:54:00:"));
+  }
+
+  /* Graphics: listen only through libvirt, then a fixed port. */
+  g_assert_cmpint (vireo_graphics_get_port (display), ==, -1);
+  vireo_graphics_set_listen (display, "none", NULL);
+  assert_changed (config, (const char *[]) { "      <listen type=\"address\" address=\"127.0.0.1\"/>", NULL },
+                  (const char *[]) { "      <listen type=\"none\"/>", NULL });
+  vireo_graphics_set_port (display, 5905);
+  g_assert_cmpint (vireo_graphics_get_port (display), ==, 5905);
+  g_clear_pointer (&snapshot_text, g_free);
+}
+
+static void
+test_add_remove_and_edit_devices (void)
+{
+  g_autofree char *xml = load_fixture ("domain-full.xml");
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDevice) removed = NULL;
+  VireoDevice *added;
+
+  snapshot (config);
+  /* A new disk lands after the last disk, indented like them, from text
+   * written at column 0. */
+  added = vireo_domain_config_add_device (config,
+                                          "<disk type='file' device='disk'>\n"
+                                          "  <source file='/img/new.raw'/>\n"
+                                          "  <target dev='vdd' bus='virtio'/>\n"
+                                          "</disk>", &error);
+  g_assert_no_error (error);
+  g_assert_true (VIREO_IS_DISK (added));
+  g_assert_cmpuint (g_list_model_get_n_items (devices), ==, 6);
+  g_assert_true (device_at (config, 4) == added);
+  assert_changed (config, (const char *[]) { NULL },
+                  (const char *[]) { "    <disk type=\"file\" device=\"disk\">",
+                                     "      <source file=\"/img/new.raw\"/>",
+                                     "      <target dev=\"vdd\" bus=\"virtio\"/>",
+                                     "    </disk>", NULL });
+
+  /* Removing it gives the exact document back. */
+  vireo_domain_config_remove_device (config, added);
+  g_assert_cmpuint (g_list_model_get_n_items (devices), ==, 5);
+  assert_changed (config,
+                  (const char *[]) { "    <disk type=\"file\" device=\"disk\">",
+                                     "      <source file=\"/img/new.raw\"/>",
+                                     "      <target dev=\"vdd\" bus=\"virtio\"/>",
+                                     "    </disk>", NULL },
+                  (const char *[]) { NULL });
+
+  /* Not a device, or not well-formed: refused, the document untouched. */
+  g_assert_null (vireo_domain_config_add_device (config, "<name>x</name>", &error));
+  g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (vireo_domain_config_add_device (config, "<disk><target dev='x'/>", &error));
+  g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "Line"));
+  g_clear_error (&error);
+  assert_changed (config, (const char *[]) { NULL }, (const char *[]) { NULL });
+
+  /* A device's own XML, edited as text, replaces it in place. */
+  {
+    VireoDevice *cdrom = device_at (config, 2);
+    g_autofree char *text = vireo_device_to_xml (cdrom);
+
+    g_assert_true (g_str_has_prefix (text, "<disk type=\"file\" device=\"cdrom\">\n  <source"));
+    g_assert_true (vireo_device_set_xml (cdrom,
+                                         "<disk type='file' device='cdrom'>\n"
+                                         "  <target dev='sda' bus='sata'/>\n"
+                                         "  <readonly/>\n"
+                                         "</disk>", &error));
+    g_assert_no_error (error);
+    assert_changed (config, (const char *[]) { "      <source file=\"/isos/debian.iso\"/>", NULL },
+                    (const char *[]) { NULL });
+    g_assert_false (vireo_device_set_xml (cdrom, "<interface type='user'/>", &error));
+    g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  /* A device removed while an editor holds it is detached, not dangling. */
+  removed = g_object_ref (device_at (config, 3));
+  vireo_domain_config_remove_device (config, removed);
+  g_assert_false (vireo_device_get_attached (removed));
+  g_assert_null (vireo_device_get_config (removed));
+  {
+    g_autofree char *out = vireo_domain_config_to_xml (config);
+    assert_contains (out, "<qemu:arg value=\"-newarg\"/>");
+    assert_contains (out, "<vireo-test:keep");
+  }
+  g_clear_pointer (&snapshot_text, g_free);
+}
+
+static void
+test_domain_fields (void)
+{
+  const char *xml =
+    "<domain type='kvm'>\n"
+    "  <name>fields</name>\n"
+    "  <memory unit='GiB'>2</memory>\n"
+    "  <currentMemory unit='MiB'>1024</currentMemory>\n"
+    "  <vcpu placement='static' current='2'>4</vcpu>\n"
+    "  <os firmware='efi'>\n"
+    "    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n"
+    "  </os>\n"
+    "  <devices>\n"
+    "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+    "  </devices>\n"
+    "</domain>\n";
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autofree char *arch = vireo_domain_config_dup_arch (config);
+  g_autofree char *machine = vireo_domain_config_dup_machine (config);
+  g_autofree char *firmware = vireo_domain_config_dup_firmware (config);
+  g_autofree char *emulator = vireo_domain_config_dup_emulator (config);
+
+  g_assert_cmpuint (vireo_domain_config_get_memory_kib (config), ==, 2097152);
+  g_assert_cmpuint (vireo_domain_config_get_current_memory_kib (config), ==, 1048576);
+  g_assert_cmpuint (vireo_domain_config_get_vcpus (config), ==, 2);
+  g_assert_cmpuint (vireo_domain_config_get_vcpus_max (config), ==, 4);
+  g_assert_cmpstr (arch, ==, "x86_64");
+  g_assert_cmpstr (machine, ==, "pc-q35-7.2");
+  g_assert_cmpstr (firmware, ==, "efi");
+  g_assert_cmpstr (emulator, ==, "/usr/bin/qemu-system-x86_64");
+  g_assert_cmpstr (vireo_domain_config_get_domain_type (config), ==, "kvm");
+
+  snapshot (config);
+  /* The maximum stays as written when only the current amount moves. */
+  vireo_domain_config_set_memory_kib (config, 2097152, 1572864);
+  assert_changed (config, (const char *[]) { "  <currentMemory unit=\"MiB\">1024</currentMemory>", NULL },
+                  (const char *[]) { "  <currentMemory unit=\"KiB\">1572864</currentMemory>", NULL });
+  vireo_domain_config_set_vcpus (config, 4, 4);
+  assert_changed (config, (const char *[]) { "  <vcpu placement=\"static\" current=\"2\">4</vcpu>", NULL },
+                  (const char *[]) { "  <vcpu placement=\"static\">4</vcpu>", NULL });
+  vireo_domain_config_set_cpu_mode (config, "host-passthrough");
+  assert_changed (config, (const char *[]) { NULL },
+                  (const char *[]) { "  <cpu mode=\"host-passthrough\"/>", NULL });
+  g_clear_pointer (&snapshot_text, g_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,6 +651,10 @@ main (int   argc,
   g_test_add_func ("/model/uri/fields", test_uri_fields);
   g_test_add_func ("/model/uri/field-errors", test_uri_field_errors);
   g_test_add_func ("/model/command/host-lines", test_host_command_lines);
+  g_test_add_func ("/model/device/disk-edits-touch-one-line", test_disk_edits_touch_one_line);
+  g_test_add_func ("/model/device/interface-and-graphics", test_interface_and_graphics_edits);
+  g_test_add_func ("/model/device/add-remove-edit", test_add_remove_and_edit_devices);
+  g_test_add_func ("/model/domain/fields", test_domain_fields);
 
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 #include <libxml/xpath.h>
 
 #include "vireo-domain-config.h"
+#include "vireo-model-private.h"
+#include "vireo-xml.h"
 
 /*
  * The document is the state. Getters read the DOM and setters change it in
@@ -21,6 +23,8 @@ struct _VireoDomainConfig
   GObject    parent_instance;
 
   xmlDocPtr  doc;
+  GListStore *devices;  /* VireoDevice; built on first use */
+  char      *domain_type;
   /* Cached strings for the borrowed getters; refreshed on every set. */
   char      *name;
   char      *uuid;
@@ -28,7 +32,14 @@ struct _VireoDomainConfig
   char      *description;
 };
 
-G_DEFINE_TYPE (VireoDomainConfig, vireo_domain_config, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (VireoDomainConfig, vireo_domain_config, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (vireo-model-error-quark, vireo_model_error)
 
 void
@@ -97,6 +108,42 @@ refresh_cache (VireoDomainConfig *self)
   self->uuid = dup_content (first_child_element (root, "uuid"));
   self->title = dup_content (first_child_element (root, "title"));
   self->description = dup_content (first_child_element (root, "description"));
+  g_free (self->domain_type);
+  self->domain_type = vireo_xml_get_prop (root, "type");
+}
+
+xmlDocPtr
+_vireo_domain_config_get_doc (VireoDomainConfig *self)
+{
+  return self->doc;
+}
+
+void
+_vireo_domain_config_changed (VireoDomainConfig *self)
+{
+  refresh_cache (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+vireo_domain_config_dispose (GObject *object)
+{
+  VireoDomainConfig *self = (VireoDomainConfig *) object;
+
+  /* Device objects may outlive the document they point into. */
+  if (self->devices != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(VireoDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+          _vireo_device_detach (device);
+        }
+      g_clear_object (&self->devices);
+    }
+
+  G_OBJECT_CLASS (vireo_domain_config_parent_class)->dispose (object);
 }
 
 static void
@@ -105,6 +152,7 @@ vireo_domain_config_finalize (GObject *object)
   VireoDomainConfig *self = (VireoDomainConfig *) object;
 
   g_clear_pointer (&self->doc, xmlFreeDoc);
+  g_free (self->domain_type);
   g_free (self->name);
   g_free (self->uuid);
   g_free (self->title);
@@ -117,6 +165,17 @@ static void
 vireo_domain_config_class_init (VireoDomainConfigClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = vireo_domain_config_finalize;
+  G_OBJECT_CLASS (klass)->dispose = vireo_domain_config_dispose;
+
+  /**
+   * VireoDomainConfig::changed:
+   *
+   * Any edit, through the config or one of its devices: editors use it to
+   * enable Apply and to refresh what they show.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -179,16 +238,22 @@ vireo_domain_config_new_from_xml (const char  *xml,
 char *
 vireo_domain_config_to_xml (VireoDomainConfig *self)
 {
-  xmlChar *buf = NULL;
-  int len = 0;
-  char *ret;
+  g_autoptr(GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
 
-  xmlDocDumpMemoryEnc (self->doc, &buf, &len, "UTF-8");
-  ret = g_strndup ((const char *) buf, len);
-  xmlFree (buf);
-  return ret;
+  /* Top-level nodes as they are, without the <?xml?> declaration libvirt
+   * never writes, so that its own output comes back byte for byte. */
+  for (xmlNodePtr n = self->doc->children; n != NULL; n = n->next)
+    {
+      xmlBufferPtr buf = xmlBufferCreate ();
+
+      xmlNodeDump (buf, self->doc, n, 0, 0);
+      g_string_append (out, (const char *) xmlBufferContent (buf));
+      g_string_append_c (out, '\n');
+      xmlBufferFree (buf);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 const char *
@@ -229,34 +294,34 @@ set_simple_child (VireoDomainConfig *self,
   xmlNodePtr root = xmlDocGetRootElement (self->doc);
   xmlNodePtr node = first_child_element (root, element);
 
-  if (value == NULL || *value == '\0')
-    {
-      if (node != NULL)
-        {
-          xmlUnlinkNode (node);
-          xmlFreeNode (node);
-        }
-    }
+  g_autofree char *old = dup_content (node);
+
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (old, value) == 0)
+    return;
+
+  if (value == NULL)
+    vireo_xml_remove (node);
   else if (node != NULL)
-    {
-      xmlNodeSetContent (node, NULL);
-      xmlNodeAddContent (node, BAD_CAST value);
-    }
+    vireo_xml_set_text (node, value);
   else
     {
-      xmlNodePtr anchor = first_child_element (root, "uuid");
+      xmlNodePtr anchor = first_child_element (root, "title");
 
+      if (anchor == NULL || g_str_equal (element, "title"))
+        anchor = first_child_element (root, "uuid");
       if (anchor == NULL)
         anchor = first_child_element (root, "name");
       node = xmlNewDocNode (self->doc, NULL, BAD_CAST element, NULL);
       xmlNodeAddContent (node, BAD_CAST value);
       if (anchor != NULL)
-        xmlAddNextSibling (anchor, node);
+        vireo_xml_insert_after (anchor, node);
       else
-        xmlAddChild (root, node);
+        vireo_xml_append_child (root, node);
     }
 
-  refresh_cache (self);
+  _vireo_domain_config_changed (self);
 }
 
 void
@@ -350,4 +415,372 @@ vireo_domain_config_has_nvram (VireoDomainConfig *self)
   os = first_child_element (xmlDocGetRootElement (self->doc), "os");
   return first_child_element (os, "nvram") != NULL ||
          first_child_element (os, "loader") != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Domain-wide fields                                                        */
+
+static xmlNodePtr
+root_of (VireoDomainConfig *self)
+{
+  return xmlDocGetRootElement (self->doc);
+}
+
+/**
+ * vireo_domain_config_set_name:
+ *
+ * Renaming a defined domain is virDomainRename, not a define; this only
+ * edits the document (for a domain not yet defined, or the XML editor).
+ */
+void
+vireo_domain_config_set_name (VireoDomainConfig *self,
+                              const char        *name)
+{
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (self));
+  g_return_if_fail (name != NULL && *name != '\0');
+
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+  vireo_xml_set_child_text (root_of (self), "name", name);
+  _vireo_domain_config_changed (self);
+}
+
+/* "kvm", "qemu" (TCG), "test", … */
+const char *
+vireo_domain_config_get_domain_type (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  return self->domain_type;
+}
+
+/* libvirt's scaled integers: the unit attribute, KiB when absent. */
+static guint64
+read_kib (xmlNodePtr node)
+{
+  g_autofree char *text = vireo_xml_get_text (node);
+  g_autofree char *unit = vireo_xml_get_prop (node, "unit");
+  static const struct { const char *unit; guint64 num, den; } units[] = {
+    { "b", 1, 1024 }, { "bytes", 1, 1024 },
+    { "KB", 1000, 1024 }, { "k", 1, 1 }, { "KiB", 1, 1 },
+    { "MB", 1000000, 1024 }, { "M", 1024, 1 }, { "MiB", 1024, 1 },
+    { "GB", 1000000000, 1024 }, { "G", 1048576, 1 }, { "GiB", 1048576, 1 },
+    { "TB", G_GUINT64_CONSTANT (1000000000000), 1024 }, { "T", 1073741824, 1 }, { "TiB", 1073741824, 1 },
+  };
+  guint64 value;
+
+  if (text == NULL)
+    return 0;
+  value = g_ascii_strtoull (g_strstrip (text), NULL, 10);
+  if (unit == NULL)
+    return value;
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_strcmp0 (units[i].unit, unit) == 0)
+      return value * units[i].num / units[i].den;
+  return value;
+}
+
+static void
+write_kib (xmlNodePtr  root,
+           const char *element,
+           guint64     kib)
+{
+  xmlNodePtr node = vireo_xml_ensure_child (root, element);
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, kib);
+
+  /* Unchanged amounts keep their unit as written. */
+  if (read_kib (node) == kib && vireo_xml_get_text (node) != NULL)
+    return;
+  vireo_xml_set_prop (node, "unit", "KiB");
+  vireo_xml_set_text (node, text);
+}
+
+guint64
+vireo_domain_config_get_memory_kib (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), 0);
+  return read_kib (vireo_xml_child (root_of (self), "memory"));
+}
+
+guint64
+vireo_domain_config_get_current_memory_kib (VireoDomainConfig *self)
+{
+  xmlNodePtr current;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), 0);
+  current = vireo_xml_child (root_of (self), "currentMemory");
+  return current != NULL ? read_kib (current) : vireo_domain_config_get_memory_kib (self);
+}
+
+/**
+ * vireo_domain_config_set_memory_kib:
+ * @maximum: `<memory>`
+ * @current: `<currentMemory>`, at most @maximum
+ */
+void
+vireo_domain_config_set_memory_kib (VireoDomainConfig *self,
+                                    guint64            maximum,
+                                    guint64            current)
+{
+  xmlNodePtr root;
+
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (self));
+  g_return_if_fail (maximum > 0 && current > 0 && current <= maximum);
+
+  if (vireo_domain_config_get_memory_kib (self) == maximum
+      && vireo_domain_config_get_current_memory_kib (self) == current)
+    return;
+  root = root_of (self);
+  write_kib (root, "memory", maximum);
+  if (current != maximum || vireo_xml_has_child (root, "currentMemory"))
+    write_kib (root, "currentMemory", current);
+  _vireo_domain_config_changed (self);
+}
+
+guint
+vireo_domain_config_get_vcpus_max (VireoDomainConfig *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), 0);
+  text = vireo_xml_get_child_text (root_of (self), "vcpu");
+  return text != NULL ? (guint) g_ascii_strtoull (g_strstrip (text), NULL, 10) : 1;
+}
+
+guint
+vireo_domain_config_get_vcpus (VireoDomainConfig *self)
+{
+  g_autofree char *current = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), 0);
+  current = vireo_xml_get_child_prop (root_of (self), "vcpu", "current");
+  return current != NULL ? (guint) g_ascii_strtoull (current, NULL, 10) : vireo_domain_config_get_vcpus_max (self);
+}
+
+/**
+ * vireo_domain_config_set_vcpus:
+ * @current: vCPUs online at boot
+ * @maximum: vCPUs that can be hot-plugged up to
+ */
+void
+vireo_domain_config_set_vcpus (VireoDomainConfig *self,
+                               guint              current,
+                               guint              maximum)
+{
+  xmlNodePtr vcpu;
+  g_autofree char *max_text = NULL;
+  g_autofree char *current_text = NULL;
+
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (self));
+  g_return_if_fail (current > 0 && current <= maximum);
+
+  if (vireo_domain_config_get_vcpus (self) == current && vireo_domain_config_get_vcpus_max (self) == maximum)
+    return;
+  vcpu = vireo_xml_ensure_child (root_of (self), "vcpu");
+  max_text = g_strdup_printf ("%u", maximum);
+  vireo_xml_set_text (vcpu, max_text);
+  current_text = current != maximum ? g_strdup_printf ("%u", current) : NULL;
+  vireo_xml_set_prop (vcpu, "current", current_text);
+  _vireo_domain_config_changed (self);
+}
+
+char *
+vireo_domain_config_dup_arch (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  return vireo_xml_get_prop (vireo_xml_child (vireo_xml_child (root_of (self), "os"), "type"), "arch");
+}
+
+char *
+vireo_domain_config_dup_machine (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  return vireo_xml_get_prop (vireo_xml_child (vireo_xml_child (root_of (self), "os"), "type"), "machine");
+}
+
+/**
+ * vireo_domain_config_dup_firmware:
+ *
+ * Returns: "efi" or "bios": the firmware auto-selection when set, else
+ *   what the loader says
+ */
+char *
+vireo_domain_config_dup_firmware (VireoDomainConfig *self)
+{
+  xmlNodePtr os;
+  char *firmware;
+  g_autofree char *loader_type = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  os = vireo_xml_child (root_of (self), "os");
+  firmware = vireo_xml_get_prop (os, "firmware");
+  if (firmware != NULL)
+    return firmware;
+  loader_type = vireo_xml_get_child_prop (os, "loader", "type");
+  if (g_strcmp0 (loader_type, "pflash") == 0)
+    return g_strdup ("efi");
+  return g_strdup ("bios");
+}
+
+char *
+vireo_domain_config_dup_emulator (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  return vireo_xml_get_child_text (vireo_xml_child (root_of (self), "devices"), "emulator");
+}
+
+char *
+vireo_domain_config_dup_cpu_mode (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  return vireo_xml_get_child_prop (root_of (self), "cpu", "mode");
+}
+
+void
+vireo_domain_config_set_cpu_mode (VireoDomainConfig *self,
+                                  const char        *mode)
+{
+  g_autofree char *old = NULL;
+
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (self));
+  old = vireo_domain_config_dup_cpu_mode (self);
+  if (g_strcmp0 (old, mode) == 0)
+    return;
+  vireo_xml_set_child_prop (root_of (self), "cpu", "mode", mode);
+  _vireo_domain_config_changed (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Devices                                                                   */
+
+static void
+ensure_devices (VireoDomainConfig *self)
+{
+  xmlNodePtr devices;
+
+  if (self->devices != NULL)
+    return;
+  self->devices = g_list_store_new (VIREO_TYPE_DEVICE);
+  devices = vireo_xml_child (root_of (self), "devices");
+  for (xmlNodePtr n = devices != NULL ? devices->children : NULL; n != NULL; n = n->next)
+    {
+      /* Namespaced extensions under <devices> are not devices to edit. */
+      if (n->type != XML_ELEMENT_NODE || n->ns != NULL)
+        continue;
+      {
+        g_autoptr(VireoDevice) device = _vireo_device_new (self, n);
+        g_list_store_append (self->devices, device);
+      }
+    }
+}
+
+/**
+ * vireo_domain_config_list_devices:
+ *
+ * Returns: (transfer full): a #GListModel of #VireoDevice, in document order
+ */
+GListModel *
+vireo_domain_config_list_devices (VireoDomainConfig *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+
+  ensure_devices (self);
+  return g_object_ref (G_LIST_MODEL (self->devices));
+}
+
+/**
+ * vireo_domain_config_add_device:
+ * @xml: one device element
+ *
+ * Appends the device after the last one of its kind (libvirt lists them
+ * grouped), or at the end of <devices>.
+ *
+ * Returns: (transfer none) (nullable): the new device
+ */
+VireoDevice *
+vireo_domain_config_add_device (VireoDomainConfig  *self,
+                                const char         *xml,
+                                GError            **error)
+{
+  xmlNodePtr devices;
+  xmlNodePtr node;
+  xmlNodePtr last_same = NULL;
+  g_autoptr(VireoDevice) device = NULL;
+  guint position = 0;
+  guint n;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  g_return_val_if_fail (xml != NULL, NULL);
+
+  node = vireo_xml_parse_fragment (self->doc, xml, error);
+  if (node == NULL)
+    return NULL;
+  if (node->ns != NULL || vireo_device_kind_from_element ((const char *) node->name) == VIREO_DEVICE_OTHER)
+    {
+      g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
+                   "<%s> is not a device element", node->name);
+      xmlFreeNode (node);
+      return NULL;
+    }
+
+  ensure_devices (self);
+  devices = vireo_xml_ensure_child (root_of (self), "devices");
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+
+      if (g_strcmp0 (vireo_device_get_element_name (d), (const char *) node->name) == 0)
+        {
+          last_same = _vireo_device_get_node (d);
+          position = i + 1;
+        }
+    }
+
+  if (last_same != NULL)
+    /* Next to its kin, at their indentation. */
+    vireo_xml_insert_after (last_same, node);
+  else
+    {
+      vireo_xml_append_child (devices, node);
+      position = n;
+    }
+
+  device = _vireo_device_new (self, node);
+  g_list_store_insert (self->devices, position, device);
+  _vireo_domain_config_changed (self);
+  return device;
+}
+
+void
+vireo_domain_config_remove_device (VireoDomainConfig *self,
+                                   VireoDevice       *device)
+{
+  guint position;
+
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (self));
+  g_return_if_fail (VIREO_IS_DEVICE (device));
+  g_return_if_fail (vireo_device_get_config (device) == self);
+
+  ensure_devices (self);
+  vireo_xml_remove (_vireo_device_get_node (device));
+  _vireo_device_detach (device);
+  if (g_list_store_find (self->devices, device, &position))
+    g_list_store_remove (self->devices, position);
+  _vireo_domain_config_changed (self);
+}
+
+/**
+ * vireo_domain_config_copy:
+ *
+ * Returns: (transfer full): an independent copy, for editing without
+ *   touching the original until Apply
+ */
+VireoDomainConfig *
+vireo_domain_config_copy (VireoDomainConfig *self)
+{
+  g_autofree char *xml = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  xml = vireo_domain_config_to_xml (self);
+  return vireo_domain_config_new_from_xml (xml, NULL);
 }

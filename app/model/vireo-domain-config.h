@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "vireo-device.h"
 
 G_BEGIN_DECLS
 
@@ -47,5 +49,34 @@ void               vireo_domain_config_set_description (VireoDomainConfig *self,
                                                         const char        *description);
 GPtrArray         *vireo_domain_config_list_disks      (VireoDomainConfig *self);
 gboolean           vireo_domain_config_has_nvram       (VireoDomainConfig *self);
+
+void               vireo_domain_config_set_name        (VireoDomainConfig *self,
+                                                        const char        *name);
+const char        *vireo_domain_config_get_domain_type (VireoDomainConfig *self);
+guint64            vireo_domain_config_get_memory_kib  (VireoDomainConfig *self);
+guint64            vireo_domain_config_get_current_memory_kib (VireoDomainConfig *self);
+void               vireo_domain_config_set_memory_kib  (VireoDomainConfig *self,
+                                                        guint64            maximum,
+                                                        guint64            current);
+guint              vireo_domain_config_get_vcpus_max   (VireoDomainConfig *self);
+guint              vireo_domain_config_get_vcpus       (VireoDomainConfig *self);
+void               vireo_domain_config_set_vcpus       (VireoDomainConfig *self,
+                                                        guint              current,
+                                                        guint              maximum);
+char              *vireo_domain_config_dup_arch        (VireoDomainConfig *self);
+char              *vireo_domain_config_dup_machine     (VireoDomainConfig *self);
+char              *vireo_domain_config_dup_firmware    (VireoDomainConfig *self);
+char              *vireo_domain_config_dup_emulator    (VireoDomainConfig *self);
+char              *vireo_domain_config_dup_cpu_mode    (VireoDomainConfig *self);
+void               vireo_domain_config_set_cpu_mode    (VireoDomainConfig *self,
+                                                        const char        *mode);
+
+GListModel        *vireo_domain_config_list_devices    (VireoDomainConfig *self);
+VireoDevice       *vireo_domain_config_add_device      (VireoDomainConfig *self,
+                                                        const char        *xml,
+                                                        GError           **error);
+void               vireo_domain_config_remove_device   (VireoDomainConfig *self,
+                                                        VireoDevice       *device);
+VireoDomainConfig *vireo_domain_config_copy            (VireoDomainConfig *self);
 
 G_END_DECLS

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vireo-device.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_INTERFACE (vireo_interface_get_type ())
+G_DECLARE_FINAL_TYPE (VireoInterface, vireo_interface, VIREO, INTERFACE, VireoDevice)
+
+char     *vireo_interface_dup_type        (VireoInterface *self);
+char     *vireo_interface_dup_source      (VireoInterface *self);
+char     *vireo_interface_dup_source_mode (VireoInterface *self);
+void      vireo_interface_set_source      (VireoInterface *self,
+                                           const char     *type,
+                                           const char     *source,
+                                           const char     *mode);
+char     *vireo_interface_dup_model       (VireoInterface *self);
+void      vireo_interface_set_model       (VireoInterface *self,
+                                           const char     *model);
+char     *vireo_interface_dup_mac         (VireoInterface *self);
+void      vireo_interface_set_mac         (VireoInterface *self,
+                                           const char     *mac);
+gboolean  vireo_interface_get_link_up     (VireoInterface *self);
+void      vireo_interface_set_link_up     (VireoInterface *self,
+                                           gboolean        up);
+char     *vireo_interface_generate_mac    (void);
+gboolean  vireo_interface_mac_is_valid    (const char     *mac);
+
+G_END_DECLS
