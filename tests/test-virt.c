@@ -10,6 +10,7 @@
 #include <libvirt/virterror.h>
 
 #include "vireo-connection-private.h"
+#include "vireo-domain-config.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 #include "vireo-virt.h"
@@ -782,6 +783,66 @@ test_remote_refused_hints (void)
   g_assert_nonnull (strstr (vireo_virt_connect_hint ("qemu+tcp://h.invalid/system", dns), "spelling"));
 }
 
+
+static void
+test_read_and_define_xml (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *again = NULL;
+  VireoTestAsync a = { 0 };
+
+  vireo_domain_read_xml_async (alpha, TRUE, NULL, vireo_test_async_cb, &a);
+  xml = vireo_domain_read_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vireo_domain_config_get_name (config), ==, "alpha");
+
+  /* An edit defined through the worker is what libvirt has afterwards. */
+  vireo_domain_config_set_description (config, "edited by the details view");
+  edited = vireo_domain_config_to_xml (config);
+  vireo_domain_define_xml_async (alpha, edited, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_define_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  vireo_domain_read_xml_async (alpha, TRUE, NULL, vireo_test_async_cb, &a);
+  again = vireo_domain_read_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error);
+  g_clear_object (&a.result);
+  g_assert_nonnull (strstr (again, "<description>edited by the details view</description>"));
+
+  /* Another UUID would define a second machine: refused before libvirt
+   * sees it, and nothing new appears. */
+  {
+    g_autoptr(GRegex) re = g_regex_new ("<uuid>[^<]*</uuid>", 0, 0, NULL);
+    g_autofree char *other = g_regex_replace_literal (re, edited, -1, 0,
+                                                      "<uuid>11111111-2222-4333-8444-555555555555</uuid>", 0, NULL);
+    g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+
+    vireo_domain_define_xml_async (alpha, other, NULL, vireo_test_async_cb, &a);
+    g_assert_false (vireo_domain_define_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+    g_clear_object (&a.result);
+    g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_INVALID_ARG);
+    g_assert_nonnull (strstr (error->message, "<uuid>"));
+    g_clear_error (&error);
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  }
+
+  /* libvirt's own refusal comes back as its message. */
+  vireo_domain_define_xml_async (alpha, "<domain type='test'><name>alpha</name>"
+                                        "<uuid>x</uuid></domain>", NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_define_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error));
+  g_clear_object (&a.result);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -808,6 +869,7 @@ main (int   argc,
   g_test_add_func ("/virt/connection/stats-sampling", test_stats_sampling);
   g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
   g_test_add_func ("/virt/manager/saves-connections", test_manager_saves_connections);
+  g_test_add_func ("/virt/domain/read-and-define-xml", test_read_and_define_xml);
   g_test_add_func ("/virt/error/refused-in-plain-words", test_refused_in_plain_words);
   g_test_add_func ("/virt/error/local-refused-unchanged", test_local_refused_unchanged);
   g_test_add_func ("/virt/error/unknown-host-in-plain-words", test_unknown_host_in_plain_words);

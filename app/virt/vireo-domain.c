@@ -717,6 +717,187 @@ vireo_domain_action_finish (VireoDomain   *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Configuration                                                             */
+
+typedef struct
+{
+  char     *uuid;
+  char     *xml;
+  gboolean  inactive;
+} XmlData;
+
+static void
+xml_data_free (gpointer data)
+{
+  XmlData *d = data;
+
+  g_free (d->uuid);
+  g_free (d->xml);
+  g_free (d);
+}
+
+static void
+read_xml_thread (GTask        *task,
+                 virConnectPtr conn,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  XmlData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  char *xml;
+
+  if (dom == NULL)
+    return;
+
+  /* SECURE: without it graphics passwords and disk cookies are left out,
+   * and writing the document back would silently erase them. */
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_SECURE | (d->inactive ? VIR_DOMAIN_XML_INACTIVE : 0));
+  if (xml == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last (_("Could not read the configuration")));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (xml), g_free);
+  free (xml);
+}
+
+/**
+ * vireo_domain_read_xml_async:
+ * @inactive: the persistent definition (what the next boot uses) rather
+ *   than the running guest's
+ *
+ * Reads the domain's XML, secrets included, for editing.
+ */
+void
+vireo_domain_read_xml_async (VireoDomain         *self,
+                             gboolean             inactive,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+  XmlData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_read_xml_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (XmlData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->inactive = inactive;
+  g_task_set_task_data (task, d, xml_data_free);
+  vireo_connection_run (self->connection, task, read_xml_thread);
+}
+
+/**
+ * vireo_domain_read_xml_finish:
+ *
+ * Returns: (transfer full): the XML, or %NULL with @error set
+ */
+char *
+vireo_domain_read_xml_finish (VireoDomain   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+define_xml_thread (GTask        *task,
+                   virConnectPtr conn,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  XmlData *d = task_data;
+  g_autoptr(virDomain) dom = NULL;
+
+  if (conn == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
+                               _("Not connected to the host"));
+      return;
+    }
+
+  /* A document without this machine's UUID would define another machine
+   * beside it (or clash with one): check before libvirt acts on it. This
+   * config lives and dies on this thread. */
+  {
+    g_autoptr(GError) parse_error = NULL;
+    g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (d->xml, &parse_error);
+
+    if (config == NULL)
+      {
+        g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_INVALID_ARG,
+                                 "%s", parse_error->message);
+        return;
+      }
+    if (vireo_domain_config_get_uuid (config) == NULL
+        || g_ascii_strcasecmp (vireo_domain_config_get_uuid (config), d->uuid) != 0)
+      {
+        g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_INVALID_ARG,
+                                 _("The <uuid> must stay %s: another one would define a new machine "
+                                   "instead of changing this one."), d->uuid);
+        return;
+      }
+  }
+
+  /* VALIDATE: libvirt checks the document against its schema first, and
+   * says which element is wrong instead of dropping it. */
+  dom = virDomainDefineXMLFlags (conn, d->xml, VIR_DOMAIN_DEFINE_VALIDATE);
+  if (dom == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last (_("The configuration was not accepted")));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_define_xml_async:
+ * @xml: the whole domain definition, UUID unchanged
+ *
+ * Replaces the persistent definition. A running guest keeps its current
+ * configuration until it is shut down.
+ */
+void
+vireo_domain_define_xml_async (VireoDomain         *self,
+                               const char          *xml,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  XmlData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (xml != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_define_xml_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (XmlData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->xml = g_strdup (xml);
+  g_task_set_task_data (task, d, xml_data_free);
+  vireo_connection_run (self->connection, task, define_xml_thread);
+}
+
+gboolean
+vireo_domain_define_xml_finish (VireoDomain   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Delete                                                                    */
 
 /* Paths of every disk of every domain except @except_uuid. */

@@ -54,6 +54,22 @@ void                vireo_domain_action_async       (VireoDomain        *self,
 gboolean            vireo_domain_action_finish      (VireoDomain        *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+void                vireo_domain_read_xml_async     (VireoDomain        *self,
+                                                     gboolean            inactive,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+char               *vireo_domain_read_xml_finish    (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+void                vireo_domain_define_xml_async   (VireoDomain        *self,
+                                                     const char         *xml,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean            vireo_domain_define_xml_finish  (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
 void                vireo_domain_plan_delete_async  (VireoDomain        *self,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
