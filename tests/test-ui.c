@@ -635,6 +635,131 @@ test_auth_dialog (void)
   vireo_test_wait_for (widget_gone, &watch, 5, "the dialog to close");
 }
 
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+vm_window_loaded (gpointer data)
+{
+  return vireo_vm_window_get_loaded (data);
+}
+
+static char *
+persistent_xml (VireoDomain *domain)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *xml;
+
+  vireo_domain_read_xml_async (domain, TRUE, NULL, vireo_test_async_cb, &a);
+  xml = vireo_domain_read_xml_finish (domain, vireo_test_async_wait (&a, 10), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  return xml;
+}
+
+static void
+test_vm_details_edit_and_apply (Fixture       *f,
+                                gconstpointer  data)
+{
+  VireoDomain *alpha = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean found_nic = FALSE;
+
+  {
+    g_autoptr(GListModel) all = vireo_connection_list_domains (f->connection);
+    for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+      {
+        g_autoptr(VireoDomain) d = g_list_model_get_item (all, i);
+        if (g_str_equal (vireo_domain_get_name (d), "beta"))
+          alpha = d;
+      }
+  }
+  g_assert_nonnull (alpha);
+  before = persistent_xml (alpha);
+
+  /* Opening twice gives the same window. */
+  window = vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha);
+  g_assert_true (vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha) == window);
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  g_assert_false (vireo_vm_window_get_modified (window));
+  g_assert_nonnull (vireo_vm_window_get_page (window, "device-0"));
+
+  /* Overview: the description, typed. */
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "description");
+  gtk_editable_set_text (GTK_EDITABLE (row), "Edited in the details view");
+  g_assert_true (vireo_vm_window_get_modified (window));
+
+  /* Memory: a current amount above the maximum stays in its field,
+   * marked, and out of the configuration. */
+  row = find_named (vireo_vm_window_get_page (window, "memory"), "memory-current");
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), 9999999);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (vireo_domain_config_get_current_memory_kib (vireo_vm_window_get_edit_config (window)), <, 9999999ull * 1024);
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), 256);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* Apply defines it; libvirt has exactly that afterwards. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+  vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+  g_assert_null (vireo_vm_window_get_error (window));
+  g_assert_false (vireo_vm_window_get_modified (window));
+  after = persistent_xml (alpha);
+  g_assert_nonnull (strstr (after, "<description>Edited in the details view</description>"));
+  g_assert_nonnull (strstr (after, "<currentMemory unit='KiB'>262144</currentMemory>"));
+  g_assert_cmpstr (strstr (before, "<os>"), ==, strstr (after, "<os>"));
+
+  /* An invalid MAC is refused in its field; Revert brings all back. */
+  {
+    g_autoptr(GListModel) devices = vireo_domain_config_list_devices (vireo_vm_window_get_edit_config (window));
+    for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+      {
+        g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+        g_autofree char *name = g_strdup_printf ("device-%u", i);
+
+        if (vireo_device_get_kind (device) != VIREO_DEVICE_INTERFACE)
+          continue;
+        row = find_named (vireo_vm_window_get_page (window, name), "nic-mac");
+        gtk_editable_set_text (GTK_EDITABLE (row), "01:00:5e:00:00:01");
+        g_assert_true (gtk_widget_has_css_class (row, "error"));
+        g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "01:00:5e:00:00:01");
+        g_assert_false (vireo_vm_window_get_modified (window));
+        gtk_editable_set_text (GTK_EDITABLE (row), "52:54:00:00:00:99");
+        g_assert_true (vireo_vm_window_get_modified (window));
+        found_nic = TRUE;
+      }
+    g_assert_true (found_nic);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.revert", NULL));
+  g_assert_false (vireo_vm_window_get_modified (window));
+
+  /* Closing with unapplied changes asks first. */
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  gtk_editable_set_text (GTK_EDITABLE (row), "unsaved");
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the apply-or-discard question");
+  gtk_window_destroy (GTK_WINDOW (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -660,6 +785,7 @@ main (int   argc,
   g_test_add ("/ui/window/all-connections", Fixture, NULL, fixture_set_up, test_all_connections, fixture_tear_down);
   g_test_add_func ("/ui/auth-dialog/answers-reach-the-worker", test_auth_dialog);
   g_test_add ("/ui/window/host-details-opens", Fixture, NULL, fixture_set_up, test_host_details_opens, fixture_tear_down);
+  g_test_add ("/ui/vm-details/edit-and-apply", Fixture, NULL, fixture_set_up, test_vm_details_edit_and_apply, fixture_tear_down);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

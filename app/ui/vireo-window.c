@@ -11,6 +11,7 @@
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
 #include "vireo-host-window.h"
+#include "vireo-vm-window.h"
 #include "vireo-perf.h"
 #include "vireo-window.h"
 
@@ -163,6 +164,7 @@ update_actions (VireoWindow *self)
         enabled = can_do (g_ptr_array_index (selected, j), action_names[i].action);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, enabled);
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.details", selected->len > 0);
 
   /* Pause and Resume share a place in the toolbar. */
   {
@@ -768,6 +770,29 @@ conn_remove_action (GtkWidget  *widget,
 
   if (conn != NULL)
     vireo_connection_manager_remove (self->manager, conn);
+}
+
+static void
+vm_details_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+
+  /* One window per machine, for each selected one (a few, not a thousand). */
+  for (guint i = 0; i < MIN (selected->len, 8); i++)
+    vireo_vm_window_present_for (GTK_WINDOW (self), g_ptr_array_index (selected, i));
+}
+
+static void
+on_row_activated (VireoWindow *self,
+                  guint        position)
+{
+  g_autoptr(VireoDomain) domain = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (domain != NULL)
+    vireo_vm_window_present_for (GTK_WINDOW (self), domain);
 }
 
 static void
@@ -1687,12 +1712,14 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "conn.disconnect", NULL, conn_disconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
   gtk_widget_class_install_action (widget_class, "conn.details", NULL, conn_details_action);
+  gtk_widget_class_install_action (widget_class, "vm.details", NULL, vm_details_action);
   gtk_widget_class_install_action (widget_class, "conn.edit", NULL, conn_edit_action);
   gtk_widget_class_install_action (widget_class, "conn.duplicate", NULL, conn_edit_action);
 
   gtk_widget_class_install_action (widget_class, "list.find", NULL, find_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "vm.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_ALT_MASK, "vm.details", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "list.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "conn.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "conn.details", NULL);
@@ -1726,6 +1753,9 @@ vireo_window_init (VireoWindow *self)
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (self->sort_model));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* Double-click or Enter on a machine opens its window. */
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_row_activated),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (update_actions),

@@ -1,0 +1,1151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-vm-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-disk.h"
+#include "vireo-graphics.h"
+#include "vireo-interface.h"
+#include "vireo-vm-window.h"
+
+/*
+ * One window per machine, like virt-manager: Console | Details | Snapshots.
+ * Details edits a copy of the persistent definition (read with secrets, so
+ * nothing is lost on write-back); Apply defines it through the worker,
+ * Revert throws the copy away. Every page edits the same copy, so moving
+ * between pages keeps what was typed; closing with unapplied changes asks.
+ * Field values that are not valid stay in their field, marked, and are not
+ * written to the copy.
+ */
+struct _VireoVmWindow
+{
+  AdwWindow          parent_instance;
+
+  /* Owned */
+  VireoDomain       *domain;
+  VireoDomainConfig *saved;     /* as libvirt has it */
+  VireoDomainConfig *edit;      /* what Apply would define */
+  char              *saved_xml;
+  char              *error;
+  GCancellable      *cancellable;
+  guint              busy : 1;
+  guint              closing : 1;
+
+  /* Template widgets */
+  AdwToastOverlay   *toast_overlay;
+  AdwViewStack      *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkRevealer       *error_revealer;
+  GtkLabel          *error_label;
+  GtkListBox        *page_list;
+  GtkStack          *page_stack;
+  GtkLabel          *pending_label;
+  GtkWidget         *apply_button;
+};
+
+G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
+
+static void load (VireoVmWindow *self);
+
+static GQuark
+window_quark (void)
+{
+  return g_quark_from_static_string ("vireo-vm-window");
+}
+
+/* ------------------------------------------------------------------------ */
+/* State                                                                     */
+
+static void
+set_error (VireoVmWindow *self,
+           const char    *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+gboolean
+vireo_vm_window_get_modified (VireoVmWindow *self)
+{
+  g_autofree char *now = NULL;
+
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
+  if (self->edit == NULL || self->saved_xml == NULL)
+    return FALSE;
+  now = vireo_domain_config_to_xml (self->edit);
+  return g_strcmp0 (now, self->saved_xml) != 0;
+}
+
+static void
+update_actions (VireoVmWindow *self)
+{
+  gboolean modified = vireo_vm_window_get_modified (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply", modified && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.revert", modified && !self->busy);
+  if (self->busy)
+    gtk_label_set_text (self->pending_label, _("Applying…"));
+  else if (modified && vireo_domain_get_active (self->domain))
+    gtk_label_set_text (self->pending_label, _("Unapplied changes; on a running machine they take effect at its next boot"));
+  else if (modified)
+    gtk_label_set_text (self->pending_label, _("Unapplied changes"));
+  else
+    gtk_label_set_text (self->pending_label, "");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rows                                                                      */
+
+static GtkWidget *
+new_page (void)
+{
+  return adw_preferences_page_new ();
+}
+
+static GtkWidget *
+add_group (GtkWidget  *page,
+           const char *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  return group;
+}
+
+static GtkWidget *
+add_info_row (GtkWidget  *group,
+              const char *title,
+              const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value != NULL ? value : "—");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+typedef void (*TextSetter) (VireoVmWindow *self,
+                            GtkWidget     *row,
+                            const char    *text);
+
+static void
+on_entry_changed (GtkEditable   *row,
+                  VireoVmWindow *self)
+{
+  TextSetter setter = g_object_get_data (G_OBJECT (row), "vireo-setter");
+
+  setter (self, GTK_WIDGET (row), gtk_editable_get_text (row));
+}
+
+static GtkWidget *
+add_entry_row (VireoVmWindow *self,
+               GtkWidget     *group,
+               const char    *name,
+               const char    *title,
+               const char    *value,
+               TextSetter     setter)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+  g_object_set_data (G_OBJECT (row), "vireo-setter", setter);
+  g_signal_connect_object (row, "changed", G_CALLBACK (on_entry_changed), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+/* A field's own complaint, under it, in its own words. */
+static void
+mark_row (GtkWidget  *row,
+          const char *message)
+{
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_widget_set_tooltip_text (row, message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_widget_set_tooltip_text (row, NULL);
+    }
+  g_object_set_data_full (G_OBJECT (row), "vireo-error", g_strdup (message), g_free);
+}
+
+typedef void (*SpinSetter) (VireoVmWindow *self,
+                            GtkWidget     *row,
+                            double         value);
+
+static void
+on_spin_changed (GtkSpinButton *spin,
+                 VireoVmWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (spin), "vireo-row");
+  SpinSetter setter = g_object_get_data (G_OBJECT (row), "vireo-setter");
+
+  setter (self, row, gtk_spin_button_get_value (spin));
+}
+
+static GtkWidget *
+add_spin_row (VireoVmWindow *self,
+              GtkWidget     *group,
+              const char    *name,
+              const char    *title,
+              double         value,
+              double         lower,
+              double         upper,
+              SpinSetter     setter)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 1);
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (spin), "vireo-row", row);
+  g_object_set_data (G_OBJECT (row), "vireo-setter", setter);
+  g_object_set_data (G_OBJECT (row), "vireo-spin", spin);
+  g_signal_connect_object (spin, "value-changed", G_CALLBACK (on_spin_changed), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+typedef void (*SwitchSetter) (VireoVmWindow *self,
+                              GtkWidget     *row,
+                              gboolean       active);
+
+static void
+on_switch_changed (GtkSwitch     *sw,
+                   GParamSpec    *pspec,
+                   VireoVmWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (sw), "vireo-row");
+  SwitchSetter setter = g_object_get_data (G_OBJECT (row), "vireo-setter");
+
+  setter (self, row, gtk_switch_get_active (sw));
+}
+
+static GtkWidget *
+add_switch_row (VireoVmWindow *self,
+                GtkWidget     *group,
+                const char    *name,
+                const char    *title,
+                const char    *subtitle,
+                gboolean       active,
+                SwitchSetter   setter)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *sw = gtk_switch_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_switch_set_active (GTK_SWITCH (sw), active);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  g_object_set_data (G_OBJECT (sw), "vireo-row", row);
+  g_object_set_data (G_OBJECT (row), "vireo-setter", setter);
+  g_object_set_data (G_OBJECT (row), "vireo-switch", sw);
+  g_signal_connect_object (sw, "notify::active", G_CALLBACK (on_switch_changed), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+/* A choice among libvirt's own values; the first, NULL, is "libvirt's
+ * default" (the attribute left out). A value the list does not know is
+ * shown as itself so that it is not lost by looking at it. */
+typedef void (*ChoiceSetter) (VireoVmWindow *self,
+                              GtkWidget     *row,
+                              const char    *value);
+
+static void
+on_choice_changed (AdwComboRow   *row,
+                   GParamSpec    *pspec,
+                   VireoVmWindow *self)
+{
+  ChoiceSetter setter = g_object_get_data (G_OBJECT (row), "vireo-setter");
+  GStrv values = g_object_get_data (G_OBJECT (row), "vireo-values");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    return;
+  setter (self, GTK_WIDGET (row), *values[selected] != '\0' ? values[selected] : NULL);
+}
+
+static GtkWidget *
+add_choice_row (VireoVmWindow      *self,
+                GtkWidget          *group,
+                const char         *name,
+                const char         *title,
+                const char * const *choices,   /* value, label, value, label, …; "" = default */
+                const char         *current,
+                ChoiceSetter        setter)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  guint selected = 0, n = 0;
+  gboolean found = FALSE;
+
+  for (guint i = 0; choices[i] != NULL; i += 2, n++)
+    {
+      gtk_string_list_append (labels, choices[i + 1]);
+      g_strv_builder_add (values, choices[i]);
+      if (g_strcmp0 (choices[i], current != NULL ? current : "") == 0)
+        {
+          selected = n;
+          found = TRUE;
+        }
+    }
+  if (!found && current != NULL)
+    {
+      gtk_string_list_append (labels, current);
+      g_strv_builder_add (values, current);
+      selected = n;
+    }
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_set_data_full (G_OBJECT (row), "vireo-values", g_strv_builder_end (values), (GDestroyNotify) g_strfreev);
+  g_object_set_data (G_OBJECT (row), "vireo-setter", setter);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (on_choice_changed), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pages                                                                     */
+
+static void
+set_title_text (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  vireo_domain_config_set_title (self->edit, text);
+}
+
+static void
+set_description_text (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  vireo_domain_config_set_description (self->edit, text);
+}
+
+static GtkWidget *
+build_overview (VireoVmWindow *self)
+{
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Machine"));
+  g_autofree char *arch = vireo_domain_config_dup_arch (self->edit);
+  g_autofree char *machine = vireo_domain_config_dup_machine (self->edit);
+  g_autofree char *firmware = vireo_domain_config_dup_firmware (self->edit);
+  g_autofree char *emulator = vireo_domain_config_dup_emulator (self->edit);
+  const char *type = vireo_domain_config_get_domain_type (self->edit);
+
+  add_info_row (group, _("Name"), vireo_domain_config_get_name (self->edit));
+  add_entry_row (self, group, "title", _("Title"), vireo_domain_config_get_title (self->edit), set_title_text);
+  add_entry_row (self, group, "description", _("Description"),
+                 vireo_domain_config_get_description (self->edit), set_description_text);
+  add_info_row (group, _("UUID"), vireo_domain_config_get_uuid (self->edit));
+  add_info_row (group, _("State"), vireo_domain_state_to_string (vireo_domain_get_state (self->domain)));
+
+  group = add_group (page, _("Hypervisor"));
+  add_info_row (group, _("Hypervisor"),
+                g_strcmp0 (type, "kvm") == 0 ? "KVM" : g_strcmp0 (type, "qemu") == 0 ? _("QEMU (software emulation, TCG)") : type);
+  add_info_row (group, _("Architecture"), arch);
+  add_info_row (group, _("Machine type"), machine);
+  add_info_row (group, _("Firmware"), g_strcmp0 (firmware, "efi") == 0 ? "UEFI" : "BIOS");
+  add_info_row (group, _("Emulator"), emulator);
+  return page;
+}
+
+static void set_vcpus_current (VireoVmWindow *self, GtkWidget *row, double value);
+
+/* vCPUs: both fields go together, since the current count may not pass
+ * the maximum; a wrong pair stays on screen and out of the copy. */
+static void
+apply_vcpus (VireoVmWindow *self,
+             GtkWidget     *page)
+{
+  GtkWidget *current_row = g_object_get_data (G_OBJECT (page), "vcpus-current");
+  GtkWidget *max_row = g_object_get_data (G_OBJECT (page), "vcpus-max");
+  guint current = (guint) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (current_row), "vireo-spin"));
+  guint maximum = (guint) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (max_row), "vireo-spin"));
+
+  if (current > maximum)
+    {
+      mark_row (current_row, _("vCPUs at boot cannot be more than the maximum."));
+      return;
+    }
+  mark_row (current_row, NULL);
+  vireo_domain_config_set_vcpus (self->edit, current, maximum);
+}
+
+static void
+set_vcpus_current (VireoVmWindow *self, GtkWidget *row, double value)
+{
+  apply_vcpus (self, g_object_get_data (G_OBJECT (row), "vireo-page"));
+}
+
+static void
+set_cpu_mode (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  vireo_domain_config_set_cpu_mode (self->edit, value);
+}
+
+static GtkWidget *
+build_cpus (VireoVmWindow *self)
+{
+  static const char *modes[] = {
+    "", N_("Hypervisor default"),
+    "host-passthrough", N_("Host CPU, passed through"),
+    "host-model", N_("Host CPU model"),
+    "custom", N_("Named model"),
+    NULL,
+  };
+  g_autofree char *mode = vireo_domain_config_dup_cpu_mode (self->edit);
+  g_autofree const char **labels = g_new0 (const char *, G_N_ELEMENTS (modes));
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Virtual CPUs"));
+  GtkWidget *row;
+
+  for (guint i = 0; modes[i] != NULL; i++)
+    labels[i] = i % 2 == 1 ? _(modes[i]) : modes[i];
+
+  row = add_spin_row (self, group, "vcpus-current", _("vCPUs at boot"),
+                      vireo_domain_config_get_vcpus (self->edit), 1, 4096, set_vcpus_current);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), "vcpus-current", row);
+  row = add_spin_row (self, group, "vcpus-max", _("Maximum (hot-plug)"),
+                      vireo_domain_config_get_vcpus_max (self->edit), 1, 4096, set_vcpus_current);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), "vcpus-max", row);
+
+  group = add_group (page, _("Model"));
+  add_choice_row (self, group, "cpu-mode", _("CPU model"), labels, mode, set_cpu_mode);
+  return page;
+}
+
+static void
+apply_memory (VireoVmWindow *self,
+              GtkWidget     *row)
+{
+  GtkWidget *page = g_object_get_data (G_OBJECT (row), "vireo-page");
+  GtkWidget *max_row = g_object_get_data (G_OBJECT (page), "memory-max");
+  GtkWidget *current_row = g_object_get_data (G_OBJECT (page), "memory-current");
+  guint64 maximum = (guint64) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (max_row), "vireo-spin"));
+  guint64 current = (guint64) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (current_row), "vireo-spin"));
+
+  if (current > maximum)
+    {
+      mark_row (current_row, _("Current memory cannot be more than the maximum."));
+      return;
+    }
+  mark_row (current_row, NULL);
+  vireo_domain_config_set_memory_kib (self->edit, maximum * 1024, current * 1024);
+}
+
+static void
+set_memory (VireoVmWindow *self, GtkWidget *row, double value)
+{
+  apply_memory (self, row);
+}
+
+static GtkWidget *
+build_memory (VireoVmWindow *self)
+{
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Memory"));
+  GtkWidget *row;
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("In MiB. The balloon can give memory back down to the current amount."));
+  row = add_spin_row (self, group, "memory-max", _("Maximum"),
+                      (double) (vireo_domain_config_get_memory_kib (self->edit) / 1024), 16, 16777216, set_memory);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), "memory-max", row);
+  row = add_spin_row (self, group, "memory-current", _("Current"),
+                      (double) (vireo_domain_config_get_current_memory_kib (self->edit) / 1024), 16, 16777216, set_memory);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), "memory-current", row);
+  return page;
+}
+
+/* Device pages look their device up by position in the copy: the copy
+ * outlives the widgets, which are rebuilt on every reload. */
+static VireoDevice *
+row_device (VireoVmWindow *self,
+            GtkWidget     *row)
+{
+  return g_object_get_data (G_OBJECT (row), "vireo-device");
+}
+
+static void
+set_disk_path (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *type = vireo_disk_dup_source_type (disk);
+
+  if (text != NULL && *text != '\0' && !g_path_is_absolute (text))
+    {
+      mark_row (row, _("The path must be absolute, starting with “/”."));
+      return;
+    }
+  mark_row (row, NULL);
+  if (g_strcmp0 (type, "block") == 0)
+    vireo_disk_set_source_block (disk, *text != '\0' ? text : NULL);
+  else
+    vireo_disk_set_source_file (disk, *text != '\0' ? text : NULL);
+}
+
+static void
+set_disk_bus (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  vireo_disk_set_bus (VIREO_DISK (row_device (self, row)), value);
+}
+
+static void
+set_disk_cache (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  vireo_disk_set_cache (VIREO_DISK (row_device (self, row)), value);
+}
+
+static void
+set_disk_readonly (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  vireo_disk_set_readonly (VIREO_DISK (row_device (self, row)), active);
+}
+
+static void
+set_disk_shareable (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  vireo_disk_set_shareable (VIREO_DISK (row_device (self, row)), active);
+}
+
+static GtkWidget *
+tag (GtkWidget   *row,
+     VireoDevice *device)
+{
+  g_object_set_data (G_OBJECT (row), "vireo-device", device);
+  return row;
+}
+
+static void add_xml_group (VireoVmWindow *self, GtkWidget *page, VireoDevice *device);
+
+static GtkWidget *
+build_disk (VireoVmWindow *self,
+            VireoDisk     *disk)
+{
+  static const char *buses[] = {
+    "", N_("Default"), "virtio", "VirtIO", "sata", "SATA", "scsi", "SCSI", "nvme", "NVMe",
+    "usb", "USB", "ide", "IDE", "fdc", N_("Floppy controller"), NULL,
+  };
+  static const char *caches[] = {
+    "", N_("Hypervisor default"), "none", N_("None (direct I/O)"), "writeback", N_("Write back"),
+    "writethrough", N_("Write through"), "directsync", N_("Direct sync"), "unsafe", N_("Unsafe"), NULL,
+  };
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Storage"));
+  g_autofree char *path = vireo_disk_dup_source_path (disk);
+  g_autofree char *pool = vireo_disk_dup_source_pool (disk);
+  g_autofree char *volume = vireo_disk_dup_source_volume (disk);
+  g_autofree char *format = vireo_disk_dup_format (disk);
+  g_autofree char *bus = vireo_disk_dup_bus (disk);
+  g_autofree char *cache = vireo_disk_dup_cache (disk);
+  g_autofree char *target = vireo_disk_dup_target (disk);
+  g_autofree const char **bus_labels = g_new0 (const char *, G_N_ELEMENTS (buses));
+  g_autofree const char **cache_labels = g_new0 (const char *, G_N_ELEMENTS (caches));
+  VireoDevice *device = VIREO_DEVICE (disk);
+
+  for (guint i = 0; buses[i] != NULL; i++)
+    bus_labels[i] = i % 2 == 1 ? _(buses[i]) : buses[i];
+  for (guint i = 0; caches[i] != NULL; i++)
+    cache_labels[i] = i % 2 == 1 ? _(caches[i]) : caches[i];
+
+  if (pool != NULL)
+    {
+      g_autofree char *where = g_strdup_printf ("%s / %s", pool, volume ? volume : "");
+      add_info_row (group, _("Volume"), where);
+    }
+  else
+    tag (add_entry_row (self, group, "disk-path", _("Source path"), path, set_disk_path), device);
+  add_info_row (group, _("Format"), format);
+  add_info_row (group, _("Guest device"), target);
+
+  group = add_group (page, _("Options"));
+  tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device);
+  tag (add_choice_row (self, group, "disk-cache", _("Cache"), cache_labels, cache, set_disk_cache), device);
+  tag (add_switch_row (self, group, "disk-readonly", _("Read-only"), NULL,
+                       vireo_disk_get_readonly (disk), set_disk_readonly), device);
+  tag (add_switch_row (self, group, "disk-shareable", _("Shareable"),
+                       _("Several machines may use it at once"),
+                       vireo_disk_get_shareable (disk), set_disk_shareable), device);
+  add_xml_group (self, page, device);
+  return page;
+}
+
+static void
+set_nic_source (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  VireoInterface *nic = VIREO_INTERFACE (row_device (self, row));
+  g_autofree char *type = vireo_interface_dup_type (nic);
+  g_autofree char *mode = vireo_interface_dup_source_mode (nic);
+
+  if (*text == '\0')
+    {
+      mark_row (row, _("Name the network, bridge or host device."));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_interface_set_source (nic, type != NULL ? type : "network", text, mode);
+}
+
+static void
+set_nic_mac (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  if (!vireo_interface_mac_is_valid (text))
+    {
+      mark_row (row, _("A MAC address is six pairs of hex digits separated by colons, "
+                       "and must not be a multicast address (odd first byte)."));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_interface_set_mac (VIREO_INTERFACE (row_device (self, row)), text);
+}
+
+static void
+set_nic_model (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  vireo_interface_set_model (VIREO_INTERFACE (row_device (self, row)), value);
+}
+
+static void
+set_nic_link (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  vireo_interface_set_link_up (VIREO_INTERFACE (row_device (self, row)), active);
+}
+
+static GtkWidget *
+build_nic (VireoVmWindow  *self,
+           VireoInterface *nic)
+{
+  static const char *models[] = {
+    "", N_("Hypervisor default"), "virtio", "VirtIO", "e1000e", "e1000e", "e1000", "e1000",
+    "rtl8139", "rtl8139", NULL,
+  };
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Network"));
+  g_autofree char *type = vireo_interface_dup_type (nic);
+  g_autofree char *source = vireo_interface_dup_source (nic);
+  g_autofree char *mac = vireo_interface_dup_mac (nic);
+  g_autofree char *model = vireo_interface_dup_model (nic);
+  g_autofree const char **model_labels = g_new0 (const char *, G_N_ELEMENTS (models));
+  VireoDevice *device = VIREO_DEVICE (nic);
+  const char *source_title;
+
+  for (guint i = 0; models[i] != NULL; i++)
+    model_labels[i] = i % 2 == 1 ? _(models[i]) : models[i];
+
+  if (g_strcmp0 (type, "bridge") == 0)
+    source_title = _("Bridge");
+  else if (g_strcmp0 (type, "direct") == 0)
+    source_title = _("Host device (macvtap)");
+  else
+    source_title = _("Virtual network");
+  add_info_row (group, _("Connection"), type);
+  if (g_strcmp0 (type, "user") != 0)
+    tag (add_entry_row (self, group, "nic-source", source_title, source, set_nic_source), device);
+  tag (add_entry_row (self, group, "nic-mac", _("MAC address"), mac, set_nic_mac), device);
+  tag (add_choice_row (self, group, "nic-model", _("Model"), model_labels, model, set_nic_model), device);
+  tag (add_switch_row (self, group, "nic-link", _("Link up"), _("Off: as if the cable were pulled"),
+                       vireo_interface_get_link_up (nic), set_nic_link), device);
+  add_xml_group (self, page, device);
+  return page;
+}
+
+/* Until the XML editor with its diff arrives: the element, read-only, so
+ * students see what each field writes. */
+static void
+add_xml_group (VireoVmWindow *self,
+               GtkWidget     *page,
+               VireoDevice   *device)
+{
+  GtkWidget *group = add_group (page, _("XML"));
+  GtkWidget *view = gtk_text_view_new ();
+  g_autofree char *xml = vireo_device_to_xml (device);
+
+  gtk_widget_set_name (view, "device-xml");
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), xml, -1);
+  gtk_widget_add_css_class (view, "card");
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  g_object_set_data (G_OBJECT (view), "vireo-device", device);
+  g_object_set_data (G_OBJECT (page), "vireo-xml-view", view);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), view);
+}
+
+static GtkWidget *
+build_device (VireoVmWindow *self,
+              VireoDevice   *device)
+{
+  GtkWidget *page;
+
+  if (VIREO_IS_DISK (device))
+    return build_disk (self, VIREO_DISK (device));
+  if (VIREO_IS_INTERFACE (device))
+    return build_nic (self, VIREO_INTERFACE (device));
+  page = new_page ();
+  add_xml_group (self, page, device);
+  return page;
+}
+
+static const char *
+device_icon (VireoDevice *device)
+{
+  switch (vireo_device_get_kind (device))
+    {
+    case VIREO_DEVICE_DISK:      return "drive-harddisk-symbolic";
+    case VIREO_DEVICE_INTERFACE: return "network-wired-symbolic";
+    case VIREO_DEVICE_GRAPHICS:
+    case VIREO_DEVICE_VIDEO:     return "video-display-symbolic";
+    case VIREO_DEVICE_SOUND:     return "audio-speakers-symbolic";
+    case VIREO_DEVICE_INPUT:     return "input-mouse-symbolic";
+    case VIREO_DEVICE_SERIAL:
+    case VIREO_DEVICE_CONSOLE:
+    case VIREO_DEVICE_CHANNEL:   return "utilities-terminal-symbolic";
+    default:                     return "application-x-firmware-symbolic";
+    }
+}
+
+static void
+add_page (VireoVmWindow *self,
+          const char    *name,
+          const char    *title,
+          const char    *icon,
+          GtkWidget     *page)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "vireo-page", g_strdup (name), g_free);
+  gtk_list_box_append (self->page_list, row);
+  gtk_stack_add_named (self->page_stack, page, name);
+}
+
+static void
+refresh_xml_views (VireoVmWindow *self)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->page_stack);
+  GtkWidget *view = page != NULL ? g_object_get_data (G_OBJECT (page), "vireo-xml-view") : NULL;
+  VireoDevice *device = view != NULL ? g_object_get_data (G_OBJECT (view), "vireo-device") : NULL;
+
+  if (device != NULL && vireo_device_get_attached (device))
+    {
+      g_autofree char *xml = vireo_device_to_xml (device);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), xml, -1);
+    }
+}
+
+static void
+on_edit_changed (VireoVmWindow *self)
+{
+  refresh_xml_views (self);
+  update_actions (self);
+}
+
+static void
+rebuild (VireoVmWindow *self)
+{
+  g_autofree char *visible = g_strdup (gtk_stack_get_visible_child_name (self->page_stack));
+  g_autoptr(GListModel) devices = NULL;
+  GtkWidget *child;
+  guint n;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
+    gtk_list_box_remove (self->page_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
+    gtk_stack_remove (self->page_stack, child);
+
+  add_page (self, "overview", _("Overview"), "dialog-information-symbolic", build_overview (self));
+  add_page (self, "cpus", _("CPUs"), "system-run-symbolic", build_cpus (self));
+  add_page (self, "memory", _("Memory"), "drive-multidisk-symbolic", build_memory (self));
+
+  devices = vireo_domain_config_list_devices (self->edit);
+  n = g_list_model_get_n_items (devices);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *name = g_strdup_printf ("device-%u", i);
+      g_autofree char *title = vireo_device_dup_title (device);
+
+      if (vireo_device_get_kind (device) == VIREO_DEVICE_EMULATOR)
+        continue;
+      add_page (self, name, title, device_icon (device), build_device (self, device));
+    }
+
+  if (visible == NULL || !vireo_vm_window_show_page (self, visible))
+    vireo_vm_window_show_page (self, "overview");
+  update_actions (self);
+}
+
+static void
+on_page_selected (VireoVmWindow *self,
+                  GtkListBoxRow *row)
+{
+  if (row == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->page_stack, g_object_get_data (G_OBJECT (row), "vireo-page"));
+  refresh_xml_views (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading and applying                                                      */
+
+static void
+take_xml (VireoVmWindow *self,
+          const char    *xml)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) saved = vireo_domain_config_new_from_xml (xml, &error);
+
+  if (saved == NULL)
+    {
+      set_error (self, error->message);
+      return;
+    }
+  g_set_object (&self->saved, saved);
+  g_free (self->saved_xml);
+  self->saved_xml = vireo_domain_config_to_xml (saved);
+  if (self->edit != NULL)
+    g_signal_handlers_disconnect_by_func (self->edit, on_edit_changed, self);
+  g_clear_object (&self->edit);
+  self->edit = vireo_domain_config_copy (saved);
+  g_signal_connect_object (self->edit, "changed", G_CALLBACK (on_edit_changed), self, G_CONNECT_SWAPPED);
+  rebuild (self);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = vireo_domain_read_xml_finish (VIREO_DOMAIN (object), result, &error);
+
+  self->busy = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (xml == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not read the configuration: %s"), error->message);
+      set_error (self, message);
+      update_actions (self);
+      return;
+    }
+  take_xml (self, xml);
+}
+
+static void
+load (VireoVmWindow *self)
+{
+  self->busy = TRUE;
+  update_actions (self);
+  vireo_domain_read_xml_async (self->domain, TRUE, self->cancellable, read_cb, g_object_ref (self));
+}
+
+static void
+define_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->busy = FALSE;
+  if (!vireo_domain_define_xml_finish (VIREO_DOMAIN (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The user's edits stay as they are; only the message is new. */
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+
+  set_error (self, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (vireo_domain_get_active (self->domain)
+                                              ? _("Saved. The running machine uses it from its next boot.")
+                                              : _("Saved.")));
+  if (self->closing)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+  /* Read back what libvirt made of it: it normalises (units, defaults). */
+  load (self);
+}
+
+static void
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+  g_autofree char *xml = NULL;
+
+  if (self->edit == NULL || self->busy)
+    return;
+  xml = vireo_domain_config_to_xml (self->edit);
+  self->busy = TRUE;
+  update_actions (self);
+  vireo_domain_define_xml_async (self->domain, xml, self->cancellable, define_cb, g_object_ref (self));
+}
+
+static void
+revert_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+  g_autofree char *xml = NULL;
+
+  if (self->saved == NULL)
+    return;
+  set_error (self, NULL);
+  xml = vireo_domain_config_to_xml (self->saved);
+  take_xml (self, xml);
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   VireoVmWindow    *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->closing = TRUE;
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "apply"))
+    {
+      self->closing = TRUE;
+      apply_action (GTK_WIDGET (self), "details.apply", NULL);
+    }
+}
+
+static gboolean
+vireo_vm_window_close_request (GtkWindow *window)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (window);
+  GtkWidget *dialog;
+
+  if (self->closing || !vireo_vm_window_get_modified (self))
+    return GTK_WINDOW_CLASS (vireo_vm_window_parent_class)->close_request (window);
+
+  dialog = adw_message_dialog_new (window, _("Apply Changes?"),
+                                   _("The changes to this machine have not been applied yet."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+vireo_vm_window_dispose (GObject *object)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->domain != NULL)
+    g_object_set_qdata (G_OBJECT (self->domain), window_quark (), NULL);
+  g_clear_object (&self->domain);
+  g_clear_object (&self->saved);
+  g_clear_object (&self->edit);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vireo_vm_window_parent_class)->dispose (object);
+}
+
+static void
+vireo_vm_window_finalize (GObject *object)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (object);
+
+  g_free (self->saved_xml);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (vireo_vm_window_parent_class)->finalize (object);
+}
+
+static void
+vireo_vm_window_class_init (VireoVmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vireo_vm_window_dispose;
+  object_class->finalize = vireo_vm_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = vireo_vm_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-vm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, page_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, apply_button);
+
+  gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
+  gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "details.apply", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+vireo_vm_window_init (VireoVmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
+                           self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * vireo_vm_window_present_for:
+ * @parent: (nullable): the window asking; the new one joins its application
+ *
+ * Shows @domain's window, bringing an open one to the front.
+ *
+ * Returns: (transfer none): the window
+ */
+VireoVmWindow *
+vireo_vm_window_present_for (GtkWindow   *parent,
+                             VireoDomain *domain)
+{
+  VireoVmWindow *self;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN (domain), NULL);
+
+  self = g_object_get_qdata (G_OBJECT (domain), window_quark ());
+  if (self == NULL)
+    {
+      GtkApplication *app = parent != NULL ? gtk_window_get_application (parent) : NULL;
+      g_autofree char *title = g_strdup_printf ("%s", vireo_domain_get_name (domain));
+
+      self = g_object_new (VIREO_TYPE_VM_WINDOW, "title", title, NULL);
+      self->domain = g_object_ref (domain);
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (self), app);
+      g_object_set_qdata (G_OBJECT (domain), window_quark (), self);
+      adw_view_stack_set_visible_child_name (self->view_stack, "details");
+      /* Shown when the window is too narrow for the switcher. */
+      adw_view_switcher_title_set_title (self->switcher_title, vireo_domain_get_name (domain));
+      load (self);
+    }
+  gtk_window_present (GTK_WINDOW (self));
+  return self;
+}
+
+VireoDomain *
+vireo_vm_window_get_domain (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return self->domain;
+}
+
+/**
+ * vireo_vm_window_get_edit_config:
+ *
+ * Returns: (transfer none) (nullable): the copy being edited
+ */
+VireoDomainConfig *
+vireo_vm_window_get_edit_config (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return self->edit;
+}
+
+gboolean
+vireo_vm_window_get_loaded (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
+  return self->edit != NULL && !self->busy;
+}
+
+gboolean
+vireo_vm_window_show_page (VireoVmWindow *self,
+                           const char    *name)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->page_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "vireo-page"), name) == 0)
+      {
+        gtk_list_box_select_row (self->page_list, GTK_LIST_BOX_ROW (row));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * vireo_vm_window_get_page:
+ *
+ * Returns: (transfer none) (nullable): the page widget called @name
+ */
+GtkWidget *
+vireo_vm_window_get_page (VireoVmWindow *self,
+                          const char    *name)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return gtk_stack_get_child_by_name (self->page_stack, name);
+}
+
+const char *
+vireo_vm_window_get_error (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return self->error;
+}
