@@ -898,6 +898,174 @@ vireo_domain_define_xml_finish (VireoDomain   *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Live changes                                                              */
+
+typedef struct
+{
+  char              *uuid;
+  char              *xml;
+  VireoDeviceChange  change;
+  guint64            kib;
+  unsigned int       flags;   /* virDomainModificationImpact */
+} ChangeData;
+
+static void
+change_data_free (gpointer data)
+{
+  ChangeData *d = data;
+
+  g_free (d->uuid);
+  g_free (d->xml);
+  g_free (d);
+}
+
+static unsigned int
+impact_flags (VireoApplyFlags flags)
+{
+  return ((flags & VIREO_APPLY_CONFIG) ? VIR_DOMAIN_AFFECT_CONFIG : 0)
+         | ((flags & VIREO_APPLY_LIVE) ? VIR_DOMAIN_AFFECT_LIVE : 0);
+}
+
+static void
+change_device_thread (GTask        *task,
+                      virConnectPtr conn,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  ChangeData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  int ret;
+
+  if (dom == NULL)
+    return;
+
+  switch (d->change)
+    {
+    case VIREO_DEVICE_CHANGE_ATTACH:
+      ret = virDomainAttachDeviceFlags (dom, d->xml, d->flags);
+      break;
+    case VIREO_DEVICE_CHANGE_DETACH:
+      ret = virDomainDetachDeviceFlags (dom, d->xml, d->flags);
+      break;
+    case VIREO_DEVICE_CHANGE_UPDATE:
+    default:
+      ret = virDomainUpdateDeviceFlags (dom, d->xml, d->flags);
+      break;
+    }
+  if (ret < 0)
+    g_task_return_error (task, vireo_virt_error_from_last (_("The device could not be changed")));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_change_device_async:
+ * @device_xml: the device element (for UPDATE: the device as it should be,
+ *   e.g. a CD-ROM with new or no media)
+ * @flags: the running guest, the definition, or both
+ *
+ * Hot-plugs, unplugs or updates one device: what `virsh attach-device`,
+ * `detach-device` and `update-device` do with `--live` / `--config`.
+ */
+void
+vireo_domain_change_device_async (VireoDomain         *self,
+                                  VireoDeviceChange    change,
+                                  const char          *device_xml,
+                                  VireoApplyFlags      flags,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  ChangeData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (device_xml != NULL);
+  g_return_if_fail (flags != 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_change_device_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (ChangeData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->xml = g_strdup (device_xml);
+  d->change = change;
+  d->flags = impact_flags (flags);
+  g_task_set_task_data (task, d, change_data_free);
+  vireo_connection_run (self->connection, task, change_device_thread);
+}
+
+gboolean
+vireo_domain_change_device_finish (VireoDomain   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+set_memory_thread (GTask        *task,
+                   virConnectPtr conn,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ChangeData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+
+  if (dom == NULL)
+    return;
+  if (virDomainSetMemoryFlags (dom, d->kib, d->flags) < 0)
+    g_task_return_error (task, vireo_virt_error_from_last (_("The memory could not be changed")));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_set_memory_async:
+ * @kib: the new current memory (the balloon target on a running guest)
+ *
+ * What `virsh setmem` does; a running guest needs a balloon device.
+ */
+void
+vireo_domain_set_memory_async (VireoDomain         *self,
+                               guint64              kib,
+                               VireoApplyFlags      flags,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  ChangeData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (kib > 0 && flags != 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_set_memory_async);
+  if (!check_attached (self, task))
+    return;
+
+  d = g_new0 (ChangeData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->kib = kib;
+  d->flags = impact_flags (flags);
+  g_task_set_task_data (task, d, change_data_free);
+  vireo_connection_run (self->connection, task, set_memory_thread);
+}
+
+gboolean
+vireo_domain_set_memory_finish (VireoDomain   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Delete                                                                    */
 
 /* Paths of every disk of every domain except @except_uuid. */

@@ -70,6 +70,38 @@ void                vireo_domain_define_xml_async   (VireoDomain        *self,
 gboolean            vireo_domain_define_xml_finish  (VireoDomain        *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+typedef enum
+{
+  VIREO_DEVICE_CHANGE_ATTACH,
+  VIREO_DEVICE_CHANGE_DETACH,
+  VIREO_DEVICE_CHANGE_UPDATE,
+} VireoDeviceChange;
+
+typedef enum /*< flags >*/
+{
+  VIREO_APPLY_CONFIG = 1 << 0,  /* the persistent definition */
+  VIREO_APPLY_LIVE   = 1 << 1,  /* the running guest, now */
+} VireoApplyFlags;
+
+void                vireo_domain_change_device_async  (VireoDomain        *self,
+                                                       VireoDeviceChange   change,
+                                                       const char         *device_xml,
+                                                       VireoApplyFlags     flags,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+gboolean            vireo_domain_change_device_finish (VireoDomain        *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
+void                vireo_domain_set_memory_async   (VireoDomain        *self,
+                                                     guint64             kib,
+                                                     VireoApplyFlags     flags,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean            vireo_domain_set_memory_finish  (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
 void                vireo_domain_plan_delete_async  (VireoDomain        *self,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Live and persistent device changes on a real running TCG guest of the
+ * private libvirtd (vireo-testenv.sh): hot-plug a disk and a NIC, insert
+ * and eject CD-ROM media, set memory, and read both the live and the
+ * persistent XML back through Vireo's own model.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+
+#include "vireo-disk.h"
+#include "vireo-domain-config.h"
+#include "vireo-interface.h"
+#include "vireo-test-virt.h"
+#include "vireo-worker.h"
+
+#define GUEST "vireo-it-details"
+
+static const char *
+require_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run this through tests/integration/vireo-testenv.sh run", name);
+  return value;
+}
+
+/* The environment's guest, renamed, with a balloon and an empty CD-ROM
+ * drive: built with Vireo's own model, which is half the point. */
+static char *
+details_guest_xml (void)
+{
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(GListModel) devices = NULL;
+
+  g_file_get_contents (require_env ("VIREO_TEST_GUEST_XML"), &xml, NULL, &error);
+  g_assert_no_error (error);
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  vireo_domain_config_set_name (config, GUEST);
+  devices = vireo_domain_config_list_devices (config);
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      if (vireo_device_get_kind (device) == VIREO_DEVICE_MEMBALLOON)
+        {
+          g_assert_true (vireo_device_set_xml (device, "<memballoon model='virtio'/>", &error));
+          g_assert_no_error (error);
+          break;
+        }
+    }
+  g_assert_nonnull (vireo_domain_config_add_device (config,
+                                                    "<disk type='file' device='cdrom'>\n"
+                                                    "  <driver name='qemu' type='raw'/>\n"
+                                                    "  <target dev='hdc' bus='ide'/>\n"
+                                                    "  <readonly/>\n"
+                                                    "</disk>", &error));
+  g_assert_no_error (error);
+  return vireo_domain_config_to_xml (config);
+}
+
+static VireoDomainConfig *
+read_config (VireoDomain *domain,
+             gboolean     inactive)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  VireoDomainConfig *config;
+
+  vireo_domain_read_xml_async (domain, inactive, NULL, vireo_test_async_cb, &a);
+  xml = vireo_domain_read_xml_finish (domain, vireo_test_async_wait (&a, 30), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  return config;
+}
+
+static VireoDevice *
+find_device (VireoDomainConfig *config,
+             GType              type,
+             const char        *key)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *id = NULL;
+
+      if (!G_TYPE_CHECK_INSTANCE_TYPE (device, type))
+        continue;
+      id = VIREO_IS_DISK (device) ? vireo_disk_dup_target (VIREO_DISK (device))
+                                  : vireo_interface_dup_mac (VIREO_INTERFACE (device));
+      if (g_strcmp0 (id, key) == 0)
+        return device;   /* the config keeps it */
+    }
+  return NULL;
+}
+
+static void
+change (VireoDomain       *domain,
+        VireoDeviceChange  what,
+        const char        *xml,
+        VireoApplyFlags    flags)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  vireo_domain_change_device_async (domain, what, xml, flags, NULL, vireo_test_async_cb, &a);
+  vireo_domain_change_device_finish (domain, vireo_test_async_wait (&a, 60), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_running (gpointer data)
+{
+  return vireo_domain_get_state (data) == VIREO_DOMAIN_STATE_RUNNING;
+}
+
+static void
+run_tool (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_live_and_persistent (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autofree char *xml = details_guest_xml ();
+  g_autofree char *image = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "details-vdb.qcow2", NULL);
+  g_autofree char *media = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "details-media.iso", NULL);
+  g_autofree char *disk_xml = NULL;
+  g_autofree char *insert_xml = NULL;
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  virConnectPtr direct = virConnectOpen (uri);
+  virDomainPtr created;
+  VireoDomain *domain;
+
+  /* Define and start the guest outside Vireo; Vireo hears of it by events. */
+  g_assert_nonnull (direct);
+  created = virDomainDefineXML (direct, xml);
+  g_assert_nonnull (created);
+  g_assert_cmpint (virDomainCreate (created), ==, 0);
+  virDomainFree (created);
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while ((domain = vireo_test_find_domain (conn, GUEST)) == NULL && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (domain);
+  vireo_test_wait_for (is_running, domain, 20, "the guest to run");
+
+  /* Hot-plug a disk, running guest and definition both. */
+  run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2", image, "16M", NULL });
+  disk_xml = g_strdup_printf ("<disk type='file' device='disk'>"
+                              "<driver name='qemu' type='qcow2'/>"
+                              "<source file='%s'/><target dev='vdb' bus='virtio'/></disk>", image);
+  change (domain, VIREO_DEVICE_CHANGE_ATTACH, disk_xml, VIREO_APPLY_LIVE | VIREO_APPLY_CONFIG);
+  {
+    g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+    g_autoptr(VireoDomainConfig) saved = read_config (domain, TRUE);
+    VireoDevice *live_disk = find_device (live, VIREO_TYPE_DISK, "vdb");
+    VireoDevice *saved_disk = find_device (saved, VIREO_TYPE_DISK, "vdb");
+    g_autofree char *path = NULL;
+
+    g_assert_nonnull (live_disk);
+    g_assert_nonnull (saved_disk);
+    path = vireo_disk_dup_source_path (VIREO_DISK (live_disk));
+    g_assert_cmpstr (path, ==, image);
+    /* A running guest's device has the name QEMU knows it by. */
+    {
+      g_autofree char *alias = vireo_device_dup_alias (live_disk);
+      g_assert_nonnull (alias);
+    }
+  }
+
+  /* Hot-plug a NIC into the running guest only: the definition does not
+   * get it, which is what "applies now, not at next boot" means. */
+  change (domain, VIREO_DEVICE_CHANGE_ATTACH,
+          "<interface type='user'><mac address='52:54:00:7e:57:01'/><model type='virtio'/></interface>",
+          VIREO_APPLY_LIVE);
+  {
+    g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+    g_autoptr(VireoDomainConfig) saved = read_config (domain, TRUE);
+
+    g_assert_nonnull (find_device (live, VIREO_TYPE_INTERFACE, "52:54:00:7e:57:01"));
+    g_assert_null (find_device (saved, VIREO_TYPE_INTERFACE, "52:54:00:7e:57:01"));
+  }
+
+  /* CD-ROM: insert media into the running guest, then eject it. */
+  run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "raw", media, "1M", NULL });
+  insert_xml = g_strdup_printf ("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+                                "<source file='%s'/><target dev='hdc' bus='ide'/><readonly/></disk>", media);
+  change (domain, VIREO_DEVICE_CHANGE_UPDATE, insert_xml, VIREO_APPLY_LIVE);
+  {
+    g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+    VireoDevice *cdrom = find_device (live, VIREO_TYPE_DISK, "hdc");
+    g_autofree char *path = vireo_disk_dup_source_path (VIREO_DISK (cdrom));
+
+    g_assert_cmpstr (path, ==, media);
+  }
+  change (domain, VIREO_DEVICE_CHANGE_UPDATE,
+          "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+          "<target dev='hdc' bus='ide'/><readonly/></disk>", VIREO_APPLY_LIVE);
+  {
+    g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+    VireoDevice *cdrom = find_device (live, VIREO_TYPE_DISK, "hdc");
+    g_autofree char *path = vireo_disk_dup_source_path (VIREO_DISK (cdrom));
+
+    g_assert_null (path);
+  }
+
+  /* Memory: the definition takes the new amount. (The running guest's
+   * balloon target is accepted too, but this guest runs no OS, so no
+   * balloon driver reports the change back: nothing to read live.) */
+  {
+    VireoTestAsync a = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VireoDomainConfig) saved = NULL;
+
+    vireo_domain_set_memory_async (domain, 80 * 1024, VIREO_APPLY_LIVE | VIREO_APPLY_CONFIG,
+                                   NULL, vireo_test_async_cb, &a);
+    vireo_domain_set_memory_finish (domain, vireo_test_async_wait (&a, 30), &error);
+    g_object_unref (a.result);
+    g_assert_no_error (error);
+    saved = read_config (domain, TRUE);
+    g_assert_cmpuint (vireo_domain_config_get_current_memory_kib (saved), ==, 80 * 1024);
+    g_assert_cmpuint (vireo_domain_config_get_memory_kib (saved), ==, 96 * 1024);
+  }
+
+  /* libvirt's refusal comes back as a message, not a hang: a second disk
+   * on the same target. */
+  {
+    VireoTestAsync a = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    vireo_domain_change_device_async (domain, VIREO_DEVICE_CHANGE_ATTACH, disk_xml, VIREO_APPLY_LIVE,
+                                      NULL, vireo_test_async_cb, &a);
+    g_assert_false (vireo_domain_change_device_finish (domain, vireo_test_async_wait (&a, 30), &error));
+    g_object_unref (a.result);
+    g_assert_nonnull (error);
+    g_test_message ("refused as expected: %s", error->message);
+  }
+
+  created = virDomainLookupByName (direct, GUEST);
+  virDomainDestroy (created);
+  virDomainUndefine (created);
+  virDomainFree (created);
+  virConnectClose (direct);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  vireo_virt_init ();
+
+  g_test_add_func ("/details/live-and-persistent", test_live_and_persistent);
+
+  ret = g_test_run ();
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  return ret;
+}
