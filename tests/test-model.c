@@ -636,6 +636,44 @@ test_domain_fields (void)
   g_clear_pointer (&snapshot_text, g_free);
 }
 
+
+static void
+test_config_change_commands (void)
+{
+  g_autofree char *xml = load_fixture ("domain-full.xml");
+  g_autoptr(VireoDomainConfig) before = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autoptr(VireoDomainConfig) after = vireo_domain_config_copy (before);
+  g_auto(GStrv) none = vireo_command_for_config_changes ("qemu:///system", before, after);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) with_disk = NULL;
+
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+
+  /* Fields virsh has a command for get that command, nothing more. */
+  vireo_domain_config_set_title (after, "Build box");
+  vireo_domain_config_set_memory_kib (after, 4194304, 4194304);
+  vireo_domain_config_set_vcpus (after, 2, 8);
+  lines = vireo_command_for_config_changes ("qemu:///system", before, after);
+  g_assert_cmpstrv (lines, ((const char *[]) {
+    "virsh -c qemu:///system desc full --config --title 'Build box'",
+    "virsh -c qemu:///system setmaxmem full 4194304KiB --config",
+    "virsh -c qemu:///system setmem full 4194304KiB --config",
+    "virsh -c qemu:///system setvcpus full 8 --config --maximum",
+    NULL }));
+
+  /* Anything else is the define of the edited document. */
+  {
+    g_autoptr(GListModel) devices = vireo_domain_config_list_devices (after);
+    g_autoptr(VireoDevice) vda = g_list_model_get_item (devices, 0);
+
+    vireo_disk_set_cache (VIREO_DISK (vda), "none");
+  }
+  with_disk = vireo_command_for_config_changes (NULL, before, after);
+  g_assert_cmpuint (g_strv_length (with_disk), ==, 6);
+  g_assert_cmpstr (with_disk[4], ==, "virsh dumpxml full --inactive --security-info > full.xml");
+  g_assert_cmpstr (with_disk[5], ==, "virsh define full.xml");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/model/device/interface-and-graphics", test_interface_and_graphics_edits);
   g_test_add_func ("/model/device/add-remove-edit", test_add_remove_and_edit_devices);
   g_test_add_func ("/model/domain/fields", test_domain_fields);
+  g_test_add_func ("/model/command/config-changes", test_config_change_commands);
 
   return g_test_run ();
 }

@@ -716,6 +716,15 @@ test_vm_details_edit_and_apply (Fixture       *f,
   gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), 256);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
 
+  /* Students see what Apply equals, field by field. */
+  {
+    g_auto(GStrv) lines = vireo_vm_window_dup_commands (window);
+    g_autofree char *text = g_strjoinv ("\n", lines);
+
+    g_assert_nonnull (strstr (text, "desc beta --config 'Edited in the details view'"));
+    g_assert_nonnull (strstr (text, "setmem beta 262144KiB --config"));
+  }
+
   /* Apply defines it; libvirt has exactly that afterwards. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
   vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vireo-command.h"
+#include "vireo-domain-config.h"
 
 /*
  * Students learn libvirt by seeing which virsh command each click equals.
@@ -132,4 +133,139 @@ vireo_command_for_host (const char       *uri,
   g_string_append_printf (line, " %s", verb);
 
   return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static GString *
+virsh_line (const char *uri,
+            const char *verb,
+            const char *domain_name)
+{
+  GString *line = g_string_new ("virsh");
+  g_autofree char *name = vireo_command_quote (domain_name);
+
+  if (uri != NULL)
+    {
+      g_autofree char *quoted = vireo_command_quote (uri);
+      g_string_append_printf (line, " -c %s", quoted);
+    }
+  g_string_append_printf (line, " %s %s", verb, name);
+  return line;
+}
+
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return g_strcmp0 (a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/**
+ * vireo_command_for_config_changes:
+ * @before: the definition as libvirt has it
+ * @after: the edited copy
+ *
+ * What Apply does, as commands a student could type: one per field virsh
+ * has a command for (`desc`, `setmaxmem`, `setmem`, `setvcpus`), and for
+ * anything else the define of the whole edited document, which is what
+ * Vireo itself does. All with `--config`: they change the definition.
+ *
+ * Returns: (transfer full): the lines, empty when nothing changed
+ */
+GStrv
+vireo_command_for_config_changes (const char        *uri,
+                                  VireoDomainConfig *before,
+                                  VireoDomainConfig *after)
+{
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_autoptr(VireoDomainConfig) rest_before = NULL;
+  g_autoptr(VireoDomainConfig) rest_after = NULL;
+  g_autofree char *xml_before = NULL;
+  g_autofree char *xml_after = NULL;
+  const char *name;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (before), NULL);
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (after), NULL);
+
+  name = vireo_domain_config_get_name (before);
+  /* Copies to strike off what a command covers: what is left over is
+   * what only a define can carry. */
+  rest_before = vireo_domain_config_copy (before);
+  rest_after = vireo_domain_config_copy (after);
+
+  if (!same_text (vireo_domain_config_get_title (before), vireo_domain_config_get_title (after)))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "desc", name);
+      g_autofree char *text = vireo_command_quote (vireo_domain_config_get_title (after) ?: "");
+
+      g_string_append_printf (line, " --config --title %s", text);
+      g_strv_builder_add (lines, line->str);
+      vireo_domain_config_set_title (rest_after, vireo_domain_config_get_title (before));
+    }
+  if (!same_text (vireo_domain_config_get_description (before), vireo_domain_config_get_description (after)))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "desc", name);
+      g_autofree char *text = vireo_command_quote (vireo_domain_config_get_description (after) ?: "");
+
+      g_string_append_printf (line, " --config %s", text);
+      g_strv_builder_add (lines, line->str);
+      vireo_domain_config_set_description (rest_after, vireo_domain_config_get_description (before));
+    }
+  if (vireo_domain_config_get_memory_kib (before) != vireo_domain_config_get_memory_kib (after))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "setmaxmem", name);
+
+      g_string_append_printf (line, " %" G_GUINT64_FORMAT "KiB --config", vireo_domain_config_get_memory_kib (after));
+      g_strv_builder_add (lines, line->str);
+    }
+  if (vireo_domain_config_get_current_memory_kib (before) != vireo_domain_config_get_current_memory_kib (after))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "setmem", name);
+
+      g_string_append_printf (line, " %" G_GUINT64_FORMAT "KiB --config", vireo_domain_config_get_current_memory_kib (after));
+      g_strv_builder_add (lines, line->str);
+    }
+  if (vireo_domain_config_get_memory_kib (before) != vireo_domain_config_get_memory_kib (after)
+      || vireo_domain_config_get_current_memory_kib (before) != vireo_domain_config_get_current_memory_kib (after))
+    vireo_domain_config_set_memory_kib (rest_after, vireo_domain_config_get_memory_kib (before),
+                                        vireo_domain_config_get_current_memory_kib (before));
+  if (vireo_domain_config_get_vcpus_max (before) != vireo_domain_config_get_vcpus_max (after))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "setvcpus", name);
+
+      g_string_append_printf (line, " %u --config --maximum", vireo_domain_config_get_vcpus_max (after));
+      g_strv_builder_add (lines, line->str);
+    }
+  if (vireo_domain_config_get_vcpus (before) != vireo_domain_config_get_vcpus (after))
+    {
+      g_autoptr(GString) line = virsh_line (uri, "setvcpus", name);
+
+      g_string_append_printf (line, " %u --config", vireo_domain_config_get_vcpus (after));
+      g_strv_builder_add (lines, line->str);
+    }
+  if (vireo_domain_config_get_vcpus_max (before) != vireo_domain_config_get_vcpus_max (after)
+      || vireo_domain_config_get_vcpus (before) != vireo_domain_config_get_vcpus (after))
+    vireo_domain_config_set_vcpus (rest_after, vireo_domain_config_get_vcpus (before),
+                                   vireo_domain_config_get_vcpus_max (before));
+
+  xml_before = vireo_domain_config_to_xml (rest_before);
+  xml_after = vireo_domain_config_to_xml (rest_after);
+  if (g_strcmp0 (xml_before, xml_after) != 0)
+    {
+      g_autoptr(GString) dump = virsh_line (uri, "dumpxml", name);
+      g_autoptr(GString) define = g_string_new ("virsh");
+      g_autofree char *file = g_strconcat (name, ".xml", NULL);
+      g_autofree char *quoted = vireo_command_quote (file);
+
+      /* The rest has no command of its own: edit the XML and define it. */
+      g_string_append_printf (dump, " --inactive --security-info > %s", quoted);
+      g_strv_builder_add (lines, dump->str);
+      if (uri != NULL)
+        {
+          g_autofree char *quoted_uri = vireo_command_quote (uri);
+          g_string_append_printf (define, " -c %s", quoted_uri);
+        }
+      g_string_append_printf (define, " define %s", quoted);
+      g_strv_builder_add (lines, define->str);
+    }
+  return g_strv_builder_end (lines);
 }

@@ -38,4 +38,10 @@ char       *vireo_command_for_domain_action (const char       *uri,
 char       *vireo_command_for_host       (const char         *uri,
                                           VireoHostCommand    command);
 
+typedef struct _VireoDomainConfig VireoDomainConfig;
+
+GStrv       vireo_command_for_config_changes (const char        *uri,
+                                              VireoDomainConfig *before,
+                                              VireoDomainConfig *after);
+
 G_END_DECLS

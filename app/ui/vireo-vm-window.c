@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-command.h"
 #include "vireo-disk.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
@@ -42,6 +43,8 @@ struct _VireoVmWindow
   GtkListBox        *page_list;
   GtkStack          *page_stack;
   GtkLabel          *pending_label;
+  GtkWidget         *commands_button;
+  GtkLabel          *commands_label;
   GtkWidget         *apply_button;
 };
 
@@ -80,10 +83,50 @@ vireo_vm_window_get_modified (VireoVmWindow *self)
   return g_strcmp0 (now, self->saved_xml) != 0;
 }
 
+/**
+ * vireo_vm_window_dup_commands:
+ *
+ * Returns: (transfer full): what Apply would do, as virsh lines
+ */
+GStrv
+vireo_vm_window_dup_commands (VireoVmWindow *self)
+{
+  VireoConnection *conn;
+
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  if (self->saved == NULL || self->edit == NULL)
+    return g_new0 (char *, 1);
+  conn = vireo_domain_get_connection (self->domain);
+  return vireo_command_for_config_changes (conn != NULL ? vireo_connection_get_uri (conn) : NULL,
+                                           self->saved, self->edit);
+}
+
+static void
+copy_commands_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+  g_auto(GStrv) lines = vireo_vm_window_dup_commands (self);
+  g_autofree char *text = g_strjoinv ("\n", lines);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+}
+
 static void
 update_actions (VireoVmWindow *self)
 {
   gboolean modified = vireo_vm_window_get_modified (self);
+
+  gtk_widget_set_sensitive (self->commands_button, modified);
+  if (modified)
+    {
+      g_auto(GStrv) lines = vireo_vm_window_dup_commands (self);
+      g_autofree char *text = g_strjoinv ("\n", lines);
+
+      gtk_label_set_text (self->commands_label, text);
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply", modified && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.revert", modified && !self->busy);
@@ -1035,10 +1078,13 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, page_list);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, page_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, commands_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, commands_label);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, apply_button);
 
   gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
+  gtk_widget_class_install_action (widget_class, "details.copy-commands", NULL, copy_commands_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "details.apply", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

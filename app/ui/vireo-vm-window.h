@@ -22,5 +22,6 @@ gboolean           vireo_vm_window_show_page       (VireoVmWindow *self,
 GtkWidget         *vireo_vm_window_get_page        (VireoVmWindow *self,
                                                     const char    *name);
 const char        *vireo_vm_window_get_error       (VireoVmWindow *self);
+GStrv              vireo_vm_window_dup_commands    (VireoVmWindow *self);
 
 G_END_DECLS
