@@ -8,6 +8,7 @@
 #include "vireo-graph.h"
 #include "vireo-host-window.h"
 #include "vireo-window.h"
+#include "vireo-xml-editor.h"
 
 G_BEGIN_DECLS
 
