@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vireo-diff.h"
@@ -183,7 +185,7 @@ render_changes (VireoXmlEditor *self)
   g_autofree char *text = buffer_dup_text (GTK_TEXT_BUFFER (self->buffer));
   g_autoptr(VireoDiff) diff = vireo_diff_new (self->original ? self->original : "", text,
                                               VIREO_DIFF_DEFAULT_CONTEXT);
-  GtkTextIter end;
+  GtkTextIter start, end;
 
   gtk_text_buffer_set_text (buffer, "", 0);
   update_summary (self, diff);
@@ -220,8 +222,11 @@ render_changes (VireoXmlEditor *self)
         }
     }
 
-  gtk_text_buffer_get_start_iter (buffer, &end);
-  gtk_text_buffer_place_cursor (buffer, &end);
+  /* A margin inside the text rather than the view's own, so that the
+   * tints reach the edge of the view. */
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_apply_tag_by_name (buffer, "line", &start, &end);
+  gtk_text_buffer_place_cursor (buffer, &start);
   gtk_stack_set_visible_child_name (self->changes_stack, "diff");
 }
 
@@ -493,6 +498,8 @@ vireo_xml_editor_init (VireoXmlEditor *self)
                               NULL);
   gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->diff_buffer), "prefix",
                               "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->diff_buffer), "line",
+                              "indent", 8, NULL);
 
   gdk_rgba_parse (&color, ERROR_BACKGROUND);
   gtk_source_mark_attributes_set_background (error_attributes, &color);
@@ -696,6 +703,12 @@ vireo_xml_editor_set_error (VireoXmlEditor *self,
   self->error_line = MAX (line, 0);
 
   gtk_label_set_text (self->error_label, message);
+  /* libxml2's messages point at the column with a line of dashes under a
+   * copy of the text, which lines up in a monospace font only. */
+  if (strchr (message, '\n') != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "monospace");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "monospace");
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "xml-editor.show-error", self->error_line > 0);
 
