@@ -486,9 +486,10 @@ write_kib (xmlNodePtr  root,
 {
   xmlNodePtr node = vireo_xml_ensure_child (root, element);
   g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, kib);
+  g_autofree char *old = vireo_xml_get_text (node);
 
   /* Unchanged amounts keep their unit as written. */
-  if (read_kib (node) == kib && vireo_xml_get_text (node) != NULL)
+  if (old != NULL && *old != '\0' && read_kib (node) == kib)
     return;
   vireo_xml_set_prop (node, "unit", "KiB");
   vireo_xml_set_text (node, text);

@@ -9,6 +9,7 @@
 #include "vireo-host-window.h"
 #include "vireo-vm-window.h"
 #include "vireo-window.h"
+#include "vireo-xml-editor.h"
 
 G_BEGIN_DECLS
 
