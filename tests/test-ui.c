@@ -769,6 +769,69 @@ test_vm_details_edit_and_apply (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static void
+test_vm_details_xml_page (Fixture       *f,
+                          gconstpointer  data)
+{
+  VireoDomain *gamma = NULL;
+  VireoVmWindow *window;
+  VireoXmlEditor *editor;
+  GtkTextBuffer *buffer;
+  g_autofree char *text = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *row;
+
+  {
+    g_autoptr(GListModel) all = vireo_connection_list_domains (f->connection);
+    for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+      {
+        g_autoptr(VireoDomain) d = g_list_model_get_item (all, i);
+        if (g_str_equal (vireo_domain_get_name (d), "gamma"))
+          gamma = d;
+      }
+  }
+  window = vireo_vm_window_present_for (GTK_WINDOW (f->window), gamma);
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+
+  /* A field edit shows up on the XML page, as a change against libvirt's. */
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  gtk_editable_set_text (GTK_EDITABLE (row), "From the field");
+  g_assert_true (vireo_vm_window_show_page (window, "xml"));
+  editor = VIREO_XML_EDITOR (vireo_vm_window_get_page (window, "xml"));
+  buffer = GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor));
+  text = vireo_xml_editor_dup_text (editor);
+  g_assert_nonnull (strstr (text, "<title>From the field</title>"));
+  g_assert_true (vireo_xml_editor_get_modified (editor));
+
+  /* Text that is not a definition: the page keeps it and points at it. */
+  gtk_text_buffer_set_text (buffer, "<domain type='test'>\n  <name>gamma</name>\n  <uuid>\n</domain>\n", -1);
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  g_assert_nonnull (vireo_xml_editor_get_error_message (editor));
+  g_assert_cmpint (vireo_xml_editor_get_error_line (editor), >, 0);
+  {
+    g_autofree char *kept = vireo_xml_editor_dup_text (editor);
+    g_assert_true (g_str_has_prefix (kept, "<domain type='test'>\n  <name>gamma</name>"));
+  }
+
+  /* Good text becomes the copy; the fields follow it. */
+  {
+    g_autoptr(GRegex) re = g_regex_new ("<title>[^<]*</title>", 0, 0, NULL);
+    g_autofree char *edited = g_regex_replace_literal (re, text, -1, 0, "<title>From the text</title>", 0, NULL);
+
+    gtk_text_buffer_set_text (buffer, edited, -1);
+  }
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  g_assert_cmpstr (vireo_domain_config_get_title (vireo_vm_window_get_edit_config (window)), ==, "From the text");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+  vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+  g_assert_null (vireo_vm_window_get_error (window));
+  after = persistent_xml (gamma);
+  g_assert_nonnull (strstr (after, "<title>From the text</title>"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -795,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/ui/auth-dialog/answers-reach-the-worker", test_auth_dialog);
   g_test_add ("/ui/window/host-details-opens", Fixture, NULL, fixture_set_up, test_host_details_opens, fixture_tear_down);
   g_test_add ("/ui/vm-details/edit-and-apply", Fixture, NULL, fixture_set_up, test_vm_details_edit_and_apply, fixture_tear_down);
+  g_test_add ("/ui/vm-details/xml-page", Fixture, NULL, fixture_set_up, test_vm_details_xml_page, fixture_tear_down);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

@@ -10,6 +10,7 @@
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 #include "vireo-vm-window.h"
+#include "vireo-xml-editor.h"
 
 /*
  * One window per machine, like virt-manager: Console | Details | Snapshots.
@@ -31,6 +32,7 @@ struct _VireoVmWindow
   char              *saved_xml;
   char              *error;
   GCancellable      *cancellable;
+  guint              rebuild_source;
   guint              busy : 1;
   guint              closing : 1;
 
@@ -44,6 +46,7 @@ struct _VireoVmWindow
   GtkStack          *page_stack;
   GtkLabel          *pending_label;
   GtkWidget         *commands_button;
+  VireoXmlEditor    *xml_editor;   /* the whole-domain XML page; Borrowed */
   GtkLabel          *commands_label;
   GtkWidget         *apply_button;
 };
@@ -79,6 +82,8 @@ vireo_vm_window_get_modified (VireoVmWindow *self)
   g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
   if (self->edit == NULL || self->saved_xml == NULL)
     return FALSE;
+  if (self->xml_editor != NULL && vireo_xml_editor_get_modified (self->xml_editor))
+    return TRUE;
   now = vireo_domain_config_to_xml (self->edit);
   return g_strcmp0 (now, self->saved_xml) != 0;
 }
@@ -852,18 +857,108 @@ rebuild (VireoVmWindow *self)
       add_page (self, name, title, device_icon (device), build_device (self, device));
     }
 
+  /* The whole definition as text: original = what libvirt has, so its
+   * Changes view is the diff of what Apply will define. */
+  self->xml_editor = VIREO_XML_EDITOR (vireo_xml_editor_new ());
+  vireo_xml_editor_set_original (self->xml_editor, self->saved_xml);
+  add_page (self, "xml", _("XML"), "text-x-generic-symbolic", GTK_WIDGET (self->xml_editor));
+
   if (visible == NULL || !vireo_vm_window_show_page (self, visible))
     vireo_vm_window_show_page (self, "overview");
   update_actions (self);
+}
+
+/* The text on the XML page becomes the copy when it differs from it;
+ * not well-formed, or not this machine: the page says where, the text
+ * stays, and the copy is left as it was. */
+static gboolean
+take_xml_page (VireoVmWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) parsed = NULL;
+
+  if (self->xml_editor == NULL || self->edit == NULL)
+    return TRUE;
+  text = vireo_xml_editor_dup_text (self->xml_editor);
+  current = vireo_domain_config_to_xml (self->edit);
+  if (g_strcmp0 (text, current) == 0)
+    return TRUE;
+
+  parsed = vireo_domain_config_new_from_xml (text, &error);
+  if (parsed == NULL)
+    {
+      vireo_xml_editor_set_error (self->xml_editor, vireo_xml_editor_parse_error_line (error->message),
+                                  error->message);
+      return FALSE;
+    }
+  vireo_xml_editor_clear_error (self->xml_editor);
+  g_signal_handlers_disconnect_by_func (self->edit, on_edit_changed, self);
+  g_set_object (&self->edit, parsed);
+  g_signal_connect_object (self->edit, "changed", G_CALLBACK (on_edit_changed), self, G_CONNECT_SWAPPED);
+  return TRUE;
+}
+
+/* Entering the XML page shows the copy as it stands, fields' edits
+ * included. */
+static void
+show_edit_in_xml_page (VireoVmWindow *self)
+{
+  g_autofree char *current = NULL;
+
+  if (self->xml_editor == NULL || self->edit == NULL)
+    return;
+  current = vireo_domain_config_to_xml (self->edit);
+  {
+    g_autofree char *text = vireo_xml_editor_dup_text (self->xml_editor);
+
+    if (g_strcmp0 (text, current) != 0)
+      gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (self->xml_editor)), current, -1);
+  }
+}
+
+static gboolean
+rebuild_idle (gpointer data)
+{
+  VireoVmWindow *self = data;
+
+  self->rebuild_source = 0;
+  rebuild (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 on_page_selected (VireoVmWindow *self,
                   GtkListBoxRow *row)
 {
+  const char *name;
+  const char *leaving;
+
   if (row == NULL)
     return;
-  gtk_stack_set_visible_child_name (self->page_stack, g_object_get_data (G_OBJECT (row), "vireo-page"));
+  name = g_object_get_data (G_OBJECT (row), "vireo-page");
+  leaving = gtk_stack_get_visible_child_name (self->page_stack);
+
+  /* Leaving the XML page with text that is not a definition: stay, with
+   * the line marked, rather than lose what was typed. */
+  if (g_strcmp0 (leaving, "xml") == 0 && g_strcmp0 (name, "xml") != 0 && !take_xml_page (self))
+    {
+      vireo_vm_window_show_page (self, "xml");
+      return;
+    }
+  if (g_strcmp0 (leaving, "xml") == 0 && g_strcmp0 (name, "xml") != 0)
+    {
+      /* The fields must show what the text said: rebuild them, once this
+       * row's own selection is over. */
+      gtk_stack_set_visible_child_name (self->page_stack, name);
+      if (self->rebuild_source == 0)
+        self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+      return;
+    }
+  if (g_strcmp0 (name, "xml") == 0 && g_strcmp0 (leaving, "xml") != 0)
+    show_edit_in_xml_page (self);
+  gtk_stack_set_visible_child_name (self->page_stack, name);
   refresh_xml_views (self);
 }
 
@@ -936,8 +1031,13 @@ define_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* The user's edits stay as they are; only the message is new. */
+      /* The user's edits stay as they are; only the message is new, and
+       * on the XML page it points at its line. */
       set_error (self, error->message);
+      if (self->xml_editor != NULL
+          && g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0)
+        vireo_xml_editor_set_error (self->xml_editor, vireo_xml_editor_parse_error_line (error->message),
+                                    error->message);
       update_actions (self);
       return;
     }
@@ -965,6 +1065,8 @@ apply_action (GtkWidget  *widget,
   g_autofree char *xml = NULL;
 
   if (self->edit == NULL || self->busy)
+    return;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0 && !take_xml_page (self))
     return;
   xml = vireo_domain_config_to_xml (self->edit);
   self->busy = TRUE;
@@ -1038,6 +1140,7 @@ vireo_vm_window_dispose (GObject *object)
   VireoVmWindow *self = VIREO_VM_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
   if (self->domain != NULL)
     g_object_set_qdata (G_OBJECT (self->domain), window_quark (), NULL);
   g_clear_object (&self->domain);
