@@ -674,6 +674,53 @@ test_config_change_commands (void)
   g_assert_cmpstr (with_disk[5], ==, "virsh define full.xml");
 }
 
+
+static void
+test_removal_guards (void)
+{
+  const char *xml =
+    "<domain type='kvm'>\n"
+    "  <name>guards</name>\n"
+    "  <devices>\n"
+    "    <controller type='usb' index='0' model='qemu-xhci'/>\n"
+    "    <controller type='sata' index='0'/>\n"
+    "    <controller type='scsi' index='0' model='virtio-scsi'/>\n"
+    "    <controller type='pci' index='0' model='pcie-root'/>\n"
+    "    <disk type='file' device='cdrom'>\n"
+    "      <target dev='sda' bus='sata'/>\n"
+    "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"
+    "    </disk>\n"
+    "    <input type='tablet' bus='usb'/>\n"
+    "    <graphics type='vnc'/>\n"
+    "    <video><model type='virtio'/></video>\n"
+    "  </devices>\n"
+    "</domain>\n";
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autofree char *usb = vireo_domain_config_dup_removal_refusal (config, device_at (config, 0));
+  g_autofree char *sata = vireo_domain_config_dup_removal_refusal (config, device_at (config, 1));
+  g_autofree char *scsi = vireo_domain_config_dup_removal_refusal (config, device_at (config, 2));
+  g_autofree char *root = vireo_domain_config_dup_removal_refusal (config, device_at (config, 3));
+  g_autofree char *cdrom = vireo_domain_config_dup_removal_refusal (config, device_at (config, 4));
+  g_autofree char *video = vireo_domain_config_dup_removal_refusal (config, device_at (config, 7));
+  g_autofree char *video_after = NULL;
+
+  /* Controllers with something on them, the PCI root, the last video of a
+   * machine with a display: refused, with the reason. */
+  g_assert_nonnull (usb);
+  assert_contains (usb, "1 device is still attached");
+  g_assert_nonnull (sata);
+  g_assert_null (scsi);
+  g_assert_nonnull (root);
+  g_assert_null (cdrom);
+  g_assert_nonnull (video);
+  assert_contains (video, "display");
+
+  /* Without the display the video may go. */
+  vireo_domain_config_remove_device (config, device_at (config, 6));
+  video_after = vireo_domain_config_dup_removal_refusal (config, device_at (config, 6));
+  g_assert_null (video_after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -694,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/model/device/add-remove-edit", test_add_remove_and_edit_devices);
   g_test_add_func ("/model/domain/fields", test_domain_fields);
   g_test_add_func ("/model/command/config-changes", test_config_change_commands);
+  g_test_add_func ("/model/device/removal-guards", test_removal_guards);
 
   return g_test_run ();
 }

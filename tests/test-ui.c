@@ -8,6 +8,7 @@
 
 #include "vireo-auth-dialog.h"
 #include "vireo-auth-request-private.h"
+#include "vireo-disk.h"
 #include "vireo-test-util.h"
 #include "vireo-worker.h"
 #include "vireo-ui.h"
@@ -758,6 +759,66 @@ test_vm_details_edit_and_apply (Fixture       *f,
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.revert", NULL));
   g_assert_false (vireo_vm_window_get_modified (window));
+  /* The copy made after the XML page's GtkSourceView loaded its language
+   * files still has libvirt's line breaks (they flip libxml2's blank
+   * handling for the whole process). */
+  {
+    g_autofree char *copy = vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
+    g_assert_nonnull (strstr (copy, "\n  <name>beta</name>\n"));
+  }
+
+  /* CD-ROM media: Eject goes straight to libvirt (no Apply). The test
+   * driver cannot change media (QEMU can: tests/integration/test-details.c),
+   * so what is checked here is that its refusal is shown in its words and
+   * the unapplied edits elsewhere survive it. */
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  gtk_editable_set_text (GTK_EDITABLE (row), "kept across the eject");
+  {
+    g_autoptr(GListModel) devices = vireo_domain_config_list_devices (vireo_vm_window_get_edit_config (window));
+    GtkWidget *eject = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (devices) && eject == NULL; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("device-%u", i);
+        eject = find_named (vireo_vm_window_get_page (window, name), "media-eject");
+      }
+    g_assert_nonnull (eject);
+    g_signal_emit_by_name (eject, "clicked");
+  }
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the eject");
+  g_assert_nonnull (strstr (vireo_vm_window_get_error (window), "virDomainUpdateDeviceFlags"));
+  g_assert_cmpstr (vireo_domain_config_get_title (vireo_vm_window_get_edit_config (window)), ==,
+                   "kept across the eject");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.revert", NULL));
+
+  /* Remove a device from the copy; Apply takes it out of the definition. */
+  {
+    g_autoptr(GListModel) devices = vireo_domain_config_list_devices (vireo_vm_window_get_edit_config (window));
+    guint before_n = g_list_model_get_n_items (devices);
+    GtkWidget *remove = NULL;
+
+    for (guint i = 0; i < before_n && remove == NULL; i++)
+      {
+        g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+        g_autofree char *target = VIREO_IS_DISK (device) ? vireo_disk_dup_target (VIREO_DISK (device)) : NULL;
+        g_autofree char *name = g_strdup_printf ("device-%u", i);
+
+        if (g_strcmp0 (target, "vdc") == 0)
+          remove = find_named (vireo_vm_window_get_page (window, name), "device-remove");
+      }
+
+    g_assert_nonnull (remove);
+    g_signal_emit_by_name (remove, "clicked");
+    g_assert_cmpuint (g_list_model_get_n_items (devices), ==, before_n - 1);
+    g_assert_true (vireo_vm_window_get_modified (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+    vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+    g_assert_cmpstr (vireo_vm_window_get_error (window), ==, NULL);
+    {
+      g_autofree char *removed = persistent_xml (alpha);
+      g_assert_null (strstr (removed, "loose.img"));
+    }
+  }
 
   /* Closing with unapplied changes asks first. */
   row = find_named (vireo_vm_window_get_page (window, "overview"), "title");

@@ -398,3 +398,14 @@ vireo_disk_set_serial (VireoDisk  *self,
   vireo_xml_set_child_text (NODE (self), "serial", serial);
   _vireo_device_changed (VIREO_DEVICE (self));
 }
+
+/* A drive whose media comes and goes: CD-ROM and floppy. */
+gboolean
+vireo_disk_is_removable_media (VireoDisk *self)
+{
+  g_autofree char *device = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DISK (self), FALSE);
+  device = vireo_disk_dup_device (self);
+  return g_strcmp0 (device, "cdrom") == 0 || g_strcmp0 (device, "floppy") == 0;
+}

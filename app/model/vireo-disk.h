@@ -52,6 +52,7 @@ gboolean  vireo_disk_get_removable    (VireoDisk  *self);
 void      vireo_disk_set_removable    (VireoDisk  *self,
                                        gboolean    removable);
 char     *vireo_disk_dup_serial       (VireoDisk  *self);
+gboolean  vireo_disk_is_removable_media (VireoDisk *self);
 void      vireo_disk_set_serial       (VireoDisk  *self,
                                        const char *serial);
 

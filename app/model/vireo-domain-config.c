@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
@@ -202,8 +204,7 @@ vireo_domain_config_new_from_xml (const char  *xml,
 
   /* NONET: a domain document never needs the network to parse; NOBLANKS is
    * deliberately absent so whitespace survives a round trip. */
-  doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = vireo_xml_read (xml, "domain.xml");
   if (doc == NULL)
     {
       const xmlError *err = xmlGetLastError ();
@@ -784,4 +785,128 @@ vireo_domain_config_copy (VireoDomainConfig *self)
   g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
   xml = vireo_domain_config_to_xml (self);
   return vireo_domain_config_new_from_xml (xml, NULL);
+}
+
+static guint
+parse_index (const char *text)
+{
+  if (text == NULL)
+    return 0;
+  return (guint) g_ascii_strtoull (text, NULL, 0);   /* "0x01" for PCI buses */
+}
+
+/* Does @device sit on controller @type/@index, by its <address> or, with
+ * none yet, by its bus (libvirt puts it on index 0 of that type)? */
+static gboolean
+uses_controller (VireoDevice *device,
+                 const char  *type,
+                 guint        index)
+{
+  xmlNodePtr node = _vireo_device_get_node (device);
+  xmlNodePtr address = vireo_xml_child (node, "address");
+  g_autofree char *address_type = vireo_xml_get_prop (address, "type");
+
+  if (g_strcmp0 (type, "pci") == 0)
+    {
+      g_autofree char *bus = vireo_xml_get_prop (address, "bus");
+      return g_strcmp0 (address_type, "pci") == 0 && parse_index (bus) == index;
+    }
+  if (g_strcmp0 (type, "usb") == 0)
+    {
+      g_autofree char *bus = vireo_xml_get_prop (address, "bus");
+      g_autofree char *input_bus = vireo_xml_get_prop (node, "bus");
+      g_autofree char *target_bus = vireo_xml_get_child_prop (node, "target", "bus");
+
+      if (g_strcmp0 (address_type, "usb") == 0)
+        return parse_index (bus) == index;
+      return address == NULL && index == 0
+             && (g_strcmp0 (input_bus, "usb") == 0 || g_strcmp0 (target_bus, "usb") == 0
+                 || vireo_device_get_kind (device) == VIREO_DEVICE_REDIRDEV);
+    }
+  if (g_strcmp0 (type, "virtio-serial") == 0)
+    {
+      g_autofree char *controller = vireo_xml_get_prop (address, "controller");
+      g_autofree char *target_type = vireo_xml_get_child_prop (node, "target", "type");
+
+      if (g_strcmp0 (address_type, "virtio-serial") == 0)
+        return parse_index (controller) == index;
+      return index == 0 && g_strcmp0 (target_type, "virtio") == 0;
+    }
+  /* Disk controllers: sata, scsi, ide, fdc. */
+  if (vireo_device_get_kind (device) == VIREO_DEVICE_DISK)
+    {
+      g_autofree char *controller = vireo_xml_get_prop (address, "controller");
+      g_autofree char *bus = vireo_xml_get_child_prop (node, "target", "bus");
+
+      if (g_strcmp0 (bus, type) != 0)
+        return FALSE;
+      return g_strcmp0 (address_type, "drive") == 0 ? parse_index (controller) == index : index == 0;
+    }
+  return FALSE;
+}
+
+/**
+ * vireo_domain_config_dup_removal_refusal:
+ *
+ * Why @device should not be removed, in words for the user, or %NULL when
+ * it may go: the last video device of a machine with a display, a
+ * controller that still has devices on it, the PCI root.
+ *
+ * Returns: (transfer full) (nullable): the reason
+ */
+char *
+vireo_domain_config_dup_removal_refusal (VireoDomainConfig *self,
+                                         VireoDevice       *device)
+{
+  g_autoptr(GListModel) devices = NULL;
+  guint n, videos = 0, graphics = 0;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  g_return_val_if_fail (VIREO_IS_DEVICE (device), NULL);
+
+  devices = vireo_domain_config_list_devices (self);
+  n = g_list_model_get_n_items (devices);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDevice) d = g_list_model_get_item (devices, i);
+
+      videos += vireo_device_get_kind (d) == VIREO_DEVICE_VIDEO;
+      graphics += vireo_device_get_kind (d) == VIREO_DEVICE_GRAPHICS;
+    }
+
+  switch (vireo_device_get_kind (device))
+    {
+    case VIREO_DEVICE_VIDEO:
+      if (videos == 1 && graphics > 0)
+        return g_strdup (_("The display needs a video device. Remove the display first, or add another video device."));
+      return NULL;
+    case VIREO_DEVICE_EMULATOR:
+      return g_strdup (_("The emulator is not a device that can be removed."));
+    case VIREO_DEVICE_CONTROLLER:
+      {
+        xmlNodePtr node = _vireo_device_get_node (device);
+        g_autofree char *type = vireo_xml_get_prop (node, "type");
+        g_autofree char *model = vireo_xml_get_prop (node, "model");
+        g_autofree char *index_text = vireo_xml_get_prop (node, "index");
+        guint index = parse_index (index_text);
+        guint used = 0;
+
+        if (g_strcmp0 (type, "pci") == 0 && (g_strcmp0 (model, "pci-root") == 0 || g_strcmp0 (model, "pcie-root") == 0))
+          return g_strdup (_("The PCI root is part of the machine type; it cannot be removed."));
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(VireoDevice) d = g_list_model_get_item (devices, i);
+
+            if (d != device && uses_controller (d, type, index))
+              used++;
+          }
+        if (used > 0)
+          return g_strdup_printf (ngettext ("%u device is still attached to this controller. Remove it first.",
+                                            "%u devices are still attached to this controller. Remove them first.",
+                                            used), used);
+        return NULL;
+      }
+    default:
+      return NULL;
+    }
 }

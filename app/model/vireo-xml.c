@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/SAX2.h>
 
 #include "vireo-domain-config.h"
 #include "vireo-xml.h"
@@ -384,6 +385,34 @@ vireo_xml_node_to_string (xmlNodePtr node)
 }
 
 /**
+ * vireo_xml_read:
+ *
+ * Parses @xml keeping every blank text node, whatever libxml2's process-wide
+ * default says: GtkSourceView switches that default off when it loads its
+ * language files, which would silently flatten every document parsed after
+ * (and with it, every diff against libvirt's formatted output).
+ *
+ * Returns: (transfer full) (nullable): the document; xmlGetLastError() says
+ *   why not
+ */
+xmlDocPtr
+vireo_xml_read (const char *xml,
+                const char *url)
+{
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt ();
+  xmlDocPtr doc;
+
+  if (ctxt == NULL)
+    return NULL;
+  ctxt->keepBlanks = 1;
+  ctxt->sax->ignorableWhitespace = xmlSAX2Characters;
+  doc = xmlCtxtReadMemory (ctxt, xml, (int) strlen (xml), url, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlFreeParserCtxt (ctxt);
+  return doc;
+}
+
+/**
  * vireo_xml_parse_fragment:
  * @doc: the document the node is for
  * @xml: one element, as text
@@ -402,8 +431,7 @@ vireo_xml_parse_fragment (xmlDocPtr    doc,
 
   g_return_val_if_fail (xml != NULL, NULL);
 
-  parsed = xmlReadMemory (xml, (int) strlen (xml), "fragment.xml", NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  parsed = vireo_xml_read (xml, "fragment.xml");
   if (parsed == NULL)
     {
       const xmlError *err = xmlGetLastError ();

@@ -53,6 +53,8 @@ void        vireo_xml_set_flag_child   (xmlNodePtr   parent,
 char       *vireo_xml_node_to_string   (xmlNodePtr   node);
 void        vireo_xml_reindent         (xmlNodePtr   node,
                                         const char  *indent);
+xmlDocPtr   vireo_xml_read             (const char  *xml,
+                                        const char  *url);
 xmlNodePtr  vireo_xml_parse_fragment   (xmlDocPtr    doc,
                                         const char  *xml,
                                         GError     **error);

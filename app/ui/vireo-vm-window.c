@@ -34,6 +34,7 @@ struct _VireoVmWindow
   GCancellable      *cancellable;
   guint              rebuild_source;
   guint              busy : 1;
+  guint              keep_edit : 1;  /* the next load refreshes only the saved side */
   guint              closing : 1;
 
   /* Template widgets */
@@ -595,6 +596,164 @@ tag (GtkWidget   *row,
 }
 
 static void add_xml_group (VireoVmWindow *self, GtkWidget *page, VireoDevice *device);
+static gboolean rebuild_idle (gpointer data);
+
+typedef struct
+{
+  VireoVmWindow *self;
+  char          *message;
+  char          *target;
+  char          *path;
+} MediaJob;
+
+static VireoDisk *
+find_disk (VireoDomainConfig *config,
+           const char        *target)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *t = VIREO_IS_DISK (device) ? vireo_disk_dup_target (VIREO_DISK (device)) : NULL;
+
+      if (g_strcmp0 (t, target) == 0)
+        return VIREO_DISK (device);   /* the config keeps it */
+    }
+  return NULL;
+}
+
+static void
+media_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MediaJob *job = user_data;
+  g_autoptr(VireoVmWindow) self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = job->message;
+  g_autofree char *target = job->target;
+  g_autofree char *path = job->path;
+
+  g_free (job);
+  self->busy = FALSE;
+  if (!vireo_domain_change_device_finish (VIREO_DOMAIN (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_error (self, error->message);
+          update_actions (self);
+        }
+      return;
+    }
+  set_error (self, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* The definition has the new media now; the edited copy gets it too,
+   * and keeps everything else the user has not applied yet. */
+  {
+    VireoDisk *in_edit = self->edit != NULL ? find_disk (self->edit, target) : NULL;
+
+    if (in_edit != NULL)
+      vireo_disk_set_source_file (in_edit, path);
+  }
+  self->keep_edit = TRUE;
+  load (self);
+}
+
+/* Media changes apply at once, like a drive's eject button: to the running
+ * guest and to the definition. Other unapplied edits stay unapplied. */
+static void
+change_media (VireoVmWindow *self,
+              VireoDisk     *disk,
+              const char    *path)
+{
+  g_autoptr(VireoDomainConfig) scratch = NULL;
+  g_autofree char *target = vireo_disk_dup_target (disk);
+  g_autofree char *xml = NULL;
+  VireoApplyFlags flags = VIREO_APPLY_CONFIG;
+  VireoDisk *drive;
+  MediaJob *job;
+
+  if (self->busy || self->saved == NULL)
+    return;
+
+  /* Built from the definition libvirt has, not from the edited copy. */
+  scratch = vireo_domain_config_copy (self->saved);
+  drive = find_disk (scratch, target);
+  if (drive == NULL)
+    return;
+  vireo_disk_set_source_file (drive, path);
+  xml = vireo_device_to_xml (VIREO_DEVICE (drive));
+  if (vireo_domain_get_active (self->domain))
+    flags |= VIREO_APPLY_LIVE;
+
+  job = g_new0 (MediaJob, 1);
+  job->self = g_object_ref (self);
+  job->message = path != NULL ? g_strdup (_("Media inserted.")) : g_strdup (_("Media ejected."));
+  job->target = g_strdup (target);
+  job->path = g_strdup (path);
+  self->busy = TRUE;
+  update_actions (self);
+  vireo_domain_change_device_async (self->domain, VIREO_DEVICE_CHANGE_UPDATE, xml, flags,
+                                    self->cancellable, media_cb, job);
+}
+
+static void
+on_eject_clicked (GtkButton     *button,
+                  VireoVmWindow *self)
+{
+  change_media (self, g_object_get_data (G_OBJECT (button), "vireo-device"), NULL);
+}
+
+static void
+on_insert_activated (AdwEntryRow   *row,
+                     VireoVmWindow *self)
+{
+  const char *path = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (!g_path_is_absolute (path))
+    {
+      mark_row (GTK_WIDGET (row), _("The path must be absolute, starting with “/”."));
+      return;
+    }
+  mark_row (GTK_WIDGET (row), NULL);
+  change_media (self, g_object_get_data (G_OBJECT (row), "vireo-device"), path);
+}
+
+/* CD-ROM and floppy: what is in the drive, Eject, and a path to insert
+ * (a path on the host, which is where libvirt opens it). */
+static void
+add_media_row (VireoVmWindow *self,
+               GtkWidget     *group,
+               VireoDisk     *disk)
+{
+  g_autofree char *path = vireo_disk_dup_source_path (disk);
+  GtkWidget *row;
+
+  if (path != NULL)
+    {
+      GtkWidget *eject = gtk_button_new_with_mnemonic (_("_Eject"));
+
+      row = add_info_row (group, _("Media"), path);
+      gtk_widget_set_name (row, "media");
+      gtk_widget_set_valign (eject, GTK_ALIGN_CENTER);
+      gtk_widget_set_name (eject, "media-eject");
+      g_object_set_data (G_OBJECT (eject), "vireo-device", disk);
+      g_signal_connect_object (eject, "clicked", G_CALLBACK (on_eject_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), eject);
+    }
+  else
+    {
+      row = adw_entry_row_new ();
+      gtk_widget_set_name (row, "media-insert");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Insert media (host path, then Enter)"));
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+      g_object_set_data (G_OBJECT (row), "vireo-device", disk);
+      g_signal_connect_object (row, "apply", G_CALLBACK (on_insert_activated), self, 0);
+      g_signal_connect_object (row, "entry-activated", G_CALLBACK (on_insert_activated), self, 0);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
 
 static GtkWidget *
 build_disk (VireoVmWindow *self,
@@ -631,10 +790,12 @@ build_disk (VireoVmWindow *self,
       g_autofree char *where = g_strdup_printf ("%s / %s", pool, volume ? volume : "");
       add_info_row (group, _("Volume"), where);
     }
-  else
+  else if (!vireo_disk_is_removable_media (disk))
     tag (add_entry_row (self, group, "disk-path", _("Source path"), path, set_disk_path), device);
   add_info_row (group, _("Format"), format);
   add_info_row (group, _("Guest device"), target);
+  if (vireo_disk_is_removable_media (disk))
+    add_media_row (self, group, disk);
 
   group = add_group (page, _("Options"));
   tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device);
@@ -752,6 +913,46 @@ add_xml_group (VireoVmWindow *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), view);
 }
 
+static void
+on_remove_clicked (GtkButton     *button,
+                   VireoVmWindow *self)
+{
+  VireoDevice *device = g_object_get_data (G_OBJECT (button), "vireo-device");
+  g_autofree char *refusal = NULL;
+
+  if (self->edit == NULL || !vireo_device_get_attached (device))
+    return;
+  refusal = vireo_domain_config_dup_removal_refusal (self->edit, device);
+  if (refusal != NULL)
+    {
+      set_error (self, refusal);
+      return;
+    }
+  set_error (self, NULL);
+  /* Out of the copy; Apply takes it out of the definition. */
+  vireo_domain_config_remove_device (self->edit, device);
+  gtk_stack_set_visible_child_name (self->page_stack, "overview");
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+static void
+add_remove_group (VireoVmWindow *self,
+                  GtkWidget     *page,
+                  VireoDevice   *device)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Remove Device"));
+
+  gtk_widget_set_name (button, "device-remove");
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_add_css_class (button, "destructive-action");
+  g_object_set_data (G_OBJECT (button), "vireo-device", device);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), button);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+}
+
 static GtkWidget *
 build_device (VireoVmWindow *self,
               VireoDevice   *device)
@@ -759,11 +960,15 @@ build_device (VireoVmWindow *self,
   GtkWidget *page;
 
   if (VIREO_IS_DISK (device))
-    return build_disk (self, VIREO_DISK (device));
-  if (VIREO_IS_INTERFACE (device))
-    return build_nic (self, VIREO_INTERFACE (device));
-  page = new_page ();
-  add_xml_group (self, page, device);
+    page = build_disk (self, VIREO_DISK (device));
+  else if (VIREO_IS_INTERFACE (device))
+    page = build_nic (self, VIREO_INTERFACE (device));
+  else
+    {
+      page = new_page ();
+      add_xml_group (self, page, device);
+    }
+  add_remove_group (self, page, device);
   return page;
 }
 
@@ -980,6 +1185,13 @@ take_xml (VireoVmWindow *self,
   g_set_object (&self->saved, saved);
   g_free (self->saved_xml);
   self->saved_xml = vireo_domain_config_to_xml (saved);
+  if (self->keep_edit && self->edit != NULL)
+    {
+      self->keep_edit = FALSE;
+      rebuild (self);
+      return;
+    }
+  self->keep_edit = FALSE;
   if (self->edit != NULL)
     g_signal_handlers_disconnect_by_func (self->edit, on_edit_changed, self);
   g_clear_object (&self->edit);
