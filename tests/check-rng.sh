@@ -30,7 +30,7 @@ nic-source=user
 nic-model=e1000e nic-mac=52:54:00:ab:cd:ef nic-link=down
 memory=3145728:2097152 vcpus=2:4
 memory=1048576 vcpus=1:1
-title=Edited&by<Vireo> description=two\nlines cpu-mode=host-passthrough
+title=Edited&by<Vireo> description=Notes:&<markup> cpu-mode=host-passthrough
 disk-cache=none
 disk-cache=
 graphics-listen=127.0.0.1
@@ -51,7 +51,7 @@ for f in "$fixtures"/*.xml; do
     echo "ok $n - $name as read"
   else
     echo "not ok $n - $name as read"
-    echo "$out" | sed 's/^/# /'
+    printf '%s\n' "$out" | sed 's/^/# /'
     status=1
   fi
 
@@ -64,14 +64,14 @@ for f in "$fixtures"/*.xml; do
     rc=$?
     set +f
     if [ $rc -ne 0 ]; then
-      echo "not ok $n - $name: $script (vireo-model-edit failed)"
+      printf 'not ok %d - %s: %s (vireo-model-edit failed)\n' "$n" "$name" "$script"
       sed 's/^/# /' "$tmp/err"
       status=1
     elif out=$("$validate" "$tmp/out.xml" domain 2>&1); then
-      echo "ok $n - $name: $script"
+      printf 'ok %d - %s: %s\n' "$n" "$name" "$script"
     else
-      echo "not ok $n - $name: $script"
-      echo "$out" | sed 's/^/# /'
+      printf 'not ok %d - %s: %s\n' "$n" "$name" "$script"
+      printf '%s\n' "$out" | sed 's/^/# /'
       sed 's/^/# /' "$tmp/out.xml"
       status=1
     fi
