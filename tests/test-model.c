@@ -721,6 +721,29 @@ test_removal_guards (void)
   g_assert_null (video_after);
 }
 
+
+static void
+test_foreign_and_hostile_documents (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (
+    "<domain xmlns:x='urn:x'><x:title>foreign</x:title><name>n</name><title>mine</title></domain>", &error);
+  g_autofree char *out = NULL;
+
+  /* Another app's <x:title> is not the title, and an edit leaves it be. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (vireo_domain_config_get_title (config), ==, "mine");
+  vireo_domain_config_set_title (config, "new");
+  out = vireo_domain_config_to_xml (config);
+  assert_contains (out, "<x:title>foreign</x:title>");
+  assert_contains (out, "<title>new</title>");
+
+  /* A DOCTYPE can only bring entities; libvirt never writes one. */
+  g_assert_null (vireo_domain_config_new_from_xml (
+    "<!DOCTYPE domain [<!ENTITY a 'aaaaaaaa'>]><domain><name>&a;</name></domain>", &error));
+  g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -742,6 +765,7 @@ main (int   argc,
   g_test_add_func ("/model/domain/fields", test_domain_fields);
   g_test_add_func ("/model/command/config-changes", test_config_change_commands);
   g_test_add_func ("/model/device/removal-guards", test_removal_guards);
+  g_test_add_func ("/model/domain/foreign-and-hostile", test_foreign_and_hostile_documents);
 
   return g_test_run ();
 }

@@ -150,11 +150,10 @@ apply (VireoDomainConfig *config,
       for (guint i = 0; i < disks->len; i++)
         {
           g_autofree char *device = vireo_disk_dup_device (disks->pdata[i]);
-          g_autofree char *type = vireo_disk_dup_source_type (disks->pdata[i]);
 
-          /* Network CD-ROMs are left out: the model cannot yet eject or
-           * replace their media into a document the schema accepts. */
-          if (g_strcmp0 (device, "cdrom") == 0 && g_strcmp0 (type, "network") != 0)
+          /* Network CD-ROMs included: ejecting one leaves an empty local
+           * drive, inserting starts <source> over. */
+          if (g_strcmp0 (device, "cdrom") == 0)
             vireo_disk_set_source_file (disks->pdata[i], arg);
         }
     }
@@ -208,13 +207,10 @@ apply (VireoDomainConfig *config,
       for (guint i = 0; i < graphics->len; i++)
         {
           g_autofree char *type = vireo_graphics_dup_type (graphics->pdata[i]);
-          g_autofree char *listen = vireo_graphics_dup_listen_type (graphics->pdata[i]);
 
           /* Only what the Display page offers a listen address for: VNC
-           * and SPICE. Socket listens are left out: the model cannot yet
-           * switch one to an address the schema accepts. */
-          if ((g_strcmp0 (type, "vnc") == 0 || g_strcmp0 (type, "spice") == 0)
-              && g_strcmp0 (listen, "socket") != 0)
+           * and SPICE, socket listens included. */
+          if (g_strcmp0 (type, "vnc") == 0 || g_strcmp0 (type, "spice") == 0)
             vireo_graphics_set_listen (graphics->pdata[i], "address", arg);
         }
     }

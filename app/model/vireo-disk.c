@@ -180,15 +180,23 @@ set_source (VireoDisk   *self,
 
   if (values[0] == NULL)
     {
-      /* No media: a CD-ROM with nothing inserted has no <source> at all. */
+      /* No media: a CD-ROM with nothing inserted has no <source> at all,
+       * and an empty network drive is not a thing libvirt knows; an empty
+       * drive of the asked kind is. */
       source = vireo_xml_child (node, "source");
-      if (source == NULL)
+      if (source == NULL && !changed)
         return;
       vireo_xml_remove (source);
+      if (changed)
+        vireo_xml_set_prop (node, "type", type);
       _vireo_device_changed (VIREO_DEVICE (self));
       return;
     }
 
+  /* Another kind of source: what the old <source> said (hosts, auth,
+   * query, timeouts) means nothing to the new one. */
+  if (changed)
+    vireo_xml_remove (vireo_xml_child (node, "source"));
   source = vireo_xml_ensure_child (node, "source");
   for (guint i = 0; kind_attrs[i] != NULL; i++)
     {

@@ -58,14 +58,13 @@ vireo_disk_info_free (VireoDiskInfo *info)
   g_free (info);
 }
 
+/* libvirt's own elements have no namespace; <x:title> of another app is
+ * not the title. */
 static xmlNodePtr
 first_child_element (xmlNodePtr  parent,
                      const char *name)
 {
-  for (xmlNodePtr n = parent ? parent->children : NULL; n != NULL; n = n->next)
-    if (n->type == XML_ELEMENT_NODE && xmlStrcmp (n->name, BAD_CAST name) == 0)
-      return n;
-  return NULL;
+  return vireo_xml_child (parent, name);
 }
 
 static char *
@@ -211,6 +210,16 @@ vireo_domain_config_new_from_xml (const char  *xml,
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE,
                    "Not well-formed XML: %s",
                    err && err->message ? g_strchomp (err->message) : "unknown error");
+      return NULL;
+    }
+
+  /* libvirt never writes a DOCTYPE; one here can only declare entities,
+   * and expanding those is how a few KB of text become gigabytes. */
+  if (doc->intSubset != NULL)
+    {
+      xmlFreeDoc (doc);
+      g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
+                   "A <!DOCTYPE> is not accepted in a domain definition");
       return NULL;
     }
 

@@ -95,7 +95,20 @@ vireo_graphics_set_listen (VireoGraphics *self,
   g_return_if_fail (type != NULL);
   node = NODE (self);
 
+  {
+    g_autofree char *old_type = vireo_graphics_dup_listen_type (self);
+    g_autofree char *old_address = vireo_graphics_dup_listen_address (self);
+
+    if (g_strcmp0 (old_type, type) == 0
+        && (g_strcmp0 (type, "address") != 0 || g_strcmp0 (old_address, address) == 0))
+      return;
+  }
+
   listen = vireo_xml_ensure_child (node, "listen");
+  /* A socket listen says where in its own attribute; an address listen
+   * with it left over is refused by libvirt's schema. */
+  vireo_xml_set_prop (listen, "socket", NULL);
+  vireo_xml_set_prop (node, "socket", NULL);
   vireo_xml_set_prop (listen, "type", type);
   if (g_strcmp0 (type, "address") == 0)
     {

@@ -441,6 +441,13 @@ vireo_xml_parse_fragment (xmlDocPtr    doc,
                    err != NULL && err->message != NULL ? g_strchomp (err->message) : "not well-formed XML");
       return NULL;
     }
+  if (parsed->intSubset != NULL)
+    {
+      xmlFreeDoc (parsed);
+      g_set_error_literal (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
+                           "Line 1: a <!DOCTYPE> is not accepted here");
+      return NULL;
+    }
   root = xmlDocGetRootElement (parsed);
   copy = root != NULL ? xmlDocCopyNode (root, doc, 1) : NULL;
   xmlFreeDoc (parsed);
