@@ -209,7 +209,29 @@ test_live_and_persistent (void)
   run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "raw", media, "1M", NULL });
   insert_xml = g_strdup_printf ("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
                                 "<source file='%s'/><target dev='hdc' bus='ide'/><readonly/></disk>", media);
-  change (domain, VIREO_DEVICE_CHANGE_UPDATE, insert_xml, VIREO_APPLY_LIVE);
+  /* SeaBIOS locks the drive's tray while it probes it at boot, and QEMU
+   * then refuses new media ("Tray of the device is not open"): retry for a
+   * few seconds, as a user would, until the firmware lets go. */
+  {
+    gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        VireoTestAsync a = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        vireo_domain_change_device_async (domain, VIREO_DEVICE_CHANGE_UPDATE, insert_xml, VIREO_APPLY_LIVE,
+                                          NULL, vireo_test_async_cb, &a);
+        vireo_domain_change_device_finish (domain, vireo_test_async_wait (&a, 60), &error);
+        g_object_unref (a.result);
+        if (error == NULL)
+          break;
+        if (strstr (error->message, "Tray") == NULL || g_get_monotonic_time () > until)
+          g_assert_no_error (error);
+        g_test_message ("media refused while the firmware holds the tray; retrying");
+        g_usleep (G_USEC_PER_SEC / 2);
+      }
+  }
   {
     g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
     VireoDevice *cdrom = find_device (live, VIREO_TYPE_DISK, "hdc");
