@@ -208,8 +208,8 @@ vireo_domain_config_new_from_xml (const char  *xml,
     {
       const xmlError *err = xmlGetLastError ();
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE,
-                   "Not well-formed XML: %s",
-                   err && err->message ? g_strchomp (err->message) : "unknown error");
+                   _("Not well-formed XML: %s"),
+                   err && err->message ? g_strchomp (err->message) : _("unknown error"));
       return NULL;
     }
 
@@ -219,7 +219,7 @@ vireo_domain_config_new_from_xml (const char  *xml,
     {
       xmlFreeDoc (doc);
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
-                   "A <!DOCTYPE> is not accepted in a domain definition");
+                   _("A <!DOCTYPE> is not accepted in a domain definition"));
       return NULL;
     }
 
@@ -228,7 +228,7 @@ vireo_domain_config_new_from_xml (const char  *xml,
     {
       xmlFreeDoc (doc);
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
-                   "The document is not a <domain> definition");
+                   _("The document is not a <domain> definition"));
       return NULL;
     }
 
@@ -728,7 +728,7 @@ vireo_domain_config_add_device (VireoDomainConfig  *self,
   if (node->ns != NULL || vireo_device_kind_from_element ((const char *) node->name) == VIREO_DEVICE_OTHER)
     {
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
-                   "<%s> is not a device element", node->name);
+                   _("<%s> is not a device element"), node->name);
       xmlFreeNode (node);
       return NULL;
     }

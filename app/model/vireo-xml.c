@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
 
@@ -437,21 +439,22 @@ vireo_xml_parse_fragment (xmlDocPtr    doc,
       const xmlError *err = xmlGetLastError ();
 
       g_set_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE,
-                   "Line %d: %s", err != NULL ? err->line : 0,
-                   err != NULL && err->message != NULL ? g_strchomp (err->message) : "not well-formed XML");
+                   /* Translators: %d is a line number, %s libxml2's own (English) message */
+                   _("Line %d: %s"), err != NULL ? err->line : 0,
+                   err != NULL && err->message != NULL ? g_strchomp (err->message) : _("not well-formed XML"));
       return NULL;
     }
   if (parsed->intSubset != NULL)
     {
       xmlFreeDoc (parsed);
       g_set_error_literal (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID,
-                           "Line 1: a <!DOCTYPE> is not accepted here");
+                           _("Line 1: a <!DOCTYPE> is not accepted here"));
       return NULL;
     }
   root = xmlDocGetRootElement (parsed);
   copy = root != NULL ? xmlDocCopyNode (root, doc, 1) : NULL;
   xmlFreeDoc (parsed);
   if (copy == NULL)
-    g_set_error_literal (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE, "No element in the text");
+    g_set_error_literal (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_PARSE, _("No element in the text"));
   return copy;
 }
