@@ -58,44 +58,6 @@ vireo_disk_info_free (VireoDiskInfo *info)
   g_free (info);
 }
 
-/* libvirt's own elements have no namespace; <x:title> of another app is
- * not the title. */
-static xmlNodePtr
-first_child_element (xmlNodePtr  parent,
-                     const char *name)
-{
-  return vireo_xml_child (parent, name);
-}
-
-static char *
-dup_content (xmlNodePtr node)
-{
-  xmlChar *content;
-  char *ret;
-
-  if (node == NULL)
-    return NULL;
-  content = xmlNodeGetContent (node);
-  ret = g_strdup ((const char *) content);
-  xmlFree (content);
-  return ret;
-}
-
-static char *
-dup_prop (xmlNodePtr  node,
-          const char *name)
-{
-  xmlChar *value;
-  char *ret;
-
-  if (node == NULL)
-    return NULL;
-  value = xmlGetProp (node, BAD_CAST name);
-  ret = g_strdup ((const char *) value);
-  xmlFree (value);
-  return ret;
-}
-
 static void
 refresh_cache (VireoDomainConfig *self)
 {
@@ -105,10 +67,10 @@ refresh_cache (VireoDomainConfig *self)
   g_free (self->uuid);
   g_free (self->title);
   g_free (self->description);
-  self->name = dup_content (first_child_element (root, "name"));
-  self->uuid = dup_content (first_child_element (root, "uuid"));
-  self->title = dup_content (first_child_element (root, "title"));
-  self->description = dup_content (first_child_element (root, "description"));
+  self->name = vireo_xml_get_text (vireo_xml_child (root, "name"));
+  self->uuid = vireo_xml_get_text (vireo_xml_child (root, "uuid"));
+  self->title = vireo_xml_get_text (vireo_xml_child (root, "title"));
+  self->description = vireo_xml_get_text (vireo_xml_child (root, "description"));
   g_free (self->domain_type);
   self->domain_type = vireo_xml_get_prop (root, "type");
 }
@@ -302,9 +264,9 @@ set_simple_child (VireoDomainConfig *self,
                   const char        *value)
 {
   xmlNodePtr root = xmlDocGetRootElement (self->doc);
-  xmlNodePtr node = first_child_element (root, element);
+  xmlNodePtr node = vireo_xml_child (root, element);
 
-  g_autofree char *old = dup_content (node);
+  g_autofree char *old = vireo_xml_get_text (node);
 
   if (value != NULL && *value == '\0')
     value = NULL;
@@ -317,12 +279,12 @@ set_simple_child (VireoDomainConfig *self,
     vireo_xml_set_text (node, value);
   else
     {
-      xmlNodePtr anchor = first_child_element (root, "title");
+      xmlNodePtr anchor = vireo_xml_child (root, "title");
 
       if (anchor == NULL || g_str_equal (element, "title"))
-        anchor = first_child_element (root, "uuid");
+        anchor = vireo_xml_child (root, "uuid");
       if (anchor == NULL)
-        anchor = first_child_element (root, "name");
+        anchor = vireo_xml_child (root, "name");
       node = xmlNewDocNode (self->doc, NULL, BAD_CAST element, NULL);
       xmlNodeAddContent (node, BAD_CAST value);
       if (anchor != NULL)
@@ -373,7 +335,7 @@ vireo_domain_config_list_disks (VireoDomainConfig *self)
   g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
 
   disks = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_disk_info_free);
-  devices = first_child_element (xmlDocGetRootElement (self->doc), "devices");
+  devices = vireo_xml_child (xmlDocGetRootElement (self->doc), "devices");
 
   for (xmlNodePtr n = devices ? devices->children : NULL; n != NULL; n = n->next)
     {
@@ -384,23 +346,23 @@ vireo_domain_config_list_disks (VireoDomainConfig *self)
         continue;
 
       info = g_new0 (VireoDiskInfo, 1);
-      info->source_type = dup_prop (n, "type");
-      info->device = dup_prop (n, "device");
+      info->source_type = vireo_xml_get_prop (n, "type");
+      info->device = vireo_xml_get_prop (n, "device");
       if (info->device == NULL)
         info->device = g_strdup ("disk");
-      info->target = dup_prop (first_child_element (n, "target"), "dev");
-      info->readonly = first_child_element (n, "readonly") != NULL;
-      info->shareable = first_child_element (n, "shareable") != NULL;
+      info->target = vireo_xml_get_prop (vireo_xml_child (n, "target"), "dev");
+      info->readonly = vireo_xml_child (n, "readonly") != NULL;
+      info->shareable = vireo_xml_child (n, "shareable") != NULL;
 
-      source = first_child_element (n, "source");
+      source = vireo_xml_child (n, "source");
       if (g_strcmp0 (info->source_type, "file") == 0)
-        info->path = dup_prop (source, "file");
+        info->path = vireo_xml_get_prop (source, "file");
       else if (g_strcmp0 (info->source_type, "block") == 0)
-        info->path = dup_prop (source, "dev");
+        info->path = vireo_xml_get_prop (source, "dev");
       else if (g_strcmp0 (info->source_type, "volume") == 0)
         {
-          info->pool = dup_prop (source, "pool");
-          info->volume = dup_prop (source, "volume");
+          info->pool = vireo_xml_get_prop (source, "pool");
+          info->volume = vireo_xml_get_prop (source, "volume");
         }
 
       g_ptr_array_add (disks, info);
@@ -422,9 +384,9 @@ vireo_domain_config_has_nvram (VireoDomainConfig *self)
 
   g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), FALSE);
 
-  os = first_child_element (xmlDocGetRootElement (self->doc), "os");
-  return first_child_element (os, "nvram") != NULL ||
-         first_child_element (os, "loader") != NULL;
+  os = vireo_xml_child (xmlDocGetRootElement (self->doc), "os");
+  return vireo_xml_child (os, "nvram") != NULL ||
+         vireo_xml_child (os, "loader") != NULL;
 }
 
 /* ------------------------------------------------------------------------ */
