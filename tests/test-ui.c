@@ -482,6 +482,22 @@ is_connected (gpointer data)
   return vireo_connection_get_state (data) == VIREO_CONNECTION_STATE_CONNECTED;
 }
 
+/* The window title that says @title (the sidebar has a title of its own). */
+static GtkWidget *
+find_window_title (GtkWidget  *root,
+                   const char *title)
+{
+  if (ADW_IS_WINDOW_TITLE (root) && g_strcmp0 (adw_window_title_get_title (ADW_WINDOW_TITLE (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_window_title (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_all_connections (Fixture       *f,
                       gconstpointer  data)
@@ -517,8 +533,28 @@ test_all_connections (Fixture       *f,
 
   /* A connection added later shows up here too, and removing it takes its
    * machines away. */
+  g_object_ref (other);
   vireo_connection_manager_remove (f->manager, other);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  vireo_connection_manager_add (f->manager, "test:///default");
+  g_object_unref (other);
+  other = vireo_connection_manager_find (f->manager, "test:///default");
+
+  /* A connection that existed before the window is followed too: the
+   * view's count of connected hosts moves when it goes away. */
+  {
+    GtkWidget *title = find_window_title (GTK_WIDGET (f->window), "All Connections");
+
+    g_assert_nonnull (title);
+    vireo_connection_open_async (other, NULL, NULL, NULL);
+    vireo_test_wait_for (is_connected, other, 10, "the second connection again");
+    g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "2 of 2 connected");
+    vireo_connection_close (f->connection);
+    g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "1 of 2 connected");
+    vireo_connection_open_async (f->connection, NULL, NULL, NULL);
+    vireo_test_wait_for (is_connected, f->connection, 10, "the first connection again");
+    vireo_connection_manager_remove (f->manager, other);
+  }
 
   /* State changes of a connection that existed before the window still
    * refilter the aggregate view: gamma starts and appears. */
