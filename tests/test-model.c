@@ -10,6 +10,7 @@
 #include "vireo-domain-config.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
+#include "vireo-live-change.h"
 
 static char *
 load_fixture (const char *name)
@@ -744,6 +745,150 @@ test_foreign_and_hostile_documents (void)
   g_assert_error (error, VIREO_MODEL_ERROR, VIREO_MODEL_ERROR_INVALID);
 }
 
+static const char live_before[] =
+  "<domain type='qemu'>\n"
+  "  <name>live</name>\n"
+  "  <uuid>7d3bbf3e-4d38-4a5b-9a39-4a8d1b1f0c11</uuid>\n"
+  "  <memory unit='KiB'>2097152</memory>\n"
+  "  <currentMemory unit='KiB'>1048576</currentMemory>\n"
+  "  <vcpu placement='static' current='1'>4</vcpu>\n"
+  "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n"
+  "  <devices>\n"
+  "    <disk type='file' device='disk'>\n"
+  "      <source file='/images/a.qcow2'/>\n"
+  "      <target dev='vda' bus='virtio'/>\n"
+  "    </disk>\n"
+  "    <disk type='file' device='cdrom'>\n"
+  "      <source file='/isos/install.iso'/>\n"
+  "      <target dev='sda' bus='sata'/>\n"
+  "      <readonly/>\n"
+  "    </disk>\n"
+  "    <interface type='network'>\n"
+  "      <mac address='52:54:00:00:00:0a'/>\n"
+  "      <source network='default'/>\n"
+  "    </interface>\n"
+  "    <video><model type='virtio'/></video>\n"
+  "  </devices>\n"
+  "</domain>\n";
+
+static VireoDevice *
+nth_device_of (VireoDomainConfig *config,
+               const char        *element,
+               guint              nth)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      if (g_strcmp0 (vireo_device_get_element_name (device), element) == 0 && nth-- == 0)
+        return device;
+    }
+  return NULL;
+}
+
+static void
+test_device_identity (void)
+{
+  g_autoptr(VireoDomainConfig) before = vireo_domain_config_new_from_xml (live_before, NULL);
+  g_autoptr(VireoDomainConfig) after = vireo_domain_config_copy (before);
+  VireoDevice *nic;
+
+  /* Disks are their target, wherever they stand: with vda gone, the
+   * CD-ROM is the first disk of one and the second of the other. */
+  vireo_domain_config_remove_device (after, nth_device_of (after, "disk", 0));
+  g_assert_nonnull (vireo_domain_config_add_device (after,
+    "<disk type='file' device='disk'><source file='/images/b.qcow2'/><target dev='vdb' bus='virtio'/></disk>", NULL));
+  g_assert_true (vireo_domain_config_find_device_like (after, nth_device_of (before, "disk", 1))
+                 == nth_device_of (after, "disk", 0));
+  g_assert_null (vireo_domain_config_find_device_like (after, nth_device_of (before, "disk", 0)));
+  g_assert_null (vireo_domain_config_find_device_like (before, nth_device_of (after, "disk", 1)));
+
+  /* NICs are who their MAC says; one without a MAC yet is nobody. */
+  nic = vireo_domain_config_add_device (after, "<interface type='network'><source network='isolated'/></interface>", NULL);
+  g_assert_null (vireo_domain_config_find_device_like (before, nic));
+  g_assert_true (vireo_domain_config_find_device_like (before, nth_device_of (after, "interface", 0))
+                 == nth_device_of (before, "interface", 0));
+  g_assert_true (vireo_domain_config_find_device_like (after, nth_device_of (before, "video", 0))
+                 == nth_device_of (after, "video", 0));
+}
+
+static void
+test_live_changes (void)
+{
+  g_autoptr(VireoDomainConfig) before = vireo_domain_config_new_from_xml (live_before, NULL);
+  g_autoptr(VireoDomainConfig) after = vireo_domain_config_copy (before);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *line = NULL;
+  VireoLiveChange *c;
+
+  /* Nothing edited: nothing to do live. */
+  changes = vireo_live_changes_between (before, after);
+  g_assert_cmpuint (changes->len, ==, 0);
+  g_clear_pointer (&changes, g_ptr_array_unref);
+
+  vireo_domain_config_remove_device (after, nth_device_of (after, "interface", 0));
+  g_assert_nonnull (vireo_domain_config_add_device (after,
+    "<interface type='network'><mac address='52:54:00:00:00:0b'/><source network='isolated'/></interface>", NULL));
+  vireo_disk_set_source_file (VIREO_DISK (nth_device_of (after, "disk", 1)), NULL);   /* eject */
+  vireo_disk_set_cache (VIREO_DISK (nth_device_of (after, "disk", 0)), "none");        /* boot only */
+  g_assert_nonnull (vireo_domain_config_add_device (after, "<sound model='ich9'/>", NULL));  /* boot only */
+  g_assert_nonnull (vireo_domain_config_add_device (after,
+    "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>", NULL));
+  vireo_domain_config_set_memory_kib (after, 4194304, 1572864);   /* max: boot only */
+  vireo_domain_config_set_vcpus (after, 3, 4);
+  vireo_domain_config_set_title (after, "Renamed now");
+
+  changes = vireo_live_changes_between (before, after);
+  g_assert_cmpuint (changes->len, ==, 7);
+
+  c = changes->pdata[0];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_DETACH);
+  assert_contains (c->xml, "52:54:00:00:00:0a");
+  c = changes->pdata[1];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_UPDATE);
+  assert_contains (c->xml, "<target dev=\"sda\"");
+  g_assert_null (strstr (c->xml, "install.iso"));
+  c = changes->pdata[2];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_ATTACH);
+  assert_contains (c->xml, "52:54:00:00:00:0b");
+  c = changes->pdata[3];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_ATTACH);
+  assert_contains (c->xml, "<rng model=\"virtio\">");
+  c = changes->pdata[4];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_MEMORY);
+  g_assert_cmpuint (c->value, ==, 1572864);
+  c = changes->pdata[5];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_VCPUS);
+  g_assert_cmpuint (c->value, ==, 3);
+  c = changes->pdata[6];
+  g_assert_cmpint (c->kind, ==, VIREO_LIVE_TITLE);
+  g_assert_cmpstr (c->text, ==, "Renamed now");
+
+  line = vireo_live_change_to_command (changes->pdata[2], "qemu:///system", "live");
+  assert_contains (line, "virsh -c qemu:///system attach-device live /dev/stdin --live <<'EOF'\n<interface");
+  g_assert_true (g_str_has_suffix (line, "</interface>\nEOF"));
+  g_clear_pointer (&line, g_free);
+  line = vireo_live_change_to_command (changes->pdata[4], NULL, "live");
+  g_assert_cmpstr (line, ==, "virsh setmem live 1572864KiB --live");
+  g_clear_pointer (&line, g_free);
+  line = vireo_live_change_to_command (changes->pdata[6], NULL, "my vm");
+  g_assert_cmpstr (line, ==, "virsh desc 'my vm' --live --title 'Renamed now'");
+  g_clear_pointer (&changes, g_ptr_array_unref);
+
+  /* More vCPUs or memory than the running guest's maximum: next boot. */
+  vireo_domain_config_set_vcpus (after, 6, 8);
+  vireo_domain_config_set_memory_kib (after, 4194304, 3145728);
+  changes = vireo_live_changes_between (before, after);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      c = changes->pdata[i];
+      g_assert_cmpint (c->kind, !=, VIREO_LIVE_VCPUS);
+      g_assert_cmpint (c->kind, !=, VIREO_LIVE_MEMORY);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -766,6 +911,8 @@ main (int   argc,
   g_test_add_func ("/model/command/config-changes", test_config_change_commands);
   g_test_add_func ("/model/device/removal-guards", test_removal_guards);
   g_test_add_func ("/model/domain/foreign-and-hostile", test_foreign_and_hostile_documents);
+  g_test_add_func ("/model/domain/device-identity", test_device_identity);
+  g_test_add_func ("/model/live/changes", test_live_changes);
 
   return g_test_run ();
 }

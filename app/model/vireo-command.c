@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vireo-command.h"
+#include "vireo-live-change.h"
 #include "vireo-domain-config.h"
 
 /*
@@ -268,4 +269,60 @@ vireo_command_for_config_changes (const char        *uri,
       g_strv_builder_add (lines, define->str);
     }
   return g_strv_builder_end (lines);
+}
+
+/**
+ * vireo_live_change_to_command:
+ *
+ * The change as a shell command: device changes feed their element to
+ * virsh on standard input through a here-document, so the line can be
+ * pasted as it is.
+ *
+ * Returns: (transfer full): the command
+ */
+char *
+vireo_live_change_to_command (VireoLiveChange *change,
+                              const char      *uri,
+                              const char      *domain_name)
+{
+  static const char *verbs[] = {
+    [VIREO_LIVE_ATTACH] = "attach-device",
+    [VIREO_LIVE_DETACH] = "detach-device",
+    [VIREO_LIVE_UPDATE] = "update-device",
+    [VIREO_LIVE_MEMORY] = "setmem",
+    [VIREO_LIVE_VCPUS] = "setvcpus",
+    [VIREO_LIVE_TITLE] = "desc",
+    [VIREO_LIVE_DESCRIPTION] = "desc",
+  };
+  g_autoptr(GString) line = NULL;
+
+  g_return_val_if_fail (change != NULL, NULL);
+  g_return_val_if_fail (change->kind < G_N_ELEMENTS (verbs), NULL);
+
+  line = virsh_line (uri, verbs[change->kind], domain_name);
+  switch (change->kind)
+    {
+    case VIREO_LIVE_ATTACH:
+    case VIREO_LIVE_DETACH:
+    case VIREO_LIVE_UPDATE:
+      g_string_append_printf (line, " /dev/stdin --live <<'EOF'\n%s\nEOF", change->xml);
+      break;
+    case VIREO_LIVE_MEMORY:
+      g_string_append_printf (line, " %" G_GUINT64_FORMAT "KiB --live", change->value);
+      break;
+    case VIREO_LIVE_VCPUS:
+      g_string_append_printf (line, " %" G_GUINT64_FORMAT " --live", change->value);
+      break;
+    case VIREO_LIVE_TITLE:
+    case VIREO_LIVE_DESCRIPTION:
+      {
+        g_autofree char *text = vireo_command_quote (change->text != NULL ? change->text : "");
+
+        g_string_append_printf (line, " --live%s %s", change->kind == VIREO_LIVE_TITLE ? " --title" : "", text);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return g_string_free (g_steal_pointer (&line), FALSE);
 }

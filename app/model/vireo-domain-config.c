@@ -881,3 +881,92 @@ vireo_domain_config_dup_removal_refusal (VireoDomainConfig *self,
       return NULL;
     }
 }
+
+/* Who a device is, across two versions of one machine (persistent and
+ * live, or before and after an edit): libvirt's own identity where it has
+ * one (target, MAC, controller index, host address), otherwise its place
+ * among devices of the same element. NULL: not identifiable (a new NIC
+ * before libvirt gives it a MAC), so never matched. */
+static char *
+device_key (VireoDomainConfig *self,
+            VireoDevice       *device)
+{
+  xmlNodePtr node = _vireo_device_get_node (device);
+  const char *element = vireo_device_get_element_name (device);
+  guint ordinal = 0;
+
+  switch (vireo_device_get_kind (device))
+    {
+    case VIREO_DEVICE_DISK:
+      {
+        g_autofree char *dev = vireo_xml_get_child_prop (node, "target", "dev");
+        return dev != NULL ? g_strconcat ("disk:", dev, NULL) : NULL;
+      }
+    case VIREO_DEVICE_INTERFACE:
+      {
+        g_autofree char *mac = vireo_xml_get_child_prop (node, "mac", "address");
+        return mac != NULL ? g_strconcat ("interface:", mac, NULL) : NULL;
+      }
+    case VIREO_DEVICE_CONTROLLER:
+      {
+        g_autofree char *type = vireo_xml_get_prop (node, "type");
+        g_autofree char *index = vireo_xml_get_prop (node, "index");
+        return g_strdup_printf ("controller:%s:%s", type ? type : "", index ? index : "0");
+      }
+    case VIREO_DEVICE_HOSTDEV:
+      {
+        xmlNodePtr source = vireo_xml_child (node, "source");
+        g_autofree char *text = source != NULL ? vireo_xml_node_to_string (source) : NULL;
+        return text != NULL ? g_strconcat ("hostdev:", text, NULL) : NULL;
+      }
+    default:
+      break;
+    }
+
+  ensure_devices (self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->devices)); i++)
+    {
+      g_autoptr(VireoDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+
+      if (d == device)
+        break;
+      if (g_strcmp0 (vireo_device_get_element_name (d), element) == 0)
+        ordinal++;
+    }
+  return g_strdup_printf ("%s#%u", element, ordinal);
+}
+
+/**
+ * vireo_domain_config_find_device_like:
+ * @other: a device of another config of the same machine
+ *
+ * Returns: (transfer none) (nullable): the device in @self that is @other
+ */
+VireoDevice *
+vireo_domain_config_find_device_like (VireoDomainConfig *self,
+                                      VireoDevice       *other)
+{
+  VireoDomainConfig *other_config;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), NULL);
+  g_return_val_if_fail (VIREO_IS_DEVICE (other), NULL);
+
+  other_config = vireo_device_get_config (other);
+  if (other_config == NULL || !vireo_device_get_attached (other))
+    return NULL;
+  key = device_key (other_config, other);
+  if (key == NULL)
+    return NULL;
+
+  ensure_devices (self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->devices)); i++)
+    {
+      g_autoptr(VireoDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+      g_autofree char *k = device_key (self, d);
+
+      if (g_strcmp0 (k, key) == 0)
+        return d;   /* the config keeps it */
+    }
+  return NULL;
+}

@@ -80,5 +80,7 @@ void               vireo_domain_config_remove_device   (VireoDomainConfig *self,
 char              *vireo_domain_config_dup_removal_refusal (VireoDomainConfig *self,
                                                             VireoDevice       *device);
 VireoDomainConfig *vireo_domain_config_copy            (VireoDomainConfig *self);
+VireoDevice       *vireo_domain_config_find_device_like (VireoDomainConfig *self,
+                                                         VireoDevice       *other);
 
 G_END_DECLS
