@@ -11,6 +11,7 @@
 
 #include "vireo-connection-private.h"
 #include "vireo-domain-config.h"
+#include "vireo-live-change.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 #include "vireo-virt.h"
@@ -848,6 +849,88 @@ test_read_and_define_xml (void)
   g_clear_error (&error);
 }
 
+static void
+test_rename_keeps_the_machine (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autoptr(GListModel) list = vireo_connection_list_domains (conn);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+
+  g_object_ref (gamma);
+  vireo_domain_rename_async (gamma, "delta", NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_rename_finish (gamma, vireo_test_async_wait (&a, 10), &error));
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+
+  /* libvirt's undefine-and-define pair must not replace the object: a
+   * window open on it follows the new name. */
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_strcmp0 (vireo_domain_get_name (gamma), "delta") != 0 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    /* and a moment more, for a late undefine to do harm if it would */
+    until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  }
+  g_assert_cmpstr (vireo_domain_get_name (gamma), ==, "delta");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  g_assert_true (vireo_test_find_domain (conn, "delta") == gamma);
+  g_assert_null (vireo_test_find_domain (conn, "gamma"));
+
+  /* A running machine: libvirt says no, in its words. */
+  vireo_domain_rename_async (vireo_test_find_domain (conn, "alpha"), "omega", NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_rename_finish (vireo_test_find_domain (conn, "alpha"),
+                                              vireo_test_async_wait (&a, 10), &error));
+  g_clear_object (&a.result);
+  g_assert_nonnull (error);
+  g_object_unref (gamma);
+}
+
+static void
+test_apply_live_reports_each_change (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_live_change_free);
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *live = NULL;
+  VireoLiveChange *title = g_new0 (VireoLiveChange, 1);
+  VireoLiveChange *bogus = g_new0 (VireoLiveChange, 1);
+  VireoTestAsync a = { 0 };
+
+  title->kind = VIREO_LIVE_TITLE;
+  title->what = g_strdup ("Title");
+  title->text = g_strdup ("Changed while running");
+  g_ptr_array_add (changes, title);
+  bogus->kind = VIREO_LIVE_DETACH;
+  bogus->what = g_strdup ("Disk vdz");
+  bogus->xml = g_strdup ("<disk type='file' device='disk'><source file='/nowhere.img'/><target dev='vdz'/></disk>");
+  g_ptr_array_add (changes, bogus);
+
+  vireo_domain_apply_live_async (alpha, g_steal_pointer (&changes), NULL, vireo_test_async_cb, &a);
+  done = vireo_domain_apply_live_finish (alpha, vireo_test_async_wait (&a, 10), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (done->len, ==, 2);
+
+  /* One failing does not stop the other; each says how it went. */
+  g_assert_no_error (((VireoLiveChange *) done->pdata[0])->error);
+  g_assert_nonnull (((VireoLiveChange *) done->pdata[1])->error);
+
+  vireo_domain_read_xml_async (alpha, FALSE, NULL, vireo_test_async_cb, &a);
+  live = vireo_domain_read_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (live, "<title>Changed while running</title>"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -875,6 +958,8 @@ main (int   argc,
   g_test_add_func ("/virt/manager/falls-back-to-demo", test_manager_falls_back_to_demo);
   g_test_add_func ("/virt/manager/saves-connections", test_manager_saves_connections);
   g_test_add_func ("/virt/domain/read-and-define-xml", test_read_and_define_xml);
+  g_test_add_func ("/virt/domain/rename-keeps-the-machine", test_rename_keeps_the_machine);
+  g_test_add_func ("/virt/domain/apply-live-reports-each-change", test_apply_live_reports_each_change);
   g_test_add_func ("/virt/error/refused-in-plain-words", test_refused_in_plain_words);
   g_test_add_func ("/virt/error/local-refused-unchanged", test_local_refused_unchanged);
   g_test_add_func ("/virt/error/unknown-host-in-plain-words", test_unknown_host_in_plain_words);

@@ -464,8 +464,12 @@ handle_lifecycle (gpointer data)
     case VIR_DOMAIN_EVENT_UNDEFINED:
       /* A running domain that loses its definition turns transient and
        * stays; the refresh below removes it once it is really gone. */
-      if (domain != NULL && !vireo_domain_get_active (domain))
+      if (domain != NULL && !vireo_domain_get_active (domain)
+          && ev->detail != VIR_DOMAIN_EVENT_UNDEFINED_RENAMED)
         remove_domain (self, ev->uuid);
+      /* A rename undefines the old name and defines the new one under the
+       * same UUID: the machine (and any window open on it) stays, and the
+       * refresh below gives it its new name. */
       break;
     case VIR_DOMAIN_EVENT_DEFINED:
       if (domain == NULL)

@@ -13,6 +13,7 @@
 #include "vireo-connection-private.h"
 #include "vireo-delete-plan.h"
 #include "vireo-domain-config.h"
+#include "vireo-live-change.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
 #include "vireo-worker.h"
@@ -1060,6 +1061,181 @@ gboolean
 vireo_domain_set_memory_finish (VireoDomain   *self,
                                 GAsyncResult  *result,
                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+
+typedef struct
+{
+  char      *uuid;
+  GPtrArray *changes;
+} LiveData;
+
+static void
+live_data_free (gpointer data)
+{
+  LiveData *d = data;
+
+  g_free (d->uuid);
+  g_clear_pointer (&d->changes, g_ptr_array_unref);
+  g_free (d);
+}
+
+static void
+apply_live_thread (GTask        *task,
+                   virConnectPtr conn,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  LiveData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+
+  if (dom == NULL)
+    return;
+
+  /* One after the other, each on its own: a NIC the guest refuses to
+   * release must not keep a CD-ROM from changing. */
+  for (guint i = 0; i < d->changes->len; i++)
+    {
+      VireoLiveChange *c = d->changes->pdata[i];
+      int ret;
+
+      switch (c->kind)
+        {
+        case VIREO_LIVE_ATTACH:
+          ret = virDomainAttachDeviceFlags (dom, c->xml, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        case VIREO_LIVE_DETACH:
+          ret = virDomainDetachDeviceFlags (dom, c->xml, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        case VIREO_LIVE_UPDATE:
+          ret = virDomainUpdateDeviceFlags (dom, c->xml, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        case VIREO_LIVE_MEMORY:
+          ret = virDomainSetMemoryFlags (dom, c->value, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        case VIREO_LIVE_VCPUS:
+          ret = virDomainSetVcpusFlags (dom, (unsigned int) c->value, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        case VIREO_LIVE_TITLE:
+        case VIREO_LIVE_DESCRIPTION:
+          ret = virDomainSetMetadata (dom,
+                                      c->kind == VIREO_LIVE_TITLE ? VIR_DOMAIN_METADATA_TITLE
+                                                                  : VIR_DOMAIN_METADATA_DESCRIPTION,
+                                      c->text != NULL && *c->text != '\0' ? c->text : NULL,
+                                      NULL, NULL, VIR_DOMAIN_AFFECT_LIVE);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (ret < 0)
+        c->error = vireo_virt_error_from_last (c->what);
+    }
+  g_task_return_pointer (task, g_ptr_array_ref (d->changes), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * vireo_domain_apply_live_async:
+ * @changes: (element-type VireoLiveChange) (transfer full): from
+ *   vireo_live_changes_between(); the worker owns them until it is done
+ *
+ * Tries each change on the running guest only (`--live`); the definition
+ * is the caller's to define first. A change that fails is not an error of
+ * the whole: it comes back with its error set, and waits for next boot.
+ */
+void
+vireo_domain_apply_live_async (VireoDomain         *self,
+                               GPtrArray           *changes,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  LiveData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (changes != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_apply_live_async);
+  d = g_new0 (LiveData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->changes = changes;
+  g_task_set_task_data (task, d, live_data_free);
+  if (!check_attached (self, task))
+    return;
+  vireo_connection_run (self->connection, task, apply_live_thread);
+}
+
+/**
+ * vireo_domain_apply_live_finish:
+ *
+ * Returns: (transfer full) (element-type VireoLiveChange): the changes,
+ *   each with its error if it failed; NULL when none could be tried
+ */
+GPtrArray *
+vireo_domain_apply_live_finish (VireoDomain   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rename_thread (GTask        *task,
+               virConnectPtr conn,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ChangeData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+
+  if (dom == NULL)
+    return;
+  if (virDomainRename (dom, d->xml, 0) < 0)
+    g_task_return_error (task, vireo_virt_error_from_last (_("The machine could not be renamed")));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_rename_async:
+ * @name: the new name
+ *
+ * What `virsh domrename` does; libvirt renames shut-off machines only
+ * (and moves their NVRAM file along).
+ */
+void
+vireo_domain_rename_async (VireoDomain         *self,
+                           const char          *name,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  ChangeData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_rename_async);
+  if (!check_attached (self, task))
+    return;
+  d = g_new0 (ChangeData, 1);
+  d->uuid = g_strdup (self->uuid);
+  d->xml = g_strdup (name);
+  g_task_set_task_data (task, d, change_data_free);
+  vireo_connection_run (self->connection, task, rename_thread);
+}
+
+gboolean
+vireo_domain_rename_finish (VireoDomain   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -102,6 +102,22 @@ void                vireo_domain_set_memory_async   (VireoDomain        *self,
 gboolean            vireo_domain_set_memory_finish  (VireoDomain        *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+void                vireo_domain_apply_live_async   (VireoDomain        *self,
+                                                     GPtrArray          *changes,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+GPtrArray          *vireo_domain_apply_live_finish  (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+void                vireo_domain_rename_async       (VireoDomain        *self,
+                                                     const char         *name,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean            vireo_domain_rename_finish      (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
 void                vireo_domain_plan_delete_async  (VireoDomain        *self,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
