@@ -673,6 +673,22 @@ test_config_change_commands (void)
   g_assert_cmpuint (g_strv_length (with_disk), ==, 6);
   g_assert_cmpstr (with_disk[4], ==, "virsh dumpxml full --inactive --security-info > full.xml");
   g_assert_cmpstr (with_disk[5], ==, "virsh define full.xml");
+
+  /* A rename leads, and what follows names the machine by its new name;
+   * a rename alone needs no define. */
+  {
+    g_autoptr(VireoDomainConfig) renamed = vireo_domain_config_copy (before);
+    g_auto(GStrv) rename_only = NULL;
+    g_auto(GStrv) rename_more = NULL;
+
+    vireo_domain_config_set_name (renamed, "web 2");
+    rename_only = vireo_command_for_config_changes (NULL, before, renamed);
+    g_assert_cmpstrv (rename_only, ((const char *[]) { "virsh domrename full 'web 2'", NULL }));
+    vireo_domain_config_set_vcpus (renamed, 1, 2);
+    rename_more = vireo_command_for_config_changes (NULL, before, renamed);
+    g_assert_cmpstr (rename_more[0], ==, "virsh domrename full 'web 2'");
+    g_assert_true (g_str_has_prefix (rename_more[1], "virsh setvcpus 'web 2' "));
+  }
 }
 
 

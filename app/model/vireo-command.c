@@ -193,6 +193,19 @@ vireo_command_for_config_changes (const char        *uri,
   rest_before = vireo_domain_config_copy (before);
   rest_after = vireo_domain_config_copy (after);
 
+  /* A rename comes first, as Vireo does it: the rest is then about the
+   * machine under its new name. */
+  if (g_strcmp0 (name, vireo_domain_config_get_name (after)) != 0)
+    {
+      g_autoptr(GString) line = virsh_line (uri, "domrename", name);
+      g_autofree char *new_name = vireo_command_quote (vireo_domain_config_get_name (after));
+
+      g_string_append_printf (line, " %s", new_name);
+      g_strv_builder_add (lines, line->str);
+      name = vireo_domain_config_get_name (after);
+      vireo_domain_config_set_name (rest_before, name);
+    }
+
   if (!same_text (vireo_domain_config_get_title (before), vireo_domain_config_get_title (after)))
     {
       g_autoptr(GString) line = virsh_line (uri, "desc", name);
