@@ -929,6 +929,159 @@ test_vm_details_xml_page (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static VireoDomain *
+domain_named (Fixture    *f,
+              const char *name)
+{
+  g_autoptr(GListModel) all = vireo_connection_list_domains (f->connection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VireoDomain) d = g_list_model_get_item (all, i);
+      if (g_str_equal (vireo_domain_get_name (d), name))
+        return d;   /* the connection keeps it */
+    }
+  return NULL;
+}
+
+static gboolean
+no_pending_and_loaded (gpointer data)
+{
+  return vireo_vm_window_get_loaded (data) && vireo_vm_window_count_pending (data) == 0
+         && vireo_domain_get_active (vireo_vm_window_get_domain (data));
+}
+
+static gboolean
+has_pending (gpointer data)
+{
+  return vireo_vm_window_get_loaded (data) && vireo_vm_window_count_pending (data) > 0;
+}
+
+/* A running machine: Apply changes what the guest can take now, the rest
+ * is badged "Next boot" field by field, and Shut Down and Apply clears the
+ * badges by starting the guest again. */
+static void
+test_vm_details_next_boot (Fixture       *f,
+                           gconstpointer  data)
+{
+  VireoDomain *alpha = domain_named (f, "alpha");
+  VireoVmWindow *window;
+  GtkWidget *row;
+  g_autofree char *live = NULL;
+
+  g_assert_nonnull (alpha);
+  g_assert_true (vireo_domain_get_active (alpha));
+  window = vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha);
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  g_assert_cmpuint (vireo_vm_window_count_pending (window), ==, 0);
+  g_assert_cmpstr (vireo_vm_window_get_pending_text (window), ==, "");
+
+  /* While it runs, the name is not editable: libvirt renames only
+   * machines that are off. */
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  g_assert_true (ADW_IS_ACTION_ROW (row) && !ADW_IS_ENTRY_ROW (row));
+
+  /* One change the guest takes now (title), one it cannot (cache). */
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  gtk_editable_set_text (GTK_EDITABLE (row), "Retitled while running");
+  row = find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);   /* "none" */
+  {
+    g_auto(GStrv) lines = vireo_vm_window_dup_commands (window);
+    g_autofree char *text = g_strjoinv ("\n", lines);
+
+    /* The live half shows as its own command. */
+    g_assert_nonnull (strstr (text, "desc alpha --live --title 'Retitled while running'"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+  vireo_test_wait_for (has_pending, window, 10, "apply, reload and the badges");
+  g_assert_null (vireo_vm_window_get_error (window));
+
+  live = NULL;
+  {
+    VireoTestAsync a = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    vireo_domain_read_xml_async (alpha, FALSE, NULL, vireo_test_async_cb, &a);
+    live = vireo_domain_read_xml_finish (alpha, vireo_test_async_wait (&a, 10), &error);
+    g_object_unref (a.result);
+    g_assert_no_error (error);
+  }
+  g_assert_nonnull (strstr (live, "<title>Retitled while running</title>"));
+  g_assert_null (strstr (live, "cache="));
+
+  /* Exactly the cache is pending, on its own row, with both values. */
+  g_assert_cmpuint (vireo_vm_window_count_pending (window), ==, 1);
+  row = find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
+  {
+    GtkWidget *badge = find_named (row, "pending-badge");
+    const char *tooltip;
+
+    g_assert_nonnull (badge);
+    tooltip = gtk_widget_get_tooltip_text (badge);
+    g_assert_nonnull (strstr (tooltip, "none"));
+  }
+  g_assert_null (find_named (find_named (vireo_vm_window_get_page (window, "overview"), "title"), "pending-badge"));
+  g_assert_nonnull (strstr (vireo_vm_window_get_pending_text (window), "1 setting"));
+
+  /* Shut Down and Apply: the guest goes down and comes back with it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.restart-apply", NULL));
+  vireo_test_wait_for (no_pending_and_loaded, window, 10, "the restart");
+  g_assert_null (vireo_vm_window_get_error (window));
+  g_assert_cmpstr (vireo_vm_window_get_pending_text (window), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+domain_is_renamed (gpointer data)
+{
+  return g_strcmp0 (vireo_domain_get_name (data), "gamma-2") == 0;
+}
+
+/* A machine that is off can be renamed from the Overview; the name is
+ * checked on the field before anything is sent. */
+static void
+test_vm_details_rename (Fixture       *f,
+                        gconstpointer  data)
+{
+  VireoDomain *gamma = domain_named (f, "gamma");
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  g_assert_nonnull (gamma);
+  window = vireo_vm_window_present_for (GTK_WINDOW (f->window), gamma);
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  row = find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "a/b");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "/"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "beta");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "beta"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "  ");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  /* The bad text stayed where it was typed and never reached the copy. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "  ");
+  g_assert_cmpstr (vireo_domain_config_get_name (vireo_vm_window_get_edit_config (window)), ==, "gamma");
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "gamma-2");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  {
+    g_auto(GStrv) lines = vireo_vm_window_dup_commands (window);
+    g_assert_true (g_str_has_suffix (lines[0], " domrename gamma gamma-2"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+  vireo_test_wait_for (domain_is_renamed, gamma, 10, "the rename");
+  vireo_test_wait_for (vm_window_loaded, window, 10, "the reload");
+  g_assert_null (vireo_vm_window_get_error (window));
+  g_assert_false (vireo_vm_window_get_modified (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "gamma-2");
+  g_assert_true (domain_named (f, "gamma-2") == gamma);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -956,6 +1109,8 @@ main (int   argc,
   g_test_add ("/ui/window/host-details-opens", Fixture, NULL, fixture_set_up, test_host_details_opens, fixture_tear_down);
   g_test_add ("/ui/vm-details/edit-and-apply", Fixture, NULL, fixture_set_up, test_vm_details_edit_and_apply, fixture_tear_down);
   g_test_add ("/ui/vm-details/xml-page", Fixture, NULL, fixture_set_up, test_vm_details_xml_page, fixture_tear_down);
+  g_test_add ("/ui/vm-details/next-boot", Fixture, NULL, fixture_set_up, test_vm_details_next_boot, fixture_tear_down);
+  g_test_add ("/ui/vm-details/rename", Fixture, NULL, fixture_set_up, test_vm_details_rename, fixture_tear_down);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

@@ -3,12 +3,15 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vireo-command.h"
 #include "vireo-disk.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
+#include "vireo-live-change.h"
 #include "vireo-vm-window.h"
 #include "vireo-xml-editor.h"
 
@@ -29,6 +32,9 @@ struct _VireoVmWindow
   VireoDomain       *domain;
   VireoDomainConfig *saved;     /* as libvirt has it */
   VireoDomainConfig *edit;      /* what Apply would define */
+  VireoDomainConfig *live;      /* the running guest's, NULL when off */
+  GPtrArray         *probed_rows;  /* rows that can show "next boot"; Borrowed */
+  GPtrArray         *live_changes; /* VireoLiveChange, for the Apply under way */
   char              *saved_xml;
   char              *error;
   GCancellable      *cancellable;
@@ -36,6 +42,9 @@ struct _VireoVmWindow
   guint              busy : 1;
   guint              keep_edit : 1;  /* the next load refreshes only the saved side */
   guint              closing : 1;
+  guint              restarting : 1;  /* Shut Down and Apply is under way */
+  guint              restart_timeout;
+  guint              reading_live;
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -50,11 +59,16 @@ struct _VireoVmWindow
   VireoXmlEditor    *xml_editor;   /* the whole-domain XML page; Borrowed */
   GtkLabel          *commands_label;
   GtkWidget         *apply_button;
+  GtkRevealer       *pending_revealer;
+  GtkLabel          *pending_banner_label;
+  GtkCheckButton    *live_check;
 };
 
 G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
 
 static void load (VireoVmWindow *self);
+static void load_live (VireoVmWindow *self);
+static void start_shutdown (VireoVmWindow *self);
 
 static GQuark
 window_quark (void)
@@ -89,6 +103,14 @@ vireo_vm_window_get_modified (VireoVmWindow *self)
   return g_strcmp0 (now, self->saved_xml) != 0;
 }
 
+/* Apply changes the running guest too: it runs and the user has not
+ * asked for the definition alone. */
+static gboolean
+applies_live (VireoVmWindow *self)
+{
+  return vireo_domain_get_active (self->domain) && gtk_check_button_get_active (self->live_check);
+}
+
 /**
  * vireo_vm_window_dup_commands:
  *
@@ -103,8 +125,25 @@ vireo_vm_window_dup_commands (VireoVmWindow *self)
   if (self->saved == NULL || self->edit == NULL)
     return g_new0 (char *, 1);
   conn = vireo_domain_get_connection (self->domain);
-  return vireo_command_for_config_changes (conn != NULL ? vireo_connection_get_uri (conn) : NULL,
-                                           self->saved, self->edit);
+  {
+    const char *uri = conn != NULL ? vireo_connection_get_uri (conn) : NULL;
+    g_auto(GStrv) config_lines = vireo_command_for_config_changes (uri, self->saved, self->edit);
+    g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+
+    g_strv_builder_addv (lines, (const char **) config_lines);
+    if (applies_live (self))
+      {
+        g_autoptr(GPtrArray) changes = vireo_live_changes_between (self->saved, self->edit);
+
+        for (guint i = 0; i < changes->len; i++)
+          {
+            g_autofree char *line = vireo_live_change_to_command (changes->pdata[i], uri,
+                                                                  vireo_domain_config_get_name (self->edit));
+            g_strv_builder_add (lines, line);
+          }
+      }
+    return g_strv_builder_end (lines);
+  }
 }
 
 static void
@@ -134,12 +173,15 @@ update_actions (VireoVmWindow *self)
       gtk_label_set_text (self->commands_label, text);
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply", modified && !self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.revert", modified && !self->busy);
-  if (self->busy)
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply", modified && !self->busy && !self->restarting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.revert", modified && !self->busy && !self->restarting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.restart-apply",
+                                 vireo_domain_get_active (self->domain) && !self->busy && !self->restarting);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_check), modified && vireo_domain_get_active (self->domain));
+  if (self->restarting)
+    gtk_label_set_text (self->pending_label, _("Waiting for the guest to shut down…"));
+  else if (self->busy)
     gtk_label_set_text (self->pending_label, _("Applying…"));
-  else if (modified && vireo_domain_get_active (self->domain))
-    gtk_label_set_text (self->pending_label, _("Unapplied changes; on a running machine they take effect at its next boot"));
   else if (modified)
     gtk_label_set_text (self->pending_label, _("Unapplied changes"));
   else
@@ -231,6 +273,307 @@ mark_row (GtkWidget  *row,
       gtk_widget_set_tooltip_text (row, NULL);
     }
   g_object_set_data_full (G_OBJECT (row), "vireo-error", g_strdup (message), g_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Next boot                                                                 */
+
+/* What a row shows, read from any version of the machine, so the saved
+ * definition and the running guest can be compared field by field. */
+typedef char *(*Probe) (VireoDomainConfig *config,
+                        VireoDevice       *device,   /* @config's own; NULL for machine fields */
+                        gconstpointer      data);
+
+static GtkWidget *
+probe (VireoVmWindow *self,
+       GtkWidget     *row,
+       Probe          fn,
+       gconstpointer  data)
+{
+  g_object_set_data (G_OBJECT (row), "vireo-probe", fn);
+  g_object_set_data (G_OBJECT (row), "vireo-probe-data", (gpointer) data);
+  g_ptr_array_add (self->probed_rows, row);
+  return row;
+}
+
+static void
+remove_suffix (GtkWidget *row,
+               GtkWidget *child)
+{
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_remove (ADW_ENTRY_ROW (row), child);
+  else
+    adw_action_row_remove (ADW_ACTION_ROW (row), child);
+}
+
+static void
+set_badge (GtkWidget  *row,
+           gboolean    show,
+           const char *running,
+           const char *saved)
+{
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), "vireo-badge");
+  g_autofree char *tooltip = NULL;
+
+  if (badge != NULL)
+    {
+      remove_suffix (row, badge);
+      g_object_set_data (G_OBJECT (row), "vireo-badge", NULL);
+    }
+  if (!show)
+    return;
+
+  badge = gtk_label_new (_("Next boot"));
+  gtk_widget_set_name (badge, "pending-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "vireo-pending-badge");
+  /* Translators: a setting whose saved value differs from the running guest's */
+  tooltip = g_strdup_printf (_("Running now: %s\nSaved, from the next boot: %s"),
+                             running != NULL && *running != '\0' ? running : _("(none)"),
+                             saved != NULL && *saved != '\0' ? saved : _("(none)"));
+  gtk_widget_set_tooltip_text (badge, tooltip);
+  if (ADW_IS_ENTRY_ROW (row))
+    adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), badge);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  g_object_set_data (G_OBJECT (row), "vireo-badge", badge);
+}
+
+static GtkWidget *
+page_of_device (VireoVmWindow *self,
+                VireoDevice   *device)
+{
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack));
+       page != NULL; page = gtk_widget_get_next_sibling (page))
+    if (g_object_get_data (G_OBJECT (page), "vireo-device") == device)
+      return page;
+  return NULL;
+}
+
+/* Per field, what the running guest has that the definition no longer
+ * says (cockpit-machines shows such badges; virt-manager does not): the
+ * values are read back from libvirt, so a badge never claims more than
+ * is true. */
+static void
+update_pending (VireoVmWindow *self)
+{
+  g_autoptr(GHashTable) pages = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) devices_text = g_string_new (NULL);
+  guint fields = 0;
+  gboolean compare = self->live != NULL && self->saved != NULL;
+
+  for (guint i = 0; i < self->probed_rows->len; i++)
+    {
+      GtkWidget *row = self->probed_rows->pdata[i];
+      Probe fn = g_object_get_data (G_OBJECT (row), "vireo-probe");
+      gconstpointer data = g_object_get_data (G_OBJECT (row), "vireo-probe-data");
+      VireoDevice *device = g_object_get_data (G_OBJECT (row), "vireo-device");
+      g_autofree char *saved_value = NULL;
+      g_autofree char *live_value = NULL;
+      gboolean differs = FALSE;
+
+      if (compare && (device == NULL || vireo_device_get_attached (device)))
+        {
+          VireoDevice *in_saved = device != NULL ? vireo_domain_config_find_device_like (self->saved, device) : NULL;
+          VireoDevice *in_live = device != NULL ? vireo_domain_config_find_device_like (self->live, device) : NULL;
+
+          if (device == NULL || (in_saved != NULL && in_live != NULL))
+            {
+              saved_value = fn (self->saved, in_saved, data);
+              live_value = fn (self->live, in_live, data);
+              differs = g_strcmp0 (saved_value, live_value) != 0;
+            }
+        }
+      set_badge (row, differs, live_value, saved_value);
+      if (differs)
+        {
+          fields++;
+          g_hash_table_add (pages, gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_PAGE));
+        }
+    }
+
+  /* Whole devices: plugged in only at the next boot, or still plugged in
+   * until then. */
+  if (compare)
+    {
+      g_autoptr(GListModel) saved_devices = vireo_domain_config_list_devices (self->saved);
+      g_autoptr(GListModel) live_devices = vireo_domain_config_list_devices (self->live);
+
+      for (guint i = 0; i < g_list_model_get_n_items (saved_devices); i++)
+        {
+          g_autoptr(VireoDevice) d = g_list_model_get_item (saved_devices, i);
+
+          if (vireo_domain_config_find_device_like (self->live, d) == NULL)
+            {
+              g_autofree char *title = vireo_device_dup_title (d);
+              VireoDevice *in_edit = self->edit != NULL ? vireo_domain_config_find_device_like (self->edit, d) : NULL;
+              GtkWidget *page = in_edit != NULL ? page_of_device (self, in_edit) : NULL;
+
+              if (page != NULL)
+                g_hash_table_add (pages, page);
+              g_string_append_c (devices_text, ' ');
+              /* Translators: %s is a device, e.g. "Disk vdb" */
+              g_string_append_printf (devices_text, _("%s is plugged in at the next boot."), title);
+            }
+        }
+      for (guint i = 0; i < g_list_model_get_n_items (live_devices); i++)
+        {
+          g_autoptr(VireoDevice) d = g_list_model_get_item (live_devices, i);
+
+          if (vireo_domain_config_find_device_like (self->saved, d) == NULL)
+            {
+              g_autofree char *title = vireo_device_dup_title (d);
+
+              g_string_append_c (devices_text, ' ');
+              /* Translators: %s is a device, e.g. "Disk vdb" */
+              g_string_append_printf (devices_text, _("%s stays plugged in until the guest shuts down."), title);
+            }
+        }
+    }
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->page_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *dot = g_object_get_data (G_OBJECT (row), "vireo-dot");
+      const char *name = g_object_get_data (G_OBJECT (row), "vireo-page");
+      GtkWidget *page = name != NULL ? gtk_stack_get_child_by_name (self->page_stack, name) : NULL;
+
+      if (dot != NULL)
+        gtk_widget_set_visible (dot, page != NULL && g_hash_table_contains (pages, page));
+    }
+
+  if (fields > 0 || devices_text->len > 0)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      if (fields > 0)
+        g_string_append_printf (text,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%u setting of the running guest differs from the saved configuration "
+                                             "and changes at the next boot (marked “Next boot”).",
+                                             "%u settings of the running guest differ from the saved configuration "
+                                             "and change at the next boot (marked “Next boot”).", fields),
+                                fields);
+      g_string_append (text, devices_text->str);
+      gtk_label_set_text (self->pending_banner_label, g_strstrip (text->str));
+      gtk_revealer_set_reveal_child (self->pending_revealer, TRUE);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->pending_revealer, FALSE);
+}
+
+guint
+vireo_vm_window_count_pending (VireoVmWindow *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), 0);
+  for (guint i = 0; i < self->probed_rows->len; i++)
+    if (g_object_get_data (G_OBJECT (self->probed_rows->pdata[i]), "vireo-badge") != NULL)
+      n++;
+  return n;
+}
+
+/**
+ * vireo_vm_window_get_pending_text:
+ *
+ * Returns: (transfer none): what the "next boot" banner says, or ""
+ */
+const char *
+vireo_vm_window_get_pending_text (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->pending_revealer) ? gtk_label_get_text (self->pending_banner_label) : "";
+}
+
+static char *
+yes_no (gboolean value)
+{
+  return g_strdup (value ? _("On") : _("Off"));
+}
+
+static char *
+probe_title (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup (vireo_domain_config_get_title (config));
+}
+
+static char *
+probe_description (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup (vireo_domain_config_get_description (config));
+}
+
+static char *
+probe_vcpus (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup_printf ("%u", vireo_domain_config_get_vcpus (config));
+}
+
+static char *
+probe_vcpus_max (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup_printf ("%u", vireo_domain_config_get_vcpus_max (config));
+}
+
+static char *
+probe_memory_max (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", vireo_domain_config_get_memory_kib (config) / 1024);
+}
+
+static char *
+probe_memory_current (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", vireo_domain_config_get_current_memory_kib (config) / 1024);
+}
+
+static char *
+probe_disk_path (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_source_path (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_bus (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_bus (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_cache (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_cache (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_readonly (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return yes_no (vireo_disk_get_readonly (VIREO_DISK (device)));
+}
+
+static char *
+probe_disk_shareable (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return yes_no (vireo_disk_get_shareable (VIREO_DISK (device)));
+}
+
+static char *
+probe_nic_source (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_interface_dup_source (VIREO_INTERFACE (device));
+}
+
+static char *
+probe_nic_model (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_interface_dup_model (VIREO_INTERFACE (device));
+}
+
+static char *
+probe_nic_link (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return yes_no (vireo_interface_get_link_up (VIREO_INTERFACE (device)));
 }
 
 typedef void (*SpinSetter) (VireoVmWindow *self,
@@ -384,6 +727,46 @@ add_choice_row (VireoVmWindow      *self,
 /* ------------------------------------------------------------------------ */
 /* Pages                                                                     */
 
+/* libvirt's rules for a name, and this host's: said on the field, before
+ * anything is sent. */
+static char *
+dup_name_problem (VireoVmWindow *self,
+                  const char    *name)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+  if (*stripped == '\0')
+    return g_strdup (_("The machine needs a name."));
+  if (strchr (name, '/') != NULL)
+    return g_strdup (_("A name cannot contain “/”."));
+  if (!g_utf8_validate (name, -1, NULL))
+    return g_strdup (_("The name is not valid text."));
+  if (conn != NULL && g_strcmp0 (name, vireo_domain_get_name (self->domain)) != 0)
+    {
+      g_autoptr(GListModel) domains = vireo_connection_list_domains (conn);
+
+      for (guint i = 0; i < g_list_model_get_n_items (domains); i++)
+        {
+          g_autoptr(VireoDomain) other = g_list_model_get_item (domains, i);
+
+          if (other != self->domain && g_strcmp0 (vireo_domain_get_name (other), name) == 0)
+            return g_strdup_printf (_("Another machine on this host is called “%s”."), name);
+        }
+    }
+  return NULL;
+}
+
+static void
+set_name_text (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  g_autofree char *problem = dup_name_problem (self, text);
+
+  mark_row (row, problem);
+  if (problem == NULL)
+    vireo_domain_config_set_name (self->edit, text);
+}
+
 static void
 set_title_text (VireoVmWindow *self, GtkWidget *row, const char *text)
 {
@@ -407,10 +790,20 @@ build_overview (VireoVmWindow *self)
   g_autofree char *emulator = vireo_domain_config_dup_emulator (self->edit);
   const char *type = vireo_domain_config_get_domain_type (self->edit);
 
-  add_info_row (group, _("Name"), vireo_domain_config_get_name (self->edit));
-  add_entry_row (self, group, "title", _("Title"), vireo_domain_config_get_title (self->edit), set_title_text);
-  add_entry_row (self, group, "description", _("Description"),
-                 vireo_domain_config_get_description (self->edit), set_description_text);
+  if (vireo_domain_get_active (self->domain))
+    {
+      GtkWidget *row = add_info_row (group, _("Name"), vireo_domain_config_get_name (self->edit));
+
+      gtk_widget_set_name (row, "name");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Shut the machine down to rename it"));
+    }
+  else
+    add_entry_row (self, group, "name", _("Name"), vireo_domain_config_get_name (self->edit), set_name_text);
+  probe (self, add_entry_row (self, group, "title", _("Title"), vireo_domain_config_get_title (self->edit),
+                              set_title_text), probe_title, NULL);
+  probe (self, add_entry_row (self, group, "description", _("Description"),
+                              vireo_domain_config_get_description (self->edit), set_description_text),
+         probe_description, NULL);
   add_info_row (group, _("UUID"), vireo_domain_config_get_uuid (self->edit));
   add_info_row (group, _("State"), vireo_domain_state_to_string (vireo_domain_get_state (self->domain)));
 
@@ -477,12 +870,14 @@ build_cpus (VireoVmWindow *self)
   for (guint i = 0; modes[i] != NULL; i++)
     labels[i] = i % 2 == 1 ? _(modes[i]) : modes[i];
 
-  row = add_spin_row (self, group, "vcpus-current", _("vCPUs at boot"),
-                      vireo_domain_config_get_vcpus (self->edit), 1, 4096, set_vcpus_current);
+  row = probe (self, add_spin_row (self, group, "vcpus-current", _("vCPUs at boot"),
+                                   vireo_domain_config_get_vcpus (self->edit), 1, 4096, set_vcpus_current),
+               probe_vcpus, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "vcpus-current", row);
-  row = add_spin_row (self, group, "vcpus-max", _("Maximum (hot-plug)"),
-                      vireo_domain_config_get_vcpus_max (self->edit), 1, 4096, set_vcpus_current);
+  row = probe (self, add_spin_row (self, group, "vcpus-max", _("Maximum (hot-plug)"),
+                                   vireo_domain_config_get_vcpus_max (self->edit), 1, 4096, set_vcpus_current),
+               probe_vcpus_max, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "vcpus-max", row);
 
@@ -525,12 +920,16 @@ build_memory (VireoVmWindow *self)
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("In MiB. The balloon can give memory back down to the current amount."));
-  row = add_spin_row (self, group, "memory-max", _("Maximum"),
-                      (double) (vireo_domain_config_get_memory_kib (self->edit) / 1024), 16, 16777216, set_memory);
+  row = probe (self, add_spin_row (self, group, "memory-max", _("Maximum"),
+                                   (double) (vireo_domain_config_get_memory_kib (self->edit) / 1024), 16, 16777216,
+                                   set_memory),
+               probe_memory_max, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "memory-max", row);
-  row = add_spin_row (self, group, "memory-current", _("Current"),
-                      (double) (vireo_domain_config_get_current_memory_kib (self->edit) / 1024), 16, 16777216, set_memory);
+  row = probe (self, add_spin_row (self, group, "memory-current", _("Current"),
+                                   (double) (vireo_domain_config_get_current_memory_kib (self->edit) / 1024), 16,
+                                   16777216, set_memory),
+               probe_memory_current, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "memory-current", row);
   return page;
@@ -736,6 +1135,7 @@ add_media_row (VireoVmWindow *self,
 
       row = add_info_row (group, _("Media"), path);
       gtk_widget_set_name (row, "media");
+      probe (self, tag (row, VIREO_DEVICE (disk)), probe_disk_path, NULL);
       gtk_widget_set_valign (eject, GTK_ALIGN_CENTER);
       gtk_widget_set_name (eject, "media-eject");
       g_object_set_data (G_OBJECT (eject), "vireo-device", disk);
@@ -749,6 +1149,7 @@ add_media_row (VireoVmWindow *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Insert media (host path, then Enter)"));
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       g_object_set_data (G_OBJECT (row), "vireo-device", disk);
+      probe (self, row, probe_disk_path, NULL);
       g_signal_connect_object (row, "apply", G_CALLBACK (on_insert_activated), self, 0);
       g_signal_connect_object (row, "entry-activated", G_CALLBACK (on_insert_activated), self, 0);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -791,20 +1192,26 @@ build_disk (VireoVmWindow *self,
       add_info_row (group, _("Volume"), where);
     }
   else if (!vireo_disk_is_removable_media (disk))
-    tag (add_entry_row (self, group, "disk-path", _("Source path"), path, set_disk_path), device);
+    probe (self, tag (add_entry_row (self, group, "disk-path", _("Source path"), path, set_disk_path), device),
+           probe_disk_path, NULL);
   add_info_row (group, _("Format"), format);
   add_info_row (group, _("Guest device"), target);
   if (vireo_disk_is_removable_media (disk))
     add_media_row (self, group, disk);
 
   group = add_group (page, _("Options"));
-  tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device);
-  tag (add_choice_row (self, group, "disk-cache", _("Cache"), cache_labels, cache, set_disk_cache), device);
-  tag (add_switch_row (self, group, "disk-readonly", _("Read-only"), NULL,
-                       vireo_disk_get_readonly (disk), set_disk_readonly), device);
-  tag (add_switch_row (self, group, "disk-shareable", _("Shareable"),
-                       _("Several machines may use it at once"),
-                       vireo_disk_get_shareable (disk), set_disk_shareable), device);
+  probe (self, tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device),
+         probe_disk_bus, NULL);
+  probe (self, tag (add_choice_row (self, group, "disk-cache", _("Cache"), cache_labels, cache, set_disk_cache),
+                    device),
+         probe_disk_cache, NULL);
+  probe (self, tag (add_switch_row (self, group, "disk-readonly", _("Read-only"), NULL,
+                                    vireo_disk_get_readonly (disk), set_disk_readonly), device),
+         probe_disk_readonly, NULL);
+  probe (self, tag (add_switch_row (self, group, "disk-shareable", _("Shareable"),
+                                    _("Several machines may use it at once"),
+                                    vireo_disk_get_shareable (disk), set_disk_shareable), device),
+         probe_disk_shareable, NULL);
   add_xml_group (self, page, device);
   return page;
 }
@@ -879,11 +1286,15 @@ build_nic (VireoVmWindow  *self,
     source_title = _("Virtual network");
   add_info_row (group, _("Connection"), type);
   if (g_strcmp0 (type, "user") != 0)
-    tag (add_entry_row (self, group, "nic-source", source_title, source, set_nic_source), device);
+    probe (self, tag (add_entry_row (self, group, "nic-source", source_title, source, set_nic_source), device),
+           probe_nic_source, NULL);
   tag (add_entry_row (self, group, "nic-mac", _("MAC address"), mac, set_nic_mac), device);
-  tag (add_choice_row (self, group, "nic-model", _("Model"), model_labels, model, set_nic_model), device);
-  tag (add_switch_row (self, group, "nic-link", _("Link up"), _("Off: as if the cable were pulled"),
-                       vireo_interface_get_link_up (nic), set_nic_link), device);
+  probe (self, tag (add_choice_row (self, group, "nic-model", _("Model"), model_labels, model, set_nic_model),
+                    device),
+         probe_nic_model, NULL);
+  probe (self, tag (add_switch_row (self, group, "nic-link", _("Link up"), _("Off: as if the cable were pulled"),
+                                    vireo_interface_get_link_up (nic), set_nic_link), device),
+         probe_nic_link, NULL);
   add_xml_group (self, page, device);
   return page;
 }
@@ -969,6 +1380,7 @@ build_device (VireoVmWindow *self,
       add_xml_group (self, page, device);
     }
   add_remove_group (self, page, device);
+  g_object_set_data (G_OBJECT (page), "vireo-device", device);
   return page;
 }
 
@@ -1005,6 +1417,18 @@ add_page (VireoVmWindow *self,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
   gtk_box_append (GTK_BOX (box), label);
+  {
+    GtkWidget *dot = gtk_image_new_from_icon_name ("media-record-symbolic");
+
+    gtk_widget_add_css_class (dot, "accent");
+    gtk_image_set_pixel_size (GTK_IMAGE (dot), 8);
+    gtk_widget_set_hexpand (dot, TRUE);
+    gtk_widget_set_halign (dot, GTK_ALIGN_END);
+    gtk_widget_set_visible (dot, FALSE);
+    gtk_widget_set_tooltip_text (dot, _("Changes at the next boot"));
+    gtk_box_append (GTK_BOX (box), dot);
+    g_object_set_data (G_OBJECT (row), "vireo-dot", dot);
+  }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "vireo-page", g_strdup (name), g_free);
   gtk_list_box_append (self->page_list, row);
@@ -1040,6 +1464,7 @@ rebuild (VireoVmWindow *self)
   GtkWidget *child;
   guint n;
 
+  g_ptr_array_set_size (self->probed_rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
     gtk_list_box_remove (self->page_list, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
@@ -1070,6 +1495,7 @@ rebuild (VireoVmWindow *self)
 
   if (visible == NULL || !vireo_vm_window_show_page (self, visible))
     vireo_vm_window_show_page (self, "overview");
+  update_pending (self);
   update_actions (self);
 }
 
@@ -1220,6 +1646,7 @@ read_cb (GObject      *object,
       return;
     }
   take_xml (self, xml);
+  load_live (self);
 }
 
 static void
@@ -1231,6 +1658,101 @@ load (VireoVmWindow *self)
 }
 
 static void
+live_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = vireo_domain_read_xml_finish (VIREO_DOMAIN (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->reading_live--;
+  if (self->reading_live > 0)
+    return;   /* a newer read is on its way */
+  g_clear_object (&self->live);
+  /* No live XML (it stopped meanwhile): nothing to compare, no badges. */
+  if (xml != NULL && vireo_domain_get_active (self->domain))
+    self->live = vireo_domain_config_new_from_xml (xml, NULL);
+  update_pending (self);
+}
+
+/* The running guest's definition, for the "next boot" badges; read after
+ * the saved one and again whenever the machine starts or stops. */
+static void
+load_live (VireoVmWindow *self)
+{
+  if (!vireo_domain_get_active (self->domain))
+    {
+      g_clear_object (&self->live);
+      update_pending (self);
+      return;
+    }
+  self->reading_live++;
+  vireo_domain_read_xml_async (self->domain, FALSE, self->cancellable, live_read_cb, g_object_ref (self));
+}
+
+/* The end of an Apply, whatever it went through. */
+static void
+finish_apply (VireoVmWindow *self,
+              const char    *toast)
+{
+  self->busy = FALSE;
+  if (toast != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+  if (self->closing)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+  if (self->restarting)
+    {
+      update_actions (self);
+      start_shutdown (self);
+      return;
+    }
+  /* Read back what libvirt made of it: it normalises (units, defaults),
+   * and the live side tells which badges to show. */
+  load (self);
+}
+
+static void
+live_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) done = vireo_domain_apply_live_finish (VIREO_DOMAIN (object), result, &error);
+  g_autoptr(GString) failures = g_string_new (NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (done == NULL)
+    g_string_append_printf (failures, "\n• %s", error->message);
+  for (guint i = 0; done != NULL && i < done->len; i++)
+    {
+      VireoLiveChange *change = done->pdata[i];
+
+      if (change->error != NULL)
+        g_string_append_printf (failures, "\n• %s", change->error->message);
+    }
+
+  if (failures->len > 0)
+    {
+      g_autofree char *message = g_strconcat (_("Saved. The running guest did not take these changes now; "
+                                                "they take effect at its next boot:"),
+                                              failures->str, NULL);
+      set_error (self, message);
+      finish_apply (self, NULL);
+      return;
+    }
+  set_error (self, NULL);
+  finish_apply (self, _("Saved, and changed on the running guest."));
+}
+
+static void
 define_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -1238,9 +1760,11 @@ define_cb (GObject      *object,
   g_autoptr(VireoVmWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->busy = FALSE;
   if (!vireo_domain_define_xml_finish (VIREO_DOMAIN (object), result, &error))
     {
+      self->busy = FALSE;
+      self->restarting = FALSE;
+      g_clear_pointer (&self->live_changes, g_ptr_array_unref);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The user's edits stay as they are; only the message is new, and
@@ -1255,17 +1779,70 @@ define_cb (GObject      *object,
     }
 
   set_error (self, NULL);
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (vireo_domain_get_active (self->domain)
-                                              ? _("Saved. The running machine uses it from its next boot.")
-                                              : _("Saved.")));
-  if (self->closing)
+  if (self->live_changes != NULL && self->live_changes->len > 0 && vireo_domain_get_active (self->domain))
     {
-      gtk_window_destroy (GTK_WINDOW (self));
+      /* The definition first, where nothing is lost; then what the
+       * running guest can take now. */
+      vireo_domain_apply_live_async (self->domain, g_steal_pointer (&self->live_changes), self->cancellable,
+                                     live_cb, g_object_ref (self));
       return;
     }
-  /* Read back what libvirt made of it: it normalises (units, defaults). */
-  load (self);
+  g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+  finish_apply (self, vireo_domain_get_active (self->domain) && !self->restarting
+                      ? _("Saved. The running guest uses it from its next boot.")
+                      : _("Saved."));
+}
+
+static void
+define_edit (VireoVmWindow *self)
+{
+  g_autofree char *xml = vireo_domain_config_to_xml (self->edit);
+
+  vireo_domain_define_xml_async (self->domain, xml, self->cancellable, define_cb, g_object_ref (self));
+}
+
+static void
+rename_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_rename_finish (VIREO_DOMAIN (object), result, &error))
+    {
+      self->busy = FALSE;
+      self->restarting = FALSE;
+      g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  /* libvirt has the new name now; should the define below fail, the next
+   * Apply must not rename again. */
+  vireo_domain_config_set_name (self->saved, vireo_domain_config_get_name (self->edit));
+  g_free (self->saved_xml);
+  self->saved_xml = vireo_domain_config_to_xml (self->saved);
+  gtk_window_set_title (GTK_WINDOW (self), vireo_domain_config_get_name (self->edit));
+  adw_view_switcher_title_set_title (self->switcher_title, vireo_domain_config_get_name (self->edit));
+  define_edit (self);
+}
+
+static void
+start_apply (VireoVmWindow *self)
+{
+  self->busy = TRUE;
+  update_actions (self);
+  g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+  if (applies_live (self) && !self->restarting)
+    self->live_changes = vireo_live_changes_between (self->saved, self->edit);
+  if (g_strcmp0 (vireo_domain_config_get_name (self->saved), vireo_domain_config_get_name (self->edit)) != 0)
+    vireo_domain_rename_async (self->domain, vireo_domain_config_get_name (self->edit), self->cancellable,
+                               rename_cb, g_object_ref (self));
+  else
+    define_edit (self);
 }
 
 static void
@@ -1274,16 +1851,120 @@ apply_action (GtkWidget  *widget,
               GVariant   *param)
 {
   VireoVmWindow *self = VIREO_VM_WINDOW (widget);
-  g_autofree char *xml = NULL;
 
   if (self->edit == NULL || self->busy)
     return;
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0 && !take_xml_page (self))
     return;
-  xml = vireo_domain_config_to_xml (self->edit);
-  self->busy = TRUE;
+  start_apply (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shut Down and Apply                                                       */
+
+static void
+stop_restarting (VireoVmWindow *self,
+                 const char    *message)
+{
+  self->restarting = FALSE;
+  g_clear_handle_id (&self->restart_timeout, g_source_remove);
+  if (message != NULL)
+    set_error (self, message);
   update_actions (self);
-  vireo_domain_define_xml_async (self->domain, xml, self->cancellable, define_cb, g_object_ref (self));
+}
+
+static void
+restart_start_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_action_finish (VIREO_DOMAIN (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        stop_restarting (self, error->message);
+      return;
+    }
+  stop_restarting (self, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Started again with the saved configuration.")));
+  load_live (self);
+}
+
+static gboolean
+restart_timeout_cb (gpointer data)
+{
+  VireoVmWindow *self = data;
+
+  self->restart_timeout = 0;
+  stop_restarting (self, _("The guest has not shut down after two minutes: it may not react to the power button "
+                           "(ACPI). Shut it down from inside, or use Force Off; the saved configuration applies "
+                           "when it starts again."));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_shutdown_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_action_finish (VIREO_DOMAIN (object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    stop_restarting (self, error->message);
+  /* Asked; the stop event says when it is done (on_state_changed). */
+}
+
+static void
+start_shutdown (VireoVmWindow *self)
+{
+  if (!vireo_domain_get_active (self->domain))
+    {
+      vireo_domain_action_async (self->domain, VIREO_DOMAIN_ACTION_START, self->cancellable,
+                                 restart_start_cb, g_object_ref (self));
+      return;
+    }
+  self->restart_timeout = g_timeout_add_seconds (120, restart_timeout_cb, self);
+  vireo_domain_action_async (self->domain, VIREO_DOMAIN_ACTION_SHUTDOWN, self->cancellable,
+                             restart_shutdown_cb, g_object_ref (self));
+}
+
+static void
+restart_apply_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+
+  if (self->edit == NULL || self->busy || self->restarting || !vireo_domain_get_active (self->domain))
+    return;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0 && !take_xml_page (self))
+    return;
+  set_error (self, NULL);
+  self->restarting = TRUE;
+  if (vireo_vm_window_get_modified (self))
+    start_apply (self);   /* then finish_apply shuts down */
+  else
+    {
+      update_actions (self);
+      start_shutdown (self);
+    }
+}
+
+static void
+on_state_changed (VireoVmWindow *self)
+{
+  if (self->restarting && self->restart_timeout != 0 && !vireo_domain_get_active (self->domain))
+    {
+      g_clear_handle_id (&self->restart_timeout, g_source_remove);
+      vireo_domain_action_async (self->domain, VIREO_DOMAIN_ACTION_START, self->cancellable,
+                                 restart_start_cb, g_object_ref (self));
+    }
+  load_live (self);
+  update_actions (self);
 }
 
 static void
@@ -1358,7 +2039,11 @@ vireo_vm_window_dispose (GObject *object)
   g_clear_object (&self->domain);
   g_clear_object (&self->saved);
   g_clear_object (&self->edit);
+  g_clear_object (&self->live);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->probed_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+  g_clear_handle_id (&self->restart_timeout, g_source_remove);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->dispose (object);
 }
@@ -1396,9 +2081,13 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, commands_button);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, commands_label);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, live_check);
 
   gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
+  gtk_widget_class_install_action (widget_class, "details.restart-apply", NULL, restart_apply_action);
   gtk_widget_class_install_action (widget_class, "details.copy-commands", NULL, copy_commands_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "details.apply", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -1409,6 +2098,7 @@ vireo_vm_window_init (VireoVmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->probed_rows = g_ptr_array_new ();
   g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
                            self, G_CONNECT_SWAPPED);
 }
@@ -1437,6 +2127,7 @@ vireo_vm_window_present_for (GtkWindow   *parent,
 
       self = g_object_new (VIREO_TYPE_VM_WINDOW, "title", title, NULL);
       self->domain = g_object_ref (domain);
+      g_signal_connect_object (domain, "notify::state", G_CALLBACK (on_state_changed), self, G_CONNECT_SWAPPED);
       if (app != NULL)
         gtk_window_set_application (GTK_WINDOW (self), app);
       g_object_set_qdata (G_OBJECT (domain), window_quark (), self);
@@ -1472,7 +2163,7 @@ gboolean
 vireo_vm_window_get_loaded (VireoVmWindow *self)
 {
   g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
-  return self->edit != NULL && !self->busy;
+  return self->edit != NULL && !self->busy && self->reading_live == 0;
 }
 
 gboolean

@@ -24,4 +24,7 @@ GtkWidget         *vireo_vm_window_get_page        (VireoVmWindow *self,
 const char        *vireo_vm_window_get_error       (VireoVmWindow *self);
 GStrv              vireo_vm_window_dup_commands    (VireoVmWindow *self);
 
+guint          vireo_vm_window_count_pending     (VireoVmWindow *self);
+const char    *vireo_vm_window_get_pending_text  (VireoVmWindow *self);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
 #include "vireo-interface.h"
+#include "vireo-live-change.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 
@@ -289,6 +290,148 @@ test_live_and_persistent (void)
   virConnectClose (direct);
 }
 
+static void
+define_config (VireoDomain       *domain,
+               VireoDomainConfig *config)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = vireo_domain_config_to_xml (config);
+
+  vireo_domain_define_xml_async (domain, xml, NULL, vireo_test_async_cb, &a);
+  vireo_domain_define_xml_finish (domain, vireo_test_async_wait (&a, 30), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_named_renamed (gpointer data)
+{
+  return g_strcmp0 (vireo_domain_get_name (data), GUEST "-renamed") == 0;
+}
+
+static gboolean
+is_shut_off (gpointer data)
+{
+  return !vireo_domain_get_active (data);
+}
+
+/* What Apply does on a running guest: define the edited document, then
+ * try its live changes; what QEMU cannot take now stays a difference
+ * between the live and the persistent XML, which the badges show. */
+static void
+test_apply_edit_live_then_rename (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autofree char *xml = details_guest_xml ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autoptr(VireoDomainConfig) saved = NULL;
+  g_autoptr(VireoDomainConfig) edit = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr direct = virConnectOpen (uri);
+  virDomainPtr created;
+  VireoDomain *domain;
+  VireoTestAsync a = { 0 };
+  VireoDevice *video;
+
+  g_assert_nonnull (direct);
+  created = virDomainDefineXML (direct, xml);
+  g_assert_nonnull (created);
+  g_assert_cmpint (virDomainCreate (created), ==, 0);
+  virDomainFree (created);
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while ((domain = vireo_test_find_domain (conn, GUEST)) == NULL && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (domain);
+  vireo_test_wait_for (is_running, domain, 20, "the guest to run");
+
+  saved = read_config (domain, TRUE);
+  edit = vireo_domain_config_copy (saved);
+  g_assert_nonnull (vireo_domain_config_add_device (edit,
+    "<interface type='user'><mac address='52:54:00:7e:57:02'/><model type='virtio'/></interface>", &error));
+  g_assert_no_error (error);
+  vireo_domain_config_set_title (edit, "Applied live");
+  video = NULL;
+  {
+    g_autoptr(GListModel) devices = vireo_domain_config_list_devices (edit);
+    for (guint i = 0; i < g_list_model_get_n_items (devices) && video == NULL; i++)
+      {
+        g_autoptr(VireoDevice) d = g_list_model_get_item (devices, i);
+        if (vireo_device_get_kind (d) == VIREO_DEVICE_VIDEO)
+          video = d;
+      }
+  }
+  g_assert_nonnull (video);
+  g_assert_true (vireo_device_set_xml (video, "<video><model type='vga' vram='32768' heads='1'/></video>", &error));
+  g_assert_no_error (error);
+
+  define_config (domain, edit);
+  changes = vireo_live_changes_between (saved, edit);
+  vireo_domain_apply_live_async (domain, g_steal_pointer (&changes), NULL, vireo_test_async_cb, &a);
+  done = vireo_domain_apply_live_finish (domain, vireo_test_async_wait (&a, 60), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (done->len, ==, 2);   /* the NIC and the title; not the video */
+  for (guint i = 0; i < done->len; i++)
+    g_assert_no_error (((VireoLiveChange *) done->pdata[i])->error);
+
+  {
+    g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+    g_autoptr(VireoDomainConfig) now_saved = read_config (domain, TRUE);
+    VireoDevice *live_video;
+    VireoDevice *saved_video;
+    g_autofree char *live_video_xml = NULL;
+    g_autofree char *saved_video_xml = NULL;
+
+    g_assert_nonnull (find_device (live, VIREO_TYPE_INTERFACE, "52:54:00:7e:57:02"));
+    g_assert_nonnull (find_device (now_saved, VIREO_TYPE_INTERFACE, "52:54:00:7e:57:02"));
+    g_assert_cmpstr (vireo_domain_config_get_title (live), ==, "Applied live");
+    g_assert_cmpstr (vireo_domain_config_get_title (now_saved), ==, "Applied live");
+
+    /* The video card exists from boot only: saved has the new one. */
+    live_video = vireo_domain_config_find_device_like (live, video);
+    saved_video = vireo_domain_config_find_device_like (now_saved, video);
+    g_assert_nonnull (live_video);
+    g_assert_nonnull (saved_video);
+    live_video_xml = vireo_device_to_xml (live_video);
+    saved_video_xml = vireo_device_to_xml (saved_video);
+    g_assert_nonnull (strstr (live_video_xml, "vram=\"16384\""));
+    g_assert_nonnull (strstr (saved_video_xml, "vram=\"32768\""));
+  }
+
+  /* Rename: refused while it runs, done once it is off, and the same
+   * machine object follows the new name. */
+  vireo_domain_rename_async (domain, GUEST "-renamed", NULL, vireo_test_async_cb, &a);
+  g_assert_false (vireo_domain_rename_finish (domain, vireo_test_async_wait (&a, 30), &error));
+  g_clear_object (&a.result);
+  g_assert_nonnull (error);
+  g_test_message ("rename refused while running: %s", error->message);
+  g_clear_error (&error);
+
+  created = virDomainLookupByName (direct, GUEST);
+  g_assert_cmpint (virDomainDestroy (created), ==, 0);
+  virDomainFree (created);
+  vireo_test_wait_for (is_shut_off, domain, 20, "the guest to stop");
+  g_object_ref (domain);
+  vireo_domain_rename_async (domain, GUEST "-renamed", NULL, vireo_test_async_cb, &a);
+  vireo_domain_rename_finish (domain, vireo_test_async_wait (&a, 30), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  vireo_test_wait_for (is_named_renamed, domain, 10, "the new name");
+  g_assert_true (vireo_test_find_domain (conn, GUEST "-renamed") == domain);
+  g_object_unref (domain);
+
+  created = virDomainLookupByName (direct, GUEST "-renamed");
+  g_assert_nonnull (created);
+  virDomainUndefine (created);
+  virDomainFree (created);
+  virConnectClose (direct);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -301,6 +444,7 @@ main (int   argc,
   vireo_virt_init ();
 
   g_test_add_func ("/details/live-and-persistent", test_live_and_persistent);
+  g_test_add_func ("/details/apply-edit-live-then-rename", test_apply_edit_live_then_rename);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
