@@ -893,6 +893,23 @@ test_live_changes (void)
   g_assert_cmpstr (line, ==, "virsh desc 'my vm' --live --title 'Renamed now'");
   g_clear_pointer (&changes, g_ptr_array_unref);
 
+  /* A NIC's link goes live; its model does not, and is not even tried. */
+  {
+    g_autoptr(VireoDomainConfig) base = vireo_domain_config_new_from_xml (live_before, NULL);
+    g_autoptr(VireoDomainConfig) link = vireo_domain_config_copy (base);
+    g_autoptr(VireoDomainConfig) model = vireo_domain_config_copy (base);
+    g_autoptr(GPtrArray) link_changes = NULL;
+    g_autoptr(GPtrArray) model_changes = NULL;
+
+    vireo_interface_set_link_up (VIREO_INTERFACE (nth_device_of (link, "interface", 0)), FALSE);
+    link_changes = vireo_live_changes_between (base, link);
+    g_assert_cmpuint (link_changes->len, ==, 1);
+    g_assert_cmpint (((VireoLiveChange *) link_changes->pdata[0])->kind, ==, VIREO_LIVE_UPDATE);
+    vireo_interface_set_model (VIREO_INTERFACE (nth_device_of (model, "interface", 0)), "e1000e");
+    model_changes = vireo_live_changes_between (base, model);
+    g_assert_cmpuint (model_changes->len, ==, 0);
+  }
+
   /* More vCPUs or memory than the running guest's maximum: next boot. */
   vireo_domain_config_set_vcpus (after, 6, 8);
   vireo_domain_config_set_memory_kib (after, 4194304, 3145728);

@@ -93,6 +93,42 @@ can_update (VireoDevice *device)
     }
 }
 
+/* The element as text with the attributes a live update may change taken
+ * out: if the rest differs too, the update would be refused as a whole
+ * (a new NIC model, a display's new listen address), so it is left for
+ * the next boot rather than tried and reported as failed. */
+static char *
+dup_fixed_part (VireoDevice *device)
+{
+  g_autofree char *xml = vireo_device_to_xml (device);
+  g_autoptr(GRegex) re = NULL;
+  g_autoptr(GRegex) blanks = NULL;
+  g_autofree char *stripped = NULL;
+  const char *pattern;
+
+  switch (vireo_device_get_kind (device))
+    {
+    case VIREO_DEVICE_GRAPHICS:
+      pattern = " (passwd|passwdValidTo|connected)=\"[^\"]*\"";
+      break;
+    case VIREO_DEVICE_DISK:
+      /* Removable media: what is in the drive, and its format. */
+      pattern = "<source( [^>]*)?/>|<source( [^>]*)?>.*?</source>|<driver [^>]*/>";
+      break;
+    case VIREO_DEVICE_INTERFACE:
+      pattern = "<link [^>]*/>|<source [^>]*/>|<bandwidth>.*?</bandwidth>|<filterref [^>]*/>";
+      break;
+    default:
+      return g_steal_pointer (&xml);
+    }
+  re = g_regex_new (pattern, G_REGEX_DOTALL, 0, NULL);
+  stripped = g_regex_replace_literal (re, xml, -1, 0, "", 0, NULL);
+  /* A removed element leaves its indentation behind; layout is not a
+   * difference. */
+  blanks = g_regex_new (">\\s+<", 0, 0, NULL);
+  return g_regex_replace_literal (blanks, stripped, -1, 0, "><", 0, NULL);
+}
+
 /**
  * vireo_live_changes_between:
  * @before: the definition as libvirt had it
@@ -138,7 +174,10 @@ vireo_live_changes_between (VireoDomainConfig *before,
           g_autofree char *was = vireo_device_to_xml (old);
           g_autofree char *now = vireo_device_to_xml (device);
 
-          if (g_strcmp0 (was, now) != 0)
+          g_autofree char *was_fixed = dup_fixed_part (old);
+          g_autofree char *now_fixed = dup_fixed_part (device);
+
+          if (g_strcmp0 (was, now) != 0 && g_strcmp0 (was_fixed, now_fixed) == 0)
             change_new (changes, VIREO_LIVE_UPDATE, vireo_device_dup_title (device))->xml = g_steal_pointer (&now);
         }
     }
