@@ -9,6 +9,7 @@
 #include "vireo-auth-dialog.h"
 #include "vireo-auth-request-private.h"
 #include "vireo-disk.h"
+#include "vireo-test-ui.h"
 #include "vireo-test-util.h"
 #include "vireo-worker.h"
 #include "vireo-ui.h"
@@ -673,27 +674,6 @@ test_auth_dialog (void)
 }
 
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-vm_window_loaded (gpointer data)
-{
-  return vireo_vm_window_get_loaded (data);
-}
-
 static char *
 persistent_xml (VireoDomain *domain)
 {
@@ -734,19 +714,19 @@ test_vm_details_edit_and_apply (Fixture       *f,
   /* Opening twice gives the same window. */
   window = vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha);
   g_assert_true (vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha) == window);
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
   g_assert_false (vireo_vm_window_get_modified (window));
   g_assert_nonnull (vireo_vm_window_get_page (window, "device-0"));
 
   /* Overview: the description, typed. */
   g_assert_true (vireo_vm_window_show_page (window, "overview"));
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "description");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "description");
   gtk_editable_set_text (GTK_EDITABLE (row), "Edited in the details view");
   g_assert_true (vireo_vm_window_get_modified (window));
 
   /* Memory: a current amount above the maximum stays in its field,
    * marked, and out of the configuration. */
-  row = find_named (vireo_vm_window_get_page (window, "memory"), "memory-current");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "memory"), "memory-current");
   gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), 9999999);
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_cmpuint (vireo_domain_config_get_current_memory_kib (vireo_vm_window_get_edit_config (window)), <, 9999999ull * 1024);
@@ -764,7 +744,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
 
   /* Apply defines it; libvirt has exactly that afterwards. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
-  vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "apply and reload");
   g_assert_null (vireo_vm_window_get_error (window));
   g_assert_false (vireo_vm_window_get_modified (window));
   after = persistent_xml (alpha);
@@ -782,7 +762,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
 
         if (vireo_device_get_kind (device) != VIREO_DEVICE_INTERFACE)
           continue;
-        row = find_named (vireo_vm_window_get_page (window, name), "nic-mac");
+        row = vireo_test_find_named (vireo_vm_window_get_page (window, name), "nic-mac");
         gtk_editable_set_text (GTK_EDITABLE (row), "01:00:5e:00:00:01");
         g_assert_true (gtk_widget_has_css_class (row, "error"));
         g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "01:00:5e:00:00:01");
@@ -807,7 +787,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
    * driver cannot change media (QEMU can: tests/integration/test-details.c),
    * so what is checked here is that its refusal is shown in its words and
    * the unapplied edits elsewhere survive it. */
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title");
   gtk_editable_set_text (GTK_EDITABLE (row), "kept across the eject");
   {
     g_autoptr(GListModel) devices = vireo_domain_config_list_devices (vireo_vm_window_get_edit_config (window));
@@ -816,12 +796,12 @@ test_vm_details_edit_and_apply (Fixture       *f,
     for (guint i = 0; i < g_list_model_get_n_items (devices) && eject == NULL; i++)
       {
         g_autofree char *name = g_strdup_printf ("device-%u", i);
-        eject = find_named (vireo_vm_window_get_page (window, name), "media-eject");
+        eject = vireo_test_find_named (vireo_vm_window_get_page (window, name), "media-eject");
       }
     g_assert_nonnull (eject);
     g_signal_emit_by_name (eject, "clicked");
   }
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the eject");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the eject");
   g_assert_nonnull (strstr (vireo_vm_window_get_error (window), "virDomainUpdateDeviceFlags"));
   g_assert_cmpstr (vireo_domain_config_get_title (vireo_vm_window_get_edit_config (window)), ==,
                    "kept across the eject");
@@ -840,7 +820,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
         g_autofree char *name = g_strdup_printf ("device-%u", i);
 
         if (g_strcmp0 (target, "vdc") == 0)
-          remove = find_named (vireo_vm_window_get_page (window, name), "device-remove");
+          remove = vireo_test_find_named (vireo_vm_window_get_page (window, name), "device-remove");
       }
 
     g_assert_nonnull (remove);
@@ -848,7 +828,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
     g_assert_cmpuint (g_list_model_get_n_items (devices), ==, before_n - 1);
     g_assert_true (vireo_vm_window_get_modified (window));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
-    vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+    vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "apply and reload");
     g_assert_cmpstr (vireo_vm_window_get_error (window), ==, NULL);
     {
       g_autofree char *removed = persistent_xml (alpha);
@@ -857,7 +837,7 @@ test_vm_details_edit_and_apply (Fixture       *f,
   }
 
   /* Closing with unapplied changes asks first. */
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title");
   gtk_editable_set_text (GTK_EDITABLE (row), "unsaved");
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -889,10 +869,10 @@ test_vm_details_xml_page (Fixture       *f,
       }
   }
   window = vireo_vm_window_present_for (GTK_WINDOW (f->window), gamma);
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
 
   /* A field edit shows up on the XML page, as a change against libvirt's. */
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title");
   gtk_editable_set_text (GTK_EDITABLE (row), "From the field");
   g_assert_true (vireo_vm_window_show_page (window, "xml"));
   editor = VIREO_XML_EDITOR (vireo_vm_window_get_page (window, "xml"));
@@ -922,7 +902,7 @@ test_vm_details_xml_page (Fixture       *f,
   g_assert_cmpstr (vireo_domain_config_get_title (vireo_vm_window_get_edit_config (window)), ==, "From the text");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
-  vireo_test_wait_for (vm_window_loaded, window, 10, "apply and reload");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "apply and reload");
   g_assert_null (vireo_vm_window_get_error (window));
   after = persistent_xml (gamma);
   g_assert_nonnull (strstr (after, "<title>From the text</title>"));
@@ -972,19 +952,19 @@ test_vm_details_next_boot (Fixture       *f,
   g_assert_nonnull (alpha);
   g_assert_true (vireo_domain_get_active (alpha));
   window = vireo_vm_window_present_for (GTK_WINDOW (f->window), alpha);
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
   g_assert_cmpuint (vireo_vm_window_count_pending (window), ==, 0);
   g_assert_cmpstr (vireo_vm_window_get_pending_text (window), ==, "");
 
   /* While it runs, the name is not editable: libvirt renames only
    * machines that are off. */
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "name");
   g_assert_true (ADW_IS_ACTION_ROW (row) && !ADW_IS_ENTRY_ROW (row));
 
   /* One change the guest takes now (title), one it cannot (cache). */
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "title");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title");
   gtk_editable_set_text (GTK_EDITABLE (row), "Retitled while running");
-  row = find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);   /* "none" */
   {
     g_auto(GStrv) lines = vireo_vm_window_dup_commands (window);
@@ -1012,16 +992,16 @@ test_vm_details_next_boot (Fixture       *f,
 
   /* Exactly the cache is pending, on its own row, with both values. */
   g_assert_cmpuint (vireo_vm_window_count_pending (window), ==, 1);
-  row = find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "device-0"), "disk-cache");
   {
-    GtkWidget *badge = find_named (row, "pending-badge");
+    GtkWidget *badge = vireo_test_find_named (row, "pending-badge");
     const char *tooltip;
 
     g_assert_nonnull (badge);
     tooltip = gtk_widget_get_tooltip_text (badge);
     g_assert_nonnull (strstr (tooltip, "none"));
   }
-  g_assert_null (find_named (find_named (vireo_vm_window_get_page (window, "overview"), "title"), "pending-badge"));
+  g_assert_null (vireo_test_find_named (vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title"), "pending-badge"));
   g_assert_nonnull (strstr (vireo_vm_window_get_pending_text (window), "1 setting"));
 
   /* Shut Down and Apply: the guest goes down and comes back with it. */
@@ -1050,8 +1030,8 @@ test_vm_details_rename (Fixture       *f,
 
   g_assert_nonnull (gamma);
   window = vireo_vm_window_present_for (GTK_WINDOW (f->window), gamma);
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the configuration");
-  row = find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "name");
   g_assert_true (ADW_IS_ENTRY_ROW (row));
 
   gtk_editable_set_text (GTK_EDITABLE (row), "a/b");
@@ -1074,7 +1054,7 @@ test_vm_details_rename (Fixture       *f,
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
   vireo_test_wait_for (domain_is_renamed, gamma, 10, "the rename");
-  vireo_test_wait_for (vm_window_loaded, window, 10, "the reload");
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the reload");
   g_assert_null (vireo_vm_window_get_error (window));
   g_assert_false (vireo_vm_window_get_modified (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "gamma-2");

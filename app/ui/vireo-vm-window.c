@@ -12,6 +12,7 @@
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 #include "vireo-live-change.h"
+#include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-xml-editor.h"
 
@@ -35,6 +36,7 @@ struct _VireoVmWindow
   VireoDomainConfig *live;      /* the running guest's, NULL when off */
   GPtrArray         *probed_rows;  /* rows that can show "next boot"; Borrowed */
   GPtrArray         *live_changes; /* VireoLiveChange, for the Apply under way */
+  GHashTable        *console_passwords;  /* display type -> new password, "" = none; kept in the keyring on Apply */
   char              *saved_xml;
   char              *error;
   GCancellable      *cancellable;
@@ -1299,6 +1301,268 @@ build_nic (VireoVmWindow  *self,
   return page;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Graphics                                                                  */
+
+static const char *
+listen_choice (VireoGraphics *graphics,
+               char         **address_out)
+{
+  g_autofree char *type = vireo_graphics_dup_listen_type (graphics);
+  g_autofree char *address = vireo_graphics_dup_listen_address (graphics);
+
+  *address_out = NULL;
+  if (type == NULL || g_strcmp0 (type, "none") == 0)
+    return "none";
+  if (g_strcmp0 (type, "address") != 0)
+    return NULL;   /* socket, network: shown as they are */
+  if (g_strcmp0 (address, "127.0.0.1") == 0 || g_strcmp0 (address, "::1") == 0 || g_strcmp0 (address, "localhost") == 0)
+    return "localhost";
+  if (g_strcmp0 (address, "0.0.0.0") == 0 || g_strcmp0 (address, "::") == 0)
+    return "all";
+  *address_out = g_steal_pointer (&address);
+  return "address";
+}
+
+static char *
+probe_graphics_listen (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  g_autofree char *type = vireo_graphics_dup_listen_type (VIREO_GRAPHICS (device));
+  g_autofree char *address = vireo_graphics_dup_listen_address (VIREO_GRAPHICS (device));
+
+  return g_strdup (address != NULL ? address : type != NULL ? type : "none");
+}
+
+static char *
+probe_graphics_port (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  int port = vireo_graphics_get_port (VIREO_GRAPHICS (device));
+
+  return port == -1 ? g_strdup (_("automatic")) : g_strdup_printf ("%d", port);
+}
+
+static char *
+probe_graphics_gl (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return yes_no (vireo_graphics_get_gl (VIREO_GRAPHICS (device)));
+}
+
+static GtkWidget *
+page_row (GtkWidget  *row,
+          const char *name)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_PAGE);
+
+  return page != NULL ? g_object_get_data (G_OBJECT (page), name) : NULL;
+}
+
+static void
+set_listen_address (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (text);
+
+  if (address == NULL)
+    {
+      mark_row (row, _("Type an IPv4 or IPv6 address of this host, such as 192.168.1.10."));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_graphics_set_listen (VIREO_GRAPHICS (row_device (self, row)), "address", text);
+}
+
+static void
+set_graphics_listen (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoGraphics *graphics = VIREO_GRAPHICS (row_device (self, row));
+  GtkWidget *address_row = page_row (row, "listen-address");
+
+  if (address_row != NULL)
+    gtk_widget_set_visible (address_row, g_strcmp0 (value, "address") == 0);
+  /* Without a network listener there is no port (libvirt drops it). */
+  for (const char * const *name = (const char *[]) { "graphics-autoport", "graphics-port", NULL }; *name; name++)
+    if (page_row (row, *name) != NULL)
+      gtk_widget_set_visible (page_row (row, *name), g_strcmp0 (value, "none") != 0);
+  if (g_strcmp0 (value, "none") == 0 || value == NULL)
+    vireo_graphics_set_listen (graphics, "none", NULL);
+  else if (g_strcmp0 (value, "localhost") == 0)
+    vireo_graphics_set_listen (graphics, "address", "127.0.0.1");
+  else if (g_strcmp0 (value, "all") == 0)
+    vireo_graphics_set_listen (graphics, "address", "0.0.0.0");
+  else if (g_strcmp0 (value, "address") == 0 && address_row != NULL)
+    set_listen_address (self, address_row, gtk_editable_get_text (GTK_EDITABLE (address_row)));
+}
+
+static void
+set_graphics_autoport (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  GtkWidget *port_row = page_row (row, "graphics-port");
+
+  if (port_row != NULL)
+    gtk_widget_set_sensitive (port_row, !active);
+  if (active)
+    vireo_graphics_set_port (VIREO_GRAPHICS (row_device (self, row)), -1);
+  else if (port_row != NULL)
+    vireo_graphics_set_port (VIREO_GRAPHICS (row_device (self, row)),
+                             (int) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (port_row), "vireo-spin")));
+}
+
+static void
+set_graphics_port (VireoVmWindow *self, GtkWidget *row, double value)
+{
+  GtkWidget *auto_row = page_row (row, "graphics-autoport");
+
+  if (auto_row != NULL && gtk_switch_get_active (g_object_get_data (G_OBJECT (auto_row), "vireo-switch")))
+    return;
+  vireo_graphics_set_port (VIREO_GRAPHICS (row_device (self, row)), (int) value);
+}
+
+static void
+remember_password (VireoVmWindow *self,
+                   VireoGraphics *graphics,
+                   const char    *password)
+{
+  g_autofree char *type = vireo_graphics_dup_type (graphics);
+
+  g_hash_table_replace (self->console_passwords, g_strdup (type != NULL ? type : "vnc"),
+                        g_strdup (password != NULL ? password : ""));
+}
+
+static void
+set_graphics_password (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  VireoGraphics *graphics = VIREO_GRAPHICS (row_device (self, row));
+  g_autofree char *type = vireo_graphics_dup_type (graphics);
+  GtkWidget *required = page_row (row, "graphics-password-required");
+
+  if (required != NULL && !gtk_switch_get_active (g_object_get_data (G_OBJECT (required), "vireo-switch")))
+    return;
+  if (*text == '\0')
+    {
+      mark_row (row, _("Type the password the console must give."));
+      return;
+    }
+  /* QEMU's VNC authentication (DES) reads only eight characters: a longer
+   * password would look strong and be weak. */
+  if (g_strcmp0 (type, "vnc") == 0 && strlen (text) > 8)
+    {
+      mark_row (row, _("VNC passwords are at most 8 characters; anything longer is cut off by the protocol."));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_graphics_set_password (graphics, text);
+  remember_password (self, graphics, text);
+}
+
+static void
+set_graphics_password_required (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  VireoGraphics *graphics = VIREO_GRAPHICS (row_device (self, row));
+  GtkWidget *entry = page_row (row, "graphics-password");
+
+  if (entry != NULL)
+    gtk_widget_set_sensitive (entry, active);
+  if (!active)
+    {
+      if (entry != NULL)
+        mark_row (entry, NULL);
+      vireo_graphics_set_password (graphics, NULL);
+      remember_password (self, graphics, NULL);
+    }
+  else if (entry != NULL)
+    set_graphics_password (self, entry, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+set_graphics_gl (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  vireo_graphics_set_gl (VIREO_GRAPHICS (row_device (self, row)), active);
+}
+
+static GtkWidget *
+build_graphics (VireoVmWindow *self,
+                VireoGraphics *graphics)
+{
+  static const char *listens[] = {
+    "none", N_("No network: consoles through libvirt only (safest)"),
+    "localhost", N_("This host only (127.0.0.1)"),
+    "all", N_("All networks (0.0.0.0): anyone who reaches the host"),
+    "address", N_("One address of this host"),
+    NULL,
+  };
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Display"));
+  VireoDevice *device = VIREO_DEVICE (graphics);
+  g_autofree char *type = vireo_graphics_dup_type (graphics);
+  g_autofree char *address = NULL;
+  g_autofree const char **labels = g_new0 (const char *, G_N_ELEMENTS (listens));
+  const char *listen = listen_choice (graphics, &address);
+  int port = vireo_graphics_get_port (graphics);
+  gboolean is_vnc = g_strcmp0 (type, "vnc") == 0;
+  GtkWidget *row;
+
+  for (guint i = 0; listens[i] != NULL; i++)
+    labels[i] = i % 2 == 1 ? _(listens[i]) : listens[i];
+
+  add_info_row (group, _("Protocol"), is_vnc ? "VNC" : g_strcmp0 (type, "spice") == 0 ? "SPICE" : type);
+  if (listen == NULL)
+    {
+      g_autofree char *listen_type = vireo_graphics_dup_listen_type (graphics);
+      add_info_row (group, _("Listens on"), listen_type);
+    }
+  else
+    {
+      row = probe (self, tag (add_choice_row (self, group, "graphics-listen", _("Listens on"), labels, listen,
+                                              set_graphics_listen), device),
+                   probe_graphics_listen, NULL);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Vireo's console never needs a network port; others' viewers may"));
+      row = tag (add_entry_row (self, group, "listen-address", _("Address"), address, set_listen_address), device);
+      gtk_widget_set_visible (row, g_strcmp0 (listen, "address") == 0);
+      g_object_set_data (G_OBJECT (page), "listen-address", row);
+    }
+
+  row = tag (add_switch_row (self, group, "graphics-autoport", _("Choose the port automatically"), NULL,
+                             port == -1, set_graphics_autoport), device);
+  g_object_set_data (G_OBJECT (page), "graphics-autoport", row);
+  row = probe (self, tag (add_spin_row (self, group, "graphics-port", _("Port"), port == -1 ? 5900 : port,
+                                        5900, 65535, set_graphics_port), device),
+               probe_graphics_port, NULL);
+  gtk_widget_set_sensitive (row, port != -1);
+  g_object_set_data (G_OBJECT (page), "graphics-port", row);
+  gtk_widget_set_visible (row, g_strcmp0 (listen, "none") != 0);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (page), "graphics-autoport"), g_strcmp0 (listen, "none") != 0);
+
+  group = add_group (page, _("Security"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Vireo keeps the password in your keyring, so its console can answer it."));
+  row = tag (add_switch_row (self, group, "graphics-password-required", _("Require a password"),
+                             is_vnc ? _("VNC passwords are at most 8 characters") : NULL,
+                             vireo_graphics_get_has_password (graphics), set_graphics_password_required), device);
+  g_object_set_data (G_OBJECT (page), "graphics-password-required", row);
+  row = adw_password_entry_row_new ();
+  gtk_widget_set_name (row, "graphics-password");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 vireo_graphics_get_has_password (graphics) ? _("New password (leave empty to keep)")
+                                                                            : _("Password"));
+  g_object_set_data (G_OBJECT (row), "vireo-setter", set_graphics_password);
+  g_object_set_data (G_OBJECT (row), "vireo-device", device);
+  g_signal_connect_object (row, "changed", G_CALLBACK (on_entry_changed), self, 0);
+  gtk_widget_set_sensitive (row, vireo_graphics_get_has_password (graphics));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_object_set_data (G_OBJECT (page), "graphics-password", row);
+
+  if (g_strcmp0 (type, "spice") == 0)
+    {
+      group = add_group (page, _("Acceleration"));
+      probe (self, tag (add_switch_row (self, group, "graphics-gl", _("OpenGL"),
+                                        _("3D through the host's GPU; needs a virtio video device with 3D"),
+                                        vireo_graphics_get_gl (graphics), set_graphics_gl), device),
+             probe_graphics_gl, NULL);
+    }
+  add_xml_group (self, page, device);
+  return page;
+}
+
 /* Until the XML editor with its diff arrives: the element, read-only, so
  * students see what each field writes. */
 static void
@@ -1374,6 +1638,8 @@ build_device (VireoVmWindow *self,
     page = build_disk (self, VIREO_DISK (device));
   else if (VIREO_IS_INTERFACE (device))
     page = build_nic (self, VIREO_INTERFACE (device));
+  else if (VIREO_IS_GRAPHICS (device))
+    page = build_graphics (self, VIREO_GRAPHICS (device));
   else
     {
       page = new_page ();
@@ -1618,6 +1884,7 @@ take_xml (VireoVmWindow *self,
       return;
     }
   self->keep_edit = FALSE;
+  g_hash_table_remove_all (self->console_passwords);
   if (self->edit != NULL)
     g_signal_handlers_disconnect_by_func (self->edit, on_edit_changed, self);
   g_clear_object (&self->edit);
@@ -1753,6 +2020,45 @@ live_cb (GObject      *object,
 }
 
 static void
+kept_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_secrets_keep_console_password_finish (result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("The display password is set, but could not be kept in "
+                                                    "your keyring: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+/* A display password the user set (or removed) in these pages goes to
+ * the keyring once libvirt has it. */
+static void
+keep_console_passwords (VireoVmWindow *self)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  GHashTableIter iter;
+  gpointer type, password;
+
+  if (conn != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->console_passwords);
+      while (g_hash_table_iter_next (&iter, &type, &password))
+        vireo_secrets_keep_console_password_async (vireo_connection_get_uri (conn),
+                                                   vireo_domain_get_uuid (self->domain), type,
+                                                   vireo_domain_config_get_name (self->edit),
+                                                   *(const char *) password != '\0' ? password : NULL,
+                                                   self->cancellable, kept_cb, g_object_ref (self));
+    }
+  g_hash_table_remove_all (self->console_passwords);
+}
+
+static void
 define_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -1779,6 +2085,7 @@ define_cb (GObject      *object,
     }
 
   set_error (self, NULL);
+  keep_console_passwords (self);
   if (self->live_changes != NULL && self->live_changes->len > 0 && vireo_domain_get_active (self->domain))
     {
       /* The definition first, where nothing is lost; then what the
@@ -2043,6 +2350,7 @@ vireo_vm_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->probed_rows, g_ptr_array_unref);
   g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+  g_clear_pointer (&self->console_passwords, g_hash_table_unref);
   g_clear_handle_id (&self->restart_timeout, g_source_remove);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->dispose (object);
@@ -2099,6 +2407,7 @@ vireo_vm_window_init (VireoVmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->probed_rows = g_ptr_array_new ();
+  self->console_passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
                            self, G_CONNECT_SWAPPED);
 }

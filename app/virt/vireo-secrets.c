@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libsecret/secret.h>
 
 #include "vireo-secrets.h"
@@ -98,4 +100,94 @@ vireo_secrets_clear (const char  *uri,
       return FALSE;
     }
   return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Display passwords                                                         */
+
+/* A guest's VNC or SPICE password, for its console to answer with later
+ * (issue: consoles) without asking again. Keyed by host, machine UUID and
+ * display type, never by name: names change. */
+char *
+vireo_secrets_console_prompt (const char *uuid,
+                              const char *graphics_type)
+{
+  return g_strdup_printf ("display-password:%s:%s", uuid, graphics_type);
+}
+
+typedef struct
+{
+  char *uri;
+  char *prompt;
+  char *label;
+  char *secret;   /* NULL: forget */
+} SecretJob;
+
+static void
+secret_job_free (gpointer data)
+{
+  SecretJob *job = data;
+
+  g_free (job->uri);
+  g_free (job->prompt);
+  g_free (job->label);
+  if (job->secret != NULL)
+    memset (job->secret, 0, strlen (job->secret));
+  g_free (job->secret);
+  g_free (job);
+}
+
+static void
+keep_console_password_thread (GTask        *task,
+                              gpointer      source,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  SecretJob *job = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (job->secret != NULL)
+    ok = vireo_secrets_store (job->uri, job->prompt, job->label, job->secret, &error);
+  else
+    ok = vireo_secrets_clear (job->uri, job->prompt, &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * vireo_secrets_keep_console_password_async:
+ * @password: (nullable): the new password; %NULL forgets the old one
+ *
+ * On a thread of its own: the keyring is D-Bus, and D-Bus may block.
+ */
+void
+vireo_secrets_keep_console_password_async (const char          *uri,
+                                           const char          *uuid,
+                                           const char          *graphics_type,
+                                           const char          *machine_name,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SecretJob *job = g_new0 (SecretJob, 1);
+
+  job->uri = g_strdup (uri);
+  job->prompt = vireo_secrets_console_prompt (uuid, graphics_type);
+  job->label = g_strdup_printf ("Vireo: display password of %s", machine_name);
+  job->secret = g_strdup (password);
+  g_task_set_source_tag (task, vireo_secrets_keep_console_password_async);
+  g_task_set_task_data (task, job, secret_job_free);
+  g_task_run_in_thread (task, keep_console_password_thread);
+}
+
+gboolean
+vireo_secrets_keep_console_password_finish (GAsyncResult  *result,
+                                            GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -28,4 +28,17 @@ gboolean  vireo_secrets_clear     (const char  *uri,
                                    const char  *prompt,
                                    GError     **error);
 
+char     *vireo_secrets_console_prompt (const char *uuid,
+                                        const char *graphics_type);
+void      vireo_secrets_keep_console_password_async  (const char          *uri,
+                                                      const char          *uuid,
+                                                      const char          *graphics_type,
+                                                      const char          *machine_name,
+                                                      const char          *password,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean  vireo_secrets_keep_console_password_finish (GAsyncResult        *result,
+                                                      GError             **error);
+
 G_END_DECLS

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "vireo-graphics.h"
+#include "vireo-secrets.h"
+#include "vireo-test-ui.h"
+#include "vireo-test-virt.h"
+#include "vireo-ui.h"
+#include "vireo-virt.h"
+#include "vireo-worker.h"
+
+/*
+ * The details pages against the test driver, one program under a private
+ * keyring (tests/integration/vireo-keyring-run.sh) so that what goes to
+ * the keyring is read back from a real Secret Service.
+ */
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("expected to find\n  %s\nin\n%s", needle, haystack);
+}
+
+static char *
+node_uri (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-node.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+
+  return g_strconcat ("test://", abs, NULL);
+}
+
+static char *
+read_xml (VireoDomain *domain,
+          gboolean     inactive)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *xml;
+
+  vireo_domain_read_xml_async (domain, inactive, NULL, vireo_test_async_cb, &a);
+  xml = vireo_domain_read_xml_finish (domain, vireo_test_async_wait (&a, 10), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  return xml;
+}
+
+static void
+define_with_device (VireoDomain *domain,
+                    const char  *device_xml)
+{
+  g_autofree char *xml = read_xml (domain, TRUE);
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (xml, NULL);
+  g_autofree char *edited = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+
+  g_assert_nonnull (vireo_domain_config_add_device (config, device_xml, &error));
+  g_assert_no_error (error);
+  edited = vireo_domain_config_to_xml (config);
+  vireo_domain_define_xml_async (domain, edited, NULL, vireo_test_async_cb, &a);
+  vireo_domain_define_xml_finish (domain, vireo_test_async_wait (&a, 10), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  char     *uri;
+  char     *prompt;
+  char     *secret;
+  gboolean  done;
+} Lookup;
+
+static gpointer
+lookup_thread (gpointer data)
+{
+  Lookup *l = data;
+
+  l->secret = vireo_secrets_lookup (l->uri, l->prompt, NULL);
+  g_atomic_int_set (&l->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+lookup_done (gpointer data)
+{
+  return g_atomic_int_get (&((Lookup *) data)->done);
+}
+
+/* The keyring is D-Bus: asked from a thread, as Vireo does. */
+static char *
+keyring_lookup (const char *uri,
+                const char *prompt)
+{
+  Lookup l = { .uri = (char *) uri, .prompt = (char *) prompt };
+  GThread *thread = g_thread_new ("lookup", lookup_thread, &l);
+
+  vireo_test_wait_for (lookup_done, &l, 10, "the keyring");
+  g_thread_join (thread);
+  return l.secret;
+}
+
+static char *
+keyring_wait_for (const char *uri,
+                  const char *prompt,
+                  const char *expected)
+{
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  char *secret = NULL;
+
+  /* Apply hands the password to the keyring after libvirt has it. */
+  do
+    {
+      g_free (secret);
+      secret = keyring_lookup (uri, prompt);
+      if (g_strcmp0 (secret, expected) == 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  while (g_get_monotonic_time () < until);
+  return secret;
+}
+
+static void
+apply_and_wait (VireoVmWindow *window)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "apply and reload");
+  g_assert_null (vireo_vm_window_get_error (window));
+}
+
+static void
+test_graphics_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *prompt = vireo_secrets_console_prompt (vireo_domain_get_uuid (gamma), "vnc");
+  g_autofree char *xml = NULL;
+  g_autofree char *kept = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  define_with_device (gamma, "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>"
+                             "<listen type='address' address='127.0.0.1'/></graphics>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+
+  /* Listen: "this host only" as read. */
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-listen");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 1);
+  g_assert_false (gtk_widget_get_visible (vireo_test_find_named (GTK_WIDGET (window), "listen-address")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 3);   /* one address */
+  row = vireo_test_find_named (GTK_WIDGET (window), "listen-address");
+  g_assert_true (gtk_widget_get_visible (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), "not-an-address");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "127.0.0.1");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* A fixed port. */
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-autoport");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), FALSE);
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-port");
+  g_assert_true (gtk_widget_get_sensitive (row));
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), 5905);
+
+  /* A password: too long for VNC is refused on the field. */
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-password-required");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), TRUE);
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-password");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));   /* required, not typed yet */
+  gtk_editable_set_text (GTK_EDITABLE (row), "123456789");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "8"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "s3cret");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "port='5905' autoport='no'");
+  assert_contains (xml, "passwd='s3cret'");
+  assert_contains (xml, "<listen type='address' address='127.0.0.1'/>");
+
+  /* The console will find it in the keyring, under this machine. */
+  kept = keyring_wait_for (uri, prompt, "s3cret");
+  g_assert_cmpstr (kept, ==, "s3cret");
+  g_clear_pointer (&kept, g_free);
+
+  /* No password any more, and no network: none in the XML, none left in
+   * the keyring, and no port to choose. */
+  row = vireo_test_find_named (GTK_WIDGET (window), "graphics-password-required");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), FALSE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vireo_test_find_named (GTK_WIDGET (window), "graphics-listen")), 0);
+  g_assert_false (gtk_widget_get_visible (vireo_test_find_named (GTK_WIDGET (window), "graphics-port")));
+  apply_and_wait (window);
+  g_clear_pointer (&xml, g_free);
+  xml = read_xml (gamma, TRUE);
+  g_assert_null (strstr (xml, "passwd="));
+  assert_contains (xml, "<listen type='none'/>");
+  kept = keyring_wait_for (uri, prompt, NULL);
+  g_assert_null (kept);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  adw_init ();
+  vireo_virt_init ();
+  vireo_ui_init ();
+
+  g_test_add_func ("/vm-details/graphics", test_graphics_page);
+
+  ret = g_test_run ();
+  g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));
+  return ret;
+}

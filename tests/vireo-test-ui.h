@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vireo-vm-window.h"
+
+/* Widgets Vireo names (gtk_widget_set_name) are how tests find a field:
+ * by what it is, not by where it happens to sit. */
+static inline GtkWidget *
+vireo_test_find_named (GtkWidget  *root,
+                       const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vireo_test_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static inline gboolean
+vireo_test_vm_window_loaded (gpointer data)
+{
+  return vireo_vm_window_get_loaded (data);
+}
