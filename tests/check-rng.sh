@@ -36,6 +36,12 @@ disk-cache=
 graphics-listen=127.0.0.1
 remove=disk remove=interface
 add-disk nic-source=network:default memory=4194304:2097152 vcpus=2:8 eject-cdrom add-tpm
+firmware=bios
+firmware=efi
+firmware=efi-secure
+firmware=efi-secure add-tpm
+firmware=efi-secure firmware=efi
+firmware=efi firmware=bios
 SCRIPTS
 
 n=0

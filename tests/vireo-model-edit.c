@@ -8,6 +8,7 @@
 
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
+#include "vireo-firmware.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 
@@ -34,6 +35,11 @@
  *   disk-cache=MODE           every disk (empty: remove)
  *   graphics-listen=ADDRESS   every VNC/SPICE display listens on ADDRESS
  *   remove=ELEMENT            the last device of that element name
+ *   firmware=bios|efi|efi-secure  firmware auto-selection, as the firmware
+ *                             editor sets it; where the domain cannot take
+ *                             it (Secure Boot on i440fx, BIOS on ARM, a
+ *                             container) the refusal goes to stderr and the
+ *                             document stays as it was, as in the editor
  */
 
 static G_GNUC_NORETURN void
@@ -213,6 +219,16 @@ apply (VireoDomainConfig *config,
           if (g_strcmp0 (type, "vnc") == 0 || g_strcmp0 (type, "spice") == 0)
             vireo_graphics_set_listen (graphics->pdata[i], "address", arg);
         }
+    }
+  else if (g_str_equal (op, "firmware") && arg != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean efi = g_str_has_prefix (arg, "efi");
+
+      if (!g_str_equal (arg, "bios") && !g_str_equal (arg, "efi") && !g_str_equal (arg, "efi-secure"))
+        die ("firmware=bios|efi|efi-secure");
+      if (!vireo_firmware_set (config, NULL, efi ? "efi" : "bios", g_str_equal (arg, "efi-secure"), &error))
+        fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, error->message);
     }
   else if (g_str_equal (op, "remove") && arg != NULL)
     {
