@@ -36,6 +36,20 @@ disk-cache=
 graphics-listen=127.0.0.1
 remove=disk remove=interface
 add-disk nic-source=network:default memory=4194304:2097152 vcpus=2:8 eject-cdrom add-tpm
+boot-order=vda,cdrom,nic
+boot-order=nic,disk2,floppy,hostdev,redirdev,fs
+boot-order=
+bootmenu=3000
+bootmenu=on bootmenu=off
+kernel=/var/lib/libvirt/boot/vmlinuz initrd=/var/lib/libvirt/boot/initrd.img cmdline=console=ttyS0 dtb=/var/lib/libvirt/boot/virt.dtb
+kernel= initrd= cmdline=
+vcpus=4:4 topology=1:1:2:2
+vcpus=8:8 topology=2:2:2:1
+cpu-model=Skylake-Client
+cpu-switch=host-passthrough
+cpu-switch=host-model
+cpu-model=EPYC-Rome cpu-switch=maximum
+add-disk boot-order=cdrom,vdb,vda bootmenu=0 vcpus=2:6 topology=3:1:2:1 cpu-model=Skylake-Client
 SCRIPTS
 
 n=0
