@@ -42,6 +42,20 @@ firmware=efi-secure
 firmware=efi-secure add-tpm
 firmware=efi-secure firmware=efi
 firmware=efi firmware=bios
+boot-order=vda,cdrom,nic
+boot-order=nic,disk2,floppy,hostdev,redirdev,fs
+boot-order=
+bootmenu=3000
+bootmenu=on bootmenu=off
+kernel=/var/lib/libvirt/boot/vmlinuz initrd=/var/lib/libvirt/boot/initrd.img cmdline=console=ttyS0 dtb=/var/lib/libvirt/boot/virt.dtb
+kernel= initrd= cmdline=
+vcpus=4:4 topology=1:1:2:2
+vcpus=8:8 topology=2:2:2:1
+cpu-model=Skylake-Client
+cpu-switch=host-passthrough
+cpu-switch=host-model
+cpu-model=EPYC-Rome cpu-switch=maximum
+add-disk boot-order=cdrom,vdb,vda bootmenu=0 vcpus=2:6 topology=3:1:2:1 cpu-model=Skylake-Client
 SCRIPTS
 
 n=0

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vireo-boot.h"
+#include "vireo-cpu.h"
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
 #include "vireo-firmware.h"
@@ -40,6 +42,24 @@
  *                             it (Secure Boot on i440fx, BIOS on ARM, a
  *                             container) the refusal goes to stderr and the
  *                             document stays as it was, as in the editor
+ *   boot-order=DEV,DEV,...    these devices boot, in this order; every other
+ *                             one does not. DEV is a disk target ("vda"), or
+ *                             KIND[N]: the Nth (from 1) disk, cdrom, floppy,
+ *                             nic, hostdev, redirdev or fs. A DEV the machine
+ *                             does not have is skipped; an empty list boots
+ *                             from nothing Vireo names (libvirt: first disk)
+ *   bootmenu=on|off|MS        the boot menu, MS its timeout in milliseconds
+ *   kernel=PATH  initrd=PATH  dtb=PATH  cmdline=TEXT
+ *                             direct kernel boot (empty: remove)
+ *   topology=S:D:C:T          sockets, dies, cores, threads
+ *   cpu-model=NAME            a custom CPU of that model
+ *   cpu-switch=MODE           the CPU mode, through vireo_cpu_set_mode (which
+ *                             removes what the mode cannot have), where
+ *                             cpu-mode sets the attribute alone
+ *
+ * Boot edits skip machines without firmware (containers); any other edit
+ * the model refuses (firmware aside, above) ends the program with its
+ * message.
  */
 
 static G_GNUC_NORETURN void
@@ -111,6 +131,115 @@ first_nic (VireoDomainConfig *config)
   return nics->len > 0 ? nics->pdata[0] : NULL;
 }
 
+static gboolean
+kind_matches (VireoDevice *device,
+              const char  *kind)
+{
+  const char *element = vireo_device_get_element_name (device);
+
+  if (g_str_equal (kind, "disk") || g_str_equal (kind, "cdrom") || g_str_equal (kind, "floppy"))
+    {
+      g_autofree char *what = NULL;
+
+      if (!VIREO_IS_DISK (device))
+        return FALSE;
+      what = vireo_disk_dup_device (VIREO_DISK (device));
+      if (g_str_equal (kind, "disk"))
+        return what == NULL || g_str_equal (what, "disk") || g_str_equal (what, "lun");
+      return g_strcmp0 (what, kind) == 0;
+    }
+  if (g_str_equal (kind, "nic"))
+    return g_strcmp0 (element, "interface") == 0;
+  if (g_str_equal (kind, "fs"))
+    return g_strcmp0 (element, "filesystem") == 0;
+  return g_strcmp0 (element, kind) == 0;
+}
+
+/* See boot-order above. Borrowed: the config keeps its devices. */
+static VireoDevice *
+find_boot_device (VireoDomainConfig *config,
+                  const char        *token)
+{
+  static const char * const kinds[] = { "disk", "cdrom", "floppy", "nic", "hostdev", "redirdev", "fs", NULL };
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  g_autofree char *kind = g_strdup (token);
+  guint64 nth = 1;
+  char *digits = kind + strlen (kind);
+
+  while (digits > kind && g_ascii_isdigit (digits[-1]))
+    digits--;
+  if (*digits != '\0')
+    {
+      nth = g_ascii_strtoull (digits, NULL, 10);
+      *digits = '\0';
+    }
+  if (!g_strv_contains (kinds, kind))
+    g_clear_pointer (&kind, g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      if (kind == NULL)
+        {
+          g_autofree char *target = VIREO_IS_DISK (device) ? vireo_disk_dup_target (VIREO_DISK (device)) : NULL;
+
+          if (g_strcmp0 (target, token) == 0)
+            return device;
+        }
+      else if (kind_matches (device, kind) && --nth == 0)
+        return device;
+    }
+  return NULL;
+}
+
+static void
+set_boot_order (VireoDomainConfig *config,
+                const char        *list)
+{
+  g_autoptr(GPtrArray) order = vireo_boot_dup_order (config);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new ();
+  g_autoptr(GArray) enabled = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_auto(GStrv) tokens = g_strsplit (list, ",", -1);
+  g_autoptr(GError) error = NULL;
+  gboolean on = TRUE;
+  gboolean off = FALSE;
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      VireoDevice *device = *tokens[i] != '\0' ? find_boot_device (config, tokens[i]) : NULL;
+
+      if (device == NULL || g_ptr_array_find (devices, device, NULL)
+          || !vireo_boot_device_is_bootable (device))
+        continue;
+      g_ptr_array_add (devices, device);
+      g_array_append_val (enabled, on);
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      VireoBootEntry *entry = order->pdata[i];
+
+      if (g_ptr_array_find (devices, entry->device, NULL))
+        continue;
+      g_ptr_array_add (devices, entry->device);
+      g_array_append_val (enabled, off);
+    }
+  if (!vireo_boot_set_order (config, (VireoDevice **) devices->pdata,
+                             (gboolean *) (gpointer) enabled->data, devices->len, &error))
+    die ("boot-order=%s: %s", list, error->message);
+}
+
+/* @error by reference: the call that sets it is an argument evaluated in
+ * no particular order next to it. */
+static void
+check (gboolean     ok,
+       const char  *edit,
+       GError     **error)
+{
+  if (!ok)
+    die ("%s: %s", edit, (*error)->message);
+}
+
 static guint64
 parse_u64 (const char *text)
 {
@@ -127,6 +256,7 @@ apply (VireoDomainConfig *config,
        const char        *edit)
 {
   g_autofree char *op = NULL;
+  g_autoptr(GError) error = NULL;
   const char *arg = strchr (edit, '=');
 
   op = arg != NULL ? g_strndup (edit, arg - edit) : g_strdup (edit);
@@ -222,13 +352,13 @@ apply (VireoDomainConfig *config,
     }
   else if (g_str_equal (op, "firmware") && arg != NULL)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) refusal = NULL;
       gboolean efi = g_str_has_prefix (arg, "efi");
 
       if (!g_str_equal (arg, "bios") && !g_str_equal (arg, "efi") && !g_str_equal (arg, "efi-secure"))
         die ("firmware=bios|efi|efi-secure");
-      if (!vireo_firmware_set (config, NULL, efi ? "efi" : "bios", g_str_equal (arg, "efi-secure"), &error))
-        fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, error->message);
+      if (!vireo_firmware_set (config, NULL, efi ? "efi" : "bios", g_str_equal (arg, "efi-secure"), &refusal))
+        fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, refusal->message);
     }
   else if (g_str_equal (op, "remove") && arg != NULL)
     {
@@ -245,6 +375,54 @@ apply (VireoDomainConfig *config,
       if (last != NULL)
         vireo_domain_config_remove_device (config, last);
     }
+  else if (g_str_equal (op, "boot-order") && arg != NULL)
+    {
+      if (vireo_boot_is_supported (config))
+        set_boot_order (config, arg);
+    }
+  else if (g_str_equal (op, "bootmenu") && arg != NULL)
+    {
+      gboolean enabled = !g_str_equal (arg, "off");
+      guint64 timeout = 0;
+
+      /* Out of range is for the model to refuse, not for this parser. */
+      if (enabled && !g_str_equal (arg, "on")
+          && !g_ascii_string_to_unsigned (arg, 10, 0, G_MAXINT, &timeout, &error))
+        die ("%s: %s", edit, error->message);
+
+      if (vireo_boot_is_supported (config))
+        check (vireo_boot_set_menu (config, enabled, g_str_equal (arg, "on") ? -1 : (int) timeout, &error),
+               edit, &error);
+    }
+  else if (g_str_equal (op, "kernel") || g_str_equal (op, "initrd")
+           || g_str_equal (op, "dtb") || g_str_equal (op, "cmdline"))
+    {
+      gboolean (*set) (VireoDomainConfig *, const char *, GError **) =
+        g_str_equal (op, "kernel") ? vireo_boot_set_kernel
+        : g_str_equal (op, "initrd") ? vireo_boot_set_initrd
+        : g_str_equal (op, "dtb") ? vireo_boot_set_dtb
+        : vireo_boot_set_cmdline;
+
+      if (vireo_boot_is_supported (config))
+        check (set (config, arg, &error), edit, &error);
+    }
+  else if (g_str_equal (op, "topology") && arg != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (arg, ":", 4);
+      VireoCpuTopology topology;
+
+      if (g_strv_length (parts) != 4)
+        die ("topology=SOCKETS:DIES:CORES:THREADS");
+      topology.sockets = parse_u64 (parts[0]);
+      topology.dies = parse_u64 (parts[1]);
+      topology.cores = parse_u64 (parts[2]);
+      topology.threads = parse_u64 (parts[3]);
+      check (vireo_cpu_set_topology (config, &topology, &error), edit, &error);
+    }
+  else if (g_str_equal (op, "cpu-model") && arg != NULL)
+    check (vireo_cpu_set_model (config, arg, &error), edit, &error);
+  else if (g_str_equal (op, "cpu-switch") && arg != NULL)
+    check (vireo_cpu_set_mode (config, arg, &error), edit, &error);
   else
     die ("unknown edit %s", edit);
 }

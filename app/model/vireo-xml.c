@@ -179,6 +179,90 @@ vireo_xml_insert_after (xmlNodePtr anchor,
   return node;
 }
 
+/**
+ * vireo_xml_insert_before:
+ * @node: (transfer full): an unlinked node
+ *
+ * Puts @node right before @anchor, on a line of its own at @anchor's
+ * indentation when @anchor has one.
+ *
+ * Returns: (transfer none): @node
+ */
+xmlNodePtr
+vireo_xml_insert_before (xmlNodePtr anchor,
+                         xmlNodePtr node)
+{
+  g_autofree char *indent = indent_before (anchor);
+
+  xmlAddPrevSibling (anchor, node);
+  if (indent != NULL)
+    {
+      g_autofree char *ws = g_strconcat ("\n", indent, NULL);
+
+      /* The blank before @anchor now leads to @node; @anchor gets a new
+       * one of the same width. */
+      xmlAddPrevSibling (anchor, xmlNewText (BAD_CAST ws));
+      vireo_xml_reindent (node, indent);
+    }
+  return node;
+}
+
+static int
+order_index (const char * const *order,
+             xmlNodePtr          node)
+{
+  if (node->type != XML_ELEMENT_NODE || node->ns != NULL)
+    return -1;
+  for (int i = 0; order[i] != NULL; i++)
+    if (xmlStrcmp (node->name, BAD_CAST order[i]) == 0)
+      return i;
+  return -1;
+}
+
+/**
+ * vireo_xml_insert_ordered:
+ * @node: (transfer full): an unlinked element named in @order
+ * @order: %NULL-terminated element names, in the order libvirt writes them
+ *
+ * Puts @node where libvirt would have written it: after the last child that
+ * comes before it in @order, else before the first that comes after it,
+ * else last. Children not named in @order are stepped over, never moved.
+ * libvirt's schema does not care (its lists are interleaves), but a person
+ * reading the diff does.
+ *
+ * Returns: (transfer none): @node
+ */
+xmlNodePtr
+vireo_xml_insert_ordered (xmlNodePtr          parent,
+                          xmlNodePtr          node,
+                          const char * const *order)
+{
+  int rank = order_index (order, node);
+  xmlNodePtr before = NULL;
+  xmlNodePtr after = NULL;
+
+  g_return_val_if_fail (parent != NULL, NULL);
+  g_return_val_if_fail (rank >= 0, NULL);
+
+  for (xmlNodePtr n = parent->children; n != NULL; n = n->next)
+    {
+      int i = order_index (order, n);
+
+      if (i < 0)
+        continue;
+      if (i <= rank)
+        before = n;
+      else if (after == NULL)
+        after = n;
+    }
+
+  if (before != NULL)
+    return vireo_xml_insert_after (before, node);
+  if (after != NULL)
+    return vireo_xml_insert_before (after, node);
+  return vireo_xml_append_child (parent, node);
+}
+
 xmlNodePtr
 vireo_xml_ensure_child (xmlNodePtr  parent,
                         const char *name)

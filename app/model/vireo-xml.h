@@ -24,6 +24,11 @@ xmlNodePtr  vireo_xml_append_child     (xmlNodePtr   parent,
                                         xmlNodePtr   child);
 xmlNodePtr  vireo_xml_insert_after     (xmlNodePtr   anchor,
                                         xmlNodePtr   node);
+xmlNodePtr  vireo_xml_insert_before    (xmlNodePtr   anchor,
+                                        xmlNodePtr   node);
+xmlNodePtr  vireo_xml_insert_ordered   (xmlNodePtr   parent,
+                                        xmlNodePtr   node,
+                                        const char * const *order);
 void        vireo_xml_remove           (xmlNodePtr   node);
 char       *vireo_xml_get_prop         (xmlNodePtr   node,
                                         const char  *name);
