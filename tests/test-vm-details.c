@@ -212,6 +212,71 @@ test_graphics_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+set_spin (VireoVmWindow *window,
+          const char    *name,
+          double         value)
+{
+  GtkWidget *row = vireo_test_find_named (GTK_WIDGET (window), name);
+
+  g_assert_nonnull (row);
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "vireo-spin"), value);
+}
+
+/* CPUs: topology must multiply out to the maximum, said on the rows, and
+ * a named model is only asked for when the mode is "custom". */
+static void
+test_cpus_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_true (vireo_vm_window_show_page (window, "cpus"));
+
+  /* Switched on, the topology starts from a shape that fits. */
+  row = vireo_test_find_named (GTK_WIDGET (window), "topology-sockets");
+  g_assert_false (gtk_widget_get_sensitive (row));
+  row = vireo_test_find_named (GTK_WIDGET (window), "topology-custom");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), TRUE);
+  row = vireo_test_find_named (GTK_WIDGET (window), "topology-sockets");
+  g_assert_true (gtk_widget_get_sensitive (row));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* 2 × 1 × 1 × 1 for one vCPU: refused, with the sum shown. */
+  set_spin (window, "topology-sockets", 2);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "2 × 1 × 1 × 1"));
+  /* Apply waits for every field to be right. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL);
+  g_assert_true (vireo_vm_window_get_loaded (window));   /* not busy applying */
+
+  /* Four vCPUs: 2 sockets × 2 cores fits, and the rows clear. */
+  set_spin (window, "vcpus-max", 4);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  set_spin (window, "topology-cores", 2);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* A named model: the name field appears only for "custom". */
+  row = vireo_test_find_named (GTK_WIDGET (window), "cpu-model");
+  g_assert_false (gtk_widget_get_visible (row));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vireo_test_find_named (GTK_WIDGET (window), "cpu-mode")), 4);
+  g_assert_true (gtk_widget_get_visible (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), "Skylake-Client");
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<vcpu placement='static' current='1'>4</vcpu>");
+  assert_contains (xml, "<topology sockets='2' dies='1' cores='2' threads='1'/>");
+  assert_contains (xml, "Skylake-Client</model>");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +291,7 @@ main (int   argc,
   vireo_ui_init ();
 
   g_test_add_func ("/vm-details/graphics", test_graphics_page);
+  g_test_add_func ("/vm-details/cpus", test_cpus_page);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

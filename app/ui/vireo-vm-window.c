@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "vireo-command.h"
+#include "vireo-cpu.h"
+#include "vireo-domain-caps.h"
 #include "vireo-disk.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
@@ -34,8 +36,10 @@ struct _VireoVmWindow
   VireoDomainConfig *saved;     /* as libvirt has it */
   VireoDomainConfig *edit;      /* what Apply would define */
   VireoDomainConfig *live;      /* the running guest's, NULL when off */
+  VireoDomainCaps   *caps;      /* what the host offers this machine; NULL until read, or where unsupported */
   GPtrArray         *probed_rows;  /* rows that can show "next boot"; Borrowed */
   GPtrArray         *live_changes; /* VireoLiveChange, for the Apply under way */
+  GHashTable        *invalid_rows;  /* row -> its complaint; Apply waits while not empty */
   GHashTable        *console_passwords;  /* display type -> new password, "" = none; kept in the keyring on Apply */
   char              *saved_xml;
   char              *error;
@@ -47,6 +51,7 @@ struct _VireoVmWindow
   guint              restarting : 1;  /* Shut Down and Apply is under way */
   guint              restart_timeout;
   guint              reading_live;
+  guint              caps_requested : 1;
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -70,6 +75,7 @@ G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
 
 static void load (VireoVmWindow *self);
 static void load_live (VireoVmWindow *self);
+static void load_caps (VireoVmWindow *self);
 static void start_shutdown (VireoVmWindow *self);
 
 static GQuark
@@ -165,6 +171,13 @@ static void
 update_actions (VireoVmWindow *self)
 {
   gboolean modified = vireo_vm_window_get_modified (self);
+  const char *invalid = NULL;
+  GHashTableIter iter;
+  gpointer row, message;
+
+  g_hash_table_iter_init (&iter, self->invalid_rows);
+  if (g_hash_table_iter_next (&iter, &row, &message))
+    invalid = message;
 
   gtk_widget_set_sensitive (self->commands_button, modified);
   if (modified)
@@ -175,12 +188,24 @@ update_actions (VireoVmWindow *self)
       gtk_label_set_text (self->commands_label, text);
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply", modified && !self->busy && !self->restarting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.apply",
+                                 modified && invalid == NULL && !self->busy && !self->restarting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.revert", modified && !self->busy && !self->restarting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.restart-apply",
                                  vireo_domain_get_active (self->domain) && !self->busy && !self->restarting);
   gtk_widget_set_visible (GTK_WIDGET (self->live_check), modified && vireo_domain_get_active (self->domain));
-  if (self->restarting)
+  if (invalid != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->pending_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->pending_label), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pending_label), invalid);
+  if (invalid != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s: %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                               (const char *) invalid);
+      gtk_label_set_text (self->pending_label, text);
+    }
+  else if (self->restarting)
     gtk_label_set_text (self->pending_label, _("Waiting for the guest to shut down…"));
   else if (self->busy)
     gtk_label_set_text (self->pending_label, _("Applying…"));
@@ -259,11 +284,25 @@ add_entry_row (VireoVmWindow *self,
   return row;
 }
 
-/* A field's own complaint, under it, in its own words. */
+/* A field's own complaint, in its own words: under its title where the
+ * row has room, and in the action bar, where Apply waits until every
+ * field is right (applying around a wrong value would look like applying
+ * it). */
 static void
 mark_row (GtkWidget  *row,
           const char *message)
 {
+  GtkRoot *root = gtk_widget_get_root (row);
+  VireoVmWindow *self = VIREO_IS_VM_WINDOW (root) ? VIREO_VM_WINDOW (root) : NULL;
+
+  if (ADW_IS_ACTION_ROW (row))
+    {
+      if (g_object_get_data (G_OBJECT (row), "vireo-subtitle") == NULL)
+        g_object_set_data_full (G_OBJECT (row), "vireo-subtitle",
+                                g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) ?: ""), g_free);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   message != NULL ? message : g_object_get_data (G_OBJECT (row), "vireo-subtitle"));
+    }
   if (message != NULL)
     {
       gtk_widget_add_css_class (row, "error");
@@ -275,6 +314,14 @@ mark_row (GtkWidget  *row,
       gtk_widget_set_tooltip_text (row, NULL);
     }
   g_object_set_data_full (G_OBJECT (row), "vireo-error", g_strdup (message), g_free);
+  if (self != NULL)
+    {
+      if (message != NULL)
+        g_hash_table_replace (self->invalid_rows, row, g_strdup (message));
+      else
+        g_hash_table_remove (self->invalid_rows, row);
+      update_actions (self);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -819,7 +866,13 @@ build_overview (VireoVmWindow *self)
   return page;
 }
 
-static void set_vcpus_current (VireoVmWindow *self, GtkWidget *row, double value);
+static void check_topology (VireoVmWindow *self, GtkWidget *page);
+
+static guint
+spin_value (GtkWidget *row)
+{
+  return (guint) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (row), "vireo-spin"));
+}
 
 /* vCPUs: both fields go together, since the current count may not pass
  * the maximum; a wrong pair stays on screen and out of the copy. */
@@ -829,8 +882,8 @@ apply_vcpus (VireoVmWindow *self,
 {
   GtkWidget *current_row = g_object_get_data (G_OBJECT (page), "vcpus-current");
   GtkWidget *max_row = g_object_get_data (G_OBJECT (page), "vcpus-max");
-  guint current = (guint) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (current_row), "vireo-spin"));
-  guint maximum = (guint) gtk_spin_button_get_value (g_object_get_data (G_OBJECT (max_row), "vireo-spin"));
+  guint current = spin_value (current_row);
+  guint maximum = spin_value (max_row);
 
   if (current > maximum)
     {
@@ -839,6 +892,7 @@ apply_vcpus (VireoVmWindow *self,
     }
   mark_row (current_row, NULL);
   vireo_domain_config_set_vcpus (self->edit, current, maximum);
+  check_topology (self, page);
 }
 
 static void
@@ -847,10 +901,143 @@ set_vcpus_current (VireoVmWindow *self, GtkWidget *row, double value)
   apply_vcpus (self, g_object_get_data (G_OBJECT (row), "vireo-page"));
 }
 
+/* Sockets × dies × cores × threads must be the maximum: said on the
+ * topology rows, and only a topology that fits reaches the copy. */
+static void
+check_topology (VireoVmWindow *self,
+                GtkWidget     *page)
+{
+  static const char *names[] = { "topology-sockets", "topology-dies", "topology-cores", "topology-threads" };
+  GtkWidget *custom = g_object_get_data (G_OBJECT (page), "topology-custom");
+  g_autoptr(GError) error = NULL;
+  VireoCpuTopology t;
+  GtkWidget *rows[4];
+
+  if (custom == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    rows[i] = g_object_get_data (G_OBJECT (page), names[i]);
+
+  if (!gtk_switch_get_active (g_object_get_data (G_OBJECT (custom), "vireo-switch")))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        {
+          gtk_widget_set_sensitive (rows[i], FALSE);
+          mark_row (rows[i], NULL);
+        }
+      vireo_cpu_set_topology (self->edit, NULL, NULL);
+      return;
+    }
+
+  t.sockets = spin_value (rows[0]);
+  t.dies = spin_value (rows[1]);
+  t.cores = spin_value (rows[2]);
+  t.threads = spin_value (rows[3]);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_set_sensitive (rows[i], TRUE);
+  if (!vireo_cpu_topology_validate (&t, vireo_domain_config_get_vcpus_max (self->edit), &error)
+      || !vireo_cpu_set_topology (self->edit, &t, &error))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        mark_row (rows[i], error->message);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    mark_row (rows[i], NULL);
+}
+
+static void
+set_topology_custom (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  GtkWidget *page = g_object_get_data (G_OBJECT (row), "vireo-page");
+
+  VireoCpuTopology t;
+
+  /* Switched on: start from a shape that fits, one socket of N cores. */
+  if (active && !vireo_cpu_get_topology (self->edit, &t))
+    {
+      vireo_cpu_topology_suggest (vireo_domain_config_get_vcpus_max (self->edit), &t);
+      gtk_spin_button_set_value (g_object_get_data (G_OBJECT (g_object_get_data (G_OBJECT (page), "topology-sockets")), "vireo-spin"), t.sockets);
+      gtk_spin_button_set_value (g_object_get_data (G_OBJECT (g_object_get_data (G_OBJECT (page), "topology-dies")), "vireo-spin"), t.dies);
+      gtk_spin_button_set_value (g_object_get_data (G_OBJECT (g_object_get_data (G_OBJECT (page), "topology-cores")), "vireo-spin"), t.cores);
+      gtk_spin_button_set_value (g_object_get_data (G_OBJECT (g_object_get_data (G_OBJECT (page), "topology-threads")), "vireo-spin"), t.threads);
+    }
+  check_topology (self, page);
+}
+
+static void
+set_topology_part (VireoVmWindow *self, GtkWidget *row, double value)
+{
+  check_topology (self, g_object_get_data (G_OBJECT (row), "vireo-page"));
+}
+
 static void
 set_cpu_mode (VireoVmWindow *self, GtkWidget *row, const char *value)
 {
-  vireo_domain_config_set_cpu_mode (self->edit, value);
+  GtkWidget *page = g_object_get_data (G_OBJECT (row), "vireo-page");
+  GtkWidget *model_row = g_object_get_data (G_OBJECT (page), "cpu-model");
+  g_autoptr(GError) error = NULL;
+
+  if (model_row != NULL)
+    gtk_widget_set_visible (model_row, g_strcmp0 (value, "custom") == 0);
+  if (value == NULL)
+    {
+      mark_row (row, NULL);
+      vireo_domain_config_set_cpu_mode (self->edit, NULL);
+      return;
+    }
+  if (!vireo_cpu_set_mode (self->edit, value, &error))
+    {
+      mark_row (row, error->message);
+      return;
+    }
+  mark_row (row, NULL);
+}
+
+static void
+set_cpu_model_text (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (*text == '\0')
+    {
+      mark_row (row, _("Name a CPU model, such as Skylake-Client or EPYC."));
+      return;
+    }
+  if (!vireo_cpu_set_model (self->edit, text, &error))
+    {
+      mark_row (row, error->message);
+      return;
+    }
+  mark_row (row, NULL);
+}
+
+static void
+set_cpu_model_choice (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  if (value != NULL)
+    set_cpu_model_text (self, row, value);
+}
+
+static char *
+probe_cpu_model (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_cpu_dup_model (config);
+}
+
+static GtkWidget *
+topology_row (VireoVmWindow *self,
+              GtkWidget     *page,
+              GtkWidget     *group,
+              const char    *name,
+              const char    *title,
+              guint          value)
+{
+  GtkWidget *row = add_spin_row (self, group, name, title, value, 1, 4096, set_topology_part);
+
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), name, row);
+  return row;
 }
 
 static GtkWidget *
@@ -858,33 +1045,85 @@ build_cpus (VireoVmWindow *self)
 {
   static const char *modes[] = {
     "", N_("Hypervisor default"),
-    "host-passthrough", N_("Host CPU, passed through"),
-    "host-model", N_("Host CPU model"),
+    "host-passthrough", N_("Host CPU, passed through (fastest; ties the machine to this CPU)"),
+    "host-model", N_("Host CPU model (fast, migrates between similar hosts)"),
+    "maximum", N_("Everything the hypervisor can emulate"),
     "custom", N_("Named model"),
     NULL,
   };
   g_autofree char *mode = vireo_domain_config_dup_cpu_mode (self->edit);
+  g_autofree char *model = vireo_cpu_dup_model (self->edit);
   g_autofree const char **labels = g_new0 (const char *, G_N_ELEMENTS (modes));
+  guint max_vcpus = self->caps != NULL ? vireo_domain_caps_get_max_vcpus (self->caps) : 0;
   GtkWidget *page = new_page ();
   GtkWidget *group = add_group (page, _("Virtual CPUs"));
   GtkWidget *row;
+  VireoCpuTopology topology = { 1, 1, 1, 1 };
+  gboolean has_topology = vireo_cpu_get_topology (self->edit, &topology);
 
   for (guint i = 0; modes[i] != NULL; i++)
     labels[i] = i % 2 == 1 ? _(modes[i]) : modes[i];
 
+  if (max_vcpus > 0)
+    {
+      g_autofree char *limit = g_strdup_printf (_("This host allows up to %u vCPUs for this machine type."),
+                                                max_vcpus);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), limit);
+    }
+
   row = probe (self, add_spin_row (self, group, "vcpus-current", _("vCPUs at boot"),
-                                   vireo_domain_config_get_vcpus (self->edit), 1, 4096, set_vcpus_current),
+                                   vireo_domain_config_get_vcpus (self->edit), 1, max_vcpus > 0 ? max_vcpus : 4096,
+                                   set_vcpus_current),
                probe_vcpus, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "vcpus-current", row);
   row = probe (self, add_spin_row (self, group, "vcpus-max", _("Maximum (hot-plug)"),
-                                   vireo_domain_config_get_vcpus_max (self->edit), 1, 4096, set_vcpus_current),
+                                   vireo_domain_config_get_vcpus_max (self->edit), 1, max_vcpus > 0 ? max_vcpus : 4096,
+                                   set_vcpus_current),
                probe_vcpus_max, NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("vCPUs can be added while it runs, up to this"));
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "vcpus-max", row);
 
+  group = add_group (page, _("Topology"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("How the guest sees its vCPUs. Some licences count sockets; "
+                                           "sockets × dies × cores × threads must equal the maximum."));
+  row = add_switch_row (self, group, "topology-custom", _("Set the topology"),
+                        _("Off: one socket per vCPU, libvirt's default"), has_topology, set_topology_custom);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  g_object_set_data (G_OBJECT (page), "topology-custom", row);
+  topology_row (self, page, group, "topology-sockets", _("Sockets"), topology.sockets);
+  topology_row (self, page, group, "topology-dies", _("Dies per socket"), topology.dies);
+  topology_row (self, page, group, "topology-cores", _("Cores per die"), topology.cores);
+  topology_row (self, page, group, "topology-threads", _("Threads per core"), topology.threads);
+  for (const char * const *name = (const char *[]) { "topology-sockets", "topology-dies", "topology-cores",
+                                                      "topology-threads", NULL }; *name; name++)
+    gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (page), *name), has_topology);
+
   group = add_group (page, _("Model"));
-  add_choice_row (self, group, "cpu-mode", _("CPU model"), labels, mode, set_cpu_mode);
+  row = add_choice_row (self, group, "cpu-mode", _("CPU"), labels, mode, set_cpu_mode);
+  g_object_set_data (G_OBJECT (row), "vireo-page", page);
+  if (self->caps != NULL)
+    {
+      g_auto(GStrv) usable = vireo_domain_caps_dup_usable_cpu_models (self->caps);
+      g_autoptr(GPtrArray) choices = g_ptr_array_new ();
+
+      for (guint i = 0; usable[i] != NULL; i++)
+        {
+          g_ptr_array_add (choices, usable[i]);
+          g_ptr_array_add (choices, usable[i]);
+        }
+      g_ptr_array_add (choices, NULL);
+      row = add_choice_row (self, group, "cpu-model", _("Model"), (const char * const *) choices->pdata, model,
+                            set_cpu_model_choice);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The models this host can run"));
+    }
+  else
+    row = add_entry_row (self, group, "cpu-model", _("Model name"), model, set_cpu_model_text);
+  probe (self, row, probe_cpu_model, NULL);
+  g_object_set_data (G_OBJECT (page), "cpu-model", row);
+  gtk_widget_set_visible (row, g_strcmp0 (mode, "custom") == 0);
   return page;
 }
 
@@ -1731,6 +1970,7 @@ rebuild (VireoVmWindow *self)
   guint n;
 
   g_ptr_array_set_size (self->probed_rows, 0);
+  g_hash_table_remove_all (self->invalid_rows);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
     gtk_list_box_remove (self->page_list, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
@@ -1914,6 +2154,7 @@ read_cb (GObject      *object,
     }
   take_xml (self, xml);
   load_live (self);
+  load_caps (self);
 }
 
 static void
@@ -1922,6 +2163,54 @@ load (VireoVmWindow *self)
   self->busy = TRUE;
   update_actions (self);
   vireo_domain_read_xml_async (self->domain, TRUE, self->cancellable, read_cb, g_object_ref (self));
+}
+
+static void
+caps_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = vireo_domain_read_caps_finish (VIREO_DOMAIN (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (xml == NULL)
+    {
+      /* Not every driver answers (the test driver does not): the pages
+       * then take free text where they would offer a list. */
+      g_debug ("No domain capabilities: %s", error->message);
+      return;
+    }
+  self->caps = vireo_domain_caps_new_from_xml (xml, &error);
+  if (self->caps == NULL)
+    {
+      g_debug ("Unreadable domain capabilities: %s", error->message);
+      return;
+    }
+  if (self->edit != NULL && self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+/* Once per window: what this host offers a machine set up like this one.
+ * The pages are built first and offer the lists when they arrive. */
+static void
+load_caps (VireoVmWindow *self)
+{
+  g_autofree char *emulator = NULL;
+  g_autofree char *arch = NULL;
+  g_autofree char *machine = NULL;
+
+  if (self->caps_requested || self->saved == NULL)
+    return;
+  self->caps_requested = TRUE;
+  emulator = vireo_domain_config_dup_emulator (self->saved);
+  arch = vireo_domain_config_dup_arch (self->saved);
+  machine = vireo_domain_config_dup_machine (self->saved);
+  vireo_domain_read_caps_async (self->domain, emulator, arch, machine,
+                                vireo_domain_config_get_domain_type (self->saved),
+                                self->cancellable, caps_cb, g_object_ref (self));
 }
 
 static void
@@ -2347,10 +2636,12 @@ vireo_vm_window_dispose (GObject *object)
   g_clear_object (&self->saved);
   g_clear_object (&self->edit);
   g_clear_object (&self->live);
+  g_clear_object (&self->caps);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->probed_rows, g_ptr_array_unref);
   g_clear_pointer (&self->live_changes, g_ptr_array_unref);
   g_clear_pointer (&self->console_passwords, g_hash_table_unref);
+  g_clear_pointer (&self->invalid_rows, g_hash_table_unref);
   g_clear_handle_id (&self->restart_timeout, g_source_remove);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->dispose (object);
@@ -2407,6 +2698,7 @@ vireo_vm_window_init (VireoVmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->probed_rows = g_ptr_array_new ();
+  self->invalid_rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->console_passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
                            self, G_CONNECT_SWAPPED);

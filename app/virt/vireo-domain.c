@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -1239,6 +1240,95 @@ vireo_domain_rename_finish (VireoDomain   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+
+typedef struct
+{
+  char *emulator;
+  char *arch;
+  char *machine;
+  char *virttype;
+} CapsData;
+
+static void
+caps_data_free (gpointer data)
+{
+  CapsData *d = data;
+
+  g_free (d->emulator);
+  g_free (d->arch);
+  g_free (d->machine);
+  g_free (d->virttype);
+  g_free (d);
+}
+
+static void
+read_caps_thread (GTask        *task,
+                  virConnectPtr conn,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  CapsData *d = task_data;
+  char *xml = virConnectGetDomainCapabilities (conn, d->emulator, d->arch, d->machine, d->virttype, 0);
+
+  if (xml == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last (_("The host's capabilities could not be read")));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (xml), g_free);
+  free (xml);
+}
+
+/**
+ * vireo_domain_read_caps_async:
+ * @emulator: (nullable): @arch: (nullable): @machine: (nullable):
+ * @virttype: (nullable): this machine's own, as its definition says
+ *
+ * What the host can give a machine set up like this one (`virsh
+ * domcapabilities`): CPU models, firmware, device models, vCPU limit.
+ */
+void
+vireo_domain_read_caps_async (VireoDomain         *self,
+                              const char          *emulator,
+                              const char          *arch,
+                              const char          *machine,
+                              const char          *virttype,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  CapsData *d;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_domain_read_caps_async);
+  if (!check_attached (self, task))
+    return;
+  d = g_new0 (CapsData, 1);
+  d->emulator = g_strdup (emulator);
+  d->arch = g_strdup (arch);
+  d->machine = g_strdup (machine);
+  d->virttype = g_strdup (virttype);
+  g_task_set_task_data (task, d, caps_data_free);
+  vireo_connection_run (self->connection, task, read_caps_thread);
+}
+
+/**
+ * vireo_domain_read_caps_finish:
+ *
+ * Returns: (transfer full): the domain capabilities XML
+ */
+char *
+vireo_domain_read_caps_finish (VireoDomain   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------ */

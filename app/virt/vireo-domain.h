@@ -118,6 +118,17 @@ void                vireo_domain_rename_async       (VireoDomain        *self,
 gboolean            vireo_domain_rename_finish      (VireoDomain        *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+void                vireo_domain_read_caps_async    (VireoDomain        *self,
+                                                     const char         *emulator,
+                                                     const char         *arch,
+                                                     const char         *machine,
+                                                     const char         *virttype,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+char               *vireo_domain_read_caps_finish   (VireoDomain        *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
 void                vireo_domain_plan_delete_async  (VireoDomain        *self,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
