@@ -11,6 +11,7 @@
 #include "vireo-ui.h"
 #include "vireo-virt.h"
 #include "vireo-worker.h"
+#include "vireo-xml-editor.h"
 
 /*
  * The details pages against the test driver, one program under a private
@@ -277,6 +278,99 @@ test_cpus_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+showing (VireoVmWindow *window,
+         const char    *page)
+{
+  GtkWidget *widget = vireo_vm_window_get_page (window, page);
+
+  return widget != NULL && gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (widget))) == widget;
+}
+
+static GtkStack *
+device_views (VireoVmWindow *window,
+              const char    *page)
+{
+  GtkWidget *outer = vireo_vm_window_get_page (window, page);
+
+  g_assert_nonnull (outer);
+  return g_object_get_data (G_OBJECT (outer), "vireo-views");
+}
+
+static VireoXmlEditor *
+device_editor (VireoVmWindow *window,
+               const char    *page)
+{
+  return VIREO_XML_EDITOR (vireo_test_find_named (vireo_vm_window_get_page (window, page), "device-xml"));
+}
+
+/* A device's own XML view: its text is the device once the user goes back
+ * to the settings, leaves or applies; bad text stays, marked, and so does
+ * the user. */
+static void
+test_device_xml_view (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *text = NULL;
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  VireoXmlEditor *editor;
+  GtkTextBuffer *buffer;
+
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_true (vireo_vm_window_show_page (window, "device-0"));
+
+  /* Entering the view shows the disk, field edits included. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vireo_test_find_named (vireo_vm_window_get_page (window, "device-0"),
+                                                                    "disk-cache")), 1);
+  gtk_stack_set_visible_child_name (device_views (window, "device-0"), "xml");
+  editor = device_editor (window, "device-0");
+  text = vireo_xml_editor_dup_text (editor);
+  g_assert_true (g_str_has_prefix (text, "<disk "));
+  assert_contains (text, "cache=\"none\"");
+  /* The diff is against libvirt's disk, so it is modified already. */
+  g_assert_true (vireo_xml_editor_get_modified (editor));
+
+  /* Not a device element: back to the settings is refused, with the line. */
+  buffer = GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor));
+  gtk_text_buffer_set_text (buffer, "<disk type='file' device='disk'>\n  <target dev='vda'\n</disk>\n", -1);
+  gtk_stack_set_visible_child_name (device_views (window, "device-0"), "fields");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (device_views (window, "device-0")), ==, "xml");
+  g_assert_nonnull (vireo_xml_editor_get_error_message (editor));
+  g_assert_cmpint (vireo_xml_editor_get_error_line (editor), ==, 3);
+  /* Nor can the page be left. */
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  g_assert_true (showing (window, "device-0"));
+  {
+    g_autofree char *kept = vireo_xml_editor_dup_text (editor);
+    assert_contains (kept, "<target dev='vda'\n</disk>");
+  }
+
+  /* Another kind of element is refused too. */
+  gtk_text_buffer_set_text (buffer, "<interface type='user'/>", -1);
+  gtk_stack_set_visible_child_name (device_views (window, "device-0"), "fields");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (device_views (window, "device-0")), ==, "xml");
+  assert_contains (vireo_xml_editor_get_error_message (editor), "<disk>");
+
+  /* Good text is the disk; the settings follow it after the rebuild. */
+  gtk_text_buffer_set_text (buffer,
+                            "<disk type='file' device='disk'>\n"
+                            "  <source file='/test-pool/gamma.qcow2'/>\n"
+                            "  <target dev='vda' bus='virtio'/>\n"
+                            "  <serial>VIREO-123</serial>\n"
+                            "</disk>\n", -1);
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  g_assert_true (showing (window, "overview"));
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<serial>VIREO-123</serial>");
+  g_assert_null (strstr (xml, "cache="));   /* the text replaced the field edit */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +386,7 @@ main (int   argc,
 
   g_test_add_func ("/vm-details/graphics", test_graphics_page);
   g_test_add_func ("/vm-details/cpus", test_cpus_page);
+  g_test_add_func ("/vm-details/device-xml-view", test_device_xml_view);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

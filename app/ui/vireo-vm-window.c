@@ -52,6 +52,7 @@ struct _VireoVmWindow
   guint              restart_timeout;
   guint              reading_live;
   guint              caps_requested : 1;
+  guint              switching_views : 1;
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -388,6 +389,16 @@ set_badge (GtkWidget  *row,
   g_object_set_data (G_OBJECT (row), "vireo-badge", badge);
 }
 
+/* The stack child (a whole Details page) that holds @widget. */
+static GtkWidget *
+stack_page_of (VireoVmWindow *self,
+               GtkWidget     *widget)
+{
+  while (widget != NULL && gtk_widget_get_parent (widget) != GTK_WIDGET (self->page_stack))
+    widget = gtk_widget_get_parent (widget);
+  return widget;
+}
+
 static GtkWidget *
 page_of_device (VireoVmWindow *self,
                 VireoDevice   *device)
@@ -437,7 +448,7 @@ update_pending (VireoVmWindow *self)
       if (differs)
         {
           fields++;
-          g_hash_table_add (pages, gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_PAGE));
+          g_hash_table_add (pages, stack_page_of (self, row));
         }
     }
 
@@ -938,12 +949,15 @@ check_topology (VireoVmWindow *self,
   if (!vireo_cpu_topology_validate (&t, vireo_domain_config_get_vcpus_max (self->edit), &error)
       || !vireo_cpu_set_topology (self->edit, &t, &error))
     {
-      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-        mark_row (rows[i], error->message);
+      /* One message, under the first of the four; all four in red. */
+      mark_row (rows[0], error->message);
+      for (guint i = 1; i < G_N_ELEMENTS (rows); i++)
+        gtk_widget_add_css_class (rows[i], "error");
       return;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    mark_row (rows[i], NULL);
+  mark_row (rows[0], NULL);
+  for (guint i = 1; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_remove_css_class (rows[i], "error");
 }
 
 static void
@@ -1235,7 +1249,6 @@ tag (GtkWidget   *row,
   return row;
 }
 
-static void add_xml_group (VireoVmWindow *self, GtkWidget *page, VireoDevice *device);
 static gboolean rebuild_idle (gpointer data);
 
 typedef struct
@@ -1453,7 +1466,6 @@ build_disk (VireoVmWindow *self,
                                     _("Several machines may use it at once"),
                                     vireo_disk_get_shareable (disk), set_disk_shareable), device),
          probe_disk_shareable, NULL);
-  add_xml_group (self, page, device);
   return page;
 }
 
@@ -1536,7 +1548,6 @@ build_nic (VireoVmWindow  *self,
   probe (self, tag (add_switch_row (self, group, "nic-link", _("Link up"), _("Off: as if the cable were pulled"),
                                     vireo_interface_get_link_up (nic), set_nic_link), device),
          probe_nic_link, NULL);
-  add_xml_group (self, page, device);
   return page;
 }
 
@@ -1798,33 +1809,7 @@ build_graphics (VireoVmWindow *self,
                                         vireo_graphics_get_gl (graphics), set_graphics_gl), device),
              probe_graphics_gl, NULL);
     }
-  add_xml_group (self, page, device);
   return page;
-}
-
-/* Until the XML editor with its diff arrives: the element, read-only, so
- * students see what each field writes. */
-static void
-add_xml_group (VireoVmWindow *self,
-               GtkWidget     *page,
-               VireoDevice   *device)
-{
-  GtkWidget *group = add_group (page, _("XML"));
-  GtkWidget *view = gtk_text_view_new ();
-  g_autofree char *xml = vireo_device_to_xml (device);
-
-  gtk_widget_set_name (view, "device-xml");
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), xml, -1);
-  gtk_widget_add_css_class (view, "card");
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
-  g_object_set_data (G_OBJECT (view), "vireo-device", device);
-  g_object_set_data (G_OBJECT (page), "vireo-xml-view", view);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), view);
 }
 
 static void
@@ -1867,10 +1852,96 @@ add_remove_group (VireoVmWindow *self,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 }
 
+/* A device page's XML view: the element as text, with a diff against
+ * libvirt's. Its text becomes the device when the user goes back to the
+ * settings, leaves the page or applies; text that is not a device element
+ * stays, with its line marked, and so does the user. */
+static gboolean
+take_device_xml (VireoVmWindow *self,
+                 GtkWidget     *outer)
+{
+  VireoXmlEditor *editor = g_object_get_data (G_OBJECT (outer), "vireo-xml-editor");
+  VireoDevice *device = g_object_get_data (G_OBJECT (outer), "vireo-device");
+  g_autofree char *text = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (editor == NULL || device == NULL || !vireo_device_get_attached (device))
+    return TRUE;
+  text = vireo_xml_editor_dup_text (editor);
+  current = vireo_device_to_xml (device);
+  if (g_strcmp0 (text, current) == 0)
+    return TRUE;
+  if (!vireo_device_set_xml (device, text, &error))
+    {
+      vireo_xml_editor_set_error (editor, vireo_xml_editor_parse_error_line (error->message), error->message);
+      return FALSE;
+    }
+  vireo_xml_editor_clear_error (editor);
+  return TRUE;
+}
+
+static gboolean
+showing_device_xml (GtkWidget *outer)
+{
+  GtkStack *views = outer != NULL ? g_object_get_data (G_OBJECT (outer), "vireo-views") : NULL;
+
+  return views != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (views), "xml") == 0;
+}
+
+static void
+on_device_view_changed (GtkStack      *views,
+                        GParamSpec    *pspec,
+                        VireoVmWindow *self)
+{
+  GtkWidget *outer = g_object_get_data (G_OBJECT (views), "vireo-outer");
+  VireoXmlEditor *editor = g_object_get_data (G_OBJECT (outer), "vireo-xml-editor");
+  VireoDevice *device = g_object_get_data (G_OBJECT (outer), "vireo-device");
+
+  if (self->switching_views || !vireo_device_get_attached (device))
+    return;
+
+  if (showing_device_xml (outer))
+    {
+      /* Entering: the device as it stands, field edits included; but
+       * never over text the user typed and has not handed over yet. */
+      g_autofree char *current = vireo_device_to_xml (device);
+      g_autofree char *text = vireo_xml_editor_dup_text (editor);
+      const char *shown = g_object_get_data (G_OBJECT (editor), "vireo-shown");
+
+      if (g_strcmp0 (text, current) != 0 && (shown == NULL || g_strcmp0 (text, shown) == 0))
+        {
+          gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), current, -1);
+          g_object_set_data_full (G_OBJECT (editor), "vireo-shown", g_steal_pointer (&current), g_free);
+        }
+      return;
+    }
+
+  /* Leaving: the text must be a device first. */
+  self->switching_views = TRUE;
+  gtk_stack_set_visible_child_name (views, "xml");
+  if (take_device_xml (self, outer))
+    {
+      gtk_stack_set_visible_child_name (views, "fields");
+      /* The fields must show what the text said. */
+      if (self->rebuild_source == 0)
+        self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+    }
+  self->switching_views = FALSE;
+}
+
 static GtkWidget *
 build_device (VireoVmWindow *self,
               VireoDevice   *device)
 {
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *views = gtk_stack_new ();
+  GtkWidget *switcher = gtk_stack_switcher_new ();
+  GtkWidget *editor = vireo_xml_editor_new ();
+  VireoDevice *saved = self->saved != NULL ? vireo_domain_config_find_device_like (self->saved, device) : NULL;
+  g_autofree char *original = saved != NULL ? vireo_device_to_xml (saved) : g_strdup ("");
+  g_autofree char *current = vireo_device_to_xml (device);
+  gboolean has_fields = TRUE;
   GtkWidget *page;
 
   if (VIREO_IS_DISK (device))
@@ -1881,12 +1952,39 @@ build_device (VireoVmWindow *self,
     page = build_graphics (self, VIREO_GRAPHICS (device));
   else
     {
+      GtkWidget *group;
+
       page = new_page ();
-      add_xml_group (self, page, device);
+      group = add_group (page, NULL);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("This device has no form yet: its XML view edits all of it."));
+      has_fields = FALSE;
     }
   add_remove_group (self, page, device);
-  g_object_set_data (G_OBJECT (page), "vireo-device", device);
-  return page;
+
+  gtk_widget_set_name (editor, "device-xml");
+  vireo_xml_editor_set_original (VIREO_XML_EDITOR (editor), original);
+  if (g_strcmp0 (original, current) != 0)
+    gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (VIREO_XML_EDITOR (editor))),
+                              current, -1);
+  g_object_set_data_full (G_OBJECT (editor), "vireo-shown", g_strdup (current), g_free);
+  gtk_stack_add_titled (GTK_STACK (views), page, "fields", _("Settings"));
+  gtk_stack_add_titled (GTK_STACK (views), editor, "xml", _("XML"));
+  gtk_stack_set_visible_child_name (GTK_STACK (views), has_fields ? "fields" : "xml");
+  gtk_widget_set_vexpand (views, TRUE);
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (views));
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 12);
+  gtk_widget_set_margin_bottom (switcher, 6);
+  gtk_box_append (GTK_BOX (outer), switcher);
+  gtk_box_append (GTK_BOX (outer), views);
+
+  g_object_set_data (G_OBJECT (views), "vireo-outer", outer);
+  g_object_set_data (G_OBJECT (outer), "vireo-views", views);
+  g_object_set_data (G_OBJECT (outer), "vireo-xml-editor", editor);
+  g_object_set_data (G_OBJECT (outer), "vireo-device", device);
+  g_signal_connect_object (views, "notify::visible-child-name", G_CALLBACK (on_device_view_changed), self, 0);
+  return outer;
 }
 
 static const char *
@@ -1941,23 +2039,8 @@ add_page (VireoVmWindow *self,
 }
 
 static void
-refresh_xml_views (VireoVmWindow *self)
-{
-  GtkWidget *page = gtk_stack_get_visible_child (self->page_stack);
-  GtkWidget *view = page != NULL ? g_object_get_data (G_OBJECT (page), "vireo-xml-view") : NULL;
-  VireoDevice *device = view != NULL ? g_object_get_data (G_OBJECT (view), "vireo-device") : NULL;
-
-  if (device != NULL && vireo_device_get_attached (device))
-    {
-      g_autofree char *xml = vireo_device_to_xml (device);
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), xml, -1);
-    }
-}
-
-static void
 on_edit_changed (VireoVmWindow *self)
 {
-  refresh_xml_views (self);
   update_actions (self);
 }
 
@@ -2077,6 +2160,20 @@ on_page_selected (VireoVmWindow *self,
   name = g_object_get_data (G_OBJECT (row), "vireo-page");
   leaving = gtk_stack_get_visible_child_name (self->page_stack);
 
+  /* A device's XML view: its text becomes the device, or the user stays. */
+  if (g_strcmp0 (leaving, name) != 0 && showing_device_xml (gtk_stack_get_visible_child (self->page_stack)))
+    {
+      if (!take_device_xml (self, gtk_stack_get_visible_child (self->page_stack)))
+        {
+          vireo_vm_window_show_page (self, leaving);
+          return;
+        }
+      gtk_stack_set_visible_child_name (self->page_stack, name);
+      if (self->rebuild_source == 0)
+        self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+      return;
+    }
+
   /* Leaving the XML page with text that is not a definition: stay, with
    * the line marked, rather than lose what was typed. */
   if (g_strcmp0 (leaving, "xml") == 0 && g_strcmp0 (name, "xml") != 0 && !take_xml_page (self))
@@ -2096,7 +2193,6 @@ on_page_selected (VireoVmWindow *self,
   if (g_strcmp0 (name, "xml") == 0 && g_strcmp0 (leaving, "xml") != 0)
     show_edit_in_xml_page (self);
   gtk_stack_set_visible_child_name (self->page_stack, name);
-  refresh_xml_views (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2441,6 +2537,20 @@ start_apply (VireoVmWindow *self)
     define_edit (self);
 }
 
+/* Text being edited on the page in view (the whole definition, or one
+ * device) goes into the copy before Apply; FALSE when it cannot. */
+static gboolean
+take_visible_text (VireoVmWindow *self)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (self->page_stack);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0)
+    return take_xml_page (self);
+  if (showing_device_xml (visible))
+    return take_device_xml (self, visible);
+  return TRUE;
+}
+
 static void
 apply_action (GtkWidget  *widget,
               const char *action_name,
@@ -2450,7 +2560,7 @@ apply_action (GtkWidget  *widget,
 
   if (self->edit == NULL || self->busy)
     return;
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0 && !take_xml_page (self))
+  if (!take_visible_text (self))
     return;
   start_apply (self);
 }
@@ -2537,7 +2647,7 @@ restart_apply_action (GtkWidget  *widget,
 
   if (self->edit == NULL || self->busy || self->restarting || !vireo_domain_get_active (self->domain))
     return;
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0 && !take_xml_page (self))
+  if (!take_visible_text (self))
     return;
   set_error (self, NULL);
   self->restarting = TRUE;
