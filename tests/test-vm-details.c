@@ -371,6 +371,79 @@ test_device_xml_view (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The list is redrawn on idle after each change. */
+static void
+drain (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Boot: the order is written per device (libvirt's way), the menu and a
+ * direct kernel are checked on their fields. */
+static void
+test_boot_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  GtkWidget *page;
+  GtkWidget *row;
+
+  define_with_device (gamma, "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_true (vireo_vm_window_show_page (window, "boot"));
+  page = vireo_vm_window_get_page (window, "boot");
+
+  /* Nothing written: libvirt boots the first disk, and says so. */
+  row = vireo_test_find_named (page, "boot-0");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Disk vda");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (vireo_test_find_named (row, "boot-enabled"))));
+  row = vireo_test_find_named (page, "boot-1");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (vireo_test_find_named (row, "boot-enabled"))));
+
+  /* CD-ROM first: tick it, move it up. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vireo_test_find_named (row, "boot-enabled")), TRUE);
+  drain ();
+  page = vireo_vm_window_get_page (window, "boot");
+  g_signal_emit_by_name (vireo_test_find_named (vireo_test_find_named (page, "boot-1"), "boot-up"), "clicked");
+  drain ();
+  page = vireo_vm_window_get_page (window, "boot");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (vireo_test_find_named (page, "boot-0"))), ==,
+                   "CD-ROM sda");
+
+  /* The menu, five seconds. */
+  row = vireo_test_find_named (page, "boot-menu");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), TRUE);
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (vireo_test_find_named (page, "boot-menu-timeout")),
+                                                "vireo-spin"), 5);
+
+  /* A kernel path must be absolute, said on the field. */
+  row = vireo_test_find_named (page, "boot-kernel");
+  gtk_editable_set_text (GTK_EDITABLE (row), "vmlinuz");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<bootmenu enable='yes' timeout='5000'/>");
+  g_assert_null (strstr (xml, "<boot dev="));
+  {
+    const char *cdrom = strstr (xml, "device='cdrom'");
+    const char *disk = strstr (xml, "device='disk'");
+
+    g_assert_nonnull (cdrom);
+    g_assert_nonnull (disk);
+    assert_contains (cdrom, "<boot order='1'/>");
+    assert_contains (disk, "<boot order='2'/>");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/graphics", test_graphics_page);
   g_test_add_func ("/vm-details/cpus", test_cpus_page);
   g_test_add_func ("/vm-details/device-xml-view", test_device_xml_view);
+  g_test_add_func ("/vm-details/boot", test_boot_page);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

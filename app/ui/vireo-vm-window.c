@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vireo-boot.h"
 #include "vireo-command.h"
 #include "vireo-cpu.h"
 #include "vireo-domain-caps.h"
@@ -77,6 +78,8 @@ G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
 static void load (VireoVmWindow *self);
 static void load_live (VireoVmWindow *self);
 static void load_caps (VireoVmWindow *self);
+static gboolean rebuild_idle (gpointer data);
+static GtkWidget *page_row (GtkWidget *row, const char *name);
 static void start_shutdown (VireoVmWindow *self);
 
 static GQuark
@@ -1190,6 +1193,195 @@ build_memory (VireoVmWindow *self)
   return page;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Boot                                                                      */
+
+/* Reorders or switches one entry, writes the whole order (libvirt wants
+ * per-device <boot order> and no <os><boot dev>), then redraws the list. */
+static void
+write_boot_order (VireoVmWindow *self,
+                  int            moved,   /* index, or -1 */
+                  int            step,    /* -1 up, +1 down */
+                  int            toggled, /* index, or -1 */
+                  gboolean       enabled_now)
+{
+  g_autoptr(GPtrArray) order = vireo_boot_dup_order (self->edit);
+  g_autofree VireoDevice **devices = g_new0 (VireoDevice *, order->len + 1);
+  g_autofree gboolean *enabled = g_new0 (gboolean, order->len + 1);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      VireoBootEntry *entry = order->pdata[i];
+
+      devices[i] = entry->device;
+      enabled[i] = (int) i == toggled ? enabled_now : entry->enabled;
+    }
+  if (moved >= 0 && moved + step >= 0 && moved + step < (int) order->len)
+    {
+      VireoDevice *d = devices[moved];
+      gboolean e = enabled[moved];
+
+      devices[moved] = devices[moved + step];
+      enabled[moved] = enabled[moved + step];
+      devices[moved + step] = d;
+      enabled[moved + step] = e;
+    }
+  if (!vireo_boot_set_order (self->edit, devices, enabled, order->len, &error))
+    {
+      set_error (self, error->message);
+      return;
+    }
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+static void
+on_boot_move (GtkButton     *button,
+              VireoVmWindow *self)
+{
+  write_boot_order (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "vireo-index")),
+                    GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "vireo-step")), -1, FALSE);
+}
+
+static void
+on_boot_toggled (GtkCheckButton *check,
+                 VireoVmWindow  *self)
+{
+  write_boot_order (self, -1, 0, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "vireo-index")),
+                    gtk_check_button_get_active (check));
+}
+
+static void
+set_boot_menu (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  GtkWidget *timeout = page_row (row, "boot-menu-timeout");
+  g_autoptr(GError) error = NULL;
+
+  if (timeout != NULL)
+    gtk_widget_set_sensitive (timeout, active);
+  if (!vireo_boot_set_menu (self->edit, active,
+                            timeout != NULL ? (int) (spin_value (timeout) * 1000) : -1, &error))
+    mark_row (row, error->message);
+  else
+    mark_row (row, NULL);
+}
+
+static void
+set_boot_menu_timeout (VireoVmWindow *self, GtkWidget *row, double value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_boot_get_menu_enabled (self->edit))
+    return;
+  if (!vireo_boot_set_menu (self->edit, TRUE, (int) (value * 1000), &error))
+    mark_row (row, error->message);
+  else
+    mark_row (row, NULL);
+}
+
+typedef gboolean (*BootPathSetter) (VireoDomainConfig *config, const char *value, GError **error);
+
+static void
+set_boot_path (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  BootPathSetter setter = g_object_get_data (G_OBJECT (row), "vireo-boot-setter");
+  g_autoptr(GError) error = NULL;
+
+  if (!setter (self->edit, text, &error))
+    mark_row (row, error->message);
+  else
+    mark_row (row, NULL);
+}
+
+static GtkWidget *
+add_boot_path_row (VireoVmWindow  *self,
+                   GtkWidget      *group,
+                   const char     *name,
+                   const char     *title,
+                   char           *value,   /* taken */
+                   BootPathSetter  setter)
+{
+  GtkWidget *row = add_entry_row (self, group, name, title, value, set_boot_path);
+
+  g_free (value);
+  g_object_set_data (G_OBJECT (row), "vireo-boot-setter", setter);
+  return row;
+}
+
+static GtkWidget *
+build_boot (VireoVmWindow *self)
+{
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Boot order"));
+  g_autoptr(GPtrArray) order = vireo_boot_dup_order (self->edit);
+  GtkWidget *row;
+  int timeout;
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("The firmware tries the ticked devices from the top. Written as each "
+                                           "device's own boot order, which is what libvirt recommends."));
+  for (guint i = 0; i < order->len; i++)
+    {
+      VireoBootEntry *entry = order->pdata[i];
+      g_autofree char *title = vireo_device_dup_title (entry->device);
+      g_autofree char *name = g_strdup_printf ("boot-%u", i);
+      GtkWidget *check = gtk_check_button_new ();
+      GtkWidget *up = gtk_button_new_from_icon_name ("go-up-symbolic");
+      GtkWidget *down = gtk_button_new_from_icon_name ("go-down-symbolic");
+
+      row = adw_action_row_new ();
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), entry->enabled);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_name (check, "boot-enabled");
+      g_object_set_data (G_OBJECT (check), "vireo-index", GINT_TO_POINTER (i));
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_boot_toggled), self, 0);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      for (guint b = 0; b < 2; b++)
+        {
+          GtkWidget *button = b == 0 ? up : down;
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_name (button, b == 0 ? "boot-up" : "boot-down");
+          gtk_widget_set_tooltip_text (button, b == 0 ? _("Earlier") : _("Later"));
+          gtk_widget_set_sensitive (button, b == 0 ? i > 0 : i + 1 < order->len);
+          g_object_set_data (G_OBJECT (button), "vireo-index", GINT_TO_POINTER (i));
+          g_object_set_data (G_OBJECT (button), "vireo-step", GINT_TO_POINTER (b == 0 ? -1 : 1));
+          g_signal_connect_object (button, "clicked", G_CALLBACK (on_boot_move), self, 0);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  group = add_group (page, _("Boot menu"));
+  row = add_switch_row (self, group, "boot-menu", _("Show the boot menu"),
+                        _("The firmware offers a choice of device at start-up"),
+                        vireo_boot_get_menu_enabled (self->edit), set_boot_menu);
+  timeout = vireo_boot_get_menu_timeout (self->edit);
+  row = add_spin_row (self, group, "boot-menu-timeout", _("Wait (seconds)"), timeout >= 0 ? timeout / 1000.0 : 3,
+                      0, 65, set_boot_menu_timeout);
+  gtk_widget_set_sensitive (row, vireo_boot_get_menu_enabled (self->edit));
+  g_object_set_data (G_OBJECT (page), "boot-menu-timeout", row);
+
+  group = add_group (page, _("Direct kernel boot"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Start a kernel from the host instead of the disks: for installers "
+                                           "and kernel development. Paths are on the host."));
+  add_boot_path_row (self, group, "boot-kernel", _("Kernel"), vireo_boot_dup_kernel (self->edit),
+                     vireo_boot_set_kernel);
+  add_boot_path_row (self, group, "boot-initrd", _("Initrd"), vireo_boot_dup_initrd (self->edit),
+                     vireo_boot_set_initrd);
+  add_boot_path_row (self, group, "boot-cmdline", _("Kernel arguments"), vireo_boot_dup_cmdline (self->edit),
+                     vireo_boot_set_cmdline);
+  add_boot_path_row (self, group, "boot-dtb", _("Device tree (DTB)"), vireo_boot_dup_dtb (self->edit),
+                     vireo_boot_set_dtb);
+  return page;
+}
+
 /* Device pages look their device up by position in the copy: the copy
  * outlives the widgets, which are rebuilt on every reload. */
 static VireoDevice *
@@ -1249,7 +1441,6 @@ tag (GtkWidget   *row,
   return row;
 }
 
-static gboolean rebuild_idle (gpointer data);
 
 typedef struct
 {
@@ -2062,6 +2253,8 @@ rebuild (VireoVmWindow *self)
   add_page (self, "overview", _("Overview"), "dialog-information-symbolic", build_overview (self));
   add_page (self, "cpus", _("CPUs"), "system-run-symbolic", build_cpus (self));
   add_page (self, "memory", _("Memory"), "drive-multidisk-symbolic", build_memory (self));
+  if (vireo_boot_is_supported (self->edit))
+    add_page (self, "boot", _("Boot"), "media-playlist-consecutive-symbolic", build_boot (self));
 
   devices = vireo_domain_config_list_devices (self->edit);
   n = g_list_model_get_n_items (devices);
