@@ -1728,7 +1728,12 @@ build_nic (VireoVmWindow  *self,
     source_title = _("Host device (macvtap)");
   else
     source_title = _("Virtual network");
-  add_info_row (group, _("Connection"), type);
+  add_info_row (group, _("Connection"),
+                g_strcmp0 (type, "network") == 0 ? _("Virtual network")
+                : g_strcmp0 (type, "bridge") == 0 ? _("Host bridge: the guest is on the LAN")
+                : g_strcmp0 (type, "direct") == 0 ? _("Host device (macvtap): on the LAN, not reachable from this host")
+                : g_strcmp0 (type, "user") == 0 ? _("User networking: guest reaches out, nothing reaches the guest")
+                : type);
   if (g_strcmp0 (type, "user") != 0)
     probe (self, tag (add_entry_row (self, group, "nic-source", source_title, source, set_nic_source), device),
            probe_nic_source, NULL);
