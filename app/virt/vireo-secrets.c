@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
 #include "vireo-secrets.h"
@@ -178,7 +179,8 @@ vireo_secrets_keep_console_password_async (const char          *uri,
 
   job->uri = g_strdup (uri);
   job->prompt = vireo_secrets_console_prompt (uuid, graphics_type);
-  job->label = g_strdup_printf ("Vireo: display password of %s", machine_name);
+  /* Translators: how the keyring lists it; %s is the machine's name */
+  job->label = g_strdup_printf (_("Vireo: display password of %s"), machine_name);
   job->secret = g_strdup (password);
   g_task_set_source_tag (task, vireo_secrets_keep_console_password_async);
   g_task_set_task_data (task, job, secret_job_free);
