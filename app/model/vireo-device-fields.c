@@ -1730,3 +1730,237 @@ vireo_device_set_field (VireoDevice             *device,
   _vireo_device_changed (device);
   return TRUE;
 }
+
+/* -------------------------------------------------------------- templates */
+
+/*
+ * What Add Hardware starts from: current QEMU/KVM defaults, no <address>
+ * (libvirt assigns one), nothing a second device of the kind would clash
+ * with (no index, no primary video). Each passes libvirt 9.0's schema.
+ */
+static const struct {
+  VireoDeviceKind  kind;
+  const char      *variant;
+  const char      *label;
+  const char      *xml;
+} templates[] = {
+  { VIREO_DEVICE_VIDEO, "virtio", N_("Virtio GPU"),
+    "<video>\n"
+    "  <model type='virtio' heads='1'/>\n"
+    "</video>" },
+  { VIREO_DEVICE_VIDEO, "qxl", N_("QXL"),
+    "<video>\n"
+    "  <model type='qxl' ram='65536' vram='65536' vgamem='16384' heads='1'/>\n"
+    "</video>" },
+  { VIREO_DEVICE_VIDEO, "vga", N_("Standard VGA"),
+    "<video>\n"
+    "  <model type='vga' vram='16384' heads='1'/>\n"
+    "</video>" },
+  { VIREO_DEVICE_VIDEO, "bochs", N_("Bochs display"),
+    "<video>\n"
+    "  <model type='bochs'/>\n"
+    "</video>" },
+  { VIREO_DEVICE_VIDEO, "ramfb", N_("RAM framebuffer"),
+    "<video>\n"
+    "  <model type='ramfb'/>\n"
+    "</video>" },
+
+  { VIREO_DEVICE_SOUND, "ich9", N_("Intel HD Audio (ICH9)"), "<sound model='ich9'/>" },
+  { VIREO_DEVICE_SOUND, "ich6", N_("Intel HD Audio (ICH6)"), "<sound model='ich6'/>" },
+  { VIREO_DEVICE_SOUND, "ac97", N_("AC'97"), "<sound model='ac97'/>" },
+  { VIREO_DEVICE_SOUND, "usb", N_("USB audio"), "<sound model='usb'/>" },
+
+  { VIREO_DEVICE_INPUT, "tablet", N_("USB tablet (absolute pointer)"), "<input type='tablet' bus='usb'/>" },
+  { VIREO_DEVICE_INPUT, "keyboard", N_("USB keyboard"), "<input type='keyboard' bus='usb'/>" },
+  { VIREO_DEVICE_INPUT, "mouse", N_("USB mouse"), "<input type='mouse' bus='usb'/>" },
+  { VIREO_DEVICE_INPUT, "virtio-tablet", N_("Virtio tablet"), "<input type='tablet' bus='virtio'/>" },
+  { VIREO_DEVICE_INPUT, "virtio-keyboard", N_("Virtio keyboard"), "<input type='keyboard' bus='virtio'/>" },
+  { VIREO_DEVICE_INPUT, "virtio-mouse", N_("Virtio mouse"), "<input type='mouse' bus='virtio'/>" },
+
+  { VIREO_DEVICE_SERIAL, "pty", N_("Serial port on a pseudo-terminal"), "<serial type='pty'/>" },
+
+  { VIREO_DEVICE_CONSOLE, "pty", N_("Virtio console on a pseudo-terminal"),
+    "<console type='pty'>\n"
+    "  <target type='virtio'/>\n"
+    "</console>" },
+
+  { VIREO_DEVICE_CHANNEL, "qemu-ga", N_("QEMU guest agent channel"),
+    "<channel type='unix'>\n"
+    "  <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
+    "</channel>" },
+  { VIREO_DEVICE_CHANNEL, "spice", N_("SPICE agent channel"),
+    "<channel type='spicevmc'>\n"
+    "  <target type='virtio' name='com.redhat.spice.0'/>\n"
+    "</channel>" },
+
+  { VIREO_DEVICE_CONTROLLER, "usb", N_("USB 3 controller"), "<controller type='usb' model='qemu-xhci' ports='15'/>" },
+  { VIREO_DEVICE_CONTROLLER, "scsi", N_("Virtio SCSI controller"), "<controller type='scsi' model='virtio-scsi'/>" },
+  { VIREO_DEVICE_CONTROLLER, "virtio-serial", N_("Virtio serial controller"), "<controller type='virtio-serial'/>" },
+
+  /* The directory and tag are placeholders the user replaces: a directory
+   * that does not exist fails loudly at start, where "/" would quietly
+   * share the whole host. */
+  { VIREO_DEVICE_FILESYSTEM, "virtiofs", N_("Shared directory (virtiofs)"),
+    "<filesystem type='mount' accessmode='passthrough'>\n"
+    "  <driver type='virtiofs'/>\n"
+    "  <source dir='/srv/shared'/>\n"
+    "  <target dir='shared'/>\n"
+    "</filesystem>" },
+  { VIREO_DEVICE_FILESYSTEM, "9p", N_("Shared directory (9p)"),
+    "<filesystem type='mount' accessmode='mapped'>\n"
+    "  <source dir='/srv/shared'/>\n"
+    "  <target dir='shared'/>\n"
+    "</filesystem>" },
+
+  { VIREO_DEVICE_TPM, "crb", N_("TPM 2.0 (emulated, CRB)"),
+    "<tpm model='tpm-crb'>\n"
+    "  <backend type='emulator' version='2.0'/>\n"
+    "</tpm>" },
+  { VIREO_DEVICE_TPM, "tis", N_("TPM 2.0 (emulated, TIS)"),
+    "<tpm model='tpm-tis'>\n"
+    "  <backend type='emulator' version='2.0'/>\n"
+    "</tpm>" },
+
+  { VIREO_DEVICE_RNG, "urandom", N_("Random numbers from /dev/urandom"),
+    "<rng model='virtio'>\n"
+    "  <backend model='random'>/dev/urandom</backend>\n"
+    "</rng>" },
+  { VIREO_DEVICE_RNG, "builtin", N_("Random numbers from QEMU"),
+    "<rng model='virtio'>\n"
+    "  <backend model='builtin'/>\n"
+    "</rng>" },
+
+  { VIREO_DEVICE_WATCHDOG, "i6300esb", N_("Intel 6300ESB watchdog"), "<watchdog model='i6300esb' action='reset'/>" },
+
+  { VIREO_DEVICE_PANIC, "isa", N_("ISA pvpanic"), "<panic model='isa'/>" },
+  { VIREO_DEVICE_PANIC, "hyperv", N_("Hyper-V crash notification"), "<panic model='hyperv'/>" },
+
+  { VIREO_DEVICE_SMARTCARD, "passthrough", N_("Smartcard from the SPICE viewer"),
+    "<smartcard mode='passthrough' type='spicevmc'/>" },
+  { VIREO_DEVICE_SMARTCARD, "host", N_("Smartcard reader of the host"), "<smartcard mode='host'/>" },
+
+  { VIREO_DEVICE_VSOCK, "auto", N_("VirtIO socket"),
+    "<vsock model='virtio'>\n"
+    "  <cid auto='yes'/>\n"
+    "</vsock>" },
+
+  { VIREO_DEVICE_REDIRDEV, "spicevmc", N_("USB redirection through SPICE"), "<redirdev bus='usb' type='spicevmc'/>" },
+
+  /* Reachable only through libvirt until the user picks an address; the
+   * automatic port is ready for that moment (libvirt drops it meanwhile). */
+  { VIREO_DEVICE_GRAPHICS, "spice", N_("SPICE display"),
+    "<graphics type='spice' autoport='yes'>\n"
+    "  <listen type='none'/>\n"
+    "</graphics>" },
+  { VIREO_DEVICE_GRAPHICS, "vnc", N_("VNC display"),
+    "<graphics type='vnc' autoport='yes'>\n"
+    "  <listen type='none'/>\n"
+    "</graphics>" },
+
+  { VIREO_DEVICE_MEMBALLOON, "virtio", N_("Virtio memory balloon"), "<memballoon model='virtio'/>" },
+};
+
+/* The variants of each kind in the order Add Hardware lists them, the
+ * default first; the same names as in the table above. */
+static const char * const video_variants[] = { "virtio", "qxl", "vga", "bochs", "ramfb", NULL };
+static const char * const sound_variants[] = { "ich9", "ich6", "ac97", "usb", NULL };
+static const char * const input_variants[] = {
+  "tablet", "keyboard", "mouse", "virtio-tablet", "virtio-keyboard", "virtio-mouse", NULL
+};
+static const char * const pty_variants[] = { "pty", NULL };
+static const char * const channel_variants[] = { "qemu-ga", "spice", NULL };
+static const char * const controller_variants[] = { "usb", "scsi", "virtio-serial", NULL };
+static const char * const filesystem_variants[] = { "virtiofs", "9p", NULL };
+static const char * const tpm_variants[] = { "crb", "tis", NULL };
+static const char * const rng_variants[] = { "urandom", "builtin", NULL };
+static const char * const watchdog_variants[] = { "i6300esb", NULL };
+static const char * const panic_variants[] = { "isa", "hyperv", NULL };
+static const char * const smartcard_variants[] = { "passthrough", "host", NULL };
+static const char * const vsock_variants[] = { "auto", NULL };
+static const char * const redirdev_variants[] = { "spicevmc", NULL };
+static const char * const graphics_variants[] = { "spice", "vnc", NULL };
+static const char * const memballoon_variants[] = { "virtio", NULL };
+
+/**
+ * vireo_device_template_variants:
+ *
+ * Returns: (transfer none) (array zero-terminated=1) (nullable): the
+ *   variants Add Hardware offers for @kind, the default first; %NULL for
+ *   kinds that need more than a template (disks, network cards, host
+ *   devices)
+ */
+const char * const *
+vireo_device_template_variants (VireoDeviceKind kind)
+{
+  switch (kind)
+    {
+    case VIREO_DEVICE_VIDEO:      return video_variants;
+    case VIREO_DEVICE_SOUND:      return sound_variants;
+    case VIREO_DEVICE_INPUT:      return input_variants;
+    case VIREO_DEVICE_SERIAL:     return pty_variants;
+    case VIREO_DEVICE_CONSOLE:    return pty_variants;
+    case VIREO_DEVICE_CHANNEL:    return channel_variants;
+    case VIREO_DEVICE_CONTROLLER: return controller_variants;
+    case VIREO_DEVICE_FILESYSTEM: return filesystem_variants;
+    case VIREO_DEVICE_TPM:        return tpm_variants;
+    case VIREO_DEVICE_RNG:        return rng_variants;
+    case VIREO_DEVICE_WATCHDOG:   return watchdog_variants;
+    case VIREO_DEVICE_PANIC:      return panic_variants;
+    case VIREO_DEVICE_SMARTCARD:  return smartcard_variants;
+    case VIREO_DEVICE_VSOCK:      return vsock_variants;
+    case VIREO_DEVICE_REDIRDEV:   return redirdev_variants;
+    case VIREO_DEVICE_GRAPHICS:   return graphics_variants;
+    case VIREO_DEVICE_MEMBALLOON: return memballoon_variants;
+    case VIREO_DEVICE_OTHER:
+    case VIREO_DEVICE_DISK:
+    case VIREO_DEVICE_INTERFACE:
+    case VIREO_DEVICE_HOSTDEV:
+    case VIREO_DEVICE_EMULATOR:
+    default:
+      return NULL;
+    }
+}
+
+static gint
+find_template (VireoDeviceKind  kind,
+               const char      *variant)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    if (templates[i].kind == kind && (variant == NULL || g_str_equal (templates[i].variant, variant)))
+      return (gint) i;
+  return -1;
+}
+
+/**
+ * vireo_device_template_label:
+ * @variant: (nullable): one of vireo_device_template_variants(), or %NULL
+ *   for the default
+ *
+ * Returns: (nullable): the translated name of the variant, for a list
+ */
+const char *
+vireo_device_template_label (VireoDeviceKind  kind,
+                             const char      *variant)
+{
+  gint i = find_template (kind, variant);
+
+  return i >= 0 ? _(templates[i].label) : NULL;
+}
+
+/**
+ * vireo_device_template_xml:
+ * @variant: (nullable): one of vireo_device_template_variants(), or %NULL
+ *   for the default
+ *
+ * Returns: (transfer full) (nullable): the new device's element, written
+ *   at column 0, for vireo_domain_config_add_device(); %NULL for an
+ *   unknown kind or variant
+ */
+char *
+vireo_device_template_xml (VireoDeviceKind  kind,
+                           const char      *variant)
+{
+  gint i = find_template (kind, variant);
+
+  return i >= 0 ? g_strdup (templates[i].xml) : NULL;
+}

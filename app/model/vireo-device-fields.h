@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * document; writing changes that one place, and the elements that exist
  * only to hold it, and nothing else, except where libvirt ties other
  * settings to the new value (vireo_device_set_field() lists those cases).
+ *
+ * Add Hardware starts from vireo_device_template_xml(): a new device of a
+ * kind, in one of a few variants, for vireo_domain_config_add_device().
  */
 
 typedef enum
@@ -91,5 +94,11 @@ gboolean                vireo_device_field_is_relevant   (VireoDevice           
                                                           const VireoDeviceField *field);
 const char             *vireo_device_field_choice_label  (const VireoDeviceField *field,
                                                           const char             *value);
+
+const char * const     *vireo_device_template_variants   (VireoDeviceKind         kind);
+const char             *vireo_device_template_label      (VireoDeviceKind         kind,
+                                                          const char             *variant);
+char                   *vireo_device_template_xml        (VireoDeviceKind         kind,
+                                                          const char             *variant);
 
 G_END_DECLS
