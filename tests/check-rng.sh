@@ -36,7 +36,7 @@ disk-cache=
 graphics-listen=127.0.0.1
 remove=disk remove=interface
 add-disk nic-source=network:default memory=4194304:2097152 vcpus=2:8 eject-cdrom add-tpm
-add-template=video:virtio add-template=video:qxl add-template=video:vga add-template=video:bochs add-template=video:ramfb
+add-template=video:virtio add-template=video:qxl
 add-template=video:qxl field=video:video-heads=2 field=video:video-vram=131072 field=video:video-model=virtio field=video:video-accel3d=yes
 add-template=video:virtio field=video:video-accel3d=yes field=video:video-model=vga field=video:video-vram=32768
 field=video:video-model=qxl field=video:video-heads=4 field=video:video-model=virtio field=video:video-accel3d=yes field=video:video-accel3d=

@@ -1744,6 +1744,8 @@ static const struct {
   const char      *label;
   const char      *xml;
 } templates[] = {
+  /* A guest's first card is changed through its model field; libvirt
+   * takes only virtio and QXL as a further one. */
   { VIREO_DEVICE_VIDEO, "virtio", N_("Virtio GPU"),
     "<video>\n"
     "  <model type='virtio' heads='1'/>\n"
@@ -1751,18 +1753,6 @@ static const struct {
   { VIREO_DEVICE_VIDEO, "qxl", N_("QXL"),
     "<video>\n"
     "  <model type='qxl' ram='65536' vram='65536' vgamem='16384' heads='1'/>\n"
-    "</video>" },
-  { VIREO_DEVICE_VIDEO, "vga", N_("Standard VGA"),
-    "<video>\n"
-    "  <model type='vga' vram='16384' heads='1'/>\n"
-    "</video>" },
-  { VIREO_DEVICE_VIDEO, "bochs", N_("Bochs display"),
-    "<video>\n"
-    "  <model type='bochs'/>\n"
-    "</video>" },
-  { VIREO_DEVICE_VIDEO, "ramfb", N_("RAM framebuffer"),
-    "<video>\n"
-    "  <model type='ramfb'/>\n"
     "</video>" },
 
   { VIREO_DEVICE_SOUND, "ich9", N_("Intel HD Audio (ICH9)"), "<sound model='ich9'/>" },
@@ -1799,7 +1789,10 @@ static const struct {
 
   /* The directory and tag are placeholders the user replaces: a directory
    * that does not exist fails loudly at start, where "/" would quietly
-   * share the whole host. */
+   * share the whole host. virtiofs also needs the guest's memory shared
+   * (<memoryBacking> with <access mode='shared'/>): libvirt refuses to
+   * define the domain otherwise, and that is the domain's, not the
+   * device's, so Add Hardware has to see to it. */
   { VIREO_DEVICE_FILESYSTEM, "virtiofs", N_("Shared directory (virtiofs)"),
     "<filesystem type='mount' accessmode='passthrough'>\n"
     "  <driver type='virtiofs'/>\n"
@@ -1862,7 +1855,7 @@ static const struct {
 
 /* The variants of each kind in the order Add Hardware lists them, the
  * default first; the same names as in the table above. */
-static const char * const video_variants[] = { "virtio", "qxl", "vga", "bochs", "ramfb", NULL };
+static const char * const video_variants[] = { "virtio", "qxl", NULL };
 static const char * const sound_variants[] = { "ich9", "ich6", "ac97", "usb", NULL };
 static const char * const input_variants[] = {
   "tablet", "keyboard", "mouse", "virtio-tablet", "virtio-keyboard", "virtio-mouse", NULL
