@@ -56,6 +56,40 @@ cpu-switch=host-passthrough
 cpu-switch=host-model
 cpu-model=EPYC-Rome cpu-switch=maximum
 add-disk boot-order=cdrom,vdb,vda bootmenu=0 vcpus=2:6 topology=3:1:2:1 cpu-model=Skylake-Client
+add-template=video:virtio add-template=video:qxl
+add-template=video:qxl field=video:video-heads=2 field=video:video-vram=131072 field=video:video-model=virtio field=video:video-accel3d=yes
+add-template=video:virtio field=video:video-accel3d=yes field=video:video-model=vga field=video:video-vram=32768
+field=video:video-model=qxl field=video:video-heads=4 field=video:video-model=virtio field=video:video-accel3d=yes field=video:video-accel3d=
+add-template=sound:ich9 add-template=sound:ich6 add-template=sound:ac97 add-template=sound:usb field=sound:sound-model=ich9 field=sound:sound-codec=micro
+field=sound:sound-codec=output field=sound:sound-model=ac97 field=sound:sound-codec=
+add-template=input:tablet add-template=input:keyboard add-template=input:mouse add-template=input:virtio-tablet add-template=input:virtio-keyboard add-template=input:virtio-mouse field=input:input-bus=ps2 field=input:input-type=keyboard
+add-template=serial:pty field=serial:serial-type=tcp field=serial:serial-source-mode=bind field=serial:serial-source-host=127.0.0.1 field=serial:serial-source-service=4555 field=serial:serial-target-type=pci-serial
+field=serial:serial-type=file field=serial:serial-source-path=/var/log/vireo-serial.log field=serial:serial-target-type=usb-serial
+add-template=console:pty field=console:console-type=unix field=console:console-source-mode=bind field=console:console-source-path=/run/vireo/console.sock field=console:console-target-type=serial
+field=console:console-type=pty field=console:console-target-type=virtio
+add-template=channel:qemu-ga add-template=channel:spice field=channel:channel-type=qemu-vdagent field=channel:channel-target-name=com.redhat.spice.0
+add-template=channel:qemu-ga field=channel:channel-source-mode=bind field=channel:channel-source-path=/run/vireo/agent.sock field=channel:channel-target-name=org.example.custom.0
+add-template=controller:usb add-template=controller:scsi add-template=controller:virtio-serial field=controller:controller-serial-ports=16
+add-template=controller:usb field=controller:controller-usb-ports=8 field=controller:controller-usb-model=ich9-ehci1 field=controller:controller-usb-model=nec-xhci field=controller:controller-usb-ports=4
+add-template=controller:scsi field=controller:controller-scsi-model=lsilogic field=controller:controller-scsi-model=
+field=hostdev:hostdev-managed=no field=hostdev:hostdev-managed=yes
+add-template=redirdev:spicevmc field=redirdev:redirdev-type=tcp field=redirdev:redirdev-source-host=usbredir.example.org field=redirdev:redirdev-source-service=4000
+add-template=filesystem:virtiofs add-template=filesystem:9p field=filesystem:filesystem-accessmode=squash field=filesystem:filesystem-readonly=yes field=filesystem:filesystem-source-dir=/home/shared field=filesystem:filesystem-target=homeshare
+add-template=filesystem:9p field=filesystem:filesystem-driver=path field=filesystem:filesystem-driver=virtiofs field=filesystem:filesystem-readonly=
+field=filesystem:filesystem-driver=path field=filesystem:filesystem-accessmode=mapped field=filesystem:filesystem-target-dir=/srv/data field=filesystem:filesystem-readonly=yes
+add-template=tpm:crb add-template=tpm:tis field=tpm:tpm-version=1.2 field=tpm:tpm-model=tpm-crb field=tpm:tpm-backend=passthrough field=tpm:tpm-device=/dev/tpm0
+field=tpm:tpm-backend=passthrough field=tpm:tpm-device=/dev/tpmrm0 field=tpm:tpm-backend=emulator field=tpm:tpm-version=2.0 field=tpm:tpm-model=
+add-template=rng:urandom add-template=rng:builtin field=rng:rng-backend=random field=rng:rng-source=/dev/hwrng field=rng:rng-rate-bytes=2048 field=rng:rng-rate-period=500
+field=rng:rng-rate-bytes= field=rng:rng-source= field=rng:rng-backend=builtin field=rng:rng-model=virtio-non-transitional
+remove=watchdog add-template=watchdog:i6300esb field=watchdog:watchdog-action=poweroff field=watchdog:watchdog-model=ib700 field=watchdog:watchdog-action=
+add-template=panic:isa add-template=panic:hyperv field=panic:panic-model=isa field=panic:panic-model=
+add-template=smartcard:passthrough add-template=smartcard:host field=smartcard:smartcard-mode=passthrough
+field=smartcard:smartcard-mode=host
+remove=vsock add-template=vsock:auto field=vsock:vsock-auto=no field=vsock:vsock-cid=1234
+field=vsock:vsock-auto=yes
+add-template=graphics:spice add-template=graphics:vnc
+remove=memballoon add-template=memballoon:virtio field=memballoon:memballoon-stats=10 field=memballoon:memballoon-autodeflate=on field=memballoon:memballoon-free-page-reporting=on
+field=memballoon:memballoon-stats= field=memballoon:memballoon-autodeflate= field=memballoon:memballoon-model=none
 SCRIPTS
 
 n=0

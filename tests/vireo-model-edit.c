@@ -8,6 +8,7 @@
 
 #include "vireo-boot.h"
 #include "vireo-cpu.h"
+#include "vireo-device-fields.h"
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
 #include "vireo-firmware.h"
@@ -37,6 +38,10 @@
  *   disk-cache=MODE           every disk (empty: remove)
  *   graphics-listen=ADDRESS   every VNC/SPICE display listens on ADDRESS
  *   remove=ELEMENT            the last device of that element name
+ *   add-template=ELEMENT[:VARIANT]  Add Hardware's default for that kind
+ *   field=ELEMENT:ID=VALUE    the last device of that element name gets
+ *                             VALUE (empty: cleared) in its field ID, when
+ *                             that field applies to it as it stands
  *   firmware=bios|efi|efi-secure  firmware auto-selection, as the firmware
  *                             editor sets it; where the domain cannot take
  *                             it (Secure Boot on i440fx, BIOS on ARM, a
@@ -240,6 +245,71 @@ check (gboolean     ok,
     die ("%s: %s", edit, (*error)->message);
 }
 
+static VireoDevice *
+last_device (VireoDomainConfig *config,
+             const char        *element)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  VireoDevice *last = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      /* The config keeps its devices alive. */
+      if (g_strcmp0 (vireo_device_get_element_name (device), element) == 0)
+        last = device;
+    }
+  return last;
+}
+
+static void
+set_field (VireoDomainConfig *config,
+           const char        *arg)
+{
+  g_autofree char *element = NULL;
+  g_autofree char *id = NULL;
+  const char *colon = strchr (arg, ':');
+  const char *equals = colon != NULL ? strchr (colon, '=') : NULL;
+  const VireoDeviceField *field;
+  VireoDevice *device;
+  g_autoptr(GError) error = NULL;
+
+  if (equals == NULL)
+    die ("field=ELEMENT:ID=VALUE, not field=%s", arg);
+  element = g_strndup (arg, colon - arg);
+  id = g_strndup (colon + 1, equals - colon - 1);
+  device = last_device (config, element);
+  if (device == NULL)
+    return;
+  field = vireo_device_find_field (device, id);
+  if (field == NULL)
+    {
+      /* Containers and virtual machines have filesystem tables of their
+       * own; a script line runs on both. */
+      if (g_str_equal (element, "filesystem"))
+        return;
+      die ("<%s> has no field %s", element, id);
+    }
+  if (!vireo_device_field_is_relevant (device, field))
+    return;
+  if (!vireo_device_set_field (device, field, equals + 1, &error))
+    die ("%s: %s", arg, error->message);
+}
+
+static void
+add_template (VireoDomainConfig *config,
+              const char        *arg)
+{
+  g_auto(GStrv) parts = g_strsplit (arg, ":", 2);
+  VireoDeviceKind kind = vireo_device_kind_from_element (parts[0]);
+  g_autofree char *xml = vireo_device_template_xml (kind, parts[1]);
+
+  if (xml == NULL)
+    die ("no template %s", arg);
+  add_device (config, xml);
+}
+
 static guint64
 parse_u64 (const char *text)
 {
@@ -362,19 +432,17 @@ apply (VireoDomainConfig *config,
     }
   else if (g_str_equal (op, "remove") && arg != NULL)
     {
-      g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
-      g_autoptr(VireoDevice) last = NULL;
+      VireoDevice *found = last_device (config, arg);
+      /* Held while its removal lets the config's reference go. */
+      g_autoptr(VireoDevice) last = found != NULL ? g_object_ref (found) : NULL;
 
-      for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
-        {
-          g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
-
-          if (g_strcmp0 (vireo_device_get_element_name (device), arg) == 0)
-            g_set_object (&last, device);
-        }
       if (last != NULL)
         vireo_domain_config_remove_device (config, last);
     }
+  else if (g_str_equal (op, "add-template") && arg != NULL)
+    add_template (config, arg);
+  else if (g_str_equal (op, "field") && arg != NULL)
+    set_field (config, arg);
   else if (g_str_equal (op, "boot-order") && arg != NULL)
     {
       if (vireo_boot_is_supported (config))
