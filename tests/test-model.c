@@ -910,6 +910,19 @@ test_live_changes (void)
     g_assert_cmpuint (model_changes->len, ==, 0);
   }
 
+  /* A SCSI controller hot-plugs; a USB one exists from boot only. */
+  {
+    g_autoptr(VireoDomainConfig) base = vireo_domain_config_new_from_xml (live_before, NULL);
+    g_autoptr(VireoDomainConfig) more = vireo_domain_config_copy (base);
+    g_autoptr(GPtrArray) plugs = NULL;
+
+    g_assert_nonnull (vireo_domain_config_add_device (more, "<controller type='scsi' index='0' model='virtio-scsi'/>", NULL));
+    g_assert_nonnull (vireo_domain_config_add_device (more, "<controller type='usb' index='0' model='qemu-xhci'/>", NULL));
+    plugs = vireo_live_changes_between (base, more);
+    g_assert_cmpuint (plugs->len, ==, 1);
+    assert_contains (((VireoLiveChange *) plugs->pdata[0])->xml, "type=\"scsi\"");
+  }
+
   /* More vCPUs or memory than the running guest's maximum: next boot. */
   vireo_domain_config_set_vcpus (after, 6, 8);
   vireo_domain_config_set_memory_kib (after, 4194304, 3145728);

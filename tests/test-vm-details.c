@@ -282,9 +282,21 @@ static gboolean
 showing (VireoVmWindow *window,
          const char    *page)
 {
-  GtkWidget *widget = vireo_vm_window_get_page (window, page);
+  GtkListBox *list = GTK_LIST_BOX (vireo_test_find_named (GTK_WIDGET (window), "page-list"));
+  GtkListBoxRow *selected;
+  GtkWidget *widget;
 
-  return widget != NULL && gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (widget))) == widget;
+  /* Pending idles first: a refused move puts the sidebar back from one,
+   * and a rebuild replaces the pages. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  widget = vireo_vm_window_get_page (window, page);
+  selected = gtk_list_box_get_selected_row (list);
+  /* The page on screen and the row lit in the sidebar must agree. */
+  if (widget == NULL)
+    return FALSE;
+  return gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (widget))) == widget
+         && selected != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (selected), "vireo-page"), page) == 0;
 }
 
 static GtkStack *

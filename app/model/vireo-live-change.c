@@ -10,6 +10,8 @@
 #include "vireo-command.h"
 #include "vireo-disk.h"
 #include "vireo-live-change.h"
+#include "vireo-model-private.h"
+#include "vireo-xml.h"
 
 /*
  * What of an edit a running guest can take at once. Apply defines the
@@ -67,8 +69,8 @@ can_plug (VireoDevice *device)
     case VIREO_DEVICE_CONTROLLER:
       {
         /* Only controllers with nothing fixed behind them. */
-        g_autofree char *xml = vireo_device_to_xml (device);
-        return strstr (xml, "type=\"scsi\"") != NULL || strstr (xml, "type=\"virtio-serial\"") != NULL;
+        g_autofree char *type = vireo_xml_get_prop (_vireo_device_get_node (device), "type");
+        return g_strcmp0 (type, "scsi") == 0 || g_strcmp0 (type, "virtio-serial") == 0;
       }
     default:
       return FALSE;

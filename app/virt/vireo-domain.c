@@ -1196,6 +1196,7 @@ rename_thread (GTask        *task,
 
   if (dom == NULL)
     return;
+  /* ChangeData's text field carries the new name here. */
   if (virDomainRename (dom, d->xml, 0) < 0)
     g_task_return_error (task, vireo_virt_error_from_last (_("The machine could not be renamed")));
   else
