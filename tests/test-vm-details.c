@@ -456,6 +456,179 @@ test_boot_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The page of the first device whose form has the field @id. */
+static char *
+form_page (VireoVmWindow *window,
+           const char    *id)
+{
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("device-%u", i);
+      GtkWidget *page = vireo_vm_window_get_page (window, name);
+
+      if (page == NULL)
+        return NULL;
+      if (vireo_test_find_named (page, id) != NULL)
+        return g_steal_pointer (&name);
+    }
+}
+
+static void
+select_value (GtkWidget  *combo,
+              const char *value)
+{
+  GStrv values = g_object_get_data (G_OBJECT (combo), "vireo-values");
+
+  for (guint i = 0; values[i] != NULL; i++)
+    if (g_str_equal (values[i], value))
+      {
+        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
+        return;
+      }
+  g_error ("%s is not offered", value);
+}
+
+/* The devices without a page of their own get one from their field table:
+ * a choice changes what else applies, a refused value stays in its field
+ * and holds Apply, and only the edited attribute reaches libvirt. */
+static void
+test_device_form (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *page_name = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *edit = NULL;
+  VireoVmWindow *window;
+  GtkWidget *page;
+  GtkWidget *row;
+  GtkWidget *entry;
+
+  define_with_device (gamma, "<video><model type='qxl' ram='65536' vram='65536' vgamem='16384' heads='1'/></video>");
+  define_with_device (gamma, "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+
+  page_name = form_page (window, "video-model");
+  g_assert_nonnull (page_name);
+  page = vireo_vm_window_get_page (window, page_name);
+  g_assert_true (gtk_widget_get_visible (vireo_test_find_named (page, "video-vram")));
+  g_assert_false (gtk_widget_get_visible (vireo_test_find_named (page, "video-accel3d")));
+
+  /* Virtio: the memory size goes out of sight, 3D comes in. */
+  select_value (vireo_test_find_named (page, "video-model"), "virtio");
+  g_assert_false (gtk_widget_get_visible (vireo_test_find_named (page, "video-vram")));
+  g_assert_true (gtk_widget_get_visible (vireo_test_find_named (page, "video-accel3d")));
+  edit = vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
+  assert_contains (edit, "<model type=\"virtio\"");
+  g_clear_pointer (&edit, g_free);
+
+  /* Seventeen monitors: refused on the row, the text stays, Apply waits. */
+  row = vireo_test_find_named (page, "video-heads");
+  entry = g_object_get_data (G_OBJECT (row), "vireo-entry");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "17");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "17");
+  edit = vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
+  g_assert_null (strstr (edit, "heads=\"17\""));
+  g_clear_pointer (&edit, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL);
+  g_assert_true (vireo_vm_window_get_loaded (window));   /* not busy applying */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* A free-text choice takes a suggestion or any path. */
+  g_free (page_name);
+  page_name = form_page (window, "rng-source");
+  page = vireo_vm_window_get_page (window, page_name);
+  row = vireo_test_find_named (page, "rng-source");
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (row), "vireo-entry")), "/dev/hwrng");
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<model type='virtio'");
+  assert_contains (xml, "heads='2'");
+  assert_contains (xml, "<backend model='random'>/dev/hwrng</backend>");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A form field of a running guest changed for the next boot only: the
+ * badge compares the running value with the saved one. */
+static void
+test_device_form_next_boot (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
+  g_autofree char *page_name = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+  GtkWidget *badge;
+
+  window = vireo_vm_window_present_for (NULL, alpha);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  page_name = form_page (window, "rng-source");
+  g_assert_nonnull (page_name);
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, page_name), "rng-source");
+  g_assert_null (vireo_test_find_named (row, "pending-badge"));
+
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (row), "vireo-entry")), "/dev/random");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vireo_test_find_named (GTK_WIDGET (window), "live-check")), FALSE);
+  apply_and_wait (window);
+
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, page_name), "rng-source");
+  badge = vireo_test_find_named (row, "pending-badge");
+  g_assert_nonnull (badge);
+  assert_contains (gtk_widget_get_tooltip_text (badge), "Running now: /dev/urandom");
+  assert_contains (gtk_widget_get_tooltip_text (badge), "/dev/random");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A controller lists what sits on it and will not go while anything does;
+ * the Remove button says so before it is pressed. */
+static void
+test_controller_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *page_name = NULL;
+  VireoVmWindow *window;
+  GtkWidget *page;
+  GtkWidget *list;
+  GtkWidget *remove;
+
+  define_with_device (gamma, "<controller type='virtio-serial' index='0'/>");
+  define_with_device (gamma, "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+
+  page_name = form_page (window, "controller-type");
+  g_assert_nonnull (page_name);
+  page = vireo_vm_window_get_page (window, page_name);
+  list = vireo_test_find_named (page, "controller-devices");
+  g_assert_nonnull (list);
+  g_assert_nonnull (vireo_test_find_row_titled (list, "Channel org.qemu.guest_agent.0"));
+  remove = vireo_test_find_named (page, "device-remove");
+  g_assert_false (gtk_widget_get_sensitive (remove));
+
+  /* The channel gone, the controller may go too. */
+  g_free (page_name);
+  page_name = form_page (window, "channel-target-name");
+  g_signal_emit_by_name (vireo_test_find_named (vireo_vm_window_get_page (window, page_name), "device-remove"),
+                         "clicked");
+  drain ();
+  g_free (page_name);
+  page_name = form_page (window, "controller-type");
+  page = vireo_vm_window_get_page (window, page_name);
+  g_assert_true (gtk_widget_get_sensitive (vireo_test_find_named (page, "device-remove")));
+  g_assert_null (vireo_test_find_row_titled (vireo_test_find_named (page, "controller-devices"),
+                                        "Channel org.qemu.guest_agent.0"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +646,9 @@ main (int   argc,
   g_test_add_func ("/vm-details/cpus", test_cpus_page);
   g_test_add_func ("/vm-details/device-xml-view", test_device_xml_view);
   g_test_add_func ("/vm-details/boot", test_boot_page);
+  g_test_add_func ("/vm-details/device-form", test_device_form);
+  g_test_add_func ("/vm-details/device-form-next-boot", test_device_form_next_boot);
+  g_test_add_func ("/vm-details/controller", test_controller_page);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "vireo-vm-window.h"
 
@@ -26,4 +26,21 @@ static inline gboolean
 vireo_test_vm_window_loaded (gpointer data)
 {
   return vireo_vm_window_get_loaded (data);
+}
+
+/* A row of a list or preferences group, by the title the user reads. */
+static inline GtkWidget *
+vireo_test_find_row_titled (GtkWidget  *root,
+                            const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vireo_test_find_row_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }

@@ -817,6 +817,46 @@ uses_controller (VireoDevice *device,
 }
 
 /**
+ * vireo_domain_config_list_controller_devices:
+ * @controller: a controller of @self
+ *
+ * The devices that sit on @controller, by their addresses or, before
+ * libvirt has given them one, by their bus.
+ *
+ * Returns: (transfer container) (element-type VireoDevice): the devices,
+ *   in document order; empty for anything that is not a controller
+ */
+GPtrArray *
+vireo_domain_config_list_controller_devices (VireoDomainConfig *self,
+                                             VireoDevice       *controller)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListModel) devices = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *index_text = NULL;
+  guint n, index;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (self), result);
+  g_return_val_if_fail (VIREO_IS_DEVICE (controller), result);
+
+  if (vireo_device_get_kind (controller) != VIREO_DEVICE_CONTROLLER)
+    return result;
+  type = vireo_xml_get_prop (_vireo_device_get_node (controller), "type");
+  index_text = vireo_xml_get_prop (_vireo_device_get_node (controller), "index");
+  index = parse_index (index_text);
+  devices = vireo_domain_config_list_devices (self);
+  n = g_list_model_get_n_items (devices);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VireoDevice) d = g_list_model_get_item (devices, i);
+
+      if (d != controller && uses_controller (d, type, index))
+        g_ptr_array_add (result, g_steal_pointer (&d));
+    }
+  return result;
+}
+
+/**
  * vireo_domain_config_dup_removal_refusal:
  *
  * Why @device should not be removed, in words for the user, or %NULL when
@@ -858,23 +898,15 @@ vireo_domain_config_dup_removal_refusal (VireoDomainConfig *self,
         xmlNodePtr node = _vireo_device_get_node (device);
         g_autofree char *type = vireo_xml_get_prop (node, "type");
         g_autofree char *model = vireo_xml_get_prop (node, "model");
-        g_autofree char *index_text = vireo_xml_get_prop (node, "index");
-        guint index = parse_index (index_text);
-        guint used = 0;
+        g_autoptr(GPtrArray) on_it = NULL;
 
         if (g_strcmp0 (type, "pci") == 0 && (g_strcmp0 (model, "pci-root") == 0 || g_strcmp0 (model, "pcie-root") == 0))
           return g_strdup (_("The PCI root is part of the machine type; it cannot be removed."));
-        for (guint i = 0; i < n; i++)
-          {
-            g_autoptr(VireoDevice) d = g_list_model_get_item (devices, i);
-
-            if (d != device && uses_controller (d, type, index))
-              used++;
-          }
-        if (used > 0)
+        on_it = vireo_domain_config_list_controller_devices (self, device);
+        if (on_it->len > 0)
           return g_strdup_printf (ngettext ("%u device is still attached to this controller. Remove it first.",
                                             "%u devices are still attached to this controller. Remove them first.",
-                                            used), used);
+                                            on_it->len), on_it->len);
         return NULL;
       }
     default:

@@ -77,6 +77,8 @@ VireoDevice       *vireo_domain_config_add_device      (VireoDomainConfig *self,
                                                         GError           **error);
 void               vireo_domain_config_remove_device   (VireoDomainConfig *self,
                                                         VireoDevice       *device);
+GPtrArray         *vireo_domain_config_list_controller_devices (VireoDomainConfig *self,
+                                                                VireoDevice       *controller);
 char              *vireo_domain_config_dup_removal_refusal (VireoDomainConfig *self,
                                                             VireoDevice       *device);
 VireoDomainConfig *vireo_domain_config_copy            (VireoDomainConfig *self);

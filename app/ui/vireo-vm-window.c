@@ -17,6 +17,7 @@
 #include "vireo-live-change.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
+#include "vireo-device-form.h"
 #include "vireo-xml-editor.h"
 
 /*
@@ -2008,6 +2009,86 @@ build_graphics (VireoVmWindow *self,
   return page;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Devices with a field table                                                */
+
+static char *
+probe_field (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  const VireoDeviceField *field = data;
+
+  if (field->type == VIREO_FIELD_SWITCH)
+    return g_strdup (yes_no (vireo_device_get_field_active (device, field)));
+  return vireo_device_dup_field (device, field);
+}
+
+static void
+on_form_row_invalid (VireoDeviceForm *form,
+                     GtkWidget       *row,
+                     const char      *message,
+                     VireoVmWindow   *self)
+{
+  mark_row (row, message);
+}
+
+/* A controller's page says what hangs on it, since that is what keeps it
+ * from being removed, and what a student wants to see. */
+static void
+add_controller_devices (VireoVmWindow *self,
+                        GtkWidget     *page,
+                        VireoDevice   *controller)
+{
+  g_autoptr(GPtrArray) on_it = vireo_domain_config_list_controller_devices (self->edit, controller);
+  GtkWidget *group = add_group (page, _("Attached Devices"));
+
+  gtk_widget_set_name (group, "controller-devices");
+  if (on_it->len == 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("Nothing is attached to this controller."));
+  for (guint i = 0; i < on_it->len; i++)
+    {
+      g_autofree char *title = vireo_device_dup_title (on_it->pdata[i]);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
+static GtkWidget *
+build_fields (VireoVmWindow *self,
+              VireoDevice   *device,
+              gboolean      *has_fields)
+{
+  GtkWidget *page = new_page ();
+  GtkWidget *form = vireo_device_form_new (device);
+  GPtrArray *rows = vireo_device_form_get_rows (VIREO_DEVICE_FORM (form));
+
+  *has_fields = vireo_device_form_has_rows (VIREO_DEVICE_FORM (form));
+  if (!*has_fields)
+    {
+      GtkWidget *group = add_group (page, NULL);
+
+      g_object_ref_sink (form);
+      g_object_unref (form);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("This device has no form: its XML view edits all of it."));
+      return page;
+    }
+
+  gtk_widget_set_name (form, "device-form");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+
+      probe (self, tag (row, device), probe_field, vireo_device_form_row_get_field (row));
+    }
+  g_signal_connect_object (form, "row-invalid", G_CALLBACK (on_form_row_invalid), self, 0);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (form));
+  if (vireo_device_get_kind (device) == VIREO_DEVICE_CONTROLLER)
+    add_controller_devices (self, page, device);
+  return page;
+}
+
 static void
 on_remove_clicked (GtkButton     *button,
                    VireoVmWindow *self)
@@ -2038,6 +2119,7 @@ add_remove_group (VireoVmWindow *self,
 {
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *button = gtk_button_new_with_mnemonic (_("_Remove Device"));
+  g_autofree char *refusal = NULL;
 
   gtk_widget_set_name (button, "device-remove");
   gtk_widget_set_halign (button, GTK_ALIGN_END);
@@ -2045,6 +2127,13 @@ add_remove_group (VireoVmWindow *self,
   g_object_set_data (G_OBJECT (button), "vireo-device", device);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), button);
+  /* Said before the click: a button that refuses only when pressed
+   * teaches nothing. */
+  if ((refusal = vireo_domain_config_dup_removal_refusal (self->edit, device)) != NULL)
+    {
+      gtk_widget_set_sensitive (button, FALSE);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), refusal);
+    }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 }
 
@@ -2147,15 +2236,7 @@ build_device (VireoVmWindow *self,
   else if (VIREO_IS_GRAPHICS (device))
     page = build_graphics (self, VIREO_GRAPHICS (device));
   else
-    {
-      GtkWidget *group;
-
-      page = new_page ();
-      group = add_group (page, NULL);
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                             _("This device has no form yet: its XML view edits all of it."));
-      has_fields = FALSE;
-    }
+    page = build_fields (self, device, &has_fields);
   add_remove_group (self, page, device);
 
   gtk_widget_set_name (editor, "device-xml");
