@@ -42,6 +42,8 @@ firmware=efi-secure
 firmware=efi-secure add-tpm
 firmware=efi-secure firmware=efi
 firmware=efi firmware=bios
+firmware=efi-secure nvram-reset=on
+nvram-reset=on nvram-reset=off
 boot-order=vda,cdrom,nic
 boot-order=nic,disk2,floppy,hostdev,redirdev,fs
 boot-order=

@@ -4,9 +4,11 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vireo-command.h"
 #include "vireo-domain-caps.h"
 #include "vireo-domain-config.h"
 #include "vireo-firmware.h"
+#include "vireo-test-model.h"
 
 static char *
 load_text (const char *dir,
@@ -51,13 +53,6 @@ load_caps (const char *name)
 
   g_assert_no_error (error);
   return caps;
-}
-
-static void
-on_changed (VireoDomainConfig *config,
-            guint             *count)
-{
-  (*count)++;
 }
 
 /* @base with each (from, to) pair replaced, each from found exactly once:
@@ -667,6 +662,105 @@ test_tpm_template (void)
   g_assert_false (vireo_firmware_suggest_tpm (bios));
 }
 
+/* The request for a fresh varstore sits in Vireo's own metadata next to
+ * everybody else's, which stays byte for byte; taking it back leaves the
+ * document as it was. */
+static void
+test_nvram_note_lossless (void)
+{
+  g_autoptr(VireoDomainConfig) config = open_fixture ("metadata-apps.xml");
+  g_autofree char *before = vireo_domain_config_to_xml (config);
+  g_autofree char *after = NULL;
+  guint changed = 0;
+
+  g_signal_connect (config, "changed", G_CALLBACK (on_changed), &changed);
+  g_assert_false (vireo_firmware_get_nvram_reset_pending (config));
+  vireo_firmware_set_nvram_reset_pending (config, TRUE);
+  g_assert_true (vireo_firmware_get_nvram_reset_pending (config));
+  g_assert_cmpuint (changed, ==, 1);
+  assert_edit (config, before, (const char *[]) {
+    "    </acme:inventory>\n  </metadata>",
+    "    </acme:inventory>\n"
+    "    <vireo:vireo xmlns:vireo=\"" VIREO_METADATA_NS "\">\n"
+    "      <vireo:reset-nvram/>\n"
+    "    </vireo:vireo>\n"
+    "  </metadata>",
+    NULL });
+
+  /* Twice is once. */
+  vireo_firmware_set_nvram_reset_pending (config, TRUE);
+  g_assert_cmpuint (changed, ==, 1);
+
+  vireo_firmware_set_nvram_reset_pending (config, FALSE);
+  g_assert_false (vireo_firmware_get_nvram_reset_pending (config));
+  after = vireo_domain_config_to_xml (config);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A domain without <metadata> gets one where libvirt writes it. */
+static void
+test_nvram_note_new_metadata (void)
+{
+  g_autoptr(VireoDomainConfig) config = open_inline ("<domain type='kvm'>\n"
+                                                     "  <name>n</name>\n"
+                                                     "  <memory unit='KiB'>1024</memory>\n"
+                                                     "</domain>");
+  g_autofree char *xml = NULL;
+
+  vireo_firmware_set_nvram_reset_pending (config, TRUE);
+  xml = vireo_domain_config_to_xml (config);
+  g_assert_cmpstr (xml, ==, "<domain type=\"kvm\">\n"
+                            "  <name>n</name>\n"
+                            "  <metadata>\n"
+                            "    <vireo:vireo xmlns:vireo=\"" VIREO_METADATA_NS "\">\n"
+                            "      <vireo:reset-nvram/>\n"
+                            "    </vireo:vireo>\n"
+                            "  </metadata>\n"
+                            "  <memory unit=\"KiB\">1024</memory>\n"
+                            "</domain>\n");
+}
+
+/* What virDomainGetMetadata returns: libvirt drops the namespace. */
+static void
+test_nvram_note_parse (void)
+{
+  g_assert_true (vireo_firmware_note_wants_nvram_reset ("<vireo>\n  <reset-nvram/>\n</vireo>"));
+  g_assert_true (vireo_firmware_note_wants_nvram_reset ("<vireo:vireo xmlns:vireo=\"" VIREO_METADATA_NS "\">"
+                                                        "<vireo:reset-nvram/></vireo:vireo>"));
+  g_assert_false (vireo_firmware_note_wants_nvram_reset ("<vireo/>"));
+  g_assert_false (vireo_firmware_note_wants_nvram_reset ("<other><reset-nvram/></other>"));
+  g_assert_false (vireo_firmware_note_wants_nvram_reset ("<vireo><reset-nvram"));
+  g_assert_false (vireo_firmware_note_wants_nvram_reset (NULL));
+}
+
+/* The commands say what the next start does after a switch. */
+static void
+test_nvram_command (void)
+{
+  g_autoptr(VireoDomainConfig) before = open_fixture ("metadata-apps.xml");
+  g_autoptr(VireoDomainConfig) after = vireo_domain_config_copy (before);
+  g_autoptr(VireoFirmwareInfo) info = vireo_firmware_get_info (before);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (vireo_firmware_set (after, NULL, g_strcmp0 (info->firmware, "efi") == 0 ? "bios" : "efi",
+                                     FALSE, &error) || error != NULL);
+  g_clear_error (&error);
+  g_assert_true (vireo_firmware_set (after, NULL, "efi", FALSE, &error));
+  g_assert_no_error (error);
+  lines = vireo_command_for_config_changes ("qemu:///system", before, after);
+  joined = g_strjoinv ("\n", lines);
+  g_assert_nonnull (strstr (joined, "virsh -c qemu:///system start web-frontend --reset-nvram"));
+
+  /* No switch, no such line. */
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  lines = vireo_command_for_config_changes (NULL, before, before);
+  joined = g_strjoinv ("\n", lines);
+  g_assert_null (strstr (joined, "--reset-nvram"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +783,10 @@ main (int   argc,
   g_test_add_func ("/firmware/set/every-fixture", test_every_fixture);
   g_test_add_func ("/firmware/nvram-reset", test_nvram_reset);
   g_test_add_func ("/firmware/tpm-template", test_tpm_template);
+  g_test_add_func ("/firmware/nvram-note/lossless", test_nvram_note_lossless);
+  g_test_add_func ("/firmware/nvram-note/new-metadata", test_nvram_note_new_metadata);
+  g_test_add_func ("/firmware/nvram-note/parse", test_nvram_note_parse);
+  g_test_add_func ("/firmware/nvram-note/command", test_nvram_command);
 
   return g_test_run ();
 }

@@ -586,6 +586,85 @@ test_device_form_next_boot (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+redefine_replacing (VireoDomain *domain,
+                    const char  *from,
+                    const char  *to)
+{
+  g_autofree char *xml = read_xml (domain, TRUE);
+  g_auto(GStrv) parts = g_strsplit (xml, from, 2);
+  g_autofree char *edited = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  edited = g_strjoinv (to, parts);
+  vireo_domain_define_xml_async (domain, edited, NULL, vireo_test_async_cb, &a);
+  vireo_domain_define_xml_finish (domain, vireo_test_async_wait (&a, 10), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+}
+
+/* BIOS to UEFI on an existing machine: Secure Boot where the chipset
+ * allows it, a TPM offered next to it, and the next start asked for a
+ * fresh varstore. */
+static void
+test_firmware_switch (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  g_auto(GStrv) commands = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  /* An i440FX machine: UEFI, but no Secure Boot. */
+  redefine_replacing (gamma, "<type arch='x86_64'>", "<type arch='x86_64' machine='pc-i440fx-7.2'>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_null (vireo_test_find_named (GTK_WIDGET (window), "secure-boot"));
+  select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
+  drain ();
+  row = vireo_test_find_named (GTK_WIDGET (window), "secure-boot");
+  g_assert_nonnull (row);
+  g_assert_false (gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "vireo-switch")));
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), TRUE);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  assert_contains (gtk_widget_get_tooltip_text (row), "Q35");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Q35: Secure Boot from the start, and the TPM offer. */
+  redefine_replacing (gamma, "machine='pc-i440fx-7.2'", "machine='pc-q35-7.2'");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_null (vireo_test_find_named (GTK_WIDGET (window), "tpm-offer"));
+  select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
+  drain ();
+  row = vireo_test_find_named (GTK_WIDGET (window), "secure-boot");
+  g_assert_true (gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "vireo-switch")));
+  row = vireo_test_find_named (GTK_WIDGET (window), "tpm-offer");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (vireo_test_find_named (row, "add-tpm"), "clicked");
+  drain ();
+  g_assert_null (vireo_test_find_named (GTK_WIDGET (window), "tpm-offer"));
+  g_assert_nonnull (form_page (window, "tpm-model"));
+
+  commands = vireo_vm_window_dup_commands (window);
+  {
+    g_autofree char *joined = g_strjoinv ("\n", commands);
+
+    assert_contains (joined, "start gamma --reset-nvram");
+  }
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<os firmware='efi'>");
+  assert_contains (xml, "<feature enabled='yes' name='secure-boot'/>");
+  assert_contains (xml, "<tpm model='tpm-crb'>");
+  assert_contains (xml, "<vireo:reset-nvram/>");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -649,6 +728,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/device-form", test_device_form);
   g_test_add_func ("/vm-details/device-form-next-boot", test_device_form_next_boot);
   g_test_add_func ("/vm-details/controller", test_controller_page);
+  g_test_add_func ("/vm-details/firmware-switch", test_firmware_switch);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

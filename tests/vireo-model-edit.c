@@ -47,6 +47,8 @@
  *                             it (Secure Boot on i440fx, BIOS on ARM, a
  *                             container) the refusal goes to stderr and the
  *                             document stays as it was, as in the editor
+ *   nvram-reset=on|off        Vireo's note asking the next start for a
+ *                             fresh NVRAM file, in its own <metadata>
  *   boot-order=DEV,DEV,...    these devices boot, in this order; every other
  *                             one does not. DEV is a disk target ("vda"), or
  *                             KIND[N]: the Nth (from 1) disk, cdrom, floppy,
@@ -430,6 +432,8 @@ apply (VireoDomainConfig *config,
       if (!vireo_firmware_set (config, NULL, efi ? "efi" : "bios", g_str_equal (arg, "efi-secure"), &refusal))
         fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, refusal->message);
     }
+  else if (g_str_equal (op, "nvram-reset") && arg != NULL)
+    vireo_firmware_set_nvram_reset_pending (config, g_str_equal (arg, "on"));
   else if (g_str_equal (op, "remove") && arg != NULL)
     {
       VireoDevice *found = last_device (config, arg);

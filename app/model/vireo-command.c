@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vireo-command.h"
+#include "vireo-firmware.h"
 #include "vireo-live-change.h"
 #include "vireo-domain-config.h"
 
@@ -281,6 +282,21 @@ vireo_command_for_config_changes (const char        *uri,
       g_string_append_printf (define, " define %s", quoted);
       g_strv_builder_add (lines, define->str);
     }
+
+  /* Not run now: what Vireo's next start of the machine does. */
+  {
+    g_autoptr(VireoFirmwareInfo) firmware_before = vireo_firmware_get_info (before);
+    g_autoptr(VireoFirmwareInfo) firmware_after = vireo_firmware_get_info (after);
+
+    if (vireo_firmware_info_needs_nvram_reset (firmware_before, firmware_after)
+        || (vireo_firmware_get_nvram_reset_pending (after) && !vireo_firmware_get_nvram_reset_pending (before)))
+      {
+        g_autoptr(GString) start = virsh_line (uri, "start", name);
+
+        g_string_append (start, " --reset-nvram");
+        g_strv_builder_add (lines, start->str);
+      }
+  }
   return g_strv_builder_end (lines);
 }
 

@@ -511,3 +511,124 @@ vireo_firmware_get_tpm_template (void)
 {
   return TPM_TEMPLATE;
 }
+
+/* ---------------------------------------------------------- NVRAM note */
+
+/*
+ * A firmware switch leaves the old NVRAM file in place (see the top of
+ * this file), and only the start itself can have it made again. The
+ * definition carries the request, <vireo:vireo><vireo:reset-nvram/>, so
+ * that whichever Vireo starts the machine next — this window's "Shut Down
+ * and Apply", the main list, another host's Vireo — honours it once.
+ */
+
+static gboolean
+is_vireo_element (xmlNodePtr  node,
+                  const char *name)
+{
+  return node->type == XML_ELEMENT_NODE && node->ns != NULL && node->ns->href != NULL
+         && xmlStrcmp (node->ns->href, BAD_CAST VIREO_METADATA_NS) == 0
+         && xmlStrcmp (node->name, BAD_CAST name) == 0;
+}
+
+static xmlNodePtr
+vireo_child (xmlNodePtr  parent,
+             const char *name)
+{
+  for (xmlNodePtr n = parent != NULL ? parent->children : NULL; n != NULL; n = n->next)
+    if (is_vireo_element (n, name))
+      return n;
+  return NULL;
+}
+
+gboolean
+vireo_firmware_get_nvram_reset_pending (VireoDomainConfig *config)
+{
+  xmlNodePtr root;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (config), FALSE);
+
+  root = xmlDocGetRootElement (_vireo_domain_config_get_doc (config));
+  return vireo_child (vireo_child (vireo_xml_child (root, "metadata"), "vireo"), "reset-nvram") != NULL;
+}
+
+/**
+ * vireo_firmware_set_nvram_reset_pending:
+ *
+ * Asks (or stops asking) for the next start to make the NVRAM file anew
+ * from the firmware's template. Other applications' metadata, and an
+ * empty <metadata> that was there before, stay as they are.
+ */
+void
+vireo_firmware_set_nvram_reset_pending (VireoDomainConfig *config,
+                                        gboolean           pending)
+{
+  static const char * const order[] = {
+    "name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory", NULL
+  };
+  xmlNodePtr root, metadata, note, reset;
+
+  g_return_if_fail (VIREO_IS_DOMAIN_CONFIG (config));
+
+  if (vireo_firmware_get_nvram_reset_pending (config) == !!pending)
+    return;
+  root = xmlDocGetRootElement (_vireo_domain_config_get_doc (config));
+  metadata = vireo_xml_child (root, "metadata");
+  note = vireo_child (metadata, "vireo");
+
+  if (!pending)
+    {
+      gboolean empty = TRUE;
+
+      vireo_xml_remove (vireo_child (note, "reset-nvram"));
+      for (xmlNodePtr n = note->children; n != NULL; n = n->next)
+        empty = empty && n->type != XML_ELEMENT_NODE;
+      if (empty)
+        vireo_xml_remove (note);
+      _vireo_domain_config_changed (config);
+      return;
+    }
+
+  if (metadata == NULL)
+    metadata = vireo_xml_insert_ordered (root, xmlNewNode (NULL, BAD_CAST "metadata"), order);
+  if (note == NULL)
+    {
+      xmlNsPtr ns;
+
+      note = xmlNewNode (NULL, BAD_CAST "vireo");
+      ns = xmlNewNs (note, BAD_CAST VIREO_METADATA_NS, BAD_CAST VIREO_METADATA_PREFIX);
+      xmlSetNs (note, ns);
+      vireo_xml_append_child (metadata, note);
+    }
+  reset = xmlNewNode (note->ns, BAD_CAST "reset-nvram");
+  vireo_xml_append_child (note, reset);
+  _vireo_domain_config_changed (config);
+}
+
+/**
+ * vireo_firmware_note_wants_nvram_reset:
+ * @metadata: (nullable): Vireo's metadata element as libvirt returns it
+ *   (virDomainGetMetadata with %VIREO_METADATA_NS): with or without its
+ *   namespace
+ *
+ * Returns: whether the note asks for a fresh NVRAM file
+ */
+gboolean
+vireo_firmware_note_wants_nvram_reset (const char *metadata)
+{
+  xmlDocPtr doc;
+  xmlNodePtr root;
+  gboolean wants;
+
+  if (metadata == NULL || (doc = vireo_xml_read (metadata, NULL)) == NULL)
+    return FALSE;
+  /* libvirt hands the element back without its namespace: having asked
+   * for Vireo's, whatever comes is Vireo's. */
+  root = xmlDocGetRootElement (doc);
+  wants = FALSE;
+  if (root != NULL && xmlStrcmp (root->name, BAD_CAST "vireo") == 0)
+    for (xmlNodePtr n = root->children; n != NULL; n = n->next)
+      wants = wants || (n->type == XML_ELEMENT_NODE && xmlStrcmp (n->name, BAD_CAST "reset-nvram") == 0);
+  xmlFreeDoc (doc);
+  return wants;
+}

@@ -41,4 +41,14 @@ gboolean           vireo_firmware_info_needs_nvram_reset (const VireoFirmwareInf
 gboolean           vireo_firmware_suggest_tpm            (VireoDomainConfig       *config);
 const char        *vireo_firmware_get_tpm_template       (void);
 
+/* Vireo's own <metadata> namespace: notes that must outlive the window
+ * that wrote them, kept in the definition itself. */
+#define VIREO_METADATA_NS     "https://vireo.app/xmlns/libvirt/domain/1.0"
+#define VIREO_METADATA_PREFIX "vireo"
+
+gboolean           vireo_firmware_get_nvram_reset_pending (VireoDomainConfig      *config);
+void               vireo_firmware_set_nvram_reset_pending (VireoDomainConfig      *config,
+                                                           gboolean                pending);
+gboolean           vireo_firmware_note_wants_nvram_reset  (const char             *metadata);
+
 G_END_DECLS

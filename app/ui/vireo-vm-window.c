@@ -14,6 +14,7 @@
 #include "vireo-disk.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
+#include "vireo-firmware.h"
 #include "vireo-live-change.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
@@ -843,6 +844,159 @@ set_description_text (VireoVmWindow *self, GtkWidget *row, const char *text)
   vireo_domain_config_set_description (self->edit, text);
 }
 
+/* The machine type names the chipset only by convention: "q35" and
+ * "pc-q35-7.2" are Q35, "pc" and "pc-i440fx-7.2" the older i440FX. */
+static const char *
+chipset_label (const char *machine)
+{
+  if (machine == NULL)
+    return NULL;
+  if (strstr (machine, "q35") != NULL)
+    return _("Q35 (PCI Express)");
+  if (g_str_equal (machine, "pc") || strstr (machine, "i440fx") != NULL)
+    return _("i440FX (PCI)");
+  return machine;
+}
+
+static const char *
+firmware_label (const VireoFirmwareInfo *info)
+{
+  if (info->firmware == NULL)
+    return NULL;
+  if (!g_str_equal (info->firmware, "efi"))
+    return "BIOS";
+  return info->secure_boot ? _("UEFI with Secure Boot") : "UEFI";
+}
+
+static char *
+probe_firmware (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  g_autoptr(VireoFirmwareInfo) info = vireo_firmware_get_info (config);
+
+  return g_strdup (firmware_label (info));
+}
+
+static void
+switch_firmware (VireoVmWindow *self,
+                 GtkWidget     *row,
+                 const char    *firmware,
+                 gboolean       secure_boot)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_firmware_set (self->edit, self->caps, firmware, secure_boot, &error))
+    {
+      mark_row (row, error->message);
+      return;
+    }
+  mark_row (row, NULL);
+  /* Secure Boot, the TPM offer and the NVRAM note follow the choice. */
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+static void
+set_firmware (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  g_autoptr(VireoFirmwareInfo) info = vireo_firmware_get_info (self->edit);
+
+  if (value == NULL || g_strcmp0 (value, info->firmware) == 0)
+    return;
+  /* UEFI starts with Secure Boot, what current guests expect, where the
+   * machine can have it (Q35 with SMM); without, on older chipsets. */
+  switch_firmware (self, row, value,
+                   g_str_equal (value, "efi") && vireo_firmware_check (self->edit, self->caps, "efi", TRUE, NULL));
+}
+
+static void
+set_secure_boot (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  g_autoptr(VireoFirmwareInfo) info = vireo_firmware_get_info (self->edit);
+
+  if (info->secure_boot != active)
+    switch_firmware (self, row, "efi", active);
+}
+
+static void
+on_add_tpm_clicked (GtkButton     *button,
+                    VireoVmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vireo_domain_config_add_device (self->edit, vireo_firmware_get_tpm_template (), &error) == NULL)
+    {
+      set_error (self, error->message);
+      return;
+    }
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+/* BIOS, UEFI and Secure Boot on a machine that exists already, which
+ * virt-manager refuses: through libvirt's firmware auto-selection (see
+ * vireo-firmware.c for what libvirt 9.0 accepts). */
+static void
+build_firmware (VireoVmWindow *self,
+                GtkWidget     *page)
+{
+  static const char * const choices[] = { "bios", "BIOS", "efi", "UEFI", NULL };
+  g_autoptr(VireoFirmwareInfo) info = vireo_firmware_get_info (self->edit);
+  g_autoptr(VireoFirmwareInfo) saved = self->saved != NULL ? vireo_firmware_get_info (self->saved) : NULL;
+  GtkWidget *group = add_group (page, _("Firmware"));
+  GtkWidget *row;
+
+  if (info->firmware == NULL)
+    {
+      add_info_row (group, _("Firmware"), _("None (this guest boots no firmware)"));
+      return;
+    }
+  row = probe (self, add_choice_row (self, group, "firmware", _("Firmware"), choices, info->firmware, set_firmware),
+               probe_firmware, NULL);
+  if (info->loader != NULL && !info->autoselect)
+    {
+      g_autofree char *subtitle = g_strdup_printf (_("Uses %s; a new choice lets libvirt pick the firmware"),
+                                                   info->loader);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("UEFI is what current systems and Windows 11 expect"));
+
+  if (g_str_equal (info->firmware, "efi"))
+    {
+      row = add_switch_row (self, group, "secure-boot", _("Secure Boot"),
+                            info->secure_boot_auto ? _("Left to libvirt: whichever firmware it finds first")
+                                                   : _("Boots only signed systems; Windows 11 requires it"),
+                            info->secure_boot, set_secure_boot);
+      if (self->caps != NULL && !vireo_domain_caps_supports_secure_boot (self->caps))
+        {
+          gtk_widget_set_sensitive (row, info->secure_boot);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("This host has no Secure Boot firmware"));
+        }
+    }
+
+  if (vireo_firmware_suggest_tpm (self->edit))
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Add _TPM"));
+
+      row = adw_action_row_new ();
+      gtk_widget_set_name (row, "tpm-offer");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No TPM"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Windows 11 and measured boot expect a TPM 2.0 next to Secure Boot"));
+      gtk_widget_set_name (button, "add-tpm");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_add_tpm_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  if (saved != NULL && vireo_firmware_info_needs_nvram_reset (saved, info))
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           _("The firmware’s stored settings (NVRAM) are made afresh at the next "
+                                             "start, so the new firmware starts from its own defaults."));
+}
+
 static GtkWidget *
 build_overview (VireoVmWindow *self)
 {
@@ -850,7 +1004,6 @@ build_overview (VireoVmWindow *self)
   GtkWidget *group = add_group (page, _("Machine"));
   g_autofree char *arch = vireo_domain_config_dup_arch (self->edit);
   g_autofree char *machine = vireo_domain_config_dup_machine (self->edit);
-  g_autofree char *firmware = vireo_domain_config_dup_firmware (self->edit);
   g_autofree char *emulator = vireo_domain_config_dup_emulator (self->edit);
   const char *type = vireo_domain_config_get_domain_type (self->edit);
 
@@ -876,8 +1029,9 @@ build_overview (VireoVmWindow *self)
                 g_strcmp0 (type, "kvm") == 0 ? "KVM" : g_strcmp0 (type, "qemu") == 0 ? _("QEMU (software emulation, TCG)") : type);
   add_info_row (group, _("Architecture"), arch);
   add_info_row (group, _("Machine type"), machine);
-  add_info_row (group, _("Firmware"), g_strcmp0 (firmware, "efi") == 0 ? "UEFI" : "BIOS");
+  add_info_row (group, _("Chipset"), chipset_label (machine));
   add_info_row (group, _("Emulator"), emulator);
+  build_firmware (self, page);
   return page;
 }
 
@@ -2807,6 +2961,14 @@ start_apply (VireoVmWindow *self)
   self->busy = TRUE;
   update_actions (self);
   g_clear_pointer (&self->live_changes, g_ptr_array_unref);
+  {
+    g_autoptr(VireoFirmwareInfo) before = vireo_firmware_get_info (self->saved);
+    g_autoptr(VireoFirmwareInfo) after = vireo_firmware_get_info (self->edit);
+
+    /* The old varstore would outlive the switch (vireo-firmware.c). */
+    if (vireo_firmware_info_needs_nvram_reset (before, after))
+      vireo_firmware_set_nvram_reset_pending (self->edit, TRUE);
+  }
   if (applies_live (self) && !self->restarting)
     self->live_changes = vireo_live_changes_between (self->saved, self->edit);
   if (g_strcmp0 (vireo_domain_config_get_name (self->saved), vireo_domain_config_get_name (self->edit)) != 0)

@@ -14,6 +14,7 @@
 #include "vireo-connection-private.h"
 #include "vireo-delete-plan.h"
 #include "vireo-domain-config.h"
+#include "vireo-firmware.h"
 #include "vireo-live-change.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
@@ -631,6 +632,29 @@ lookup_or_return (GTask         *task,
   return dom;
 }
 
+/* A firmware switch asked, in the definition, for a fresh NVRAM file at
+ * the next start (vireo_firmware_set_nvram_reset_pending()); the request
+ * is spent once the guest has started with it. */
+static int
+start_domain (virDomainPtr dom)
+{
+  char *note = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, VIREO_METADATA_NS,
+                                     VIR_DOMAIN_AFFECT_CONFIG);
+  gboolean reset = vireo_firmware_note_wants_nvram_reset (note);
+  int ret;
+
+  free (note);
+  if (!reset)
+    return virDomainCreate (dom);
+  ret = virDomainCreateWithFlags (dom, VIR_DOMAIN_START_RESET_NVRAM);
+  if (ret == 0
+      && virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, NULL, NULL, VIREO_METADATA_NS,
+                               VIR_DOMAIN_AFFECT_CONFIG) < 0)
+    g_warning ("The request for fresh firmware settings stays in %s: %s",
+               virDomainGetName (dom), virGetLastErrorMessage ());
+  return ret;
+}
+
 static void
 action_thread (GTask        *task,
                virConnectPtr conn,
@@ -646,7 +670,7 @@ action_thread (GTask        *task,
 
   switch (d->action)
     {
-    case VIREO_DOMAIN_ACTION_START:        ret = virDomainCreate (dom); break;
+    case VIREO_DOMAIN_ACTION_START:        ret = start_domain (dom); break;
     case VIREO_DOMAIN_ACTION_PAUSE:        ret = virDomainSuspend (dom); break;
     case VIREO_DOMAIN_ACTION_RESUME:       ret = virDomainResume (dom); break;
     case VIREO_DOMAIN_ACTION_SHUTDOWN:     ret = virDomainShutdown (dom); break;

@@ -14,6 +14,7 @@
 
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
+#include "vireo-firmware.h"
 #include "vireo-interface.h"
 #include "vireo-live-change.h"
 #include "vireo-test-virt.h"
@@ -432,6 +433,167 @@ test_apply_edit_live_then_rename (void)
   virConnectClose (direct);
 }
 
+static void
+start_with_vireo (VireoDomain *domain)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  vireo_domain_action_async (domain, VIREO_DOMAIN_ACTION_START, NULL, vireo_test_async_cb, &a);
+  vireo_domain_action_finish (domain, vireo_test_async_wait (&a, 60), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  vireo_test_wait_for (is_running, domain, 30, "the guest to run");
+}
+
+/* The varstore the running guest uses, read after it stopped. */
+static char *
+stop_and_read_nvram (virConnectPtr  direct,
+                     VireoDomain   *domain,
+                     const char    *name,
+                     gsize         *length)
+{
+  g_autoptr(VireoDomainConfig) live = read_config (domain, FALSE);
+  g_autofree char *xml = vireo_domain_config_to_xml (live);
+  g_autoptr(GError) error = NULL;
+  const char *start = strstr (xml, "<nvram");
+  const char *path, *end;
+  g_autofree char *file = NULL;
+  char *contents = NULL;
+  virDomainPtr dom;
+
+  g_assert_nonnull (start);
+  path = strchr (start, '>') + 1;
+  end = strstr (path, "</nvram>");
+  g_assert_nonnull (end);
+  file = g_strndup (path, end - path);
+  /* The daemon sees its state directory as /var/lib/libvirt (a bind
+   * mount in its namespace, vireo-testenv.sh); this process does not. */
+  if (g_str_has_prefix (file, "/var/lib/libvirt/"))
+    {
+      g_autofree char *state = g_path_get_dirname (require_env ("VIREO_TEST_IMAGE_DIR"));
+      char *mapped = g_build_filename (state, "lib", "libvirt", file + strlen ("/var/lib/libvirt/"), NULL);
+
+      g_free (file);
+      file = mapped;
+    }
+  dom = virDomainLookupByName (direct, name);
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  virDomainFree (dom);
+  vireo_test_wait_for (is_shut_off, domain, 30, "the guest to stop");
+  g_file_get_contents (file, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static gboolean
+has_microsoft_keys (const char *data,
+                    gsize       length)
+{
+  static const char needle[] = "Microsoft Corporation";
+
+  for (gsize i = 0; i + sizeof needle - 1 <= length; i++)
+    if (memcmp (data + i, needle, sizeof needle - 1) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* BIOS -> UEFI -> UEFI with Secure Boot on one existing machine, each
+ * started by Vireo: the second switch must bring the enrolled keys,
+ * which only a fresh varstore has (libvirt keeps the old file). */
+static void
+test_firmware_switch (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autofree char *base = NULL;
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autoptr(VireoDomainConfig) config = NULL;
+  virConnectPtr direct = virConnectOpen (uri);
+  virDomainPtr created;
+  VireoDomain *domain = NULL;
+  g_autofree char *vars = NULL;
+  gsize length = 0;
+
+  g_assert_nonnull (direct);
+  g_file_get_contents (require_env ("VIREO_TEST_GUEST_XML"), &base, NULL, &error);
+  g_assert_no_error (error);
+  config = vireo_domain_config_new_from_xml (base, &error);
+  g_assert_no_error (error);
+  vireo_domain_config_set_name (config, GUEST "-fw");
+  xml = vireo_domain_config_to_xml (config);
+  /* Secure Boot needs Q35's SMM. */
+  {
+    g_auto(GStrv) parts = g_strsplit (xml, "machine=\"pc\"", 2);
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    g_free (xml);
+    xml = g_strjoinv ("machine=\"q35\"", parts);
+  }
+  created = virDomainDefineXML (direct, xml);
+  g_assert_nonnull (created);
+  virDomainFree (created);
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while ((domain = vireo_test_find_domain (conn, GUEST "-fw")) == NULL && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (domain);
+
+  /* UEFI without Secure Boot: the plain varstore. */
+  g_clear_object (&config);
+  config = read_config (domain, TRUE);
+  g_assert_true (vireo_firmware_set (config, NULL, "efi", FALSE, &error));
+  g_assert_no_error (error);
+  define_config (domain, config);
+  start_with_vireo (domain);
+  vars = stop_and_read_nvram (direct, domain, GUEST "-fw", &length);
+  g_assert_false (has_microsoft_keys (vars, length));
+  g_clear_pointer (&vars, g_free);
+
+  /* Secure Boot, asked the way the details window asks. */
+  {
+    g_autoptr(VireoDomainConfig) saved = read_config (domain, TRUE);
+    g_autoptr(VireoDomainConfig) edit = vireo_domain_config_copy (saved);
+    g_autoptr(VireoFirmwareInfo) before = NULL;
+    g_autoptr(VireoFirmwareInfo) after = NULL;
+
+    g_assert_true (vireo_firmware_set (edit, NULL, "efi", TRUE, &error));
+    g_assert_no_error (error);
+    before = vireo_firmware_get_info (saved);
+    after = vireo_firmware_get_info (edit);
+    g_assert_true (vireo_firmware_info_needs_nvram_reset (before, after));
+    vireo_firmware_set_nvram_reset_pending (edit, TRUE);
+    define_config (domain, edit);
+  }
+  {
+    g_autoptr(VireoDomainConfig) saved = read_config (domain, TRUE);
+    virDomainPtr dom = virDomainLookupByName (direct, GUEST "-fw");
+    char *note = virDomainGetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT, VIREO_METADATA_NS, VIR_DOMAIN_AFFECT_CONFIG);
+
+    g_assert_true (vireo_firmware_get_nvram_reset_pending (saved));
+    g_assert_true (vireo_firmware_note_wants_nvram_reset (note));
+    free (note);
+    virDomainFree (dom);
+  }
+  start_with_vireo (domain);
+  vars = stop_and_read_nvram (direct, domain, GUEST "-fw", &length);
+  g_assert_true (has_microsoft_keys (vars, length));
+
+  /* The request is spent. */
+  {
+    g_autoptr(VireoDomainConfig) saved = read_config (domain, TRUE);
+
+    g_assert_false (vireo_firmware_get_nvram_reset_pending (saved));
+  }
+
+  created = virDomainLookupByName (direct, GUEST "-fw");
+  g_assert_cmpint (virDomainUndefineFlags (created, VIR_DOMAIN_UNDEFINE_NVRAM), ==, 0);
+  virDomainFree (created);
+  virConnectClose (direct);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +607,7 @@ main (int   argc,
 
   g_test_add_func ("/details/live-and-persistent", test_live_and_persistent);
   g_test_add_func ("/details/apply-edit-live-then-rename", test_apply_edit_live_then_rename);
+  g_test_add_func ("/details/firmware-switch", test_firmware_switch);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
