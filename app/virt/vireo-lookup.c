@@ -1549,8 +1549,8 @@ get_autostart_thread (GTask        *task,
       g_task_return_error (task, error_from_last (_("Could not read whether the machine starts with the host")));
       return;
     }
-  /* An int, not a boolean: g_task_return_boolean's FALSE would read as
-   * "failed" to a caller that passes no GError. */
+  /* An int, not a boolean: a returned FALSE could not be told from a
+   * failure by a caller that passes no GError. */
   g_task_return_int (task, autostart != 0 ? 1 : 0);
 }
 
@@ -1646,6 +1646,11 @@ vireo_domain_set_autostart_async (VireoDomain         *self,
   vireo_connection_run (vireo_domain_get_connection (self), task, set_autostart_thread);
 }
 
+/**
+ * vireo_domain_set_autostart_finish:
+ *
+ * Returns: %TRUE when libvirt took the change
+ */
 gboolean
 vireo_domain_set_autostart_finish (VireoDomain   *self,
                                    GAsyncResult  *result,
