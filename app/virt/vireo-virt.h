@@ -6,6 +6,7 @@
 #include "vireo-domain.h"
 #include "vireo-delete-plan.h"
 #include "vireo-host.h"
+#include "vireo-lookup.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
 
