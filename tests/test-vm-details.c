@@ -665,6 +665,71 @@ test_firmware_switch (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+autostart_known (gpointer data)
+{
+  GtkWidget *row = vireo_test_find_named (GTK_WIDGET (data), "autostart");
+
+  return row != NULL && gtk_widget_get_sensitive (row);
+}
+
+static gboolean
+read_autostart (VireoDomain *domain)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean autostart = FALSE;
+
+  vireo_domain_get_autostart_async (domain, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_get_autostart_finish (domain, vireo_test_async_wait (&a, 10), &autostart, &error));
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  return autostart;
+}
+
+/* Autostart is a call of its own, not XML, but it waits for Apply like
+ * every other field, and Revert takes it back. */
+static void
+test_autostart (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_auto(GStrv) commands = NULL;
+  g_autofree char *joined = NULL;
+  VireoVmWindow *window;
+  GtkSwitch *sw;
+
+  g_assert_false (read_autostart (gamma));
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  vireo_test_wait_for (autostart_known, window, 10, "autostart");
+  g_assert_true (vireo_vm_window_show_page (window, "boot"));
+  sw = g_object_get_data (G_OBJECT (vireo_test_find_named (GTK_WIDGET (window), "autostart")), "vireo-switch");
+  g_assert_false (gtk_switch_get_active (sw));
+
+  gtk_switch_set_active (sw, TRUE);
+  g_assert_true (vireo_vm_window_get_modified (window));
+  g_assert_false (read_autostart (gamma));   /* not before Apply */
+  commands = vireo_vm_window_dup_commands (window);
+  joined = g_strjoinv ("\n", commands);
+  assert_contains (joined, " autostart gamma");
+
+  /* Revert: off again, nothing to apply. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "details.revert", NULL);
+  drain ();
+  g_assert_false (vireo_vm_window_get_modified (window));
+  sw = g_object_get_data (G_OBJECT (vireo_test_find_named (GTK_WIDGET (window), "autostart")), "vireo-switch");
+  g_assert_false (gtk_switch_get_active (sw));
+
+  gtk_switch_set_active (sw, TRUE);
+  apply_and_wait (window);
+  g_assert_true (read_autostart (gamma));
+  vireo_test_wait_for (autostart_known, window, 10, "autostart");
+  g_assert_false (vireo_vm_window_get_modified (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -729,6 +794,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/device-form-next-boot", test_device_form_next_boot);
   g_test_add_func ("/vm-details/controller", test_controller_page);
   g_test_add_func ("/vm-details/firmware-switch", test_firmware_switch);
+  g_test_add_func ("/vm-details/autostart", test_autostart);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

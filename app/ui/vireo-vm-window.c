@@ -16,6 +16,7 @@
 #include "vireo-interface.h"
 #include "vireo-firmware.h"
 #include "vireo-live-change.h"
+#include "vireo-lookup.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-device-form.h"
@@ -55,6 +56,10 @@ struct _VireoVmWindow
   guint              restart_timeout;
   guint              reading_live;
   guint              caps_requested : 1;
+  /* Autostart is no part of the definition: a libvirt call of its own,
+   * made by Apply like everything else. -1: not known (yet). */
+  gint               autostart_saved;
+  gint               autostart_edit;
   guint              switching_views : 1;
 
   /* Template widgets */
@@ -80,6 +85,7 @@ G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
 static void load (VireoVmWindow *self);
 static void load_live (VireoVmWindow *self);
 static void load_caps (VireoVmWindow *self);
+static void load_autostart (VireoVmWindow *self);
 static gboolean rebuild_idle (gpointer data);
 static GtkWidget *page_row (GtkWidget *row, const char *name);
 static void start_shutdown (VireoVmWindow *self);
@@ -103,6 +109,12 @@ set_error (VireoVmWindow *self,
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
+static gboolean
+autostart_changed (VireoVmWindow *self)
+{
+  return self->autostart_saved >= 0 && self->autostart_edit >= 0 && self->autostart_saved != self->autostart_edit;
+}
+
 gboolean
 vireo_vm_window_get_modified (VireoVmWindow *self)
 {
@@ -112,6 +124,8 @@ vireo_vm_window_get_modified (VireoVmWindow *self)
   if (self->edit == NULL || self->saved_xml == NULL)
     return FALSE;
   if (self->xml_editor != NULL && vireo_xml_editor_get_modified (self->xml_editor))
+    return TRUE;
+  if (autostart_changed (self))
     return TRUE;
   now = vireo_domain_config_to_xml (self->edit);
   return g_strcmp0 (now, self->saved_xml) != 0;
@@ -145,6 +159,16 @@ vireo_vm_window_dup_commands (VireoVmWindow *self)
     g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
 
     g_strv_builder_addv (lines, (const char **) config_lines);
+    if (autostart_changed (self))
+      {
+        g_autofree char *name = vireo_command_quote (vireo_domain_config_get_name (self->edit));
+        g_autofree char *quoted_uri = uri != NULL ? vireo_command_quote (uri) : NULL;
+        g_autofree char *line = g_strdup_printf ("virsh%s%s autostart%s %s", uri != NULL ? " -c " : "",
+                                                 uri != NULL ? quoted_uri : "",
+                                                 self->autostart_edit ? "" : " --disable", name);
+
+        g_strv_builder_add (lines, line);
+      }
     if (applies_live (self))
       {
         g_autoptr(GPtrArray) changes = vireo_live_changes_between (self->saved, self->edit);
@@ -1464,11 +1488,34 @@ add_boot_path_row (VireoVmWindow  *self,
   return row;
 }
 
+static void
+set_autostart (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  self->autostart_edit = active;
+  update_actions (self);
+}
+
+static void
+add_autostart_row (VireoVmWindow *self,
+                   GtkWidget     *page)
+{
+  GtkWidget *group = add_group (page, NULL);
+  GtkWidget *row = add_switch_row (self, group, "autostart", _("Start with the host"),
+                                   _("libvirt starts this machine when its host boots"),
+                                   self->autostart_edit > 0, set_autostart);
+
+  /* Until libvirt has said, the switch would only guess. */
+  gtk_widget_set_sensitive (row, self->autostart_edit >= 0);
+}
+
 static GtkWidget *
 build_boot (VireoVmWindow *self)
 {
   GtkWidget *page = new_page ();
-  GtkWidget *group = add_group (page, _("Boot order"));
+  GtkWidget *group;
+
+  add_autostart_row (self, page);
+  group = add_group (page, _("Boot order"));
   g_autoptr(GPtrArray) order = vireo_boot_dup_order (self->edit);
   GtkWidget *row;
   int timeout;
@@ -2684,6 +2731,58 @@ read_cb (GObject      *object,
   take_xml (self, xml);
   load_live (self);
   load_caps (self);
+  load_autostart (self);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+autostart_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean autostart = FALSE;
+  GtkWidget *page, *row;
+
+  if (!vireo_domain_get_autostart_finish (VIREO_DOMAIN (object), result, &autostart, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("autostart unknown: %s", error->message);
+      return;
+    }
+  /* What the user has switched already stays switched. */
+  if (self->autostart_edit < 0 || self->autostart_edit == self->autostart_saved)
+    self->autostart_edit = autostart;
+  self->autostart_saved = autostart;
+  page = vireo_vm_window_get_page (self, "boot");
+  if (page != NULL && (row = find_named (page, "autostart")) != NULL)
+    {
+      gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), self->autostart_edit);
+      gtk_widget_set_sensitive (row, TRUE);
+    }
+  update_actions (self);
+}
+
+static void
+load_autostart (VireoVmWindow *self)
+{
+  vireo_domain_get_autostart_async (self->domain, self->cancellable, autostart_cb, g_object_ref (self));
 }
 
 static void
@@ -2955,11 +3054,47 @@ rename_cb (GObject      *object,
   define_edit (self);
 }
 
+static void continue_apply (VireoVmWindow *self);
+
+static void
+set_autostart_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_set_autostart_finish (VIREO_DOMAIN (object), result, &error))
+    {
+      self->busy = FALSE;
+      self->restarting = FALSE;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  self->autostart_saved = self->autostart_edit;
+  continue_apply (self);
+}
+
 static void
 start_apply (VireoVmWindow *self)
 {
   self->busy = TRUE;
   update_actions (self);
+  if (autostart_changed (self))
+    {
+      vireo_domain_set_autostart_async (self->domain, self->autostart_edit, self->cancellable, set_autostart_cb,
+                                        g_object_ref (self));
+      return;
+    }
+  continue_apply (self);
+}
+
+static void
+continue_apply (VireoVmWindow *self)
+{
   g_clear_pointer (&self->live_changes, g_ptr_array_unref);
   {
     g_autoptr(VireoFirmwareInfo) before = vireo_firmware_get_info (self->saved);
@@ -3125,6 +3260,7 @@ revert_action (GtkWidget  *widget,
   if (self->saved == NULL)
     return;
   set_error (self, NULL);
+  self->autostart_edit = self->autostart_saved;
   xml = vireo_domain_config_to_xml (self->saved);
   take_xml (self, xml);
 }
@@ -3251,6 +3387,8 @@ vireo_vm_window_init (VireoVmWindow *self)
   self->probed_rows = g_ptr_array_new ();
   self->invalid_rows = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->console_passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->autostart_saved = -1;
+  self->autostart_edit = -1;
   g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
                            self, G_CONNECT_SWAPPED);
 }
