@@ -730,6 +730,65 @@ test_autostart (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+address_shown (gpointer data)
+{
+  return vireo_test_find_named (GTK_WIDGET (data), "nic-address") != NULL;
+}
+
+/* A NIC page: the connection type switches the source to something the
+ * host has, a bad MAC is refused where it was typed, and the running
+ * guest's addresses show under the card they belong to. */
+static void
+test_nic_page (void)
+{
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection ("test:///default", 0);
+  VireoDomain *test = vireo_test_find_domain (conn, "test");
+  g_autofree char *page_name = NULL;
+  g_autofree char *edit = NULL;
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  GtkWidget *page, *row, *address;
+
+  window = vireo_vm_window_present_for (NULL, test);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  page_name = form_page (window, "nic-type");
+  g_assert_nonnull (page_name);
+  g_assert_true (vireo_vm_window_show_page (window, page_name));
+  page = vireo_vm_window_get_page (window, page_name);
+
+  /* The test driver hands out 192.168.122.3 to the first card. */
+  vireo_test_wait_for (address_shown, page, 10, "the guest's address");
+  address = vireo_test_find_named (page, "nic-address");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (address)), ==, "192.168.122.3/24");
+
+  /* A multicast MAC is refused; a made-up one is fine. */
+  row = vireo_test_find_named (page, "nic-mac");
+  gtk_editable_set_text (GTK_EDITABLE (row), "01:00:5e:00:00:01");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_signal_emit_by_name (vireo_test_find_named (page, "nic-mac-generate"), "clicked");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (row)), "52:54:00:"));
+
+  /* macvtap: a host device and a mode. */
+  select_value (vireo_test_find_named (page, "nic-type"), "direct");
+  drain ();
+  page = vireo_vm_window_get_page (window, page_name);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (vireo_test_find_named (page, "nic-source"))),
+                   ==, "Host device");
+  g_assert_nonnull (vireo_test_find_named (page, "nic-source-mode"));
+  edit = vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
+  assert_contains (edit, "<interface type=\"direct\">");
+  assert_contains (edit, "mode=\"bridge\"");
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vireo_test_find_named (GTK_WIDGET (window), "live-check")), FALSE);
+  apply_and_wait (window);
+  xml = read_xml (test, TRUE);
+  assert_contains (xml, "<interface type='direct'>");
+  g_assert_null (strstr (xml, "aa:bb:cc:dd:ee:ff"));   /* the new MAC went too */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -795,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/controller", test_controller_page);
   g_test_add_func ("/vm-details/firmware-switch", test_firmware_switch);
   g_test_add_func ("/vm-details/autostart", test_autostart);
+  g_test_add_func ("/vm-details/nic", test_nic_page);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

@@ -60,6 +60,11 @@ struct _VireoVmWindow
    * made by Apply like everything else. -1: not known (yet). */
   gint               autostart_saved;
   gint               autostart_edit;
+  GPtrArray         *networks;         /* VireoNetworkInfo of the host, NULL until read */
+  GPtrArray         *host_interfaces;  /* VireoHostInterfaceInfo, NULL until read */
+  GPtrArray         *guest_addresses;  /* VireoGuestInterface of the running guest, NULL until read */
+  VireoAddressSource addresses_source;
+  char              *addresses_error;
   guint              switching_views : 1;
 
   /* Template widgets */
@@ -86,6 +91,7 @@ static void load (VireoVmWindow *self);
 static void load_live (VireoVmWindow *self);
 static void load_caps (VireoVmWindow *self);
 static void load_autostart (VireoVmWindow *self);
+static void load_host_lists (VireoVmWindow *self);
 static gboolean rebuild_idle (gpointer data);
 static GtkWidget *page_row (GtkWidget *row, const char *name);
 static void start_shutdown (VireoVmWindow *self);
@@ -247,6 +253,22 @@ update_actions (VireoVmWindow *self)
 
 /* ------------------------------------------------------------------------ */
 /* Rows                                                                      */
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
 
 static GtkWidget *
 new_page (void)
@@ -1878,17 +1900,79 @@ set_nic_source (VireoVmWindow *self, GtkWidget *row, const char *text)
   vireo_interface_set_source (nic, type != NULL ? type : "network", text, mode);
 }
 
+/* What a new connection type starts from: something that exists on this
+ * host where Vireo knows it, libvirt's usual names otherwise. */
+static const char *
+default_source_for (VireoVmWindow *self,
+                    const char    *type)
+{
+  if (g_str_equal (type, "network"))
+    {
+      for (guint i = 0; self->networks != NULL && i < self->networks->len; i++)
+        if (g_str_equal (((VireoNetworkInfo *) self->networks->pdata[i])->name, "default"))
+          return "default";
+      if (self->networks != NULL && self->networks->len > 0)
+        return ((VireoNetworkInfo *) self->networks->pdata[0])->name;
+      return "default";
+    }
+  for (guint i = 0; self->host_interfaces != NULL && i < self->host_interfaces->len; i++)
+    {
+      VireoHostInterfaceInfo *info = self->host_interfaces->pdata[i];
+
+      if (g_str_equal (type, "bridge") && g_strcmp0 (info->type, "bridge") == 0)
+        return info->name;
+      if (g_str_equal (type, "direct") && g_strcmp0 (info->type, "ethernet") == 0)
+        return info->name;
+    }
+  return g_str_equal (type, "bridge") ? "br0" : "eth0";
+}
+
+static void
+set_nic_type (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoInterface *nic = VIREO_INTERFACE (row_device (self, row));
+  g_autofree char *type = vireo_interface_dup_type (nic);
+
+  if (value == NULL || g_strcmp0 (type, value) == 0)
+    return;
+  vireo_interface_set_source (nic, value, g_str_equal (value, "user") ? NULL : default_source_for (self, value),
+                              g_str_equal (value, "direct") ? "bridge" : NULL);
+  /* The source row is another one for each type. */
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+static void
+set_nic_mode (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoInterface *nic = VIREO_INTERFACE (row_device (self, row));
+  g_autofree char *type = vireo_interface_dup_type (nic);
+  g_autofree char *source = vireo_interface_dup_source (nic);
+
+  vireo_interface_set_source (nic, type, source, value);
+}
+
 static void
 set_nic_mac (VireoVmWindow *self, GtkWidget *row, const char *text)
 {
   if (!vireo_interface_mac_is_valid (text))
     {
-      mark_row (row, _("A MAC address is six pairs of hex digits separated by colons, "
-                       "and must not be a multicast address (odd first byte)."));
+      mark_row (row, _("A MAC address is six pairs of hex digits, such as 52:54:00:12:34:56, "
+                       "and must not be a multicast address."));
       return;
     }
   mark_row (row, NULL);
   vireo_interface_set_mac (VIREO_INTERFACE (row_device (self, row)), text);
+}
+
+static void
+on_generate_mac (GtkButton     *button,
+                 VireoVmWindow *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (button), "vireo-row");
+  g_autofree char *mac = vireo_interface_generate_mac ();
+
+  gtk_editable_set_text (GTK_EDITABLE (row), mac);
 }
 
 static void
@@ -1903,54 +1987,257 @@ set_nic_link (VireoVmWindow *self, GtkWidget *row, gboolean active)
   vireo_interface_set_link_up (VIREO_INTERFACE (row_device (self, row)), active);
 }
 
+static void
+on_suggestion_activated (GtkListBox    *list,
+                         GtkListBoxRow *item,
+                         GtkWidget     *row)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), g_object_get_data (G_OBJECT (item), "vireo-value"));
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
+static const char *
+forward_label (const char *mode)
+{
+  if (g_strcmp0 (mode, "nat") == 0)
+    return _("NAT");
+  if (g_strcmp0 (mode, "route") == 0)
+    return _("routed");
+  if (g_strcmp0 (mode, "open") == 0)
+    return _("open");
+  if (g_strcmp0 (mode, "bridge") == 0)
+    return _("host bridge");
+  if (g_strcmp0 (mode, "none") == 0)
+    return _("isolated");
+  return mode;
+}
+
+/* The host's networks or interfaces beside the source field: picked from
+ * what exists, typed where it does not exist yet. Filled when opened, so
+ * lists that arrive later need no rebuild under the user's typing. */
+static void
+on_suggestions_show (GtkPopover *popover,
+                     GtkWidget  *row)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (gtk_widget_get_root (row));
+  const char *type = g_object_get_data (G_OBJECT (popover), "vireo-type");
+  GtkWidget *list = gtk_list_box_new ();
+  gboolean known = g_str_equal (type, "network") ? self->networks != NULL : self->host_interfaces != NULL;
+  guint n = 0;
+
+  if (g_str_equal (type, "network"))
+    for (guint i = 0; self->networks != NULL && i < self->networks->len; i++, n++)
+      {
+        VireoNetworkInfo *info = self->networks->pdata[i];
+        /* Translators: a virtual network: its name, how it forwards, and whether it runs */
+        g_autofree char *label = g_strdup_printf (_("%s (%s%s)"), info->name, forward_label (info->forward_mode),
+                                                  info->active ? "" : _(", not running"));
+        GtkWidget *item = gtk_list_box_row_new ();
+
+        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), gtk_label_new (label));
+        g_object_set_data_full (G_OBJECT (item), "vireo-value", g_strdup (info->name), g_free);
+        gtk_list_box_append (GTK_LIST_BOX (list), item);
+      }
+  else
+    for (guint i = 0; self->host_interfaces != NULL && i < self->host_interfaces->len; i++)
+      {
+        VireoHostInterfaceInfo *info = self->host_interfaces->pdata[i];
+        GtkWidget *item;
+
+        if (g_str_equal (type, "bridge") != (g_strcmp0 (info->type, "bridge") == 0))
+          continue;
+        item = gtk_list_box_row_new ();
+        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), gtk_label_new (info->name));
+        g_object_set_data_full (G_OBJECT (item), "vireo-value", g_strdup (info->name), g_free);
+        gtk_list_box_append (GTK_LIST_BOX (list), item);
+        n++;
+      }
+  if (n == 0)
+    {
+      GtkWidget *label = gtk_label_new (known ? _("None on this host") : _("Asking the host…"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_list_box_set_placeholder (GTK_LIST_BOX (list), label);
+    }
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  g_signal_connect (list, "row-activated", G_CALLBACK (on_suggestion_activated), row);
+  gtk_popover_set_child (popover, list);
+}
+
+static void
+add_source_suggestions (VireoVmWindow *self,
+                        GtkWidget     *row,
+                        const char    *type)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+
+  gtk_widget_set_name (button, "nic-source-suggestions");
+  g_object_set_data_full (G_OBJECT (popover), "vireo-type", g_strdup (type), g_free);
+  g_signal_connect (popover, "show", G_CALLBACK (on_suggestions_show), row);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "pan-down-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, g_str_equal (type, "network") ? _("This host’s virtual networks")
+                                                                     : _("This host’s interfaces"));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
+}
+
+/* The running guest's addresses for this card, by MAC: what a student
+ * wants to ssh to. */
+static void
+fill_nic_addresses (VireoVmWindow *self,
+                    GtkWidget     *group,
+                    VireoInterface *nic)
+{
+  g_autofree char *mac = vireo_interface_dup_mac (nic);
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = g_object_get_data (G_OBJECT (group), "vireo-first-row")) != NULL)
+    {
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), child);
+      g_object_set_data (G_OBJECT (group), "vireo-first-row", g_object_get_data (G_OBJECT (child), "vireo-next-row"));
+    }
+  if (!vireo_domain_get_active (self->domain))
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("The guest is not running."));
+      return;
+    }
+  if (self->guest_addresses == NULL)
+    {
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             self->addresses_error != NULL ? self->addresses_error
+                                                                           : _("Asking the host…"));
+      return;
+    }
+  for (guint i = 0; i < self->guest_addresses->len; i++)
+    {
+      VireoGuestInterface *iface = self->guest_addresses->pdata[i];
+
+      if (mac == NULL || g_ascii_strcasecmp (iface->mac != NULL ? iface->mac : "", mac) != 0)
+        continue;
+      for (guint j = 0; j < iface->addresses->len; j++)
+        {
+          GtkWidget *row = add_info_row (group, iface->addresses->pdata[j], NULL);
+
+          gtk_widget_set_name (row, "nic-address");
+          g_object_set_data (G_OBJECT (row), "vireo-next-row", g_object_get_data (G_OBJECT (group), "vireo-first-row"));
+          g_object_set_data (G_OBJECT (group), "vireo-first-row", row);
+          shown++;
+        }
+    }
+  if (shown == 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           _("No address known yet: the guest has no DHCP lease on a libvirt "
+                                             "network, no guest agent answers, and the host has not seen it "
+                                             "on the wire."));
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           self->addresses_source == VIREO_ADDRESS_SOURCE_LEASE
+                                           ? _("From the DHCP leases of the virtual network")
+                                           : self->addresses_source == VIREO_ADDRESS_SOURCE_AGENT
+                                           ? _("From the guest agent inside the guest")
+                                           : _("From the host’s ARP table"));
+}
+
+static void load_addresses (VireoVmWindow *self);
+
+static void
+on_refresh_addresses (GtkButton     *button,
+                      VireoVmWindow *self)
+{
+  load_addresses (self);
+}
+
 static GtkWidget *
 build_nic (VireoVmWindow  *self,
            VireoInterface *nic)
 {
   static const char *models[] = {
-    "", N_("Hypervisor default"), "virtio", "VirtIO", "e1000e", "e1000e", "e1000", "e1000",
-    "rtl8139", "rtl8139", NULL,
+    "", N_("Hypervisor default"), "virtio", N_("VirtIO (fastest; Linux, or Windows with drivers)"),
+    "e1000e", N_("Intel e1000e (works without drivers)"), "e1000", "e1000",
+    "rtl8139", N_("Realtek RTL8139 (very old guests)"), NULL,
+  };
+  static const char *types[] = {
+    "network", N_("Virtual network"),
+    "bridge", N_("Host bridge: the guest is on the LAN"),
+    "direct", N_("Host device (macvtap): on the LAN, not reachable from this host"),
+    "user", N_("User networking: the guest reaches out, nothing reaches the guest"),
+    NULL,
+  };
+  static const char *modes[] = {
+    "", N_("Bridge (guests on this device see each other)"), "vepa", N_("VEPA (through the external switch)"),
+    "private", N_("Private (guests cannot see each other)"), "passthrough", N_("Passthrough (one guest owns it)"),
+    NULL,
   };
   GtkWidget *page = new_page ();
-  GtkWidget *group = add_group (page, _("Network"));
+  GtkWidget *group = add_group (page, _("Connection"));
   g_autofree char *type = vireo_interface_dup_type (nic);
   g_autofree char *source = vireo_interface_dup_source (nic);
+  g_autofree char *mode = vireo_interface_dup_source_mode (nic);
   g_autofree char *mac = vireo_interface_dup_mac (nic);
   g_autofree char *model = vireo_interface_dup_model (nic);
   g_autofree const char **model_labels = g_new0 (const char *, G_N_ELEMENTS (models));
+  g_autofree const char **type_labels = g_new0 (const char *, G_N_ELEMENTS (types));
+  g_autofree const char **mode_labels = g_new0 (const char *, G_N_ELEMENTS (modes));
   VireoDevice *device = VIREO_DEVICE (nic);
-  const char *source_title;
+  GtkWidget *row, *button;
 
   for (guint i = 0; models[i] != NULL; i++)
     model_labels[i] = i % 2 == 1 ? _(models[i]) : models[i];
+  for (guint i = 0; types[i] != NULL; i++)
+    type_labels[i] = i % 2 == 1 ? _(types[i]) : types[i];
+  for (guint i = 0; modes[i] != NULL; i++)
+    mode_labels[i] = i % 2 == 1 ? _(modes[i]) : modes[i];
 
-  if (g_strcmp0 (type, "bridge") == 0)
-    source_title = _("Bridge");
-  else if (g_strcmp0 (type, "direct") == 0)
-    source_title = _("Host device (macvtap)");
-  else
-    source_title = _("Virtual network");
-  add_info_row (group, _("Connection"),
-                g_strcmp0 (type, "network") == 0 ? _("Virtual network")
-                : g_strcmp0 (type, "bridge") == 0 ? _("Host bridge: the guest is on the LAN")
-                : g_strcmp0 (type, "direct") == 0 ? _("Host device (macvtap): on the LAN, not reachable from this host")
-                : g_strcmp0 (type, "user") == 0 ? _("User networking: guest reaches out, nothing reaches the guest")
-                : type);
-  if (g_strcmp0 (type, "user") != 0)
-    probe (self, tag (add_entry_row (self, group, "nic-source", source_title, source, set_nic_source), device),
-           probe_nic_source, NULL);
-  tag (add_entry_row (self, group, "nic-mac", _("MAC address"), mac, set_nic_mac), device);
+  tag (add_choice_row (self, group, "nic-type", _("Type"), type_labels, type, set_nic_type), device);
+  if (g_strcmp0 (type, "network") == 0 || g_strcmp0 (type, "bridge") == 0 || g_strcmp0 (type, "direct") == 0)
+    {
+      const char *title = g_str_equal (type, "network") ? _("Virtual network")
+                          : g_str_equal (type, "bridge") ? _("Bridge") : _("Host device");
+
+      row = probe (self, tag (add_entry_row (self, group, "nic-source", title, source, set_nic_source), device),
+                   probe_nic_source, NULL);
+      add_source_suggestions (self, row, type);
+    }
+  if (g_strcmp0 (type, "direct") == 0)
+    tag (add_choice_row (self, group, "nic-source-mode", _("Mode"), mode_labels, mode, set_nic_mode), device);
+
+  group = add_group (page, _("Card"));
+  row = tag (add_entry_row (self, group, "nic-mac", _("MAC address"), mac, set_nic_mac), device);
+  button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  gtk_widget_set_name (button, "nic-mac-generate");
+  gtk_widget_set_tooltip_text (button, _("Make up a new address"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data (G_OBJECT (button), "vireo-row", row);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_generate_mac), self, 0);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), button);
   probe (self, tag (add_choice_row (self, group, "nic-model", _("Model"), model_labels, model, set_nic_model),
                     device),
          probe_nic_model, NULL);
   probe (self, tag (add_switch_row (self, group, "nic-link", _("Link up"), _("Off: as if the cable were pulled"),
                                     vireo_interface_get_link_up (nic), set_nic_link), device),
          probe_nic_link, NULL);
+
+  group = add_group (page, _("Guest Addresses"));
+  gtk_widget_set_name (group, "nic-addresses");
+  g_object_set_data (G_OBJECT (page), "vireo-addresses", group);
+  button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  gtk_widget_set_name (button, "nic-addresses-refresh");
+  gtk_widget_set_tooltip_text (button, _("Ask again"));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_sensitive (button, vireo_domain_get_active (self->domain));
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_refresh_addresses), self, 0);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+  fill_nic_addresses (self, group, nic);
   return page;
 }
-
-/* ------------------------------------------------------------------------ */
-/* Graphics                                                                  */
 
 static const char *
 listen_choice (VireoGraphics *graphics,
@@ -2732,23 +3019,10 @@ read_cb (GObject      *object,
   load_live (self);
   load_caps (self);
   load_autostart (self);
+  load_host_lists (self);
+  load_addresses (self);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 autostart_cb (GObject      *object,
@@ -2783,6 +3057,100 @@ static void
 load_autostart (VireoVmWindow *self)
 {
   vireo_domain_get_autostart_async (self->domain, self->cancellable, autostart_cb, g_object_ref (self));
+}
+
+static void
+networks_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *networks = vireo_connection_list_networks_finish (VIREO_CONNECTION (object), result, &error);
+
+  if (networks == NULL)
+    {
+      g_debug ("networks unknown: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->networks, g_ptr_array_unref);
+  self->networks = networks;
+}
+
+static void
+host_interfaces_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *interfaces = vireo_connection_list_host_interfaces_finish (VIREO_CONNECTION (object), result, &error);
+
+  if (interfaces == NULL)
+    {
+      g_debug ("host interfaces unknown: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->host_interfaces, g_ptr_array_unref);
+  self->host_interfaces = interfaces;
+}
+
+/* What the connection type fields offer; read once per window. */
+static void
+load_host_lists (VireoVmWindow *self)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+
+  if (conn == NULL || self->networks != NULL)
+    return;
+  vireo_connection_list_networks_async (conn, self->cancellable, networks_cb, g_object_ref (self));
+  vireo_connection_list_host_interfaces_async (conn, self->cancellable, host_interfaces_cb, g_object_ref (self));
+}
+
+static void
+refresh_address_groups (VireoVmWindow *self)
+{
+  for (GtkWidget *outer = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack));
+       outer != NULL; outer = gtk_widget_get_next_sibling (outer))
+    {
+      VireoDevice *device = g_object_get_data (G_OBJECT (outer), "vireo-device");
+      GtkWidget *group = find_named (outer, "nic-addresses");
+
+      if (group != NULL && VIREO_IS_INTERFACE (device))
+        fill_nic_addresses (self, group, VIREO_INTERFACE (device));
+    }
+}
+
+static void
+addresses_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VireoAddressSource source = VIREO_ADDRESS_SOURCE_AUTO;
+  GPtrArray *addresses = vireo_domain_list_addresses_finish (VIREO_DOMAIN (object), result, &source, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->guest_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->addresses_error, g_free);
+  self->guest_addresses = addresses;
+  self->addresses_source = source;
+  if (addresses == NULL)
+    self->addresses_error = g_strdup (error->message);
+  refresh_address_groups (self);
+}
+
+static void
+load_addresses (VireoVmWindow *self)
+{
+  g_clear_pointer (&self->guest_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->addresses_error, g_free);
+  refresh_address_groups (self);
+  if (vireo_domain_get_active (self->domain))
+    vireo_domain_list_addresses_async (self->domain, VIREO_ADDRESS_SOURCE_AUTO, self->cancellable, addresses_cb,
+                                       g_object_ref (self));
 }
 
 static void
@@ -3341,6 +3709,10 @@ vireo_vm_window_finalize (GObject *object)
 
   g_free (self->saved_xml);
   g_free (self->error);
+  g_free (self->addresses_error);
+  g_clear_pointer (&self->networks, g_ptr_array_unref);
+  g_clear_pointer (&self->host_interfaces, g_ptr_array_unref);
+  g_clear_pointer (&self->guest_addresses, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->finalize (object);
 }
