@@ -44,6 +44,8 @@ firmware=efi-secure firmware=efi
 firmware=efi firmware=bios
 firmware=efi-secure nvram-reset=on
 nvram-reset=on nvram-reset=off
+shared-memory=on
+shared-memory=on shared-memory=off
 boot-order=vda,cdrom,nic
 boot-order=nic,disk2,floppy,hostdev,redirdev,fs
 boot-order=

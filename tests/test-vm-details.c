@@ -789,6 +789,36 @@ test_nic_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Shared memory and the balloon on the Memory page. */
+static void
+test_memory_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  define_with_device (gamma, "<memballoon model='virtio'/>");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_true (vireo_vm_window_show_page (window, "memory"));
+
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "memory"), "memory-shared");
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), TRUE);
+  row = vireo_test_find_named (vireo_vm_window_get_page (window, "memory"), "memory-balloon");
+  g_assert_true (gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "vireo-switch")));
+  gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "vireo-switch"), FALSE);
+  drain ();
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<access mode='shared'/>");
+  assert_contains (xml, "<memballoon model='none'");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -855,6 +885,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/firmware-switch", test_firmware_switch);
   g_test_add_func ("/vm-details/autostart", test_autostart);
   g_test_add_func ("/vm-details/nic", test_nic_page);
+  g_test_add_func ("/vm-details/memory", test_memory_page);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

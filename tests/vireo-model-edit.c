@@ -12,6 +12,7 @@
 #include "vireo-disk.h"
 #include "vireo-domain-config.h"
 #include "vireo-firmware.h"
+#include "vireo-memory.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 
@@ -47,6 +48,7 @@
  *                             it (Secure Boot on i440fx, BIOS on ARM, a
  *                             container) the refusal goes to stderr and the
  *                             document stays as it was, as in the editor
+ *   shared-memory=on|off      memfd-backed shared memory (virtiofs needs it)
  *   nvram-reset=on|off        Vireo's note asking the next start for a
  *                             fresh NVRAM file, in its own <metadata>
  *   boot-order=DEV,DEV,...    these devices boot, in this order; every other
@@ -430,6 +432,13 @@ apply (VireoDomainConfig *config,
       if (!g_str_equal (arg, "bios") && !g_str_equal (arg, "efi") && !g_str_equal (arg, "efi-secure"))
         die ("firmware=bios|efi|efi-secure");
       if (!vireo_firmware_set (config, NULL, efi ? "efi" : "bios", g_str_equal (arg, "efi-secure"), &refusal))
+        fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, refusal->message);
+    }
+  else if (g_str_equal (op, "shared-memory") && arg != NULL)
+    {
+      g_autoptr(GError) refusal = NULL;
+
+      if (!vireo_memory_set_shared (config, g_str_equal (arg, "on"), &refusal))
         fprintf (stderr, "vireo-model-edit: %s: refused: %s\n", edit, refusal->message);
     }
   else if (g_str_equal (op, "nvram-reset") && arg != NULL)

@@ -17,6 +17,7 @@
 #include "vireo-firmware.h"
 #include "vireo-live-change.h"
 #include "vireo-lookup.h"
+#include "vireo-memory.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-device-form.h"
@@ -394,6 +395,23 @@ probe (VireoVmWindow *self,
   g_object_set_data (G_OBJECT (row), "vireo-probe", fn);
   g_object_set_data (G_OBJECT (row), "vireo-probe-data", (gpointer) data);
   g_ptr_array_add (self->probed_rows, row);
+  return row;
+}
+
+/* Device pages look their device up by position in the copy: the copy
+ * outlives the widgets, which are rebuilt on every reload. */
+static VireoDevice *
+row_device (VireoVmWindow *self,
+            GtkWidget     *row)
+{
+  return g_object_get_data (G_OBJECT (row), "vireo-device");
+}
+
+static GtkWidget *
+tag (GtkWidget   *row,
+     VireoDevice *device)
+{
+  g_object_set_data (G_OBJECT (row), "vireo-device", device);
   return row;
 }
 
@@ -1370,12 +1388,65 @@ set_memory (VireoVmWindow *self, GtkWidget *row, double value)
   apply_memory (self, row);
 }
 
+static char *
+probe_memory_shared (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup (yes_no (vireo_memory_get_shared (config)));
+}
+
+static void
+set_memory_shared (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_memory_set_shared (self->edit, active, &error))
+    {
+      mark_row (row, error->message);
+      return;
+    }
+  mark_row (row, NULL);
+}
+
+static VireoDevice *
+find_balloon (VireoDomainConfig *config)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      if (vireo_device_get_kind (device) == VIREO_DEVICE_MEMBALLOON)
+        return device;   /* the config keeps it */
+    }
+  return NULL;
+}
+
+static void
+set_memory_balloon (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  VireoDevice *balloon = row_device (self, row);
+  const VireoDeviceField *field = vireo_device_find_field (balloon, "memballoon-model");
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_device_set_field (balloon, field, active ? "virtio" : "none", &error))
+    {
+      mark_row (row, error->message);
+      return;
+    }
+  mark_row (row, NULL);
+  /* The balloon's own page shows its model too. */
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
 static GtkWidget *
 build_memory (VireoVmWindow *self)
 {
   GtkWidget *page = new_page ();
   GtkWidget *group = add_group (page, _("Memory"));
   GtkWidget *row;
+  VireoDevice *balloon;
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("In MiB. The balloon can give memory back down to the current amount."));
@@ -1391,6 +1462,26 @@ build_memory (VireoVmWindow *self)
                probe_memory_current, NULL);
   g_object_set_data (G_OBJECT (row), "vireo-page", page);
   g_object_set_data (G_OBJECT (page), "memory-current", row);
+
+  group = add_group (page, _("Sharing"));
+  row = probe (self, add_switch_row (self, group, "memory-shared", _("Shared memory"),
+                                     _("Needed to share host folders with the guest through virtiofs"),
+                                     vireo_memory_get_shared (self->edit), set_memory_shared),
+               probe_memory_shared, NULL);
+  if (vireo_memory_needs_shared (self->edit))
+    mark_row (row, _("A virtiofs shared folder needs shared memory: libvirt refuses the machine without it."));
+
+  balloon = find_balloon (self->edit);
+  if (balloon != NULL)
+    {
+      const VireoDeviceField *field = vireo_device_find_field (balloon, "memballoon-model");
+      g_autofree char *model = field != NULL ? vireo_device_dup_field (balloon, field) : NULL;
+
+      row = add_switch_row (self, group, "memory-balloon", _("Memory balloon"),
+                            _("Lets the host take back memory the guest does not use, down to the current amount"),
+                            g_strcmp0 (model, "none") != 0, set_memory_balloon);
+      tag (row, balloon);
+    }
   return page;
 }
 
@@ -1606,14 +1697,6 @@ build_boot (VireoVmWindow *self)
   return page;
 }
 
-/* Device pages look their device up by position in the copy: the copy
- * outlives the widgets, which are rebuilt on every reload. */
-static VireoDevice *
-row_device (VireoVmWindow *self,
-            GtkWidget     *row)
-{
-  return g_object_get_data (G_OBJECT (row), "vireo-device");
-}
 
 static void
 set_disk_path (VireoVmWindow *self, GtkWidget *row, const char *text)
@@ -1657,13 +1740,6 @@ set_disk_shareable (VireoVmWindow *self, GtkWidget *row, gboolean active)
   vireo_disk_set_shareable (VIREO_DISK (row_device (self, row)), active);
 }
 
-static GtkWidget *
-tag (GtkWidget   *row,
-     VireoDevice *device)
-{
-  g_object_set_data (G_OBJECT (row), "vireo-device", device);
-  return row;
-}
 
 
 typedef struct
