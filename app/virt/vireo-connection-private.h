@@ -29,13 +29,19 @@ typedef struct
   guint64   memory_kib;
   guint     vcpus;
   guint64   cpu_time_ns;
-  guint64   block_bytes;
-  guint64   net_bytes;
+  guint64   block_rd_bytes;   /* sums over the domain's disks */
+  guint64   block_wr_bytes;
+  guint64   net_rx_bytes;     /* sums over its interfaces, as the guest sees them */
+  guint64   net_tx_bytes;
+  guint     block_count;      /* devices summed: a hot-plug changes the sums */
+  guint     net_count;
+  guint64   memory_used_kib;  /* see has_memory_used */
   gint64    sampled_us;       /* g_get_monotonic_time() when read */
   guint     has_info : 1;
   guint     has_cpu : 1;
   guint     has_block : 1;
   guint     has_net : 1;
+  guint     has_memory_used : 1;  /* the guest or the host said how much it uses */
   guint     has_details : 1;  /* title and description are meaningful */
 } VireoDomainSample;
 
