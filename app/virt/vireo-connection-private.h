@@ -47,6 +47,9 @@ typedef struct
 
 void               vireo_domain_sample_free (VireoDomainSample *sample);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainSample, vireo_domain_sample_free)
+void               _vireo_domain_sample_read_stats (VireoDomainSample       *sample,
+                                                    const virTypedParameter *params,
+                                                    int                      nparams);
 
 /* Runs @func on the connection's serial worker with a new reference to the
  * libvirt connection (NULL when not connected: the func must then return

@@ -287,25 +287,22 @@ sample_set_memory_used (VireoDomainSample  *sample,
   sample->has_memory_used = TRUE;
 }
 
-/* Reads one virDomainStatsRecord into plain data. The driver decides which
- * groups it reports: the test driver only knows "state", QEMU knows all. */
-static VireoDomainSample *
-sample_from_stats (virDomainStatsRecordPtr record,
-                   gint64                  now)
+/**
+ * _vireo_domain_sample_read_stats: (skip)
+ *
+ * Fills @sample from one domain's bulk statistics. The driver decides which
+ * groups it reports: the test driver only knows "state", QEMU knows all.
+ */
+void
+_vireo_domain_sample_read_stats (VireoDomainSample       *sample,
+                                 const virTypedParameter *params,
+                                 int                      nparams)
 {
-  VireoDomainSample *sample = g_new0 (VireoDomainSample, 1);
-  char uuid[VIR_UUID_STRING_BUFLEN];
   BalloonStats balloon = { 0 };
 
-  if (virDomainGetUUIDString (record->dom, uuid) == 0)
-    sample->uuid = g_strdup (uuid);
-  sample->name = g_strdup (virDomainGetName (record->dom));
-  sample->id = virDomainGetID (record->dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (record->dom);
-  sample->sampled_us = now;
-
-  for (int i = 0; i < record->nparams; i++)
+  for (int i = 0; i < nparams; i++)
     {
-      const virTypedParameter *p = &record->params[i];
+      const virTypedParameter *p = &params[i];
       const char *f = p->field;
       guint64 v;
 
@@ -349,6 +346,22 @@ sample_from_stats (virDomainStatsRecordPtr record,
   if (sample->memory_kib == 0)
     sample->memory_kib = sample->max_memory_kib;
   sample_set_memory_used (sample, &balloon);
+}
+
+/* Reads one virDomainStatsRecord into plain data. */
+static VireoDomainSample *
+sample_from_stats (virDomainStatsRecordPtr record,
+                   gint64                  now)
+{
+  VireoDomainSample *sample = g_new0 (VireoDomainSample, 1);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  if (virDomainGetUUIDString (record->dom, uuid) == 0)
+    sample->uuid = g_strdup (uuid);
+  sample->name = g_strdup (virDomainGetName (record->dom));
+  sample->id = virDomainGetID (record->dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (record->dom);
+  sample->sampled_us = now;
+  _vireo_domain_sample_read_stats (sample, record->params, record->nparams);
 
   return sample;
 }
