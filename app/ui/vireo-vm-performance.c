@@ -258,6 +258,9 @@ vireo_vm_performance_dispose (GObject *object)
       vireo_graph_set_second_history (self->net_graph, NULL);
     }
 
+  /* AdwBin unparents its child in its own dispose: hand the child back
+   * first, or the template would unparent it twice. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_VM_PERFORMANCE);
 
   g_clear_object (&self->domain);
