@@ -115,7 +115,9 @@ draw_sparkline (GtkDrawingArea *area,
   guint n, cap;
   double step;
 
-  if (domain == NULL)
+  /* A shut-off machine keeps its last run's history (for its Performance
+   * page); the list shows only what runs now. */
+  if (domain == NULL || !vireo_domain_get_active (domain))
     return;
 
   history = vireo_domain_get_cpu_history (domain);

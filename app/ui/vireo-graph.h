@@ -32,5 +32,14 @@ void                vireo_graph_set_unit        (VireoGraph         *self,
                                                  VireoGraphUnit      unit);
 void                vireo_graph_changed         (VireoGraph         *self);
 char               *vireo_graph_dup_description (VireoGraph         *self);
+const VireoHistory *vireo_graph_get_second_history (VireoGraph      *self);
+void                vireo_graph_set_second_history (VireoGraph      *self,
+                                                    const VireoHistory *history);
+const char         *vireo_graph_get_first_label    (VireoGraph      *self);
+void                vireo_graph_set_first_label    (VireoGraph      *self,
+                                                    const char      *label);
+const char         *vireo_graph_get_second_label   (VireoGraph      *self);
+void                vireo_graph_set_second_label   (VireoGraph      *self,
+                                                    const char      *label);
 
 G_END_DECLS

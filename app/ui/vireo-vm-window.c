@@ -21,6 +21,7 @@
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-device-form.h"
+#include "vireo-vm-performance.h"
 #include "vireo-xml-editor.h"
 
 /*
@@ -2901,6 +2902,8 @@ rebuild (VireoVmWindow *self)
     gtk_stack_remove (self->page_stack, child);
 
   add_page (self, "overview", _("Overview"), "dialog-information-symbolic", build_overview (self));
+  add_page (self, "performance", _("Performance"), "power-profile-performance-symbolic",
+            vireo_vm_performance_new (self->domain));
   add_page (self, "cpus", _("CPUs"), "system-run-symbolic", build_cpus (self));
   add_page (self, "memory", _("Memory"), "drive-multidisk-symbolic", build_memory (self));
   if (vireo_boot_is_supported (self->edit))

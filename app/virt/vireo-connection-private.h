@@ -29,18 +29,27 @@ typedef struct
   guint64   memory_kib;
   guint     vcpus;
   guint64   cpu_time_ns;
-  guint64   block_bytes;
-  guint64   net_bytes;
+  guint64   block_rd_bytes;   /* sums over the domain's disks */
+  guint64   block_wr_bytes;
+  guint64   net_rx_bytes;     /* sums over its interfaces, as the guest sees them */
+  guint64   net_tx_bytes;
+  guint     block_count;      /* devices summed: a hot-plug changes the sums */
+  guint     net_count;
+  guint64   memory_used_kib;  /* see has_memory_used */
   gint64    sampled_us;       /* g_get_monotonic_time() when read */
   guint     has_info : 1;
   guint     has_cpu : 1;
   guint     has_block : 1;
   guint     has_net : 1;
+  guint     has_memory_used : 1;  /* the guest or the host said how much it uses */
   guint     has_details : 1;  /* title and description are meaningful */
 } VireoDomainSample;
 
 void               vireo_domain_sample_free (VireoDomainSample *sample);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainSample, vireo_domain_sample_free)
+void               _vireo_domain_sample_read_stats (VireoDomainSample       *sample,
+                                                    const virTypedParameter *params,
+                                                    int                      nparams);
 
 /* Runs @func on the connection's serial worker with a new reference to the
  * libvirt connection (NULL when not connected: the func must then return

@@ -254,24 +254,55 @@ typed_param_as_u64 (const virTypedParameter *param,
     }
 }
 
-/* Reads one virDomainStatsRecord into plain data. The driver decides which
- * groups it reports: the test driver only knows "state", QEMU knows all. */
-static VireoDomainSample *
-sample_from_stats (virDomainStatsRecordPtr record,
-                   gint64                  now)
+/* What the guest uses, from the balloon group, in the order of trust: the
+ * guest's own figures (its balloon driver reports them once a statistics
+ * period is set), else what the QEMU process holds on the host ("rss", which
+ * counts only pages the guest has touched), capped at what the guest was
+ * given, since QEMU's own overhead is not the guest's. */
+typedef struct
 {
-  VireoDomainSample *sample = g_new0 (VireoDomainSample, 1);
-  char uuid[VIR_UUID_STRING_BUFLEN];
+  guint64 available;
+  guint64 usable;
+  guint64 unused;
+  guint64 rss;
+  guint   has_available : 1;
+  guint   has_usable : 1;
+  guint   has_unused : 1;
+  guint   has_rss : 1;
+} BalloonStats;
 
-  if (virDomainGetUUIDString (record->dom, uuid) == 0)
-    sample->uuid = g_strdup (uuid);
-  sample->name = g_strdup (virDomainGetName (record->dom));
-  sample->id = virDomainGetID (record->dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (record->dom);
-  sample->sampled_us = now;
+static void
+sample_set_memory_used (VireoDomainSample  *sample,
+                        const BalloonStats *b)
+{
+  if (b->has_available && b->has_usable && b->usable <= b->available)
+    /* What `free` calls used: caches the guest can drop are not counted. */
+    sample->memory_used_kib = b->available - b->usable;
+  else if (b->has_available && b->has_unused && b->unused <= b->available)
+    sample->memory_used_kib = b->available - b->unused;
+  else if (b->has_rss && sample->memory_kib > 0)
+    sample->memory_used_kib = MIN (b->rss, sample->memory_kib);
+  else
+    return;
+  sample->has_memory_used = TRUE;
+}
 
-  for (int i = 0; i < record->nparams; i++)
+/**
+ * _vireo_domain_sample_read_stats: (skip)
+ *
+ * Fills @sample from one domain's bulk statistics. The driver decides which
+ * groups it reports: the test driver only knows "state", QEMU knows all.
+ */
+void
+_vireo_domain_sample_read_stats (VireoDomainSample       *sample,
+                                 const virTypedParameter *params,
+                                 int                      nparams)
+{
+  BalloonStats balloon = { 0 };
+
+  for (int i = 0; i < nparams; i++)
     {
-      const virTypedParameter *p = &record->params[i];
+      const virTypedParameter *p = &params[i];
       const char *f = p->field;
       guint64 v;
 
@@ -286,18 +317,51 @@ sample_from_stats (virDomainStatsRecordPtr record,
         sample->memory_kib = v;
       else if (strcmp (f, "balloon.maximum") == 0)
         sample->max_memory_kib = v, sample->has_info = TRUE;
+      else if (strcmp (f, "balloon.available") == 0)
+        balloon.available = v, balloon.has_available = TRUE;
+      else if (strcmp (f, "balloon.usable") == 0)
+        balloon.usable = v, balloon.has_usable = TRUE;
+      else if (strcmp (f, "balloon.unused") == 0)
+        balloon.unused = v, balloon.has_unused = TRUE;
+      else if (strcmp (f, "balloon.rss") == 0)
+        balloon.rss = v, balloon.has_rss = TRUE;
       else if (strcmp (f, "vcpu.current") == 0)
         sample->vcpus = (guint) v;
-      else if (g_str_has_prefix (f, "block.") &&
-               (g_str_has_suffix (f, ".rd.bytes") || g_str_has_suffix (f, ".wr.bytes")))
-        sample->block_bytes += v, sample->has_block = TRUE;
-      else if (g_str_has_prefix (f, "net.") &&
-               (g_str_has_suffix (f, ".rx.bytes") || g_str_has_suffix (f, ".tx.bytes")))
-        sample->net_bytes += v, sample->has_net = TRUE;
+      /* A count of 0 is a report too: a guest without disks reads 0 B/s,
+       * not "not reported". */
+      else if (strcmp (f, "block.count") == 0)
+        sample->block_count = (guint) v, sample->has_block = TRUE;
+      else if (g_str_has_prefix (f, "block.") && g_str_has_suffix (f, ".rd.bytes"))
+        sample->block_rd_bytes += v, sample->has_block = TRUE;
+      else if (g_str_has_prefix (f, "block.") && g_str_has_suffix (f, ".wr.bytes"))
+        sample->block_wr_bytes += v, sample->has_block = TRUE;
+      else if (strcmp (f, "net.count") == 0)
+        sample->net_count = (guint) v, sample->has_net = TRUE;
+      else if (g_str_has_prefix (f, "net.") && g_str_has_suffix (f, ".rx.bytes"))
+        sample->net_rx_bytes += v, sample->has_net = TRUE;
+      else if (g_str_has_prefix (f, "net.") && g_str_has_suffix (f, ".tx.bytes"))
+        sample->net_tx_bytes += v, sample->has_net = TRUE;
     }
 
   if (sample->memory_kib == 0)
     sample->memory_kib = sample->max_memory_kib;
+  sample_set_memory_used (sample, &balloon);
+}
+
+/* Reads one virDomainStatsRecord into plain data. */
+static VireoDomainSample *
+sample_from_stats (virDomainStatsRecordPtr record,
+                   gint64                  now)
+{
+  VireoDomainSample *sample = g_new0 (VireoDomainSample, 1);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  if (virDomainGetUUIDString (record->dom, uuid) == 0)
+    sample->uuid = g_strdup (uuid);
+  sample->name = g_strdup (virDomainGetName (record->dom));
+  sample->id = virDomainGetID (record->dom) == (unsigned int) -1 ? -1 : (int) virDomainGetID (record->dom);
+  sample->sampled_us = now;
+  _vireo_domain_sample_read_stats (sample, record->params, record->nparams);
 
   return sample;
 }

@@ -40,24 +40,47 @@ struct _VireoDomain
   char             *name;
   char             *title;
   char             *description;
+  /* The list's sparkline needs the CPU ring for every domain; the others
+   * only exist once the domain ran while Vireo watched (see ensure()). */
   VireoHistory     *cpu_history;
+  VireoHistory     *memory_history;
+  VireoHistory     *disk_read_history;
+  VireoHistory     *disk_write_history;
+  VireoHistory     *net_rx_history;
+  VireoHistory     *net_tx_history;
 
   VireoDomainState  state;
   guint64           memory_kib;
   guint64           max_memory_kib;
+  guint64           memory_used_kib;
   guint             vcpus;
   double            cpu_percent;
-  double            disk_rate;
-  double            net_rate;
+  double            disk_read_rate;
+  double            disk_write_rate;
+  double            net_rx_rate;
+  double            net_tx_rate;
 
-  /* Previous counters, to turn cumulative figures into rates */
-  gint64            last_sample_us;
+  /* What the driver reports; once seen, kept for the domain's life */
+  guint             has_cpu : 1;
+  guint             has_memory_used : 1;
+  guint             has_disk_io : 1;
+  guint             has_net_io : 1;
+  /* A statistics sample arrived since the domain last started */
+  guint             has_stats : 1;
+
+  /* Previous counters and when each was read, to turn cumulative figures
+   * into rates. Per figure, because an event's refresh reads the CPU but
+   * not the disks, and may be applied after a newer bulk sample. */
+  gint64            last_cpu_us;
+  gint64            last_block_us;
+  gint64            last_net_us;
   guint64           last_cpu_time_ns;
-  guint64           last_block_bytes;
-  guint64           last_net_bytes;
-  guint             have_last_cpu : 1;
-  guint             have_last_block : 1;
-  guint             have_last_net : 1;
+  guint64           last_block_rd;
+  guint64           last_block_wr;
+  guint64           last_net_rx;
+  guint64           last_net_tx;
+  guint             last_block_count;
+  guint             last_net_count;
 };
 
 G_DEFINE_FINAL_TYPE (VireoDomain, vireo_domain, G_TYPE_OBJECT)
@@ -79,6 +102,16 @@ enum {
   PROP_VCPUS,
   PROP_DISK_RATE,
   PROP_NET_RATE,
+  PROP_MEMORY_USED_KIB,
+  PROP_DISK_READ_RATE,
+  PROP_DISK_WRITE_RATE,
+  PROP_NET_RX_RATE,
+  PROP_NET_TX_RATE,
+  PROP_HAS_CPU,
+  PROP_HAS_MEMORY_USED,
+  PROP_HAS_DISK_IO,
+  PROP_HAS_NET_IO,
+  PROP_HAS_STATS,
   N_PROPS
 };
 
@@ -165,6 +198,11 @@ vireo_domain_finalize (GObject *object)
   g_free (self->title);
   g_free (self->description);
   g_clear_pointer (&self->cpu_history, vireo_history_free);
+  g_clear_pointer (&self->memory_history, vireo_history_free);
+  g_clear_pointer (&self->disk_read_history, vireo_history_free);
+  g_clear_pointer (&self->disk_write_history, vireo_history_free);
+  g_clear_pointer (&self->net_rx_history, vireo_history_free);
+  g_clear_pointer (&self->net_tx_history, vireo_history_free);
 
   G_OBJECT_CLASS (vireo_domain_parent_class)->finalize (object);
 }
@@ -192,8 +230,18 @@ vireo_domain_get_property (GObject    *object,
     case PROP_MEMORY_KIB:     g_value_set_uint64 (value, self->memory_kib); break;
     case PROP_MAX_MEMORY_KIB: g_value_set_uint64 (value, self->max_memory_kib); break;
     case PROP_VCPUS:          g_value_set_uint (value, self->vcpus); break;
-    case PROP_DISK_RATE:      g_value_set_double (value, self->disk_rate); break;
-    case PROP_NET_RATE:       g_value_set_double (value, self->net_rate); break;
+    case PROP_DISK_RATE:      g_value_set_double (value, vireo_domain_get_disk_rate (self)); break;
+    case PROP_NET_RATE:       g_value_set_double (value, vireo_domain_get_net_rate (self)); break;
+    case PROP_MEMORY_USED_KIB: g_value_set_uint64 (value, self->memory_used_kib); break;
+    case PROP_DISK_READ_RATE: g_value_set_double (value, self->disk_read_rate); break;
+    case PROP_DISK_WRITE_RATE: g_value_set_double (value, self->disk_write_rate); break;
+    case PROP_NET_RX_RATE:    g_value_set_double (value, self->net_rx_rate); break;
+    case PROP_NET_TX_RATE:    g_value_set_double (value, self->net_tx_rate); break;
+    case PROP_HAS_CPU:        g_value_set_boolean (value, self->has_cpu); break;
+    case PROP_HAS_MEMORY_USED: g_value_set_boolean (value, self->has_memory_used); break;
+    case PROP_HAS_DISK_IO:    g_value_set_boolean (value, self->has_disk_io); break;
+    case PROP_HAS_NET_IO:     g_value_set_boolean (value, self->has_net_io); break;
+    case PROP_HAS_STATS:      g_value_set_boolean (value, self->has_stats); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -224,14 +272,24 @@ vireo_domain_class_init (VireoDomainClass *klass)
   properties[PROP_VCPUS] = g_param_spec_uint ("vcpus", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_DISK_RATE] = g_param_spec_double ("disk-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
   properties[PROP_NET_RATE] = g_param_spec_double ("net-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_MEMORY_USED_KIB] = g_param_spec_uint64 ("memory-used-kib", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_DISK_READ_RATE] = g_param_spec_double ("disk-read-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_DISK_WRITE_RATE] = g_param_spec_double ("disk-write-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_NET_RX_RATE] = g_param_spec_double ("net-rx-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_NET_TX_RATE] = g_param_spec_double ("net-tx-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_HAS_CPU] = g_param_spec_boolean ("has-cpu", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_MEMORY_USED] = g_param_spec_boolean ("has-memory-used", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_DISK_IO] = g_param_spec_boolean ("has-disk-io", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_NET_IO] = g_param_spec_boolean ("has-net-io", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_STATS] = g_param_spec_boolean ("has-stats", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * VireoDomain::sampled:
    *
-   * Emitted after each statistics sample, even when no figure changed, so a
-   * history graph can scroll.
+   * Emitted after a statistics sample added a point to any of the
+   * histories, even when no figure changed, so a history graph can scroll.
    */
   signals[SAMPLED] = g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -242,8 +300,8 @@ vireo_domain_init (VireoDomain *self)
 {
   self->cpu_history = vireo_history_new (HISTORY_LENGTH);
   self->cpu_percent = -1;
-  self->disk_rate = -1;
-  self->net_rate = -1;
+  self->disk_read_rate = self->disk_write_rate = -1;
+  self->net_rx_rate = self->net_tx_rate = -1;
   self->state = VIREO_DOMAIN_STATE_NOSTATE;
 }
 
@@ -271,6 +329,83 @@ set_double (VireoDomain *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+static void
+set_flag (VireoDomain *self,
+          gboolean     on,
+          guint        prop)
+{
+  gboolean old;
+
+  switch (prop)
+    {
+    case PROP_HAS_CPU:         old = self->has_cpu;         self->has_cpu = on; break;
+    case PROP_HAS_MEMORY_USED: old = self->has_memory_used; self->has_memory_used = on; break;
+    case PROP_HAS_DISK_IO:     old = self->has_disk_io;     self->has_disk_io = on; break;
+    case PROP_HAS_NET_IO:      old = self->has_net_io;      self->has_net_io = on; break;
+    case PROP_HAS_STATS:       old = self->has_stats;       self->has_stats = on; break;
+    default:                   g_assert_not_reached ();
+    }
+  if (old != on)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_memory_used (VireoDomain *self,
+                 guint64      kib)
+{
+  if (self->memory_used_kib == kib)
+    return;
+  self->memory_used_kib = kib;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_USED_KIB]);
+}
+
+static double
+sum_of (double a,
+        double b)
+{
+  return a < 0 || b < 0 ? -1 : a + b;
+}
+
+/* Sets a read/write (receive/transmit) pair and notifies their sum, which
+ * the list's Disk and Network columns show. */
+static void
+set_pair (VireoDomain *self,
+          double      *first,
+          double       first_value,
+          guint        first_prop,
+          double      *second,
+          double       second_value,
+          guint        second_prop,
+          guint        sum_prop)
+{
+  double before = sum_of (*first, *second);
+
+  set_double (self, first, first_value, first_prop);
+  set_double (self, second, second_value, second_prop);
+  if (fabs (sum_of (*first, *second) - before) >= 0.05)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[sum_prop]);
+}
+
+static VireoHistory *
+ensure (VireoHistory **history)
+{
+  if (*history == NULL)
+    *history = vireo_history_new (HISTORY_LENGTH);
+  return *history;
+}
+
+static void
+clear_histories (VireoDomain *self)
+{
+  VireoHistory *all[] = { self->cpu_history, self->memory_history,
+                          self->disk_read_history, self->disk_write_history,
+                          self->net_rx_history, self->net_tx_history };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (all[i] != NULL)
+      vireo_history_clear (all[i]);
+}
+
 void
 _vireo_domain_set_state (VireoDomain      *self,
                          VireoDomainState  state)
@@ -287,12 +422,24 @@ _vireo_domain_set_state (VireoDomain      *self,
 
   if (!state_is_active (state))
     {
-      /* A stopped guest uses nothing; keep no stale figures or baselines. */
-      self->have_last_cpu = self->have_last_block = self->have_last_net = FALSE;
-      vireo_history_clear (self->cpu_history);
+      /* A stopped guest uses nothing: no current figures, and no baselines
+       * (its counters start from zero next time). The histories stay, so
+       * the Performance page can still show how the last run went; they
+       * get no points while it is off. */
+      self->last_cpu_us = self->last_block_us = self->last_net_us = 0;
       set_double (self, &self->cpu_percent, -1, PROP_CPU_PERCENT);
-      set_double (self, &self->disk_rate, -1, PROP_DISK_RATE);
-      set_double (self, &self->net_rate, -1, PROP_NET_RATE);
+      set_pair (self, &self->disk_read_rate, -1, PROP_DISK_READ_RATE,
+                &self->disk_write_rate, -1, PROP_DISK_WRITE_RATE, PROP_DISK_RATE);
+      set_pair (self, &self->net_rx_rate, -1, PROP_NET_RX_RATE,
+                &self->net_tx_rate, -1, PROP_NET_TX_RATE, PROP_NET_RATE);
+      set_memory_used (self, 0);
+      set_flag (self, FALSE, PROP_HAS_STATS);
+    }
+  else if (!was_active)
+    {
+      /* A new run starts a new history: the last run's points would
+       * otherwise join this one's as if no time had passed between. */
+      clear_histories (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -304,15 +451,161 @@ _vireo_domain_set_state (VireoDomain      *self,
     _vireo_connection_domain_state_changed (self->connection, self);
 }
 
+/* Seconds between a figure's previous reading and this sample, or 0 when
+ * there is no previous one or this sample is not newer (a refresh read
+ * before the last bulk sample but applied after it). */
+static double
+seconds_since (gint64                   last_us,
+               const VireoDomainSample *sample)
+{
+  if (last_us == 0 || sample->sampled_us <= last_us)
+    return 0;
+  return (sample->sampled_us - last_us) / (double) G_USEC_PER_SEC;
+}
+
 static double
 rate_between (guint64 previous,
               guint64 current,
               double  seconds)
 {
-  /* Counters reset when a guest restarts. */
+  /* Counters reset when a guest restarts behind Vireo's back. */
   if (current < previous || seconds <= 0)
     return -1;
   return (double) (current - previous) / seconds;
+}
+
+/* Each apply_* returns whether it added a point to a history. A counter
+ * that went backwards (a restart Vireo did not see, a disk unplugged) or a
+ * device count that changed (a hot-plug adds a device's whole past to the
+ * sum) gives no point: the next sample rates from the new baseline, so the
+ * graph has a gap of one interval rather than a spike. The current figure
+ * keeps its last value over that gap. */
+static gboolean
+apply_cpu (VireoDomain             *self,
+           const VireoDomainSample *sample)
+{
+  double seconds;
+  gboolean pushed = FALSE;
+
+  if (!sample->has_cpu)
+    return FALSE;
+  seconds = seconds_since (self->last_cpu_us, sample);
+  if (self->last_cpu_us != 0 && seconds == 0)
+    return FALSE;   /* older than the baseline: nothing to learn */
+
+  set_flag (self, TRUE, PROP_HAS_CPU);
+  if (seconds > 0)
+    {
+      double used = rate_between (self->last_cpu_time_ns, sample->cpu_time_ns, seconds);
+
+      if (used >= 0)
+        {
+          /* Share of the guest's own vCPUs, like `top` inside the guest. */
+          double percent = CLAMP (used / 1e9 / MAX (self->vcpus, 1) * 100.0, 0, 100);
+
+          set_double (self, &self->cpu_percent, percent, PROP_CPU_PERCENT);
+          vireo_history_push (self->cpu_history, percent);
+          pushed = TRUE;
+        }
+    }
+  self->last_cpu_time_ns = sample->cpu_time_ns;
+  self->last_cpu_us = sample->sampled_us;
+  return pushed;
+}
+
+static gboolean
+apply_memory (VireoDomain             *self,
+              const VireoDomainSample *sample)
+{
+  guint64 kib;
+
+  if (sample->has_memory_used)
+    {
+      set_flag (self, TRUE, PROP_HAS_MEMORY_USED);
+      kib = sample->memory_used_kib;
+    }
+  else if (sample->has_info && !self->has_memory_used)
+    /* Without a figure from the guest or the host, what it was given. */
+    kib = sample->memory_kib;
+  else
+    /* An event's refresh, between samples that had the real figure: its
+     * allocation would draw a dip that never happened. */
+    return FALSE;
+
+  set_memory_used (self, kib);
+  vireo_history_push (ensure (&self->memory_history), (double) kib);
+  return TRUE;
+}
+
+static gboolean
+apply_block (VireoDomain             *self,
+             const VireoDomainSample *sample)
+{
+  double seconds;
+  gboolean pushed = FALSE;
+
+  if (!sample->has_block)
+    return FALSE;
+  seconds = seconds_since (self->last_block_us, sample);
+  if (self->last_block_us != 0 && seconds == 0)
+    return FALSE;
+
+  set_flag (self, TRUE, PROP_HAS_DISK_IO);
+  if (seconds > 0 && sample->block_count == self->last_block_count)
+    {
+      double rd = rate_between (self->last_block_rd, sample->block_rd_bytes, seconds);
+      double wr = rate_between (self->last_block_wr, sample->block_wr_bytes, seconds);
+
+      /* Both or neither, so that the two lines stay side by side. */
+      if (rd >= 0 && wr >= 0)
+        {
+          set_pair (self, &self->disk_read_rate, rd, PROP_DISK_READ_RATE,
+                    &self->disk_write_rate, wr, PROP_DISK_WRITE_RATE, PROP_DISK_RATE);
+          vireo_history_push (ensure (&self->disk_read_history), rd);
+          vireo_history_push (ensure (&self->disk_write_history), wr);
+          pushed = TRUE;
+        }
+    }
+  self->last_block_rd = sample->block_rd_bytes;
+  self->last_block_wr = sample->block_wr_bytes;
+  self->last_block_count = sample->block_count;
+  self->last_block_us = sample->sampled_us;
+  return pushed;
+}
+
+static gboolean
+apply_net (VireoDomain             *self,
+           const VireoDomainSample *sample)
+{
+  double seconds;
+  gboolean pushed = FALSE;
+
+  if (!sample->has_net)
+    return FALSE;
+  seconds = seconds_since (self->last_net_us, sample);
+  if (self->last_net_us != 0 && seconds == 0)
+    return FALSE;
+
+  set_flag (self, TRUE, PROP_HAS_NET_IO);
+  if (seconds > 0 && sample->net_count == self->last_net_count)
+    {
+      double rx = rate_between (self->last_net_rx, sample->net_rx_bytes, seconds);
+      double tx = rate_between (self->last_net_tx, sample->net_tx_bytes, seconds);
+
+      if (rx >= 0 && tx >= 0)
+        {
+          set_pair (self, &self->net_rx_rate, rx, PROP_NET_RX_RATE,
+                    &self->net_tx_rate, tx, PROP_NET_TX_RATE, PROP_NET_RATE);
+          vireo_history_push (ensure (&self->net_rx_history), rx);
+          vireo_history_push (ensure (&self->net_tx_history), tx);
+          pushed = TRUE;
+        }
+    }
+  self->last_net_rx = sample->net_rx_bytes;
+  self->last_net_tx = sample->net_tx_bytes;
+  self->last_net_count = sample->net_count;
+  self->last_net_us = sample->sampled_us;
+  return pushed;
 }
 
 void
@@ -321,7 +614,6 @@ _vireo_domain_apply_sample (VireoDomain             *self,
 {
   g_autoptr(GObject) guard = g_object_ref (G_OBJECT (self));
   gboolean sampled = FALSE;
-  double seconds;
 
   g_return_if_fail (VIREO_IS_DOMAIN (self));
   /* Domains are main-thread state; a worker must hand samples over. */
@@ -375,49 +667,19 @@ _vireo_domain_apply_sample (VireoDomain             *self,
         }
     }
 
-  seconds = self->last_sample_us != 0 && sample->sampled_us > self->last_sample_us
-    ? (sample->sampled_us - self->last_sample_us) / (double) G_USEC_PER_SEC
-    : 0;
-
-  if (state_is_active (self->state) && sample->has_cpu)
+  /* Only a timed sample of a running guest is a point on a graph. */
+  if (state_is_active (self->state) && sample->sampled_us != 0)
     {
-      if (self->have_last_cpu && seconds > 0)
-        {
-          double used = rate_between (self->last_cpu_time_ns, sample->cpu_time_ns, seconds);
-          /* Share of the guest's own vCPUs, like `top` inside the guest. */
-          double percent = used < 0 ? -1 : CLAMP (used / 1e9 / MAX (self->vcpus, 1) * 100.0, 0, 100);
+      gboolean any = sample->has_cpu || sample->has_info || sample->has_memory_used ||
+                     sample->has_block || sample->has_net;
 
-          set_double (self, &self->cpu_percent, percent, PROP_CPU_PERCENT);
-          if (percent >= 0)
-            vireo_history_push (self->cpu_history, percent);
-          sampled = TRUE;
-        }
-      self->last_cpu_time_ns = sample->cpu_time_ns;
-      self->have_last_cpu = TRUE;
+      sampled |= apply_cpu (self, sample);
+      sampled |= apply_memory (self, sample);
+      sampled |= apply_block (self, sample);
+      sampled |= apply_net (self, sample);
+      if (any)
+        set_flag (self, TRUE, PROP_HAS_STATS);
     }
-
-  if (state_is_active (self->state) && sample->has_block)
-    {
-      if (self->have_last_block && seconds > 0)
-        set_double (self, &self->disk_rate,
-                    rate_between (self->last_block_bytes, sample->block_bytes, seconds),
-                    PROP_DISK_RATE);
-      self->last_block_bytes = sample->block_bytes;
-      self->have_last_block = TRUE;
-    }
-
-  if (state_is_active (self->state) && sample->has_net)
-    {
-      if (self->have_last_net && seconds > 0)
-        set_double (self, &self->net_rate,
-                    rate_between (self->last_net_bytes, sample->net_bytes, seconds),
-                    PROP_NET_RATE);
-      self->last_net_bytes = sample->net_bytes;
-      self->have_last_net = TRUE;
-    }
-
-  if (sample->sampled_us != 0)
-    self->last_sample_us = sample->sampled_us;
 
   g_object_thaw_notify (G_OBJECT (self));
 
@@ -533,25 +795,235 @@ vireo_domain_get_vcpus (VireoDomain *self)
   return self->vcpus;
 }
 
+/**
+ * vireo_domain_get_disk_rate:
+ *
+ * Returns: bytes read and written per second over all disks, or -1 when
+ *   unknown (not running, not reported, no second sample yet)
+ */
 double
 vireo_domain_get_disk_rate (VireoDomain *self)
 {
   g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
-  return self->disk_rate;
+  return sum_of (self->disk_read_rate, self->disk_write_rate);
 }
 
+/**
+ * vireo_domain_get_net_rate:
+ *
+ * Returns: bytes received and sent per second over all interfaces, or -1
+ *   when unknown
+ */
 double
 vireo_domain_get_net_rate (VireoDomain *self)
 {
   g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
-  return self->net_rate;
+  return sum_of (self->net_rx_rate, self->net_tx_rate);
 }
 
+/**
+ * vireo_domain_get_disk_read_rate:
+ *
+ * Returns: bytes per second the guest read from its disks, or -1
+ */
+double
+vireo_domain_get_disk_read_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->disk_read_rate;
+}
+
+/**
+ * vireo_domain_get_disk_write_rate:
+ *
+ * Returns: bytes per second the guest wrote to its disks, or -1
+ */
+double
+vireo_domain_get_disk_write_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->disk_write_rate;
+}
+
+/**
+ * vireo_domain_get_net_rx_rate:
+ *
+ * Returns: bytes per second the guest received, or -1
+ */
+double
+vireo_domain_get_net_rx_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->net_rx_rate;
+}
+
+/**
+ * vireo_domain_get_net_tx_rate:
+ *
+ * Returns: bytes per second the guest sent, or -1
+ */
+double
+vireo_domain_get_net_tx_rate (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), -1);
+  return self->net_tx_rate;
+}
+
+/**
+ * vireo_domain_get_memory_used_kib:
+ *
+ * Returns: the memory the running guest uses, in KiB: its own figure or the
+ *   host's when vireo_domain_get_has_memory_used() says so, otherwise the
+ *   memory it was given; 0 when it is not running
+ */
+guint64
+vireo_domain_get_memory_used_kib (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), 0);
+  return self->memory_used_kib;
+}
+
+/**
+ * vireo_domain_get_has_cpu:
+ *
+ * Returns: whether the driver reports the guest's CPU time (once it ran)
+ */
+gboolean
+vireo_domain_get_has_cpu (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_cpu;
+}
+
+/**
+ * vireo_domain_get_has_memory_used:
+ *
+ * Returns: whether the guest (through its balloon driver) or the host (the
+ *   QEMU process's resident size) reports the memory it really uses; when
+ *   not, the memory figures are what it was given
+ */
+gboolean
+vireo_domain_get_has_memory_used (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_memory_used;
+}
+
+/**
+ * vireo_domain_get_has_disk_io:
+ *
+ * Returns: whether the driver reports disk reads and writes (QEMU does, the
+ *   test driver does not)
+ */
+gboolean
+vireo_domain_get_has_disk_io (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_disk_io;
+}
+
+/**
+ * vireo_domain_get_has_net_io:
+ *
+ * Returns: whether the driver reports network traffic
+ */
+gboolean
+vireo_domain_get_has_net_io (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_net_io;
+}
+
+/**
+ * vireo_domain_get_has_stats:
+ *
+ * Returns: whether a statistics sample arrived since the domain last
+ *   started; until then the has_* getters may not know yet
+ */
+gboolean
+vireo_domain_get_has_stats (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_stats;
+}
+
+/**
+ * vireo_domain_get_cpu_history:
+ *
+ * The histories hold one point per statistics interval while the domain
+ * runs. They keep the last run's points while it is shut off and start
+ * empty when it starts again.
+ *
+ * Returns: (transfer none): CPU use in percent of the guest's vCPUs
+ */
 const VireoHistory *
 vireo_domain_get_cpu_history (VireoDomain *self)
 {
   g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
   return self->cpu_history;
+}
+
+/**
+ * vireo_domain_get_memory_history:
+ *
+ * Returns: (transfer none): memory used in KiB, as
+ *   vireo_domain_get_memory_used_kib()
+ */
+const VireoHistory *
+vireo_domain_get_memory_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return ensure (&self->memory_history);
+}
+
+/**
+ * vireo_domain_get_disk_read_history:
+ *
+ * Returns: (transfer none): disk reads in bytes per second
+ */
+const VireoHistory *
+vireo_domain_get_disk_read_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return ensure (&self->disk_read_history);
+}
+
+/**
+ * vireo_domain_get_disk_write_history:
+ *
+ * Returns: (transfer none): disk writes in bytes per second, one point for
+ *   each point of the read history
+ */
+const VireoHistory *
+vireo_domain_get_disk_write_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return ensure (&self->disk_write_history);
+}
+
+/**
+ * vireo_domain_get_net_rx_history:
+ *
+ * Returns: (transfer none): bytes received per second
+ */
+const VireoHistory *
+vireo_domain_get_net_rx_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return ensure (&self->net_rx_history);
+}
+
+/**
+ * vireo_domain_get_net_tx_history:
+ *
+ * Returns: (transfer none): bytes sent per second, one point for each point
+ *   of the receive history
+ */
+const VireoHistory *
+vireo_domain_get_net_tx_history (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), NULL);
+  return ensure (&self->net_tx_history);
 }
 
 /**
