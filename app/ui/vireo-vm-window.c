@@ -2095,6 +2095,19 @@ forward_label (const char *mode)
 /* The host's networks or interfaces beside the source field: picked from
  * what exists, typed where it does not exist yet. Filled when opened, so
  * lists that arrive later need no rebuild under the user's typing. */
+static GtkWidget *
+suggestion_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_widget_set_margin_top (label, 4);
+  gtk_widget_set_margin_bottom (label, 4);
+  return label;
+}
+
 static void
 on_suggestions_show (GtkPopover *popover,
                      GtkWidget  *row)
@@ -2114,7 +2127,7 @@ on_suggestions_show (GtkPopover *popover,
                                                   info->active ? "" : _(", not running"));
         GtkWidget *item = gtk_list_box_row_new ();
 
-        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), gtk_label_new (label));
+        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), suggestion_label (label));
         g_object_set_data_full (G_OBJECT (item), "vireo-value", g_strdup (info->name), g_free);
         gtk_list_box_append (GTK_LIST_BOX (list), item);
       }
@@ -2127,7 +2140,7 @@ on_suggestions_show (GtkPopover *popover,
         if (g_str_equal (type, "bridge") != (g_strcmp0 (info->type, "bridge") == 0))
           continue;
         item = gtk_list_box_row_new ();
-        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), gtk_label_new (info->name));
+        gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (item), suggestion_label (info->name));
         g_object_set_data_full (G_OBJECT (item), "vireo-value", g_strdup (info->name), g_free);
         gtk_list_box_append (GTK_LIST_BOX (list), item);
         n++;
