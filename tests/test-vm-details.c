@@ -819,6 +819,80 @@ test_memory_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  VireoVmWindow *window;
+  const char    *page;
+} PageRef;
+
+/* Looked up afresh each time: capabilities arriving rebuild the pages. */
+static GtkWidget *
+host_size_row (PageRef *ref)
+{
+  GtkWidget *page = vireo_vm_window_get_page (ref->window, ref->page);
+
+  return page != NULL ? vireo_test_find_named (page, "disk-host-size") : NULL;
+}
+
+static gboolean
+host_size_known (gpointer data)
+{
+  GtkWidget *row = host_size_row (data);
+  GtkLabel *label = row != NULL ? g_object_get_data (G_OBJECT (row), "vireo-label") : NULL;
+
+  return label != NULL && !g_str_has_prefix (gtk_label_get_text (label), "Asking");
+}
+
+/* A disk says what its image takes on the host, from its pool; a file
+ * in no pool says that instead. */
+static void
+test_disk_host_size (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *alpha = vireo_test_find_domain (conn, "alpha");
+  VireoDomain *beta = vireo_test_find_domain (conn, "beta");
+  VireoVmWindow *window;
+
+  window = vireo_vm_window_present_for (NULL, alpha);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  {
+    PageRef ref = { window, "device-0" };
+
+    vireo_test_wait_for (host_size_known, &ref, 10, "the volume");
+    /* The sizes keep their units with a no-break space. */
+    g_assert_cmpstr (gtk_label_get_text (g_object_get_data (G_OBJECT (host_size_row (&ref)), "vireo-label")), ==,
+                     "1.0\u00a0GiB of 10.0\u00a0GiB, in pool test-pool");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = vireo_vm_window_present_for (NULL, beta);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  {
+    g_autofree char *name = NULL;
+    PageRef ref = { window, NULL };
+
+    /* libvirt lists the disks in its own order: found by path. */
+    for (guint i = 0; name == NULL; i++)
+      {
+        g_autofree char *n = g_strdup_printf ("device-%u", i);
+        GtkWidget *page = vireo_vm_window_get_page (window, n);
+        GtkWidget *path;
+
+        g_assert_nonnull (page);
+        path = vireo_test_find_named (page, "disk-path");
+        if (path != NULL && g_str_equal (gtk_editable_get_text (GTK_EDITABLE (path)), "/elsewhere/loose.img"))
+          name = g_steal_pointer (&n);
+      }
+    ref.page = name;
+
+    vireo_test_wait_for (host_size_known, &ref, 10, "the volume");
+    g_assert_cmpstr (gtk_label_get_text (g_object_get_data (G_OBJECT (host_size_row (&ref)), "vireo-label")), ==,
+                     "Unknown: not in a storage pool");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -886,6 +960,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/autostart", test_autostart);
   g_test_add_func ("/vm-details/nic", test_nic_page);
   g_test_add_func ("/vm-details/memory", test_memory_page);
+  g_test_add_func ("/vm-details/disk-host-size", test_disk_host_size);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

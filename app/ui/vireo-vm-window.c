@@ -15,6 +15,7 @@
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 #include "vireo-firmware.h"
+#include "vireo-format.h"
 #include "vireo-live-change.h"
 #include "vireo-lookup.h"
 #include "vireo-memory.h"
@@ -302,6 +303,7 @@ add_info_row (GtkWidget  *group,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (label, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  g_object_set_data (G_OBJECT (row), "vireo-label", label);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return row;
 }
@@ -1902,6 +1904,59 @@ add_media_row (VireoVmWindow *self,
     }
 }
 
+/* What the image takes on the host, from the storage pool that holds it:
+ * a row that fills in when libvirt answers, and says so when no pool
+ * knows the file (libvirt can then tell nothing about it). */
+static void
+volume_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(GtkWidget) row = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoVolumeInfo) info = vireo_connection_lookup_volume_finish (VIREO_CONNECTION (object), result, &error);
+  GtkWidget *label;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (row == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  label = g_object_get_data (G_OBJECT (row), "vireo-label");
+  if (info == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (label), _("Unknown: not in a storage pool"));
+      gtk_widget_set_tooltip_text (row, error->message);
+      return;
+    }
+  {
+    g_autofree char *used = vireo_format_size_kib (info->allocation / 1024);
+    g_autofree char *size = vireo_format_size_kib (info->capacity / 1024);
+    /* Translators: disk space used on the host, of the disk's size, and the storage pool, e.g.
+     * "1.2 GiB of 20.0 GiB, in pool default" */
+    g_autofree char *text = g_strdup_printf (_("%s of %s, in pool %s"), used, size,
+                                             info->pool != NULL ? info->pool : "?");
+
+    gtk_label_set_text (GTK_LABEL (label), text);
+  }
+}
+
+static void
+add_host_size_row (VireoVmWindow *self,
+                   GtkWidget     *group,
+                   const char    *path)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  GtkWidget *row = add_info_row (group, _("Used on the host"), _("Asking the host…"));
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  gtk_widget_set_name (row, "disk-host-size");
+  g_weak_ref_init (ref, row);
+  if (conn == NULL)
+    return;
+  vireo_connection_lookup_volume_async (conn, path, self->cancellable, volume_cb, ref);
+}
+
 static GtkWidget *
 build_disk (VireoVmWindow *self,
             VireoDisk     *disk)
@@ -1944,6 +1999,8 @@ build_disk (VireoVmWindow *self,
   add_info_row (group, _("Guest device"), target);
   if (vireo_disk_is_removable_media (disk))
     add_media_row (self, group, disk);
+  else if (path != NULL && g_path_is_absolute (path))
+    add_host_size_row (self, group, path);
 
   group = add_group (page, _("Options"));
   probe (self, tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device),
