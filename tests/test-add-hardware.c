@@ -232,6 +232,16 @@ shown_problem (VireoAddHardwareDialog *dialog)
   return gtk_revealer_get_reveal_child (revealer) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
 }
 
+/* Refusals and mistakes are red; a next step ("Looking for…", "Choose…")
+ * is not. */
+static gboolean
+problem_looks_wrong (VireoAddHardwareDialog *dialog)
+{
+  GtkWidget *banner = gtk_widget_get_parent (named (dialog, "problem"));
+
+  return gtk_widget_has_css_class (banner, "vireo-error");
+}
+
 static VireoXmlEditor *
 xml_editor (VireoAddHardwareDialog *dialog)
 {
@@ -562,9 +572,12 @@ test_storage_path (void)
   /* Nothing typed yet: Add waits, and says for what. */
   g_assert_false (add_enabled (dialog));
   g_assert_nonnull (strstr (shown_problem (dialog), "path"));
+  g_assert_false (problem_looks_wrong (dialog));
   type_into (dialog, "storage-path", "images/relative.img");
   g_assert_false (add_enabled (dialog));
   g_assert_nonnull (strstr (shown_problem (dialog), "“/”"));
+  g_assert_true (problem_looks_wrong (dialog));
+  g_assert_true (gtk_widget_has_css_class (named (dialog, "storage-path"), "error"));
   type_into (dialog, "storage-path", "/srv/images/data.qcow2");
   req = assert_adds (dialog, config, "existing file");
   /* The format follows the name until the user picks one. */
@@ -700,6 +713,7 @@ test_refusals (void)
   dialog = new_dialog (tpm_config);
   vireo_add_hardware_dialog_select_kind (dialog, "tpm");
   assert_refused (dialog, "already has a TPM");
+  g_assert_true (problem_looks_wrong (dialog));
   /* Whichever TPM: a machine has one. */
   vireo_add_hardware_dialog_select_variant (dialog, "tis");
   assert_refused (dialog, "already has a TPM");
@@ -759,8 +773,10 @@ test_refusals (void)
   feed_lists (dialog);
   vireo_add_hardware_dialog_select_kind (dialog, "usb-host");
   assert_refused (dialog, "Choose the device");
+  g_assert_false (problem_looks_wrong (dialog));
   pick_host_device (dialog, 0);
   assert_refused (dialog, "already has the host device");
+  g_assert_true (problem_looks_wrong (dialog));
   pick_host_device (dialog, 1);
   g_clear_pointer (&req, vireo_hardware_request_unref);
   req = assert_adds (dialog, hostdevs, "another USB device");
@@ -1032,6 +1048,7 @@ test_late_lists (void)
 
   /* Pools not known yet: Add waits, saying for what. */
   assert_refused (dialog, "storage pools");
+  g_assert_false (problem_looks_wrong (dialog));
   vireo_add_hardware_dialog_set_pools (dialog, (const char * const[]) { "fast", "default", NULL });
   g_assert_cmpstr (combo_value (dialog, "storage-pool"), ==, "default");
   req = assert_adds (dialog, config, "pool arrived");

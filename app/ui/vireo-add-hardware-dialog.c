@@ -399,12 +399,12 @@ struct _VireoAddHardwareDialog
   char                 *variant;
   char                 *generated;     /* what the settings make */
   char                 *form_problem;  /* what the settings still lack */
+  gboolean              form_prompt;   /* ... and it is a next step, not a mistake */
   char                 *problem;       /* why Add is off */
   VireoHardwareRequest *request;       /* what Add sends; NULL while off */
   GHashTable           *field_values;  /* field id -> value the user set */
   GHashTable           *field_errors;  /* field id -> the model's refusal */
   GPtrArray            *field_rows;    /* rows showing a field of the device */
-  GPtrArray            *browse_buttons;
   gboolean              is_local;
   gboolean              memory_shared; /* the machine shares its memory already */
 
@@ -465,6 +465,7 @@ struct _VireoAddHardwareDialog
   GtkListBox           *kind_list;
   GtkRevealer          *problem_revealer;
   GtkLabel             *problem_label;
+  GtkImage             *problem_icon;
   GtkRevealer          *hand_revealer;
   AdwViewStack         *view_stack;
   GtkWidget            *form_box;
@@ -662,6 +663,17 @@ translate_all (const char * const *labels)
   return g_strv_builder_end (builder);
 }
 
+/* The title as a screen reader says it: without its mnemonic mark. */
+static void
+label_accessibly (GtkWidget  *widget,
+                  const char *title)
+{
+  g_autoptr(GString) label = g_string_new (title);
+
+  g_string_replace (label, "_", "", 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label->str, -1);
+}
+
 static AdwComboRow *
 add_combo (GtkWidget          *group,
            const char         *name,
@@ -676,6 +688,7 @@ add_combo (GtkWidget          *group,
   gtk_widget_set_name (GTK_WIDGET (row), name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  label_accessibly (GTK_WIDGET (row), title);
   combo_set_items (row, values, labels, selected);
   combo_fit (row, labels, subtitle);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
@@ -693,6 +706,7 @@ add_entry (GtkWidget  *group,
   gtk_widget_set_name (row, name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  label_accessibly (row, title);
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return row;
@@ -790,7 +804,6 @@ new_browse_button (VireoAddHardwareDialog *self,
   g_object_set_data (G_OBJECT (button), "vireo-entry", entry);
   g_object_set_data (G_OBJECT (button), "vireo-folder", GINT_TO_POINTER (folder));
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_browse_clicked), self, 0);
-  g_ptr_array_add (self->browse_buttons, button);
   return button;
 }
 
@@ -961,15 +974,26 @@ replace_device (VireoAddHardwareDialog  *self,
   return self->device != NULL;
 }
 
-/* The settings made a new device (or none, @problem saying why). */
+/* The settings made a new device (or none, @problem saying why). A
+ * @prompt is what comes next ("Choose the device…", a list still on its
+ * way), shown without the colour of an error. */
 static void
-set_generated (VireoAddHardwareDialog *self,
-               const char             *problem)
+set_generated_full (VireoAddHardwareDialog *self,
+                    const char             *problem,
+                    gboolean                prompt)
 {
   g_free (self->generated);
   self->generated = self->device != NULL ? vireo_device_to_xml (self->device) : NULL;
   set_str (&self->form_problem, problem);
+  self->form_prompt = problem != NULL && prompt;
   refresh (self);
+}
+
+static void
+set_generated (VireoAddHardwareDialog *self,
+               const char             *problem)
+{
+  set_generated_full (self, problem, FALSE);
 }
 
 /* ------------------------------------------------------ template kinds */
@@ -1141,6 +1165,7 @@ static void
 template_changed (VireoAddHardwareDialog *self)
 {
   const char *problem = first_field_error (self);
+  gboolean prompt = FALSE;
 
   if (self->kind->form == FORM_HOSTDEV)
     {
@@ -1153,8 +1178,9 @@ template_changed (VireoAddHardwareDialog *self)
                          : _("No PCI device that can be handed over was found on the host.");
       else if (self->host_chosen[i] == NULL)
         problem = _("Choose the device to hand over to the guest.");
+      prompt = problem != NULL && self->host_chosen[i] == NULL;
     }
-  set_generated (self, problem);
+  set_generated_full (self, problem, prompt);
 }
 
 static void
@@ -1261,6 +1287,7 @@ new_field_row (VireoAddHardwareDialog *self,
         label_list = g_strv_builder_end (labels);
         row = GTK_WIDGET (adw_combo_row_new ());
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->label));
+        label_accessibly (row, _(field->label));
         combo_set_items (ADW_COMBO_ROW (row), (const char * const *) value_list,
                          (const char * const *) label_list, value != NULL ? value : "");
         combo_fit (ADW_COMBO_ROW (row), (const char * const *) label_list, subtitle);
@@ -1767,6 +1794,8 @@ storage_changed (VireoAddHardwareDialog *self)
   gboolean is_new = g_strcmp0 (self->disk_source, "new") == 0;
   gboolean is_path = g_strcmp0 (self->disk_source, "path") == 0;
   gboolean was_building = self->building;
+  gboolean prompt = FALSE;
+  GtkWidget *bad_row = NULL;
   const char *type;
   const char *format;
 
@@ -1801,22 +1830,40 @@ storage_changed (VireoAddHardwareDialog *self)
                                           : _("All four IDE places are taken. Choose SATA or SCSI instead.");
     }
   else if (is_new && self->pools == NULL)
-    problem = _("Looking for the host's storage pools…");
+    {
+      problem = _("Looking for the host's storage pools…");
+      prompt = TRUE;
+    }
   else if (is_new && self->pools[0] == NULL)
     problem = _("This host has no storage pool. Choose “Existing file or device”, or add a pool in Host Details first.");
   else if (is_new && (self->volume_name == NULL || *self->volume_name == '\0'))
-    problem = _("Enter a name for the new volume.");
+    {
+      problem = _("Enter a name for the new volume.");
+      bad_row = self->volume_name_row;
+    }
   else if (is_new && strchr (self->volume_name, '/') != NULL)
-    problem = _("A volume name cannot contain “/”.");
+    {
+      problem = _("A volume name cannot contain “/”.");
+      bad_row = self->volume_name_row;
+    }
   else if (is_new && volume_in_use (self, self->pool, self->volume_name))
-    problem = _("This machine already uses a volume of that name in that pool. Choose another name.");
+    {
+      problem = _("This machine already uses a volume of that name in that pool. Choose another name.");
+      bad_row = self->volume_name_row;
+    }
   else if (is_path && (self->path == NULL || *self->path == '\0'))
-    problem = _("Enter the path of an image file or device on the host.");
+    {
+      problem = _("Enter the path of an image file or device on the host.");
+      prompt = TRUE;
+    }
   else if (is_path && self->path[0] != '/')
-    problem = _("The path must be a full path, starting with “/”.");
+    {
+      problem = _("The path must be a full path, starting with “/”.");
+      bad_row = self->path_row;
+    }
 
-  set_row_error (self->volume_name_row, problem != NULL && is_new && self->pools != NULL && self->pools[0] != NULL);
-  set_row_error (self->path_row, problem != NULL && is_path);
+  set_row_error (self->volume_name_row, bad_row == self->volume_name_row);
+  set_row_error (self->path_row, bad_row == self->path_row);
 
   if (is_new)
     type = "volume";
@@ -1856,8 +1903,11 @@ storage_changed (VireoAddHardwareDialog *self)
   g_string_append (xml, "</disk>");
 
   if (!replace_device (self, xml->str, &error))
-    problem = error->message;
-  set_generated (self, problem);
+    {
+      problem = error->message;
+      prompt = FALSE;
+    }
+  set_generated_full (self, problem, prompt);
 }
 
 static void
@@ -2134,6 +2184,8 @@ network_changed (VireoAddHardwareDialog *self)
   g_autofree char *escaped = NULL;
   const char *type = self->nic_type;
   const char *problem = NULL;
+  gboolean prompt = FALSE;
+  GtkWidget *bad_row = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->network_row), g_str_equal (type, "network"));
   gtk_widget_set_visible (self->bridge_row, g_str_equal (type, "bridge"));
@@ -2141,24 +2193,42 @@ network_changed (VireoAddHardwareDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->nic_mode_row), g_str_equal (type, "direct"));
 
   if (g_str_equal (type, "network") && self->networks == NULL)
-    problem = _("Looking for the host's virtual networks…");
+    {
+      problem = _("Looking for the host's virtual networks…");
+      prompt = TRUE;
+    }
   else if (g_str_equal (type, "network") && self->networks[0] == NULL)
     problem = _("This host has no virtual network. Choose another connection, or add a network in Host Details first.");
   else if (g_str_equal (type, "bridge") && (self->bridge == NULL || *self->bridge == '\0'))
-    problem = _("Enter the name of a bridge on the host, such as br0.");
+    {
+      problem = _("Enter the name of a bridge on the host, such as br0.");
+      prompt = TRUE;
+    }
   else if (g_str_equal (type, "bridge") && !interface_name_ok (self->bridge))
-    problem = _("A bridge name has at most 15 characters, without spaces or “/”.");
+    {
+      problem = _("A bridge name has at most 15 characters, without spaces or “/”.");
+      bad_row = self->bridge_row;
+    }
   else if (g_str_equal (type, "direct") && (self->nic_dev == NULL || *self->nic_dev == '\0'))
-    problem = _("Enter the host's network interface, such as eth0.");
+    {
+      problem = _("Enter the host's network interface, such as eth0.");
+      prompt = TRUE;
+    }
   else if (g_str_equal (type, "direct") && !interface_name_ok (self->nic_dev))
-    problem = _("An interface name has at most 15 characters, without spaces or “/”.");
+    {
+      problem = _("An interface name has at most 15 characters, without spaces or “/”.");
+      bad_row = self->nic_dev_row;
+    }
   else if (!vireo_interface_mac_is_valid (self->mac))
-    problem = _("A MAC address is six pairs of hexadecimal digits, such as 52:54:00:12:34:56, "
-                "and its first pair must be even.");
+    {
+      problem = _("A MAC address is six pairs of hexadecimal digits, such as 52:54:00:12:34:56, "
+                  "and its first pair must be even.");
+      bad_row = self->mac_row;
+    }
 
-  set_row_error (self->bridge_row, problem != NULL && g_str_equal (type, "bridge"));
-  set_row_error (self->nic_dev_row, problem != NULL && g_str_equal (type, "direct"));
-  set_row_error (self->mac_row, !vireo_interface_mac_is_valid (self->mac));
+  set_row_error (self->bridge_row, bad_row == self->bridge_row);
+  set_row_error (self->nic_dev_row, bad_row == self->nic_dev_row);
+  set_row_error (self->mac_row, bad_row == self->mac_row);
 
   escaped = g_markup_printf_escaped ("<interface type='%s'>\n  <mac address='%s'/>\n", type,
                                      self->mac != NULL ? self->mac : "");
@@ -2177,10 +2247,9 @@ network_changed (VireoAddHardwareDialog *self)
   escaped = g_markup_printf_escaped ("  <model type='%s'/>\n</interface>", self->nic_model);
   g_string_append (xml, escaped);
 
-  /* An invalid MAC would not even parse as a device worth showing. */
   if (!replace_device (self, xml->str, &error) && problem == NULL)
     problem = error->message;
-  set_generated (self, problem);
+  set_generated_full (self, problem, prompt);
 }
 
 static void
@@ -2324,7 +2393,6 @@ clear_form (VireoAddHardwareDialog *self)
   while ((child = gtk_widget_get_first_child (self->form_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->form_box), child);
   g_ptr_array_set_size (self->field_rows, 0);
-  g_ptr_array_set_size (self->browse_buttons, 0);
   self->fields_group = NULL;
   self->variant_anchor = NULL;
   self->disk_device_row = NULL;
@@ -2442,6 +2510,18 @@ compute_result (VireoAddHardwareDialog *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.add", self->request != NULL);
   gtk_label_set_text (self->problem_label, self->problem != NULL ? self->problem : "");
+  /* A next step is not a mistake: no red for it. */
+  {
+    gboolean prompt = !hand && self->form_problem != NULL && self->form_prompt;
+    GtkWidget *banner = gtk_revealer_get_child (self->problem_revealer);
+
+    if (prompt)
+      gtk_widget_remove_css_class (banner, "vireo-error");
+    else
+      gtk_widget_add_css_class (banner, "vireo-error");
+    gtk_image_set_from_icon_name (self->problem_icon, prompt ? "dialog-information-symbolic"
+                                                             : "dialog-warning-symbolic");
+  }
   gtk_revealer_set_reveal_child (self->problem_revealer, self->problem != NULL);
   gtk_revealer_set_reveal_child (self->hand_revealer, hand);
   gtk_widget_set_sensitive (self->form_box, !hand);
@@ -2605,7 +2685,6 @@ vireo_add_hardware_dialog_finalize (GObject *object)
   g_clear_pointer (&self->field_values, g_hash_table_unref);
   g_clear_pointer (&self->field_errors, g_hash_table_unref);
   g_clear_pointer (&self->field_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->browse_buttons, g_ptr_array_unref);
   g_free (self->disk_device);
   g_free (self->disk_bus);
   g_free (self->disk_source);
@@ -2656,6 +2735,7 @@ vireo_add_hardware_dialog_class_init (VireoAddHardwareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, kind_list);
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, problem_icon);
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, hand_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoAddHardwareDialog, form_box);
@@ -2680,7 +2760,6 @@ vireo_add_hardware_dialog_init (VireoAddHardwareDialog *self)
   self->field_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->field_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->field_rows = g_ptr_array_new ();
-  self->browse_buttons = g_ptr_array_new ();
   self->size_gib = 20;
   self->format = g_strdup ("qcow2");
   self->nic_type = g_strdup ("network");
@@ -2758,6 +2837,17 @@ vireo_add_hardware_dialog_set_caps (VireoAddHardwareDialog *self,
   build_form (self);
 }
 
+static void
+show_browse_buttons (GtkWidget *root,
+                     gboolean   visible)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), "browse") == 0)
+      gtk_widget_set_visible (child, visible);
+    else
+      show_browse_buttons (child, visible);
+}
+
 /**
  * vireo_add_hardware_dialog_set_is_local:
  *
@@ -2771,8 +2861,7 @@ vireo_add_hardware_dialog_set_is_local (VireoAddHardwareDialog *self,
   g_return_if_fail (VIREO_IS_ADD_HARDWARE_DIALOG (self));
 
   self->is_local = !!is_local;
-  for (guint i = 0; i < self->browse_buttons->len; i++)
-    gtk_widget_set_visible (g_ptr_array_index (self->browse_buttons, i), self->is_local);
+  show_browse_buttons (self->form_box, self->is_local);
 }
 
 static void
