@@ -20,6 +20,7 @@ vireo_ui_init (void)
   g_assert (vireo_get_resource () != NULL);
 
   g_type_ensure (VIREO_TYPE_ADD_CONNECTION_DIALOG);
+  g_type_ensure (VIREO_TYPE_ADD_HARDWARE_DIALOG);
   g_type_ensure (VIREO_TYPE_CONNECTION_ROW);
   g_type_ensure (VIREO_TYPE_DELETE_DIALOG);
   g_type_ensure (VIREO_TYPE_DOMAIN_CELL);

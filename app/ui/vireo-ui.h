@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vireo-add-connection-dialog.h"
+#include "vireo-add-hardware-dialog.h"
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
