@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vireo-add-hardware-dialog.h"
 #include "vireo-graphics.h"
 #include "vireo-secrets.h"
 #include "vireo-test-ui.h"
@@ -893,6 +894,86 @@ test_disk_host_size (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static VireoAddHardwareDialog *
+open_add_hardware (VireoVmWindow *window)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.add-hardware", NULL));
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (VIREO_IS_ADD_HARDWARE_DIALOG (item))
+        return VIREO_ADD_HARDWARE_DIALOG (item);
+    }
+  g_error ("no Add Hardware dialog");
+}
+
+static gboolean
+dialog_ready (gpointer data)
+{
+  return vireo_add_hardware_dialog_get_problem (data) == NULL;
+}
+
+static void
+add_from_dialog (VireoAddHardwareDialog *dialog)
+{
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  vireo_test_wait_for (dialog_ready, dialog, 10, "the dialog to accept");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.add", NULL));
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return vireo_vm_window_get_loaded (data) && vireo_vm_window_get_page (data, "overview") != NULL;
+}
+
+/* Add Hardware from the window: a simple device goes into the copy and
+ * its page opens; a disk on a new volume gets its image made in the pool
+ * first. Apply defines both. */
+static void
+test_add_hardware (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoAddHardwareDialog *dialog;
+  VireoVmWindow *window;
+  GtkWidget *page;
+
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+
+  dialog = open_add_hardware (window);
+  g_assert_true (vireo_add_hardware_dialog_select_kind (dialog, "rng"));
+  add_from_dialog (dialog);
+  drain ();
+  page = gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (vireo_vm_window_get_page (window,
+                                                                                                  "overview"))));
+  g_assert_nonnull (vireo_test_find_named (page, "rng-backend"));
+  g_assert_true (vireo_vm_window_get_modified (window));
+
+  dialog = open_add_hardware (window);
+  g_assert_true (vireo_add_hardware_dialog_select_kind (dialog, "storage"));
+  add_from_dialog (dialog);
+  vireo_test_wait_for (not_busy, window, 10, "the new volume");
+  drain ();
+  g_assert_null (vireo_vm_window_get_error (window));
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<rng model='virtio'>");
+  assert_contains (xml, "<source file='/test-pool/");
+  assert_contains (xml, "<target dev='vdb'");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A controller lists what sits on it and will not go while anything does;
  * the Remove button says so before it is pressed. */
 static void
@@ -961,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/nic", test_nic_page);
   g_test_add_func ("/vm-details/memory", test_memory_page);
   g_test_add_func ("/vm-details/disk-host-size", test_disk_host_size);
+  g_test_add_func ("/vm-details/add-hardware", test_add_hardware);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));

@@ -21,6 +21,8 @@
 #include "vireo-memory.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
+#include "vireo-add-hardware-dialog.h"
+#include "vireo-connection-uri.h"
 #include "vireo-device-form.h"
 #include "vireo-vm-performance.h"
 #include "vireo-xml-editor.h"
@@ -3866,6 +3868,234 @@ vireo_vm_window_finalize (GObject *object)
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->finalize (object);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Add Hardware                                                              */
+
+/* The new device goes into the copy like any other edit: Apply defines it
+ * and, where the guest runs and the user asks, hot-plugs it. */
+static void
+add_requested_device (VireoVmWindow *self,
+                      const char    *xml,
+                      gboolean       needs_shared_memory)
+{
+  g_autoptr(GError) error = NULL;
+  VireoDevice *device;
+
+  if (self->edit == NULL)
+    return;
+  if (needs_shared_memory && !vireo_memory_set_shared (self->edit, TRUE, &error))
+    {
+      set_error (self, error->message);
+      return;
+    }
+  device = vireo_domain_config_add_device (self->edit, xml, &error);
+  if (device == NULL)
+    {
+      set_error (self, error->message);
+      return;
+    }
+  set_error (self, NULL);
+  rebuild (self);
+  /* Straight to the new device's page. */
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack));
+       page != NULL; page = gtk_widget_get_next_sibling (page))
+    if (g_object_get_data (G_OBJECT (page), "vireo-device") == device)
+      {
+        GtkStackPage *stack_page = gtk_stack_get_page (self->page_stack, page);
+
+        vireo_vm_window_show_page (self, gtk_stack_page_get_name (stack_page));
+        break;
+      }
+}
+
+typedef struct
+{
+  VireoVmWindow        *self;
+  VireoHardwareRequest *request;
+} VolumeJob;
+
+static void
+create_volume_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VolumeJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoVolumeInfo) info = vireo_connection_create_volume_finish (VIREO_CONNECTION (object), result, &error);
+
+  job->self->busy = FALSE;
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_error (job->self, error->message);
+    }
+  else
+    {
+      g_autofree char *xml = vireo_hardware_request_dup_xml_with_path (job->request, info->path);
+
+      add_requested_device (job->self, xml, vireo_hardware_request_get_needs_shared_memory (job->request));
+    }
+  update_actions (job->self);
+  vireo_hardware_request_unref (job->request);
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+static void
+on_hardware_add (VireoAddHardwareDialog *dialog,
+                 VireoHardwareRequest   *request,
+                 VireoVmWindow          *self)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  VolumeJob *job;
+
+  if (!vireo_hardware_request_has_volume (request))
+    {
+      add_requested_device (self, vireo_hardware_request_get_xml (request),
+                            vireo_hardware_request_get_needs_shared_memory (request));
+      return;
+    }
+  if (conn == NULL)
+    return;
+  /* The image exists before the definition names it: a volume made now
+   * and never applied stays in its pool, where the user sees it. */
+  job = g_new0 (VolumeJob, 1);
+  job->self = g_object_ref (self);
+  job->request = vireo_hardware_request_ref (request);
+  self->busy = TRUE;
+  update_actions (self);
+  vireo_connection_create_volume_async (conn, vireo_hardware_request_get_volume_pool (request),
+                                        vireo_hardware_request_get_volume_name (request),
+                                        vireo_hardware_request_get_volume_capacity (request),
+                                        vireo_hardware_request_get_volume_format (request),
+                                        self->cancellable, create_volume_cb, job);
+}
+
+static void
+pools_for_dialog_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autofree GWeakRef *ref = user_data;
+  g_autoptr(VireoAddHardwareDialog) dialog = g_weak_ref_get (ref);
+  g_autoptr(GPtrArray) pools = vireo_connection_list_pools_finish (VIREO_CONNECTION (object), result, NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  g_weak_ref_clear (ref);
+  if (dialog == NULL)
+    return;
+  for (guint i = 0; pools != NULL && i < pools->len; i++)
+    if (((VireoPoolInfo *) pools->pdata[i])->active)
+      g_strv_builder_add (names, ((VireoPoolInfo *) pools->pdata[i])->name);
+  list = g_strv_builder_end (names);
+  vireo_add_hardware_dialog_set_pools (dialog, (const char * const *) list);
+}
+
+typedef struct
+{
+  GWeakRef  dialog;
+  char     *bus;
+} DevicesJob;
+
+static void
+node_devices_for_dialog_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  DevicesJob *job = user_data;
+  g_autoptr(VireoAddHardwareDialog) dialog = g_weak_ref_get (&job->dialog);
+  g_autoptr(GPtrArray) devices = vireo_connection_list_node_devices_finish (VIREO_CONNECTION (object), result, NULL);
+  g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) xmls = g_strv_builder_new ();
+  g_auto(GStrv) label_list = NULL;
+  g_auto(GStrv) xml_list = NULL;
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      g_autofree char *label = vireo_node_device_dup_label (devices->pdata[i]);
+      g_autofree char *xml = vireo_node_device_hostdev_xml (devices->pdata[i]);
+
+      g_strv_builder_add (labels, label);
+      g_strv_builder_add (xmls, xml);
+    }
+  label_list = g_strv_builder_end (labels);
+  xml_list = g_strv_builder_end (xmls);
+  if (dialog != NULL)
+    vireo_add_hardware_dialog_set_host_devices (dialog, job->bus, (const char * const *) label_list,
+                                                (const char * const *) xml_list);
+  g_weak_ref_clear (&job->dialog);
+  g_free (job->bus);
+  g_free (job);
+}
+
+static void
+list_devices_for_dialog (VireoVmWindow          *self,
+                         VireoConnection        *conn,
+                         VireoAddHardwareDialog *dialog,
+                         const char             *bus)
+{
+  DevicesJob *job = g_new0 (DevicesJob, 1);
+
+  g_weak_ref_init (&job->dialog, dialog);
+  job->bus = g_strdup (bus);
+  vireo_connection_list_node_devices_async (conn, bus, self->cancellable, node_devices_for_dialog_cb, job);
+}
+
+static GWeakRef *
+weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+static void
+add_hardware_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  VireoAddHardwareDialog *dialog;
+  g_autoptr(GStrvBuilder) networks = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) bridges = g_strv_builder_new ();
+  g_autoptr(VireoConnectionUri) uri = NULL;
+
+  if (self->edit == NULL || conn == NULL)
+    return;
+  dialog = vireo_add_hardware_dialog_new (GTK_WINDOW (self), self->edit);
+  vireo_add_hardware_dialog_set_caps (dialog, self->caps);
+  /* A file chooser shows this computer's files: only for a local host. */
+  uri = vireo_connection_uri_parse (vireo_connection_get_uri (conn), NULL);
+  vireo_add_hardware_dialog_set_is_local (dialog, uri != NULL && !vireo_transport_is_remote (uri->transport));
+  if (self->networks != NULL)
+    {
+      g_auto(GStrv) list = NULL;
+
+      for (guint i = 0; i < self->networks->len; i++)
+        g_strv_builder_add (networks, ((VireoNetworkInfo *) self->networks->pdata[i])->name);
+      list = g_strv_builder_end (networks);
+      vireo_add_hardware_dialog_set_networks (dialog, (const char * const *) list);
+    }
+  if (self->host_interfaces != NULL)
+    {
+      g_auto(GStrv) list = NULL;
+
+      for (guint i = 0; i < self->host_interfaces->len; i++)
+        if (g_strcmp0 (((VireoHostInterfaceInfo *) self->host_interfaces->pdata[i])->type, "bridge") == 0)
+          g_strv_builder_add (bridges, ((VireoHostInterfaceInfo *) self->host_interfaces->pdata[i])->name);
+      list = g_strv_builder_end (bridges);
+      vireo_add_hardware_dialog_set_bridges (dialog, (const char * const *) list);
+    }
+  g_signal_connect_object (dialog, "add", G_CALLBACK (on_hardware_add), self, 0);
+  vireo_connection_list_pools_async (conn, self->cancellable, pools_for_dialog_cb, weak_ref_new (dialog));
+  list_devices_for_dialog (self, conn, dialog, "usb");
+  list_devices_for_dialog (self, conn, dialog, "pci");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 vireo_vm_window_class_init (VireoVmWindowClass *klass)
 {
@@ -3896,6 +4126,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
   gtk_widget_class_install_action (widget_class, "details.restart-apply", NULL, restart_apply_action);
   gtk_widget_class_install_action (widget_class, "details.copy-commands", NULL, copy_commands_action);
+  gtk_widget_class_install_action (widget_class, "details.add-hardware", NULL, add_hardware_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "details.apply", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
