@@ -7,6 +7,7 @@
 #include "vireo-domain-cell.h"
 #include "vireo-graph.h"
 #include "vireo-host-window.h"
+#include "vireo-os-picker.h"
 #include "vireo-vm-window.h"
 #include "vireo-window.h"
 #include "vireo-xml-editor.h"
