@@ -1076,6 +1076,7 @@ on_loaded (GObject      *source_object,
         g_task_return_pointer (task, g_object_ref (db), g_object_unref);
       else
         g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);   /* the waiters' reference */
     }
 }
 
