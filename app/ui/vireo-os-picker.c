@@ -332,7 +332,7 @@ vireo_os_picker_class_init (VireoOsPickerClass *klass)
    * VireoOsPicker::os-selected:
    * @info: the chosen system
    *
-   * The user chose a system (click, Enter or Space on a row, or Enter in
+   * The user chose a system (a click or Enter on a row, or Enter in
    * the search entry).
    */
   signals[OS_SELECTED] =
