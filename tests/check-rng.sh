@@ -59,6 +59,9 @@ cpu-model=Skylake-Client
 cpu-switch=host-passthrough
 cpu-switch=host-model
 cpu-model=EPYC-Rome cpu-switch=maximum
+os-id=http://microsoft.com/win/11
+os-id=
+os-id= os-id=http://ubuntu.com/ubuntu/22.04
 add-disk boot-order=cdrom,vdb,vda bootmenu=0 vcpus=2:6 topology=3:1:2:1 cpu-model=Skylake-Client
 add-template=video:virtio add-template=video:qxl
 add-template=video:qxl field=video:video-heads=2 field=video:video-vram=131072 field=video:video-model=virtio field=video:video-accel3d=yes

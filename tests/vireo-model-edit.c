@@ -15,6 +15,7 @@
 #include "vireo-memory.h"
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
+#include "vireo-os-info.h"
 
 /*
  * vireo-model-edit FILE EDIT...
@@ -65,6 +66,7 @@
  *   cpu-switch=MODE           the CPU mode, through vireo_cpu_set_mode (which
  *                             removes what the mode cannot have), where
  *                             cpu-mode sets the attribute alone
+ *   os-id=URL                 the libosinfo id in <metadata> (empty: remove)
  *
  * Boot edits skip machines without firmware (containers); any other edit
  * the model refuses (firmware aside, above) ends the program with its
@@ -504,6 +506,8 @@ apply (VireoDomainConfig *config,
     check (vireo_cpu_set_model (config, arg, &error), edit, &error);
   else if (g_str_equal (op, "cpu-switch") && arg != NULL)
     check (vireo_cpu_set_mode (config, arg, &error), edit, &error);
+  else if (g_str_equal (op, "os-id"))
+    check (vireo_domain_config_set_os_id (config, arg, &error), edit, &error);
   else
     die ("unknown edit %s", edit);
 }

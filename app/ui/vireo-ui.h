@@ -9,6 +9,7 @@
 #include "vireo-graph.h"
 #include "vireo-host-window.h"
 #include "vireo-vm-performance.h"
+#include "vireo-os-picker.h"
 #include "vireo-vm-window.h"
 #include "vireo-window.h"
 #include "vireo-xml-editor.h"
