@@ -6,6 +6,7 @@
 
 #include "vireo-add-hardware-dialog.h"
 #include "vireo-graphics.h"
+#include "vireo-os-info.h"
 #include "vireo-secrets.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
@@ -1017,6 +1018,99 @@ test_controller_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+os_row (VireoVmWindow *window,
+        const char    *name)
+{
+  return vireo_test_find_named (vireo_vm_window_get_page (window, "os"), name);
+}
+
+static gboolean
+os_db_loaded (gpointer data)
+{
+  return vireo_os_db_get_loaded () != NULL;
+}
+
+static gboolean
+os_row_titled (gpointer data)
+{
+  VireoVmWindow *window = data;
+  GtkWidget *row = os_row (window, "os-name");
+
+  return row != NULL && g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                     g_object_get_data (G_OBJECT (window), "test-wanted-title"));
+}
+
+/* The OS page: the libosinfo id chosen with the picker lands in the
+ * metadata, the page says what that system wants against what the
+ * machine has, text being typed on another page survives the change,
+ * and an id this computer's database lacks is shown as it is. */
+static void
+test_os_page (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoOsInfo *win11;
+  VireoVmWindow *window;
+  GtkWidget *row, *name, *picker;
+
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  vireo_test_wait_for (os_db_loaded, NULL, 60, "the OS database");
+  g_object_set_data (G_OBJECT (window), "test-wanted-title", (gpointer) "Not set");
+  vireo_test_wait_for (os_row_titled, window, 10, "the OS page");
+  g_assert_null (os_row (window, "os-hints"));
+
+  /* Not yet a valid name: it lives only in its field. */
+  name = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  gtk_editable_set_text (GTK_EDITABLE (name), "half/typed");
+  g_assert_true (gtk_widget_has_css_class (name, "error"));
+
+  win11 = vireo_os_db_find (vireo_os_db_get_loaded (), "http://microsoft.com/win/11");
+  g_assert_nonnull (win11);
+  picker = gtk_popover_get_child (gtk_menu_button_get_popover (GTK_MENU_BUTTON (os_row (window, "os-change"))));
+  g_assert_true (VIREO_IS_OS_PICKER (picker));
+  g_signal_emit_by_name (picker, "os-selected", win11);
+  g_object_set_data (G_OBJECT (window), "test-wanted-title", (gpointer) vireo_os_info_get_name (win11));
+  vireo_test_wait_for (os_row_titled, window, 10, "the chosen system");
+
+  /* 256 MiB and one vCPU against Windows 11's minimum; BIOS where it
+   * needs UEFI. */
+  row = os_row (window, "os-memory");
+  g_assert_nonnull (row);
+  g_assert_true (g_object_get_data (G_OBJECT (row), "vireo-below-minimum") != NULL);
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "256");
+  row = os_row (window, "os-firmware");
+  g_assert_nonnull (row);
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "BIOS");
+  g_assert_nonnull (os_row (window, "os-virtio"));
+
+  /* The other page kept its text, and its complaint holds Apply back. */
+  name = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "half/typed");
+  gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL);
+  g_assert_true (vireo_vm_window_get_loaded (window));   /* not busy applying */
+  gtk_editable_set_text (GTK_EDITABLE (name), "gamma");
+  drain ();
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<libosinfo:os id=\"http://microsoft.com/win/11\"/>");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Written by a newer osinfo-db somewhere else. */
+  redefine_replacing (gamma, "http://microsoft.com/win/11", "http://example.org/newos/1");
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_object_set_data (G_OBJECT (window), "test-wanted-title", (gpointer) "http://example.org/newos/1");
+  vireo_test_wait_for (os_row_titled, window, 10, "the raw id");
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (os_row (window, "os-name"))), "database");
+  g_assert_null (os_row (window, "os-hints"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1041,6 +1135,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/autostart", test_autostart);
   g_test_add_func ("/vm-details/nic", test_nic_page);
   g_test_add_func ("/vm-details/memory", test_memory_page);
+  g_test_add_func ("/vm-details/os", test_os_page);
   g_test_add_func ("/vm-details/disk-host-size", test_disk_host_size);
   g_test_add_func ("/vm-details/add-hardware", test_add_hardware);
 

@@ -19,6 +19,8 @@
 #include "vireo-live-change.h"
 #include "vireo-lookup.h"
 #include "vireo-memory.h"
+#include "vireo-os-info.h"
+#include "vireo-os-picker.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-add-hardware-dialog.h"
@@ -71,6 +73,9 @@ struct _VireoVmWindow
   VireoAddressSource addresses_source;
   char              *addresses_error;
   guint              switching_views : 1;
+  VireoOsDb         *os_db;            /* NULL until loaded (shared, loaded once per process) */
+  guint              os_refresh_source;
+  guint              rebuild_deferred : 1;  /* a rebuild waits for fields being typed in to be valid */
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -346,6 +351,22 @@ add_entry_row (VireoVmWindow *self,
  * row has room, and in the action bar, where Apply waits until every
  * field is right (applying around a wrong value would look like applying
  * it). */
+/* For news from the host (capabilities, say) rather than from the user:
+ * a rebuild would drop the text of fields not yet valid, which are not in
+ * the copy, so it waits until there are none. */
+static void
+queue_background_rebuild (VireoVmWindow *self)
+{
+  if (g_hash_table_size (self->invalid_rows) != 0)
+    {
+      self->rebuild_deferred = TRUE;
+      return;
+    }
+  self->rebuild_deferred = FALSE;
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
 static void
 mark_row (GtkWidget  *row,
           const char *message)
@@ -378,6 +399,8 @@ mark_row (GtkWidget  *row,
         g_hash_table_replace (self->invalid_rows, row, g_strdup (message));
       else
         g_hash_table_remove (self->invalid_rows, row);
+      if (self->rebuild_deferred && g_hash_table_size (self->invalid_rows) == 0)
+        queue_background_rebuild (self);
       update_actions (self);
     }
 }
@@ -2958,6 +2981,259 @@ on_edit_changed (VireoVmWindow *self)
   update_actions (self);
 }
 
+/* The OS page: which system libosinfo says this is, and how the machine
+ * compares with what that system wants. The id is only metadata (it
+ * changes nothing in the guest), but virt-install, GNOME Boxes and
+ * Cockpit read it, and the wizard and the hints here depend on it. */
+
+static GtkWidget *build_os (VireoVmWindow *self);
+
+/* Only this page: a rebuild of the window would throw away what the user
+ * is typing on other pages (values not yet valid live only in their
+ * fields). Called from the picker's own signal, so the swap waits for an
+ * idle moment rather than destroying the picker under its emission. */
+static gboolean
+refresh_os_page_idle (gpointer data)
+{
+  VireoVmWindow *self = data;
+  GtkWidget *old = gtk_stack_get_child_by_name (self->page_stack, "os");
+  gboolean visible;
+
+  self->os_refresh_source = 0;
+  if (old == NULL || self->edit == NULL)
+    return G_SOURCE_REMOVE;
+  visible = gtk_stack_get_visible_child (self->page_stack) == old;
+  gtk_stack_remove (self->page_stack, old);
+  gtk_stack_add_named (self->page_stack, build_os (self), "os");
+  if (visible)
+    gtk_stack_set_visible_child_name (self->page_stack, "os");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_os_page (VireoVmWindow *self)
+{
+  if (self->os_refresh_source == 0)
+    self->os_refresh_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refresh_os_page_idle, self, NULL);
+}
+
+static void
+on_os_selected (VireoOsPicker *picker,
+                VireoOsInfo   *info,
+                VireoVmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (picker), GTK_TYPE_POPOVER);
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  if (!vireo_domain_config_set_os_id (self->edit, vireo_os_info_get_id (info), &error))
+    {
+      set_error (self, error->message);
+      return;
+    }
+  on_edit_changed (self);
+  refresh_os_page (self);
+}
+
+static char *
+format_bytes (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* "4 GiB recommended (this machine has 2 GiB)", with a warning icon when
+ * the machine is below the system's minimum. */
+static void
+add_resource_row (GtkWidget  *group,
+                  const char *name,
+                  const char *title,
+                  const char *wanted,
+                  const char *has,
+                  gboolean    below_minimum,
+                  const char *minimum)
+{
+  GtkWidget *row = add_info_row (group, title, wanted);
+
+  gtk_widget_set_name (row, name);
+  if (below_minimum)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *subtitle = g_strdup_printf (_("This machine has %s, less than the minimum of %s"),
+                                                   has, minimum);
+
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_object_set_data (G_OBJECT (row), "vireo-below-minimum", GINT_TO_POINTER (TRUE));
+    }
+  else
+    {
+      g_autofree char *subtitle = g_strdup_printf (_("This machine has %s"), has);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+}
+
+static void
+build_os_hints (VireoVmWindow *self,
+                GtkWidget     *page,
+                VireoOsInfo   *info)
+{
+  VireoOsResources minimum, recommended;
+  GtkWidget *group;
+  guint64 memory = vireo_domain_config_get_memory_kib (self->edit) * 1024;
+  guint vcpus = vireo_domain_config_get_vcpus (self->edit);
+  g_autoptr(VireoFirmwareInfo) firmware = vireo_firmware_get_info (self->edit);
+
+  vireo_os_info_get_minimum_resources (info, &minimum);
+  vireo_os_info_get_recommended_resources (info, &recommended);
+
+  group = add_group (page, _("What It Wants"));
+  gtk_widget_set_name (group, "os-hints");
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("From the operating system database; nothing here is changed for you"));
+  if (recommended.ram != 0 || minimum.ram != 0)
+    {
+      g_autofree char *wanted = format_bytes (recommended.ram != 0 ? recommended.ram : minimum.ram);
+      g_autofree char *has = format_bytes (memory);
+      g_autofree char *min = format_bytes (minimum.ram);
+
+      add_resource_row (group, "os-memory", recommended.ram != 0 ? _("Memory, recommended") : _("Memory, minimum"),
+                        wanted, has, minimum.ram != 0 && memory < minimum.ram, min);
+    }
+  if (recommended.n_cpus != 0 || minimum.n_cpus != 0)
+    {
+      g_autofree char *wanted = g_strdup_printf ("%u", recommended.n_cpus != 0 ? recommended.n_cpus : minimum.n_cpus);
+      g_autofree char *has = g_strdup_printf ("%u", vcpus);
+      g_autofree char *min = g_strdup_printf ("%u", minimum.n_cpus);
+
+      add_resource_row (group, "os-vcpus", recommended.n_cpus != 0 ? _("vCPUs, recommended") : _("vCPUs, minimum"),
+                        wanted, has, minimum.n_cpus != 0 && vcpus < minimum.n_cpus, min);
+    }
+  if (recommended.storage != 0)
+    {
+      g_autofree char *wanted = format_bytes (recommended.storage);
+      GtkWidget *row = add_info_row (group, _("Disk, recommended"), wanted);
+
+      gtk_widget_set_name (row, "os-storage");
+    }
+  if (vireo_os_info_get_needs_uefi (info))
+    {
+      gboolean uefi = firmware != NULL && g_strcmp0 (firmware->firmware, "efi") == 0;
+      GtkWidget *row = add_info_row (group, _("Firmware"),
+                                     vireo_os_info_get_needs_tpm (info) ? _("UEFI, Secure Boot, TPM")
+                                                                        : _("UEFI"));
+
+      gtk_widget_set_name (row, "os-firmware");
+      if (!uefi)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                     _("This machine boots with BIOS (see Overview)"));
+    }
+  {
+    GtkWidget *row = add_info_row (group, _("Paravirtual (virtio) devices"),
+                                   vireo_os_info_get_virtio_disk (info) && vireo_os_info_get_virtio_net (info)
+                                   ? _("Disk and network")
+                                   : vireo_os_info_get_virtio_disk (info) ? _("Disk only")
+                                   : vireo_os_info_get_virtio_net (info) ? _("Network only")
+                                   : _("Not without extra drivers"));
+
+    gtk_widget_set_name (row, "os-virtio");
+  }
+}
+
+static GtkWidget *
+build_os (VireoVmWindow *self)
+{
+  GtkWidget *page = new_page ();
+  GtkWidget *group = add_group (page, _("Operating System"));
+  g_autofree char *id = vireo_domain_config_dup_os_id (self->edit);
+  VireoOsInfo *info = NULL;
+  GtkWidget *row, *button, *popover, *picker;
+  const char *subtitle = NULL;
+
+  if (self->os_db != NULL && id != NULL)
+    info = vireo_os_db_find (self->os_db, id);
+
+  row = adw_action_row_new ();
+  gtk_widget_set_name (row, "os-name");
+  if (info != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vireo_os_info_get_name (info));
+      subtitle = id;
+    }
+  else if (id == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Not set"));
+      subtitle = _("Choose the system so Vireo and other tools know what this machine runs");
+    }
+  else
+    {
+      /* A newer osinfo-db elsewhere wrote an id this computer does not
+       * know: show it as it is rather than "Unknown". */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), id);
+      subtitle = self->os_db != NULL ? _("Not in this computer’s operating system database")
+                                     : _("Reading the operating system database…");
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  picker = vireo_os_picker_new ();
+  gtk_widget_set_size_request (picker, 360, 420);
+  g_signal_connect_object (picker, "os-selected", G_CALLBACK (on_os_selected), self, 0);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), picker);
+  button = gtk_menu_button_new ();
+  gtk_widget_set_name (button, "os-change");
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Change…"));
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  if (info != NULL && !vireo_os_info_get_unknown (info))
+    {
+      const char *released = vireo_os_info_get_release_date (info);
+      const char *eol = vireo_os_info_get_eol_date (info);
+
+      if (vireo_os_info_get_vendor (info) != NULL)
+        add_info_row (group, _("Vendor"), vireo_os_info_get_vendor (info));
+      if (released != NULL)
+        add_info_row (group, _("Released"), released);
+      if (eol != NULL || vireo_os_info_get_eol (info))
+        {
+          GtkWidget *eol_row = add_info_row (group, _("End of life"), eol != NULL ? eol : _("Yes"));
+
+          gtk_widget_set_name (eol_row, "os-eol");
+          if (vireo_os_info_get_eol (info))
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (eol_row),
+                                         _("No longer maintained: it gets no security updates"));
+        }
+      build_os_hints (self, page, info);
+    }
+  return page;
+}
+
+static void
+os_db_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VireoOsDb *db = vireo_os_db_load_finish (result, &error);
+
+  if (db == NULL)
+    {
+      /* The page keeps showing the raw id; the picker says why itself. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Operating system database: %s", error->message);
+      return;
+    }
+  self->os_db = db;
+  refresh_os_page (self);
+}
+
+
 static void
 rebuild (VireoVmWindow *self)
 {
@@ -2968,12 +3244,14 @@ rebuild (VireoVmWindow *self)
 
   g_ptr_array_set_size (self->probed_rows, 0);
   g_hash_table_remove_all (self->invalid_rows);
+  self->rebuild_deferred = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
     gtk_list_box_remove (self->page_list, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
     gtk_stack_remove (self->page_stack, child);
 
   add_page (self, "overview", _("Overview"), "dialog-information-symbolic", build_overview (self));
+  add_page (self, "os", _("OS Information"), "computer-symbolic", build_os (self));
   add_page (self, "performance", _("Performance"), "power-profile-performance-symbolic",
             vireo_vm_performance_new (self->domain));
   add_page (self, "cpus", _("CPUs"), "system-run-symbolic", build_cpus (self));
@@ -3336,8 +3614,8 @@ caps_cb (GObject      *object,
       g_debug ("Unreadable domain capabilities: %s", error->message);
       return;
     }
-  if (self->edit != NULL && self->rebuild_source == 0)
-    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+  if (self->edit != NULL)
+    queue_background_rebuild (self);
 }
 
 /* Once per window: what this host offers a machine set up like this one.
@@ -3352,6 +3630,7 @@ load_caps (VireoVmWindow *self)
   if (self->caps_requested || self->saved == NULL)
     return;
   self->caps_requested = TRUE;
+  vireo_os_db_load_async (self->cancellable, os_db_cb, g_object_ref (self));
   emulator = vireo_domain_config_dup_emulator (self->saved);
   arch = vireo_domain_config_dup_arch (self->saved);
   machine = vireo_domain_config_dup_machine (self->saved);
@@ -3836,6 +4115,7 @@ vireo_vm_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  g_clear_handle_id (&self->os_refresh_source, g_source_remove);
   if (self->domain != NULL)
     g_object_set_qdata (G_OBJECT (self->domain), window_quark (), NULL);
   g_clear_object (&self->domain);
@@ -3843,6 +4123,7 @@ vireo_vm_window_dispose (GObject *object)
   g_clear_object (&self->edit);
   g_clear_object (&self->live);
   g_clear_object (&self->caps);
+  g_clear_object (&self->os_db);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->probed_rows, g_ptr_array_unref);
   g_clear_pointer (&self->live_changes, g_ptr_array_unref);
