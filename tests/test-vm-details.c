@@ -1111,6 +1111,117 @@ test_os_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+disk_row (VireoVmWindow *window,
+          const char    *name)
+{
+  drain ();
+  return vireo_test_find_named (vireo_vm_window_get_page (window, "device-0"), name);
+}
+
+static char *
+edit_xml (VireoVmWindow *window)
+{
+  return vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
+}
+
+/* The pools arrive after the page: until then a volume cannot be chosen
+ * (the row says so); the choice is made again until it takes. */
+static gboolean
+volume_source_taken (gpointer data)
+{
+  VireoVmWindow *window = data;
+  GtkWidget *row;
+
+  if (disk_row (window, "disk-pool") != NULL)
+    return TRUE;
+  row = disk_row (window, "disk-source-type");
+  select_value (row, "file");
+  select_value (row, "volume");
+  return FALSE;
+}
+
+/* Disk source: file ↔ pool volume ↔ block, with the volume's format
+ * following it; device type, I/O, discard and serial, each refusing what
+ * libvirt or QEMU would, on the field. */
+static void
+test_disk_source (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *gamma = vireo_test_find_domain (conn, "gamma");
+  g_autofree char *xml = NULL;
+  VireoVmWindow *window;
+  GtkWidget *row;
+
+  window = vireo_vm_window_present_for (NULL, gamma);
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
+  g_assert_true (vireo_vm_window_show_page (window, "device-0"));
+
+  /* shared.img is a volume of test-pool: the same image, named by pool. */
+  vireo_test_wait_for (volume_source_taken, window, 10, "the pools");
+  xml = edit_xml (window);
+  assert_contains (xml, "<disk type=\"volume\"");
+  assert_contains (xml, "<source pool=\"test-pool\" volume=\"shared.img\"/>");
+  g_clear_pointer (&xml, g_free);
+
+  /* Another volume: its format comes with it. */
+  select_value (disk_row (window, "disk-volume"), "beta.qcow2");
+  xml = edit_xml (window);
+  assert_contains (xml, "volume=\"beta.qcow2\"");
+  assert_contains (xml, "type=\"qcow2\"");
+  g_clear_pointer (&xml, g_free);
+  assert_contains (gtk_label_get_text (g_object_get_data (G_OBJECT (disk_row (window, "disk-host-size")),
+                                                         "vireo-label")),
+                   "in pool test-pool");
+
+  /* Back to a file: the volume's path. */
+  select_value (disk_row (window, "disk-source-type"), "file");
+  xml = edit_xml (window);
+  assert_contains (xml, "<source file=\"/test-pool/beta.qcow2\"/>");
+  g_clear_pointer (&xml, g_free);
+
+  /* A CD-ROM on virtio: refused on the field, the disk stays a disk. */
+  row = disk_row (window, "disk-device");
+  select_value (row, "cdrom");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  assert_contains (gtk_widget_get_tooltip_text (row), "VirtIO");
+  xml = edit_xml (window);
+  assert_contains (xml, "device=\"disk\"");
+  g_clear_pointer (&xml, g_free);
+  select_value (row, "disk");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* Native AIO wants the host cache bypassed. */
+  row = disk_row (window, "disk-io");
+  select_value (row, "native");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  select_value (disk_row (window, "disk-cache"), "none");
+  select_value (row, "threads");
+  select_value (row, "native");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  select_value (disk_row (window, "disk-discard"), "unmap");
+
+  /* The serial's characters, as libvirt's schema has them. */
+  row = disk_row (window, "disk-serial");
+  gtk_editable_set_text (GTK_EDITABLE (row), "bad/serial");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  assert_contains (gtk_widget_get_tooltip_text (row), "“/”");
+  gtk_editable_set_text (GTK_EDITABLE (row), "VIREO-42");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  /* No removable switch on a virtio disk. */
+  g_assert_null (disk_row (window, "disk-removable"));
+
+  apply_and_wait (window);
+  xml = read_xml (gamma, TRUE);
+  assert_contains (xml, "<source file='/test-pool/beta.qcow2'/>");
+  assert_contains (xml, "<serial>VIREO-42</serial>");
+  assert_contains (xml, "io='native'");
+  assert_contains (xml, "discard='unmap'");
+  assert_contains (xml, "cache='none'");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1136,6 +1247,7 @@ main (int   argc,
   g_test_add_func ("/vm-details/nic", test_nic_page);
   g_test_add_func ("/vm-details/memory", test_memory_page);
   g_test_add_func ("/vm-details/os", test_os_page);
+  g_test_add_func ("/vm-details/disk-source", test_disk_source);
   g_test_add_func ("/vm-details/disk-host-size", test_disk_host_size);
   g_test_add_func ("/vm-details/add-hardware", test_add_hardware);
 

@@ -69,6 +69,7 @@ struct _VireoVmWindow
   gint               autostart_edit;
   GPtrArray         *networks;         /* VireoNetworkInfo of the host, NULL until read */
   GPtrArray         *host_interfaces;  /* VireoHostInterfaceInfo, NULL until read */
+  GPtrArray         *pools;            /* VireoPoolInfo with their volumes, NULL until read */
   GPtrArray         *guest_addresses;  /* VireoGuestInterface of the running guest, NULL until read */
   VireoAddressSource addresses_source;
   char              *addresses_error;
@@ -347,17 +348,20 @@ add_entry_row (VireoVmWindow *self,
   return row;
 }
 
-/* A field's own complaint, in its own words: under its title where the
- * row has room, and in the action bar, where Apply waits until every
- * field is right (applying around a wrong value would look like applying
- * it). */
-/* For news from the host (capabilities, say) rather than from the user:
- * a rebuild would drop the text of fields not yet valid, which are not in
- * the copy, so it waits until there are none. */
+static gboolean showing_device_xml (GtkWidget *outer);
+
+/* For news from the host (capabilities, pools) rather than from the
+ * user: a rebuild would drop the text of fields not yet valid, which are
+ * not in the copy, and text in an XML view not yet handed over, so it
+ * waits until there is none. Leaving an XML view rebuilds anyway. */
 static void
 queue_background_rebuild (VireoVmWindow *self)
 {
-  if (g_hash_table_size (self->invalid_rows) != 0)
+  GtkWidget *visible = gtk_stack_get_visible_child (self->page_stack);
+
+  if (g_hash_table_size (self->invalid_rows) != 0
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "xml") == 0
+      || (visible != NULL && showing_device_xml (visible)))
     {
       self->rebuild_deferred = TRUE;
       return;
@@ -367,6 +371,10 @@ queue_background_rebuild (VireoVmWindow *self)
     self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
 }
 
+/* A field's own complaint, in its own words: under its title where the
+ * row has room, and in the action bar, where Apply waits until every
+ * field is right (applying around a wrong value would look like applying
+ * it). */
 static void
 mark_row (GtkWidget  *row,
           const char *message)
@@ -688,13 +696,50 @@ probe_memory_current (VireoDomainConfig *config, VireoDevice *device, gconstpoin
 static char *
 probe_disk_path (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
 {
-  return vireo_disk_dup_source_path (VIREO_DISK (device));
+  g_autofree char *pool = vireo_disk_dup_source_pool (VIREO_DISK (device));
+  g_autofree char *volume = NULL;
+
+  if (pool == NULL)
+    return vireo_disk_dup_source_path (VIREO_DISK (device));
+  /* A running guest's live XML names the volume and its path both. */
+  volume = vireo_disk_dup_source_volume (VIREO_DISK (device));
+  return g_strdup_printf ("%s/%s", pool, volume != NULL ? volume : "");
 }
 
 static char *
 probe_disk_bus (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
 {
   return vireo_disk_dup_bus (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_device (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_device (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_io (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_io (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_discard (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_discard (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_serial (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return vireo_disk_dup_serial (VIREO_DISK (device));
+}
+
+static char *
+probe_disk_removable (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
+{
+  return g_strdup (yes_no (vireo_disk_get_removable (VIREO_DISK (device))));
 }
 
 static char *
@@ -1745,9 +1790,286 @@ set_disk_path (VireoVmWindow *self, GtkWidget *row, const char *text)
 }
 
 static void
+queue_rebuild (VireoVmWindow *self)
+{
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+static VireoPoolInfo *
+find_pool (VireoVmWindow *self,
+           const char    *name)
+{
+  for (guint i = 0; self->pools != NULL && i < self->pools->len; i++)
+    {
+      VireoPoolInfo *pool = self->pools->pdata[i];
+
+      if (g_strcmp0 (pool->name, name) == 0)
+        return pool;
+    }
+  return NULL;
+}
+
+static VireoVolumeInfo *
+find_volume (VireoPoolInfo *pool,
+             const char    *name)
+{
+  for (guint i = 0; pool != NULL && i < pool->volumes->len; i++)
+    {
+      VireoVolumeInfo *volume = pool->volumes->pdata[i];
+
+      if (g_strcmp0 (volume->name, name) == 0)
+        return volume;
+    }
+  return NULL;
+}
+
+/* The pool and volume a path belongs to, where a pool lists it. */
+static VireoVolumeInfo *
+find_volume_by_path (VireoVmWindow  *self,
+                     const char     *path,
+                     VireoPoolInfo **pool_out)
+{
+  for (guint i = 0; path != NULL && self->pools != NULL && i < self->pools->len; i++)
+    {
+      VireoPoolInfo *pool = self->pools->pdata[i];
+
+      for (guint j = 0; j < pool->volumes->len; j++)
+        {
+          VireoVolumeInfo *volume = pool->volumes->pdata[j];
+
+          if (g_strcmp0 (volume->path, path) == 0)
+            {
+              *pool_out = pool;
+              return volume;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* What QEMU is told to read the image as, from what the pool says it
+ * holds: an ISO is raw bytes to QEMU; formats it cannot open leave the
+ * driver as it was. */
+static void
+take_volume_format (VireoDisk       *disk,
+                    VireoVolumeInfo *volume)
+{
+  static const char *driver_types[] = { "raw", "qcow2", "qed", "vmdk", "vdi", "vpc", "vhdx", "qcow", "bochs",
+                                        "cloop", "dmg", "parallels", NULL };
+
+  if (volume->format == NULL)
+    return;
+  if (g_str_equal (volume->format, "iso"))
+    vireo_disk_set_format (disk, "raw");
+  else if (g_strv_contains (driver_types, volume->format))
+    vireo_disk_set_format (disk, volume->format);
+}
+
+static void
+set_disk_source_type (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *type = vireo_disk_dup_source_type (disk);
+  g_autofree char *path = vireo_disk_dup_source_path (disk);
+  g_autofree char *pool_name = vireo_disk_dup_source_pool (disk);
+  g_autofree char *volume_name = vireo_disk_dup_source_volume (disk);
+
+  if (value == NULL || g_strcmp0 (type, value) == 0)
+    {
+      mark_row (row, NULL);
+      return;
+    }
+  if (g_str_equal (value, "volume"))
+    {
+      VireoPoolInfo *pool = NULL;
+      VireoVolumeInfo *volume = find_volume_by_path (self, path, &pool);
+
+      /* A file no pool lists: the first volume there is, to be changed
+       * on the rows that follow. */
+      for (guint i = 0; volume == NULL && self->pools != NULL && i < self->pools->len; i++)
+        {
+          pool = self->pools->pdata[i];
+          if (pool->active && pool->volumes->len > 0)
+            volume = pool->volumes->pdata[0];
+        }
+      if (volume == NULL)
+        {
+          mark_row (row, self->pools == NULL ? _("The host’s storage pools are not known yet")
+                                             : _("No active storage pool on this host has a volume"));
+          return;
+        }
+      vireo_disk_set_source_volume (disk, pool->name, volume->name);
+      take_volume_format (disk, volume);
+    }
+  else
+    {
+      const char *new_path = path;
+
+      if (g_strcmp0 (type, "volume") == 0)
+        {
+          VireoVolumeInfo *volume = find_volume (find_pool (self, pool_name), volume_name);
+
+          if (volume == NULL || volume->path == NULL)
+            {
+              mark_row (row, _("Where this volume lies on the host is not known"));
+              return;
+            }
+          new_path = volume->path;
+        }
+      if (g_str_equal (value, "block"))
+        vireo_disk_set_source_block (disk, new_path);
+      else
+        vireo_disk_set_source_file (disk, new_path);
+    }
+  mark_row (row, NULL);
+  /* Each kind of source has rows of its own. */
+  queue_rebuild (self);
+}
+
+static void
+set_disk_pool (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *current = vireo_disk_dup_source_pool (disk);
+  VireoPoolInfo *pool = find_pool (self, value);
+
+  if (g_strcmp0 (current, value) == 0)
+    {
+      mark_row (row, NULL);
+      return;
+    }
+  if (pool == NULL || pool->volumes->len == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Pool “%s” has no volumes"), value);
+
+      mark_row (row, message);
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_disk_set_source_volume (disk, pool->name, ((VireoVolumeInfo *) pool->volumes->pdata[0])->name);
+  take_volume_format (disk, pool->volumes->pdata[0]);
+  /* The volume row lists this pool's volumes now. */
+  queue_rebuild (self);
+}
+
+static void
+set_disk_volume (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *pool_name = vireo_disk_dup_source_pool (disk);
+  g_autofree char *current = vireo_disk_dup_source_volume (disk);
+  VireoVolumeInfo *volume = find_volume (find_pool (self, pool_name), value);
+
+  if (value == NULL || g_strcmp0 (current, value) == 0)
+    return;
+  vireo_disk_set_source_volume (disk, pool_name, value);
+  if (volume != NULL)
+    take_volume_format (disk, volume);
+  queue_rebuild (self);
+}
+
+/* What libvirt and QEMU would refuse at define or start, said on the
+ * row instead. */
+static char *
+dup_disk_device_problem (VireoDisk  *disk,
+                         const char *device)
+{
+  g_autofree char *bus = vireo_disk_dup_bus (disk);
+  g_autofree char *type = vireo_disk_dup_source_type (disk);
+
+  if (g_strcmp0 (device, "cdrom") == 0 && g_strcmp0 (bus, "virtio") == 0)
+    return g_strdup (_("A CD-ROM cannot sit on the VirtIO bus: choose SATA, SCSI or IDE as its bus first"));
+  if (g_strcmp0 (device, "floppy") == 0 && g_strcmp0 (bus, "fdc") != 0)
+    return g_strdup (_("A floppy drive needs the floppy controller bus: choose it as the bus first"));
+  if (g_strcmp0 (device, "lun") == 0 && g_strcmp0 (bus, "scsi") != 0 && g_strcmp0 (bus, "virtio") != 0)
+    return g_strdup (_("A LUN passes SCSI commands through: its bus must be SCSI or VirtIO"));
+  if (g_strcmp0 (device, "lun") == 0 && g_strcmp0 (type, "block") != 0)
+    return g_strdup (_("A LUN passes SCSI commands to a block device: make the source a block device first"));
+  return NULL;
+}
+
+static void
+set_disk_device (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *current = vireo_disk_dup_device (disk);
+  g_autofree char *problem = dup_disk_device_problem (disk, value);
+
+  mark_row (row, problem);
+  if (problem != NULL || g_strcmp0 (current, value != NULL ? value : "disk") == 0)
+    return;
+  vireo_disk_set_device (disk, value);
+  /* Its title in the sidebar, and media rows for a drive. */
+  queue_rebuild (self);
+}
+
+static void
 set_disk_bus (VireoVmWindow *self, GtkWidget *row, const char *value)
 {
-  vireo_disk_set_bus (VIREO_DISK (row_device (self, row)), value);
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+
+  vireo_disk_set_bus (disk, value);
+  /* libvirt takes "removable" from USB and SCSI disks only. */
+  if (vireo_disk_get_removable (disk) && g_strcmp0 (value, "usb") != 0 && g_strcmp0 (value, "scsi") != 0)
+    {
+      vireo_disk_set_removable (disk, FALSE);
+      queue_rebuild (self);
+    }
+}
+
+static void
+set_disk_io (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *cache = vireo_disk_dup_cache (disk);
+
+  /* QEMU opens native AIO only with the host page cache bypassed. */
+  if (g_strcmp0 (value, "native") == 0 && g_strcmp0 (cache, "none") != 0 && g_strcmp0 (cache, "directsync") != 0)
+    {
+      mark_row (row, _("Native I/O needs the cache set to “None” or “Direct sync”"));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_disk_set_io (disk, value);
+}
+
+static void
+set_disk_discard (VireoVmWindow *self, GtkWidget *row, const char *value)
+{
+  vireo_disk_set_discard (VIREO_DISK (row_device (self, row)), value);
+}
+
+static void
+set_disk_removable (VireoVmWindow *self, GtkWidget *row, gboolean active)
+{
+  VireoDisk *disk = VIREO_DISK (row_device (self, row));
+  g_autofree char *bus = vireo_disk_dup_bus (disk);
+
+  if (active && g_strcmp0 (bus, "usb") != 0 && g_strcmp0 (bus, "scsi") != 0)
+    {
+      mark_row (row, _("Only USB and SCSI disks can be removable"));
+      return;
+    }
+  mark_row (row, NULL);
+  vireo_disk_set_removable (disk, active);
+}
+
+static void
+set_disk_serial (VireoVmWindow *self, GtkWidget *row, const char *text)
+{
+  /* libvirt's schema: letters, digits, space and _ . + - */
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("_.+- ", *c) == NULL)
+      {
+        g_autofree char *message = g_strdup_printf (_("“%c” cannot be in a serial number: use letters, digits, "
+                                                      "spaces and _ . + -"), *c);
+
+        mark_row (row, g_ascii_isprint (*c) ? message : _("A serial number holds letters, digits, spaces and _ . + - only"));
+        return;
+      }
+  mark_row (row, NULL);
+  vireo_disk_set_serial (VIREO_DISK (row_device (self, row)), *text != '\0' ? text : NULL);
 }
 
 static void
@@ -1932,6 +2254,17 @@ add_media_row (VireoVmWindow *self,
 /* What the image takes on the host, from the storage pool that holds it:
  * a row that fills in when libvirt answers, and says so when no pool
  * knows the file (libvirt can then tell nothing about it). */
+static char *
+dup_volume_usage (VireoVolumeInfo *info)
+{
+  g_autofree char *used = vireo_format_size_kib (info->allocation / 1024);
+  g_autofree char *size = vireo_format_size_kib (info->capacity / 1024);
+
+  /* Translators: disk space used on the host, of the disk's size, and the storage pool, e.g.
+   * "1.2 GiB of 20.0 GiB, in pool default" */
+  return g_strdup_printf (_("%s of %s, in pool %s"), used, size, info->pool != NULL ? info->pool : "?");
+}
+
 static void
 volume_cb (GObject      *object,
            GAsyncResult *result,
@@ -1955,12 +2288,7 @@ volume_cb (GObject      *object,
       return;
     }
   {
-    g_autofree char *used = vireo_format_size_kib (info->allocation / 1024);
-    g_autofree char *size = vireo_format_size_kib (info->capacity / 1024);
-    /* Translators: disk space used on the host, of the disk's size, and the storage pool, e.g.
-     * "1.2 GiB of 20.0 GiB, in pool default" */
-    g_autofree char *text = g_strdup_printf (_("%s of %s, in pool %s"), used, size,
-                                             info->pool != NULL ? info->pool : "?");
+    g_autofree char *text = dup_volume_usage (info);
 
     gtk_label_set_text (GTK_LABEL (label), text);
   }
@@ -1982,6 +2310,101 @@ add_host_size_row (VireoVmWindow *self,
   vireo_connection_lookup_volume_async (conn, path, self->cancellable, volume_cb, ref);
 }
 
+/* value, label pairs with the labels translated; the strings stay the
+ * table's. */
+static const char **
+translate_choices (const char * const *choices)
+{
+  guint n = g_strv_length ((char **) choices);
+  const char **labels = g_new0 (const char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    labels[i] = i % 2 == 1 && *choices[i] != '\0' ? _(choices[i]) : choices[i];
+  return labels;
+}
+
+
+/* The source: a file, a volume of one of the host's pools, or a block
+ * device, switched on the first row; other kinds (network disks, NVMe)
+ * are shown as they are and edited as XML. */
+static GtkWidget *
+add_source_rows (VireoVmWindow *self,
+                 GtkWidget     *page,
+                 GtkWidget     *group,
+                 VireoDisk     *disk)
+{
+  static const char *source_types[] = {
+    "file", N_("File"), "volume", N_("Storage pool volume"), "block", N_("Block device"), NULL,
+  };
+  VireoDevice *device = VIREO_DEVICE (disk);
+  g_autofree char *type = vireo_disk_dup_source_type (disk);
+  g_autofree char *path = vireo_disk_dup_source_path (disk);
+  g_autofree char *pool_name = vireo_disk_dup_source_pool (disk);
+  g_autofree char *volume_name = vireo_disk_dup_source_volume (disk);
+  g_autofree const char **type_labels = translate_choices (source_types);
+
+  if (type == NULL)
+    type = g_strdup ("file");
+  if (!g_strv_contains (source_types, type))
+    {
+      add_info_row (group, _("Source type"), type);
+      return group;
+    }
+  /* A drive's media are changed on their own row, below. */
+  if (vireo_disk_is_removable_media (disk) && g_str_equal (type, "file"))
+    return group;
+
+  tag (add_choice_row (self, group, "disk-source-type", _("Source"), type_labels, type, set_disk_source_type),
+       device);
+  if (g_str_equal (type, "volume"))
+    {
+      g_autoptr(GPtrArray) pools = g_ptr_array_new ();
+      g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (g_free);
+      g_autofree const char **pool_choices = NULL;
+      g_autofree const char **volume_choices = NULL;
+      VireoPoolInfo *pool = find_pool (self, pool_name);
+
+      for (guint i = 0; self->pools != NULL && i < self->pools->len; i++)
+        {
+          VireoPoolInfo *each = self->pools->pdata[i];
+
+          if (!each->active && !g_str_equal (each->name, pool_name))
+            continue;
+          g_ptr_array_add (pools, each->name);
+          g_ptr_array_add (pools, each->name);
+        }
+      g_ptr_array_add (pools, NULL);
+      pool_choices = (const char **) g_ptr_array_steal (pools, NULL);
+      for (guint i = 0; pool != NULL && i < pool->volumes->len; i++)
+        {
+          VireoVolumeInfo *each = pool->volumes->pdata[i];
+          g_autofree char *size = vireo_format_size_kib (each->capacity / 1024);
+
+          g_ptr_array_add (volumes, g_strdup (each->name));
+          /* Translators: a volume in a list: its name, its format and its size, e.g. "win11.qcow2 (qcow2, 64.0 GiB)" */
+          g_ptr_array_add (volumes, g_strdup_printf (_("%s (%s, %s)"), each->name,
+                                                     each->format != NULL ? each->format : "?", size));
+        }
+      volume_choices = g_new0 (const char *, volumes->len + 1);
+      for (guint i = 0; i < volumes->len; i++)
+        volume_choices[i] = volumes->pdata[i];
+
+      probe (self, tag (add_choice_row (self, group, "disk-pool", _("Pool"), pool_choices, pool_name,
+                                        set_disk_pool), device),
+             probe_disk_path, NULL);
+      tag (add_choice_row (self, group, "disk-volume", _("Volume"), volume_choices, volume_name, set_disk_volume),
+           device);
+      if (self->pools == NULL)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), _("Reading the host’s storage pools…"));
+    }
+  else
+    probe (self, tag (add_entry_row (self, group, "disk-path",
+                                     g_str_equal (type, "block") ? _("Block device path") : _("Source path"),
+                                     path, set_disk_path), device),
+           probe_disk_path, NULL);
+  return group;
+}
+
 static GtkWidget *
 build_disk (VireoVmWindow *self,
             VireoDisk     *disk)
@@ -1994,6 +2417,16 @@ build_disk (VireoVmWindow *self,
     "", N_("Hypervisor default"), "none", N_("None (direct I/O)"), "writeback", N_("Write back"),
     "writethrough", N_("Write through"), "directsync", N_("Direct sync"), "unsafe", N_("Unsafe"), NULL,
   };
+  static const char *device_types[] = {
+    "disk", N_("Disk"), "cdrom", N_("CD-ROM"), "floppy", N_("Floppy"), "lun", N_("SCSI LUN (passthrough)"), NULL,
+  };
+  static const char *ios[] = {
+    "", N_("Hypervisor default"), "threads", N_("Threads"), "native", N_("Native (Linux AIO)"),
+    "io_uring", "io_uring", NULL,
+  };
+  static const char *discards[] = {
+    "", N_("Hypervisor default"), "unmap", N_("Unmap (frees host space)"), "ignore", N_("Ignore"), NULL,
+  };
   GtkWidget *page = new_page ();
   GtkWidget *group = add_group (page, _("Storage"));
   g_autofree char *path = vireo_disk_dup_source_path (disk);
@@ -2003,36 +2436,49 @@ build_disk (VireoVmWindow *self,
   g_autofree char *bus = vireo_disk_dup_bus (disk);
   g_autofree char *cache = vireo_disk_dup_cache (disk);
   g_autofree char *target = vireo_disk_dup_target (disk);
-  g_autofree const char **bus_labels = g_new0 (const char *, G_N_ELEMENTS (buses));
-  g_autofree const char **cache_labels = g_new0 (const char *, G_N_ELEMENTS (caches));
+  g_autofree char *source_type = vireo_disk_dup_source_type (disk);
+  g_autofree char *device_type = vireo_disk_dup_device (disk);
+  g_autofree char *io = vireo_disk_dup_io (disk);
+  g_autofree char *discard = vireo_disk_dup_discard (disk);
+  g_autofree char *serial = vireo_disk_dup_serial (disk);
+  g_autofree const char **bus_labels = translate_choices (buses);
+  g_autofree const char **cache_labels = translate_choices (caches);
+  g_autofree const char **device_labels = translate_choices (device_types);
+  g_autofree const char **io_labels = translate_choices (ios);
+  g_autofree const char **discard_labels = translate_choices (discards);
   VireoDevice *device = VIREO_DEVICE (disk);
 
-  for (guint i = 0; buses[i] != NULL; i++)
-    bus_labels[i] = i % 2 == 1 ? _(buses[i]) : buses[i];
-  for (guint i = 0; caches[i] != NULL; i++)
-    cache_labels[i] = i % 2 == 1 ? _(caches[i]) : caches[i];
-
-  if (pool != NULL)
-    {
-      g_autofree char *where = g_strdup_printf ("%s / %s", pool, volume ? volume : "");
-      add_info_row (group, _("Volume"), where);
-    }
-  else if (!vireo_disk_is_removable_media (disk))
-    probe (self, tag (add_entry_row (self, group, "disk-path", _("Source path"), path, set_disk_path), device),
-           probe_disk_path, NULL);
+  group = add_source_rows (self, page, group, disk);
   add_info_row (group, _("Format"), format);
   add_info_row (group, _("Guest device"), target);
   if (vireo_disk_is_removable_media (disk))
     add_media_row (self, group, disk);
-  else if (path != NULL && g_path_is_absolute (path))
+  else if (pool != NULL)
+    {
+      VireoVolumeInfo *info = find_volume (find_pool (self, pool), volume);
+      g_autofree char *usage = info != NULL ? dup_volume_usage (info) : NULL;
+
+      gtk_widget_set_name (add_info_row (group, _("Used on the host"),
+                                         usage != NULL ? usage : _("Not known yet")),
+                           "disk-host-size");
+    }
+  else if (path != NULL && g_path_is_absolute (path) && g_strcmp0 (source_type, "file") == 0)
     add_host_size_row (self, group, path);
 
   group = add_group (page, _("Options"));
+  probe (self, tag (add_choice_row (self, group, "disk-device", _("Device type"), device_labels, device_type,
+                                    set_disk_device), device),
+         probe_disk_device, NULL);
   probe (self, tag (add_choice_row (self, group, "disk-bus", _("Bus"), bus_labels, bus, set_disk_bus), device),
          probe_disk_bus, NULL);
   probe (self, tag (add_choice_row (self, group, "disk-cache", _("Cache"), cache_labels, cache, set_disk_cache),
                     device),
          probe_disk_cache, NULL);
+  probe (self, tag (add_choice_row (self, group, "disk-io", _("I/O mode"), io_labels, io, set_disk_io), device),
+         probe_disk_io, NULL);
+  probe (self, tag (add_choice_row (self, group, "disk-discard", _("Discard"), discard_labels, discard,
+                                    set_disk_discard), device),
+         probe_disk_discard, NULL);
   probe (self, tag (add_switch_row (self, group, "disk-readonly", _("Read-only"), NULL,
                                     vireo_disk_get_readonly (disk), set_disk_readonly), device),
          probe_disk_readonly, NULL);
@@ -2040,6 +2486,16 @@ build_disk (VireoVmWindow *self,
                                     _("Several machines may use it at once"),
                                     vireo_disk_get_shareable (disk), set_disk_shareable), device),
          probe_disk_shareable, NULL);
+  if (g_strcmp0 (bus, "usb") == 0 || g_strcmp0 (bus, "scsi") == 0)
+    probe (self, tag (add_switch_row (self, group, "disk-removable", _("Removable"),
+                                      _("The guest sees a drive it may eject"),
+                                      vireo_disk_get_removable (disk), set_disk_removable), device),
+           probe_disk_removable, NULL);
+  {
+    GtkWidget *row = add_entry_row (self, group, "disk-serial", _("Serial number"), serial, set_disk_serial);
+
+    probe (self, tag (row, device), probe_disk_serial, NULL);
+  }
   return page;
 }
 
@@ -3525,12 +3981,38 @@ host_interfaces_cb (GObject      *object,
 }
 
 /* What the connection type fields offer; read once per window. */
+/* Disk pages offer the volumes of the host's pools: news that arrives
+ * after the pages are built. */
+static void
+pools_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *pools = vireo_connection_list_pools_finish (VIREO_CONNECTION (object), result, &error);
+
+  if (pools == NULL)
+    {
+      g_debug ("storage pools unknown: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->pools, g_ptr_array_unref);
+  self->pools = pools;
+  if (self->edit != NULL)
+    queue_background_rebuild (self);
+}
+
 static void
 load_host_lists (VireoVmWindow *self)
 {
   VireoConnection *conn = vireo_domain_get_connection (self->domain);
 
-  if (conn == NULL || self->networks != NULL)
+  if (conn == NULL)
+    return;
+  /* After each Apply too: Add Hardware may have made a volume. */
+  vireo_connection_list_pools_async (conn, self->cancellable, pools_cb, g_object_ref (self));
+  if (self->networks != NULL)
     return;
   vireo_connection_list_networks_async (conn, self->cancellable, networks_cb, g_object_ref (self));
   vireo_connection_list_host_interfaces_async (conn, self->cancellable, host_interfaces_cb, g_object_ref (self));
@@ -4144,6 +4626,7 @@ vireo_vm_window_finalize (GObject *object)
   g_free (self->addresses_error);
   g_clear_pointer (&self->networks, g_ptr_array_unref);
   g_clear_pointer (&self->host_interfaces, g_ptr_array_unref);
+  g_clear_pointer (&self->pools, g_ptr_array_unref);
   g_clear_pointer (&self->guest_addresses, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->finalize (object);
