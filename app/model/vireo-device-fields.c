@@ -218,7 +218,7 @@ static const char * const channel_name_labels[] = {
   { \
     .id = prefix "-source-path", .label = N_("Path"), \
     .subtitle = N_("The socket or file on the host; libvirt picks a socket when empty"), \
-    .type = VIREO_FIELD_TEXT, .flags = VIREO_FIELD_FILE_PATH, \
+    .type = VIREO_FIELD_TEXT, .flags = VIREO_FIELD_FILE_PATH | VIREO_FIELD_FILLED_AT_START, \
     .path = "source", .attribute = "path", \
     .relevant_field = prefix "-type", .relevant_values = path_types, \
   }

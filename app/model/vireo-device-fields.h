@@ -48,6 +48,9 @@ typedef enum
   VIREO_FIELD_DIR_PATH   = 1 << 4,
   /* A name that must not contain "/", such as a mount tag. */
   VIREO_FIELD_NAME       = 1 << 5,
+  /* Left empty, libvirt fills it in at each start (a socket path): the
+   * running guest's value then is no change waiting for the next boot. */
+  VIREO_FIELD_FILLED_AT_START = 1 << 6,
 } VireoFieldFlags;
 
 typedef struct

@@ -349,6 +349,7 @@ add_entry_row (VireoVmWindow *self,
 }
 
 static gboolean showing_device_xml (GtkWidget *outer);
+static char *probe_field (VireoDomainConfig *config, VireoDevice *device, gconstpointer data);
 
 /* For news from the host (capabilities, pools) rather than from the
  * user: a rebuild would drop the text of fields not yet valid, which are
@@ -537,7 +538,10 @@ update_pending (VireoVmWindow *self)
       g_autofree char *live_value = NULL;
       gboolean differs = FALSE;
 
-      if (compare && (device == NULL || vireo_device_get_attached (device)))
+      /* A hidden row is a field that does not apply to this device as
+       * it stands (a pty's path, which QEMU makes up at each start, on a
+       * serial port's page): not a setting of the guest. */
+      if (compare && gtk_widget_get_visible (row) && (device == NULL || vireo_device_get_attached (device)))
         {
           VireoDevice *in_saved = device != NULL ? vireo_domain_config_find_device_like (self->saved, device) : NULL;
           VireoDevice *in_live = device != NULL ? vireo_domain_config_find_device_like (self->live, device) : NULL;
@@ -547,6 +551,9 @@ update_pending (VireoVmWindow *self)
               saved_value = fn (self->saved, in_saved, data);
               live_value = fn (self->live, in_live, data);
               differs = g_strcmp0 (saved_value, live_value) != 0;
+              if (fn == probe_field && (((const VireoDeviceField *) data)->flags & VIREO_FIELD_FILLED_AT_START)
+                  && (saved_value == NULL || *saved_value == '\0'))
+                differs = FALSE;
             }
         }
       set_badge (row, differs, live_value, saved_value);
