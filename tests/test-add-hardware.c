@@ -1171,6 +1171,46 @@ dump (const char *dir)
   return n > 0 ? 0 : 1;
 }
 
+/* A device domcapabilities reports as unsupported (<tpm supported='no'/>)
+ * is not offered, although no enum of it lists anything; a device it does
+ * not mention at all still is. */
+static void
+test_caps_unsupported_device (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "domcaps", "qemu-tcg-q35.x86_64.xml", NULL);
+  g_autofree char *xml = NULL;
+  g_autoptr(GRegex) tpm = g_regex_new ("<tpm supported='yes'>.*?</tpm>", G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GRegex) rng = g_regex_new ("<rng supported='yes'>.*?</rng>", G_REGEX_DOTALL, 0, NULL);
+  g_autofree char *without_tpm = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(VireoDomainCaps) caps = NULL;
+  g_autoptr(VireoDomainConfig) q35 = open_inline (q35_xml);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) variants = NULL;
+  VireoAddHardwareDialog *dialog;
+
+  g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+  without_tpm = g_regex_replace_literal (tpm, xml, -1, 0, "<tpm supported='no'/>", 0, NULL);
+  edited = g_regex_replace_literal (rng, without_tpm, -1, 0, "", 0, NULL);
+  g_assert_cmpstr (edited, !=, xml);
+  caps = vireo_domain_caps_new_from_xml (edited, &error);
+  g_assert_no_error (error);
+
+  dialog = new_dialog (q35);
+  vireo_add_hardware_dialog_set_caps (dialog, caps);
+  vireo_add_hardware_dialog_select_kind (dialog, "tpm");
+  variants = vireo_add_hardware_dialog_dup_variants (dialog);
+  g_assert_cmpuint (g_strv_length (variants), ==, 0);
+  g_clear_pointer (&variants, g_strfreev);
+  assert_refused (dialog, "not available");
+
+  /* Not reported: offered, as without capabilities. */
+  vireo_add_hardware_dialog_select_kind (dialog, "rng");
+  variants = vireo_add_hardware_dialog_dup_variants (dialog);
+  g_assert_cmpuint (g_strv_length (variants), >, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1192,6 +1232,7 @@ main (int   argc,
   g_test_add_func ("/ui/add-hardware/cancel", test_cancel);
   g_test_add_func ("/ui/add-hardware/refusals", test_refusals);
   g_test_add_func ("/ui/add-hardware/caps", test_caps);
+  g_test_add_func ("/ui/add-hardware/caps-unsupported-device", test_caps_unsupported_device);
   g_test_add_func ("/ui/add-hardware/hand-edits", test_hand_edits);
   g_test_add_func ("/ui/add-hardware/hand-edited-volume", test_hand_edited_volume);
   g_test_add_func ("/ui/add-hardware/field-refusal", test_field_refusal);

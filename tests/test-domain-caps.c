@@ -111,6 +111,8 @@ test_q35_tcg (void)
   g_assert_true (vireo_domain_caps_device_supported (caps, "channel"));
   /* Not reported by 9.0 at all: says nothing, so not "supported". */
   g_assert_false (vireo_domain_caps_device_supported (caps, "crypto"));
+  g_assert_false (vireo_domain_caps_device_reported (caps, "crypto"));
+  g_assert_true (vireo_domain_caps_device_reported (caps, "tpm"));
   assert_strv (vireo_domain_caps_dup_enum (caps, "disk", "diskDevice"), "disk", "cdrom", "floppy", "lun", NULL);
   /* q35 has no IDE controller. */
   assert_strv (vireo_domain_caps_dup_enum (caps, "disk", "bus"), "fdc", "scsi", "virtio", "usb", "sata", NULL);
@@ -234,6 +236,7 @@ test_minimal (void)
   assert_strv (vireo_domain_caps_dup_unusable_cpu_models (caps), NULL);
   g_assert_false (vireo_domain_caps_cpu_mode_supported (caps, "custom"));
   g_assert_false (vireo_domain_caps_device_supported (caps, "disk"));
+  g_assert_false (vireo_domain_caps_device_reported (caps, "disk"));
   assert_strv (vireo_domain_caps_dup_enum (caps, "disk", "bus"), NULL);
   /* The docs' own example: a present <sev> without supported='…'. */
   g_assert_true (vireo_domain_caps_feature_supported (caps, "sev"));

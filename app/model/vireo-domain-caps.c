@@ -524,6 +524,23 @@ vireo_domain_caps_device_supported (VireoDomainCaps *self,
   return is_supported (self, key);
 }
 
+/* Whether <devices> has an element for @device at all. An absent one
+ * says nothing (older libvirt lists fewer devices), where a present one
+ * with supported='no' is a refusal; vireo_domain_caps_device_supported()
+ * answers FALSE to both. */
+gboolean
+vireo_domain_caps_device_reported (VireoDomainCaps *self,
+                                   const char      *device)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CAPS (self), FALSE);
+  g_return_val_if_fail (device != NULL, FALSE);
+
+  key = g_strconcat ("devices/", device, NULL);
+  return g_hash_table_contains (self->supported, key);
+}
+
 /**
  * vireo_domain_caps_dup_enum:
  * @device: an element name under <devices>: "disk", "graphics", "tpm", …

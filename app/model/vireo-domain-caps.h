@@ -35,6 +35,8 @@ char           **vireo_domain_caps_dup_unusable_cpu_models (VireoDomainCaps  *se
 
 gboolean         vireo_domain_caps_device_supported        (VireoDomainCaps  *self,
                                                             const char       *device);
+gboolean         vireo_domain_caps_device_reported         (VireoDomainCaps  *self,
+                                                            const char       *device);
 char           **vireo_domain_caps_dup_enum                (VireoDomainCaps  *self,
                                                             const char       *device,
                                                             const char       *name);

@@ -508,7 +508,8 @@ host_index (const char *bus)
 /* ------------------------------------------------------------------ caps */
 
 /* Whether domcapabilities lets @value be: yes when it does not list that
- * enum at all (not reported is not "no"). */
+ * enum at all (not reported is not "no"), but never for a device it
+ * reports as unsupported. */
 static gboolean
 caps_allow (VireoAddHardwareDialog *self,
             const char             *device,
@@ -517,7 +518,11 @@ caps_allow (VireoAddHardwareDialog *self,
 {
   g_auto(GStrv) values = NULL;
 
-  if (self->caps == NULL || value == NULL)
+  if (self->caps == NULL)
+    return TRUE;
+  if (vireo_domain_caps_device_reported (self->caps, device) && !vireo_domain_caps_device_supported (self->caps, device))
+    return FALSE;
+  if (value == NULL)
     return TRUE;
   values = vireo_domain_caps_dup_enum (self->caps, device, name);
   return values == NULL || values[0] == NULL || g_strv_contains ((const char * const *) values, value);
@@ -1018,6 +1023,8 @@ variant_offered (VireoAddHardwareDialog *self,
   probe = vireo_domain_config_copy (self->config);
   device = vireo_domain_config_add_device (probe, xml, NULL);
   if (device == NULL)
+    return FALSE;
+  if (!caps_allow (self, vireo_device_get_element_name (device), "", NULL))
     return FALSE;
 
   if (VIREO_IS_GRAPHICS (device))
