@@ -228,6 +228,12 @@ test_add_edit_remove (Fixture       *f,
     g_assert_true (f->invalid_row == row);
     g_assert_cmpstr (f->invalid_message, ==, adw_action_row_get_subtitle (ADW_ACTION_ROW (host_row)));
     g_assert_cmpuint (f->changed, ==, 1);
+    /* Only the field is styled; folded, the rule says it under its title. */
+    g_assert_false (gtk_widget_has_css_class (row, "error"));
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, "");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, f->invalid_message);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
 
     type_into (host, "8000-8009");
     type_into (named (f, "port-forward-0-guest"), "80");

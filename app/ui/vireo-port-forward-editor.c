@@ -39,6 +39,7 @@ typedef struct
   GtkWidget *guest_row;
   GtkWidget *guest;
   char      *message;       /* why its fields were refused */
+  GtkWidget *culprit;       /* the field row showing it, NULL for none */
 } Rule;
 
 struct _VireoPortForwardEditor
@@ -201,8 +202,20 @@ field_row (Rule                  *rule,
     }
 }
 
-/* The message under the field it names (or under the rule's title when it
- * names none), and the rule reported to whoever holds Apply. */
+/* Under the rule's title while its fields are out of sight (or when the
+ * message names no field), so a folded rule still says what holds Apply. */
+static void
+update_rule_subtitle (Rule *rule)
+{
+  gboolean folded = !adw_expander_row_get_expanded (ADW_EXPANDER_ROW (rule->row));
+  gboolean show = rule->message != NULL && (folded || rule->culprit == NULL);
+
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (rule->row), show ? rule->message : "");
+}
+
+/* The message under the field it names, and the rule reported to whoever
+ * holds Apply. Only the field is styled as an error: on the rule's row the
+ * style would colour every field under it. */
 static void
 report (VireoPortForwardEditor *self,
         Rule                   *rule,
@@ -211,20 +224,27 @@ report (VireoPortForwardEditor *self,
 {
   GtkWidget *target = message != NULL ? field_row (rule, field) : NULL;
   GtkWidget *rows[] = { rule->proto_row, rule->address_row, rule->host_row, rule->guest_row };
+  gboolean news = g_strcmp0 (rule->message, message) != 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     mark_field (rows[i], rows[i] == target ? message : NULL);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (rule->row), message != NULL && target == NULL ? message : "");
-  if (message != NULL)
-    gtk_widget_add_css_class (rule->row, "error");
-  else
-    gtk_widget_remove_css_class (rule->row, "error");
-
-  if (g_strcmp0 (rule->message, message) == 0)
-    return;
   g_free (rule->message);
   rule->message = g_strdup (message);
-  g_signal_emit (self, signals[ROW_INVALID], 0, rule->row, message);
+  rule->culprit = target;
+  update_rule_subtitle (rule);
+  if (news)
+    g_signal_emit (self, signals[ROW_INVALID], 0, rule->row, message);
+}
+
+static void
+on_rule_expanded (AdwExpanderRow         *row,
+                  GParamSpec             *pspec,
+                  VireoPortForwardEditor *self)
+{
+  Rule *rule = rule_for (self, GTK_WIDGET (row));
+
+  if (rule != NULL)
+    update_rule_subtitle (rule);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -358,6 +378,8 @@ build_rule (VireoPortForwardEditor *self,
   rule->index = index;
   rule->row = adw_expander_row_new ();
   gtk_widget_set_name (rule->row, name);
+  g_object_set_data (G_OBJECT (rule->row), "vireo-rule-row", rule->row);
+  g_signal_connect_object (rule->row, "notify::expanded", G_CALLBACK (on_rule_expanded), self, 0);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rule->row), summary);
 
   gtk_widget_set_name (remove, button_name);
