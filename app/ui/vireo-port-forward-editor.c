@@ -136,7 +136,7 @@ passt_offered (VireoPortForwardEditor *self)
 {
   g_auto(GStrv) backends = NULL;
 
-  /* Not reported (libvirt before 10.x reports no backends) is not "no". */
+  /* Not reported (libvirt 9.0 lists no backends) is not "no". */
   if (self->caps == NULL)
     return TRUE;
   backends = vireo_domain_caps_dup_enum (self->caps, "interface", "backendType");
