@@ -28,6 +28,10 @@ nic-source=bridge:br1
 nic-source=direct:eth0:vepa
 nic-source=user
 nic-model=e1000e nic-mac=52:54:00:ab:cd:ef nic-link=down
+nic-source=user nic-passt=on port-forward=tcp,2222,22
+nic-source=user nic-passt=on port-forward=tcp,2222,22 port-forward=udp,5353,,::1 port-forward=TCP,8000-8009,80,127.0.0.1 port-forward-edit=0,udp,2223,23,10.0.0.1 port-forward-remove=1
+nic-source=user nic-passt=on port-forward=tcp,60000-60099 port-forward-edit=0,tcp,60000 nic-passt=off
+nic-source=user nic-passt=on port-forward=tcp,2222,22 nic-source=network:default
 memory=3145728:2097152 vcpus=2:4
 memory=1048576 vcpus=1:1
 title=Edited&by<Vireo> description=Notes:&<markup> cpu-mode=host-passthrough

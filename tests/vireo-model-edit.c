@@ -16,6 +16,7 @@
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 #include "vireo-os-info.h"
+#include "vireo-port-forward.h"
 
 /*
  * vireo-model-edit FILE EDIT...
@@ -34,6 +35,14 @@
  *   nic-model=MODEL           the first NIC's model
  *   nic-mac=MAC               the first NIC's address
  *   nic-link=up|down          the first NIC's link state
+ *   nic-passt=on|off          the first NIC's passt backend
+ *   port-forward=PROTO,HOST[,GUEST[,ADDRESS]]
+ *                             the first NIC forwards host port(s) HOST
+ *                             ("2222" or "5000-5099") to GUEST, as the
+ *                             port-forward editor's fields say it
+ *   port-forward-edit=N,PROTO,HOST[,GUEST[,ADDRESS]]
+ *                             its Nth forward (from 0) gets those fields
+ *   port-forward-remove=N     its Nth forward goes
  *   memory=MAX[:CURRENT]      KiB
  *   vcpus=CURRENT:MAX
  *   title=TEXT  description=TEXT  cpu-mode=MODE
@@ -251,6 +260,63 @@ check (gboolean     ok,
     die ("%s: %s", edit, (*error)->message);
 }
 
+/* The number a "N,..." argument starts with. */
+static guint64
+parse_u64_or_zero (const char *text)
+{
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+/* The fields of the port-forward editor: "PROTO,HOST[,GUEST[,ADDRESS]]". */
+static void
+set_forward_fields (VireoPortForward *forward,
+                    const char       *edit,
+                    const char       *fields)
+{
+  g_auto(GStrv) parts = g_strsplit (fields, ",", 4);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strv_length (parts) < 2)
+    die ("%s: PROTO,HOST[,GUEST[,ADDRESS]]", edit);
+  if (!vireo_port_forward_set_simple (forward, parts[0], parts[2] != NULL ? parts[3] : NULL,
+                                      parts[1], parts[2], NULL, &error))
+    die ("%s: %s", edit, error->message);
+}
+
+static void
+port_forward_edit (VireoInterface *nic,
+                   const char     *op,
+                   const char     *edit,
+                   const char     *arg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (op, "port-forward"))
+    {
+      g_autoptr(VireoPortForward) forward = vireo_port_forward_new ("tcp");
+
+      set_forward_fields (forward, edit, arg);
+      if (!vireo_interface_add_port_forward (nic, forward, NULL, &error))
+        die ("%s: %s", edit, error->message);
+    }
+  else if (g_str_equal (op, "port-forward-edit"))
+    {
+      g_autoptr(GPtrArray) forwards = vireo_interface_dup_port_forwards (nic);
+      const char *comma = strchr (arg, ',');
+      guint64 index = parse_u64_or_zero (arg);
+      g_autoptr(VireoPortForward) forward = NULL;
+
+      if (comma == NULL || index >= forwards->len)
+        die ("%s: no such forward", edit);
+      forward = vireo_port_forward_copy (forwards->pdata[index]);
+      set_forward_fields (forward, edit, comma + 1);
+      if (!vireo_interface_replace_port_forward (nic, index, forward, NULL, &error))
+        die ("%s: %s", edit, error->message);
+    }
+  else if (!vireo_interface_remove_port_forward (nic, parse_u64_or_zero (arg)))
+    die ("%s: no such forward", edit);
+}
+
 static VireoDevice *
 last_device (VireoDomainConfig *config,
              const char        *element)
@@ -383,6 +449,17 @@ apply (VireoDomainConfig *config,
     vireo_interface_set_mac (first_nic (config), arg);
   else if (g_str_equal (op, "nic-link") && first_nic (config) != NULL)
     vireo_interface_set_link_up (first_nic (config), g_strcmp0 (arg, "up") == 0);
+  else if (g_str_equal (op, "nic-passt") && arg != NULL)
+    {
+      if (first_nic (config) != NULL)
+        check (vireo_interface_set_passt (first_nic (config), g_str_equal (arg, "on"), &error), edit, &error);
+    }
+  else if ((g_str_equal (op, "port-forward") || g_str_equal (op, "port-forward-edit")
+            || g_str_equal (op, "port-forward-remove")) && arg != NULL)
+    {
+      if (first_nic (config) != NULL)
+        port_forward_edit (first_nic (config), op, edit, arg);
+    }
   else if (g_str_equal (op, "memory") && arg != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (arg, ":", 2);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vireo-device.h"
+#include "vireo-port-forward.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,24 @@ void      vireo_interface_set_link_up     (VireoInterface *self,
                                            gboolean        up);
 char     *vireo_interface_generate_mac    (void);
 gboolean  vireo_interface_mac_is_valid    (const char     *mac);
+
+gboolean   vireo_interface_get_passt            (VireoInterface          *self);
+gboolean   vireo_interface_set_passt            (VireoInterface          *self,
+                                                 gboolean                 passt,
+                                                 GError                 **error);
+gboolean   vireo_interface_can_forward_ports    (VireoInterface          *self,
+                                                 GError                 **error);
+GPtrArray *vireo_interface_dup_port_forwards    (VireoInterface          *self);
+gboolean   vireo_interface_add_port_forward     (VireoInterface          *self,
+                                                 const VireoPortForward  *forward,
+                                                 VireoPortForwardField   *field,
+                                                 GError                 **error);
+gboolean   vireo_interface_replace_port_forward (VireoInterface          *self,
+                                                 guint                    index,
+                                                 const VireoPortForward  *forward,
+                                                 VireoPortForwardField   *field,
+                                                 GError                 **error);
+gboolean   vireo_interface_remove_port_forward  (VireoInterface          *self,
+                                                 guint                    index);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ vireo_ui_init (void)
   g_type_ensure (VIREO_TYPE_HOST_WINDOW);
   g_type_ensure (VIREO_TYPE_VM_PERFORMANCE);
   g_type_ensure (VIREO_TYPE_OS_PICKER);
+  g_type_ensure (VIREO_TYPE_PORT_FORWARD_EDITOR);
   g_type_ensure (VIREO_TYPE_WINDOW);
   g_type_ensure (VIREO_TYPE_XML_EDITOR);
 }

@@ -10,6 +10,7 @@
 #include "vireo-host-window.h"
 #include "vireo-vm-performance.h"
 #include "vireo-os-picker.h"
+#include "vireo-port-forward-editor.h"
 #include "vireo-vm-window.h"
 #include "vireo-window.h"
 #include "vireo-xml-editor.h"
