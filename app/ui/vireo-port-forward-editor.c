@@ -49,6 +49,7 @@ struct _VireoPortForwardEditor
   /* Owned */
   VireoInterface      *nic;
   VireoDomainCaps     *caps;
+  char                *passt_refusal;  /* libvirt's own words, when it refuses passt */
   char                *shown;      /* what the rows show: see state_key() */
   GPtrArray           *rules;      /* Rule */
   guint                editing;    /* our own writes, not others' */
@@ -136,6 +137,8 @@ passt_offered (VireoPortForwardEditor *self)
 {
   g_auto(GStrv) backends = NULL;
 
+  if (self->passt_refusal != NULL)
+    return FALSE;
   /* Not reported (libvirt 9.0 lists no backends) is not "no". */
   if (self->caps == NULL)
     return TRUE;
@@ -465,6 +468,9 @@ rebuild (VireoPortForwardEditor *self)
                                           : g_strdup_printf ("%s %s", why->message,
                                                              _("This host’s libvirt does not offer passt."));
 
+      if (!offered && self->passt_refusal != NULL)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->use_passt_button), self->passt_refusal);
+
       adw_action_row_set_subtitle (self->passt_row, subtitle);
       gtk_widget_set_sensitive (GTK_WIDGET (self->use_passt_button), offered);
     }
@@ -650,6 +656,7 @@ vireo_port_forward_editor_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_PORT_FORWARD_EDITOR);
   g_clear_object (&self->nic);
   g_clear_object (&self->caps);
+  g_clear_pointer (&self->passt_refusal, g_free);
   G_OBJECT_CLASS (vireo_port_forward_editor_parent_class)->dispose (object);
 }
 
@@ -777,5 +784,26 @@ void
 vireo_port_forward_editor_refresh (VireoPortForwardEditor *self)
 {
   g_return_if_fail (VIREO_IS_PORT_FORWARD_EDITOR (self));
+  rebuild (self);
+}
+
+/**
+ * vireo_port_forward_editor_set_passt_refusal:
+ * @refusal: (nullable): libvirt's message refusing passt on this host, as
+ *   vireo_connection_probe_passt_finish() gives it; %NULL when it takes it
+ *
+ * Where libvirt is built without passt (Debian 12), "Use passt" would
+ * only fail at Apply: it is made insensitive instead, saying why.
+ */
+void
+vireo_port_forward_editor_set_passt_refusal (VireoPortForwardEditor *self,
+                                             const char             *refusal)
+{
+  g_return_if_fail (VIREO_IS_PORT_FORWARD_EDITOR (self));
+
+  if (g_strcmp0 (self->passt_refusal, refusal) == 0)
+    return;
+  g_free (self->passt_refusal);
+  self->passt_refusal = g_strdup (refusal);
   rebuild (self);
 }

@@ -16,5 +16,7 @@ VireoInterface *vireo_port_forward_editor_get_interface (VireoPortForwardEditor 
 void            vireo_port_forward_editor_set_caps      (VireoPortForwardEditor *self,
                                                          VireoDomainCaps        *caps);
 void            vireo_port_forward_editor_refresh       (VireoPortForwardEditor *self);
+void            vireo_port_forward_editor_set_passt_refusal (VireoPortForwardEditor *self,
+                                                             const char             *refusal);
 
 G_END_DECLS

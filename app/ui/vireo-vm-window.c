@@ -21,6 +21,7 @@
 #include "vireo-memory.h"
 #include "vireo-os-info.h"
 #include "vireo-os-picker.h"
+#include "vireo-port-forward-editor.h"
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-add-hardware-dialog.h"
@@ -70,6 +71,7 @@ struct _VireoVmWindow
   GPtrArray         *networks;         /* VireoNetworkInfo of the host, NULL until read */
   GPtrArray         *host_interfaces;  /* VireoHostInterfaceInfo, NULL until read */
   GPtrArray         *pools;            /* VireoPoolInfo with their volumes, NULL until read */
+  char              *passt_refusal;    /* libvirt's refusal of passt on this host, NULL if none (yet) */
   GPtrArray         *guest_addresses;  /* VireoGuestInterface of the running guest, NULL until read */
   VireoAddressSource addresses_source;
   char              *addresses_error;
@@ -350,6 +352,7 @@ add_entry_row (VireoVmWindow *self,
 
 static gboolean showing_device_xml (GtkWidget *outer);
 static char *probe_field (VireoDomainConfig *config, VireoDevice *device, gconstpointer data);
+static void on_edit_changed (VireoVmWindow *self);
 
 /* For news from the host (capabilities, pools) rather than from the
  * user: a rebuild would drop the text of fields not yet valid, which are
@@ -2789,6 +2792,17 @@ on_refresh_addresses (GtkButton     *button,
   load_addresses (self);
 }
 
+/* The editor shows its refusals under the field; the window holds
+ * Apply for them like for any other row. */
+static void
+on_port_forward_invalid (VireoPortForwardEditor *editor,
+                         GtkWidget              *row,
+                         const char             *message,
+                         VireoVmWindow          *self)
+{
+  mark_row (row, message);
+}
+
 static GtkWidget *
 build_nic (VireoVmWindow  *self,
            VireoInterface *nic)
@@ -2842,6 +2856,16 @@ build_nic (VireoVmWindow  *self,
     }
   if (g_strcmp0 (type, "direct") == 0)
     tag (add_choice_row (self, group, "nic-source-mode", _("Mode"), mode_labels, mode, set_nic_mode), device);
+  if (g_strcmp0 (type, "user") == 0)
+    {
+      GtkWidget *editor = vireo_port_forward_editor_new (nic);
+
+      vireo_port_forward_editor_set_caps (VIREO_PORT_FORWARD_EDITOR (editor), self->caps);
+      vireo_port_forward_editor_set_passt_refusal (VIREO_PORT_FORWARD_EDITOR (editor), self->passt_refusal);
+      g_signal_connect_object (editor, "changed", G_CALLBACK (on_edit_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (editor, "row-invalid", G_CALLBACK (on_port_forward_invalid), self, 0);
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (editor));
+    }
 
   group = add_group (page, _("Card"));
   row = tag (add_entry_row (self, group, "nic-mac", _("MAC address"), mac, set_nic_mac), device);
@@ -3988,6 +4012,29 @@ host_interfaces_cb (GObject      *object,
 }
 
 /* What the connection type fields offer; read once per window. */
+static void
+passt_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *refusal = vireo_connection_probe_passt_finish (VIREO_CONNECTION (object), result, &error);
+
+  if (refusal == NULL)
+    return;
+  g_free (self->passt_refusal);
+  self->passt_refusal = refusal;
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack));
+       page != NULL; page = gtk_widget_get_next_sibling (page))
+    {
+      GtkWidget *editor = find_named (page, "port-forward-editor");
+
+      if (editor != NULL)
+        vireo_port_forward_editor_set_passt_refusal (VIREO_PORT_FORWARD_EDITOR (editor), refusal);
+    }
+}
+
 /* Disk pages offer the volumes of the host's pools: news that arrives
  * after the pages are built. */
 static void
@@ -4021,6 +4068,7 @@ load_host_lists (VireoVmWindow *self)
   vireo_connection_list_pools_async (conn, self->cancellable, pools_cb, g_object_ref (self));
   if (self->networks != NULL)
     return;
+  vireo_connection_probe_passt_async (conn, self->cancellable, passt_cb, g_object_ref (self));
   vireo_connection_list_networks_async (conn, self->cancellable, networks_cb, g_object_ref (self));
   vireo_connection_list_host_interfaces_async (conn, self->cancellable, host_interfaces_cb, g_object_ref (self));
 }
@@ -4635,6 +4683,7 @@ vireo_vm_window_finalize (GObject *object)
   g_clear_pointer (&self->host_interfaces, g_ptr_array_unref);
   g_clear_pointer (&self->pools, g_ptr_array_unref);
   g_clear_pointer (&self->guest_addresses, g_ptr_array_unref);
+  g_free (self->passt_refusal);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->finalize (object);
 }

@@ -1659,3 +1659,77 @@ vireo_domain_set_autostart_finish (VireoDomain   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* passt                                                                     */
+
+/* A domain with a passt card, parsed by the driver and turned into a
+ * QEMU command line that nothing runs: the parser is what refuses passt
+ * where it is built out (Debian 12's libvirt 9.0 is, by a distribution
+ * patch), and it says so with a word about <backend>. Other failures
+ * (no emulator, a driver without this call) say nothing about passt. */
+static void
+probe_passt_thread (GTask        *task,
+                    virConnectPtr conn,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  static const char probe_xml[] =
+    "<domain type='qemu'><name>vireo-passt-probe</name><memory unit='MiB'>64</memory>"
+    "<os><type>hvm</type></os><devices>"
+    "<interface type='user'><backend type='passt'/></interface>"
+    "</devices></domain>";
+  char *native = virConnectDomainXMLToNative (conn, "qemu-argv", probe_xml, 0);
+  virErrorPtr error;
+
+  if (native != NULL)
+    {
+      free (native);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  error = virGetLastError ();
+  if (error != NULL && error->message != NULL && strstr (error->message, "'backend'") != NULL
+      && strstr (error->message, "passt") != NULL)
+    {
+      g_task_return_pointer (task, g_strdup (error->message), g_free);
+      return;
+    }
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+/**
+ * vireo_connection_probe_passt_async:
+ *
+ * Whether this host's libvirt takes the passt backend for usermode
+ * network cards, asked without defining anything.
+ */
+void
+vireo_connection_probe_passt_async (VireoConnection     *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_probe_passt_async);
+  vireo_connection_run (self, task, probe_passt_thread);
+}
+
+/**
+ * vireo_connection_probe_passt_finish:
+ *
+ * Returns: (transfer full) (nullable): libvirt's refusal of passt, or
+ *   %NULL when it takes passt or says nothing about it
+ */
+char *
+vireo_connection_probe_passt_finish (VireoConnection  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

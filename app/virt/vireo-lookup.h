@@ -200,4 +200,12 @@ gboolean   vireo_domain_set_autostart_finish            (VireoDomain         *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+void       vireo_connection_probe_passt_async           (VireoConnection     *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+char      *vireo_connection_probe_passt_finish          (VireoConnection     *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 G_END_DECLS

@@ -364,6 +364,51 @@ test_performance_draws_disk_and_network (void)
   vireo_connection_close (conn);
 }
 
+static GtkWidget *
+port_forward_editor (VireoVmWindow *window)
+{
+  for (guint i = 0; i < 64; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("device-%u", i);
+      GtkWidget *page = vireo_vm_window_get_page (window, name);
+      GtkWidget *editor = page != NULL ? vireo_test_find_named (page, "port-forward-editor") : NULL;
+
+      if (editor != NULL)
+        return editor;
+    }
+  g_error ("no port forwarding editor");
+}
+
+static gboolean
+passt_refused (gpointer data)
+{
+  GtkWidget *button = vireo_test_find_named (port_forward_editor (data), "use-passt");
+
+  return !gtk_widget_get_sensitive (button);
+}
+
+/* libvirt 9.0 on Debian 12 is built without passt: the usermode card's
+ * page says so before Apply could fail, in libvirt's own words (asked by
+ * parsing a throwaway definition, which defines nothing). */
+static void
+test_passt_refusal_shown (void)
+{
+  g_autoptr(VireoConnection) conn = open_vireo ();
+  VireoVmWindow *window = open_window (conn);
+  GtkWidget *button;
+  unsigned long version = 0;
+
+  g_assert_cmpint (virConnectGetLibVersion (direct, &version), ==, 0);
+  if (version != 9000000)
+    g_error ("this check knows libvirt 9.0.0 (Debian 12) only; this is %lu", version);
+  vireo_test_wait_for (passt_refused, window, 30, "libvirt's answer about passt");
+  button = vireo_test_find_named (port_forward_editor (window), "use-passt");
+  assert_contains (gtk_widget_get_tooltip_text (button), "passt");
+  assert_contains (gtk_widget_get_tooltip_text (button), "backend");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vireo_connection_close (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +426,7 @@ main (int   argc,
   g_test_add_func ("/details-ui/fresh-guest-has-nothing-pending", test_fresh_guest_has_nothing_pending);
   g_test_add_func ("/details-ui/disk-to-pool-volume", test_disk_to_pool_volume);
   g_test_add_func ("/details-ui/performance-draws-disk-and-network", test_performance_draws_disk_and_network);
+  g_test_add_func ("/details-ui/passt-refusal-shown", test_passt_refusal_shown);
   status = g_test_run ();
   virConnectClose (direct);
   g_assert_true (vireo_worker_wait_all (10 * G_USEC_PER_SEC));
