@@ -475,20 +475,6 @@ form_page (VireoVmWindow *window,
     }
 }
 
-static void
-select_value (GtkWidget  *combo,
-              const char *value)
-{
-  GStrv values = g_object_get_data (G_OBJECT (combo), "vireo-values");
-
-  for (guint i = 0; values[i] != NULL; i++)
-    if (g_str_equal (values[i], value))
-      {
-        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
-        return;
-      }
-  g_error ("%s is not offered", value);
-}
 
 /* The devices without a page of their own get one from their field table:
  * a choice changes what else applies, a refused value stays in its field
@@ -519,7 +505,7 @@ test_device_form (void)
   g_assert_false (gtk_widget_get_visible (vireo_test_find_named (page, "video-accel3d")));
 
   /* Virtio: the memory size goes out of sight, 3D comes in. */
-  select_value (vireo_test_find_named (page, "video-model"), "virtio");
+  vireo_test_select_value (vireo_test_find_named (page, "video-model"), "virtio");
   g_assert_false (gtk_widget_get_visible (vireo_test_find_named (page, "video-vram")));
   g_assert_true (gtk_widget_get_visible (vireo_test_find_named (page, "video-accel3d")));
   edit = vireo_domain_config_to_xml (vireo_vm_window_get_edit_config (window));
@@ -626,7 +612,7 @@ test_firmware_switch (void)
   window = vireo_vm_window_present_for (NULL, gamma);
   vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
   g_assert_null (vireo_test_find_named (GTK_WIDGET (window), "secure-boot"));
-  select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
+  vireo_test_select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
   drain ();
   row = vireo_test_find_named (GTK_WIDGET (window), "secure-boot");
   g_assert_nonnull (row);
@@ -641,7 +627,7 @@ test_firmware_switch (void)
   window = vireo_vm_window_present_for (NULL, gamma);
   vireo_test_wait_for (vireo_test_vm_window_loaded, window, 10, "the configuration");
   g_assert_null (vireo_test_find_named (GTK_WIDGET (window), "tpm-offer"));
-  select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
+  vireo_test_select_value (vireo_test_find_named (GTK_WIDGET (window), "firmware"), "efi");
   drain ();
   row = vireo_test_find_named (GTK_WIDGET (window), "secure-boot");
   g_assert_true (gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "vireo-switch")));
@@ -773,7 +759,7 @@ test_nic_page (void)
   g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (row)), "52:54:00:"));
 
   /* macvtap: a host device and a mode. */
-  select_value (vireo_test_find_named (page, "nic-type"), "direct");
+  vireo_test_select_value (vireo_test_find_named (page, "nic-type"), "direct");
   drain ();
   page = vireo_vm_window_get_page (window, page_name);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (vireo_test_find_named (page, "nic-source"))),
@@ -1136,8 +1122,8 @@ volume_source_taken (gpointer data)
   if (disk_row (window, "disk-pool") != NULL)
     return TRUE;
   row = disk_row (window, "disk-source-type");
-  select_value (row, "file");
-  select_value (row, "volume");
+  vireo_test_select_value (row, "file");
+  vireo_test_select_value (row, "volume");
   return FALSE;
 }
 
@@ -1166,7 +1152,7 @@ test_disk_source (void)
   g_clear_pointer (&xml, g_free);
 
   /* Another volume: its format comes with it. */
-  select_value (disk_row (window, "disk-volume"), "beta.qcow2");
+  vireo_test_select_value (disk_row (window, "disk-volume"), "beta.qcow2");
   xml = edit_xml (window);
   assert_contains (xml, "volume=\"beta.qcow2\"");
   assert_contains (xml, "type=\"qcow2\"");
@@ -1176,31 +1162,31 @@ test_disk_source (void)
                    "in pool test-pool");
 
   /* Back to a file: the volume's path. */
-  select_value (disk_row (window, "disk-source-type"), "file");
+  vireo_test_select_value (disk_row (window, "disk-source-type"), "file");
   xml = edit_xml (window);
   assert_contains (xml, "<source file=\"/test-pool/beta.qcow2\"/>");
   g_clear_pointer (&xml, g_free);
 
   /* A CD-ROM on virtio: refused on the field, the disk stays a disk. */
   row = disk_row (window, "disk-device");
-  select_value (row, "cdrom");
+  vireo_test_select_value (row, "cdrom");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   assert_contains (gtk_widget_get_tooltip_text (row), "VirtIO");
   xml = edit_xml (window);
   assert_contains (xml, "device=\"disk\"");
   g_clear_pointer (&xml, g_free);
-  select_value (row, "disk");
+  vireo_test_select_value (row, "disk");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
 
   /* Native AIO wants the host cache bypassed. */
   row = disk_row (window, "disk-io");
-  select_value (row, "native");
+  vireo_test_select_value (row, "native");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
-  select_value (disk_row (window, "disk-cache"), "none");
-  select_value (row, "threads");
-  select_value (row, "native");
+  vireo_test_select_value (disk_row (window, "disk-cache"), "none");
+  vireo_test_select_value (row, "threads");
+  vireo_test_select_value (row, "native");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
-  select_value (disk_row (window, "disk-discard"), "unmap");
+  vireo_test_select_value (disk_row (window, "disk-discard"), "unmap");
 
   /* The serial's characters, as libvirt's schema has them. */
   row = disk_row (window, "disk-serial");

@@ -28,6 +28,23 @@ vireo_test_vm_window_loaded (gpointer data)
   return vireo_vm_window_get_loaded (data);
 }
 
+/* Picks @value in a combo row the VM window built: its values sit beside
+ * the labels as "vireo-values". A value not offered fails the test. */
+static inline void
+vireo_test_select_value (GtkWidget  *combo,
+                         const char *value)
+{
+  GStrv values = g_object_get_data (G_OBJECT (combo), "vireo-values");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (g_str_equal (values[i], value))
+      {
+        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
+        return;
+      }
+  g_error ("%s is not offered", value);
+}
+
 /* A row of a list or preferences group, by the title the user reads. */
 static inline GtkWidget *
 vireo_test_find_row_titled (GtkWidget  *root,

@@ -207,20 +207,6 @@ volume_rows_shown (gpointer data)
   return FALSE;
 }
 
-static void
-select_value (GtkWidget  *combo,
-              const char *value)
-{
-  GStrv values = g_object_get_data (G_OBJECT (combo), "vireo-values");
-
-  for (guint i = 0; values[i] != NULL; i++)
-    if (g_str_equal (values[i], value))
-      {
-        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
-        return;
-      }
-  g_error ("%s is not offered", value);
-}
 
 /* Whether the guest's QEMU process holds @path open: what QEMU really
  * uses, which the live XML of a volume disk does not spell out. */
@@ -297,7 +283,7 @@ test_disk_to_pool_volume (void)
 
   vireo_test_wait_for (host_size_in_pool, window, 30, "the disk's pool");
   vireo_test_wait_for (volume_rows_shown, window, 30, "the pool volume rows");
-  select_value (vireo_test_find_named (disk_page (window), "disk-volume"), "second.qcow2");
+  vireo_test_select_value (vireo_test_find_named (disk_page (window), "disk-volume"), "second.qcow2");
   drain ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.apply", NULL));
   vireo_test_wait_for (vireo_test_vm_window_loaded, window, 60, "apply and reload");
