@@ -4011,7 +4011,22 @@ host_interfaces_cb (GObject      *object,
   self->host_interfaces = interfaces;
 }
 
-/* What the connection type fields offer; read once per window. */
+static gboolean
+edit_has_pool_disk (VireoVmWindow *self)
+{
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (self->edit);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *pool = VIREO_IS_DISK (device) ? vireo_disk_dup_source_pool (VIREO_DISK (device)) : NULL;
+
+      if (pool != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 passt_cb (GObject      *object,
           GAsyncResult *result,
@@ -4053,10 +4068,15 @@ pools_cb (GObject      *object,
     }
   g_clear_pointer (&self->pools, g_ptr_array_unref);
   self->pools = pools;
-  if (self->edit != NULL)
+  /* Only pages of disks named by pool show what the list says (the
+   * source switch reads it when used): after each Apply the pages were
+   * just rebuilt, and once is enough otherwise. */
+  if (self->edit != NULL && edit_has_pool_disk (self))
     queue_background_rebuild (self);
 }
 
+/* What the connection type fields offer (networks, interfaces, passt:
+ * read once per window) and the pools' volumes (after each load). */
 static void
 load_host_lists (VireoVmWindow *self)
 {
