@@ -2129,6 +2129,8 @@ config_text (VireoVmBuilder *self)
   if (pcie)
     {
       g_string_append (xml, "    <controller type='usb' model='qemu-xhci' ports='15'/>\n");
+      /* Written although libvirt would add it: a PCI controller without
+       * an index takes the first free one, and 0 must be the root. */
       g_string_append (xml, "    <controller type='pci' model='pcie-root'/>\n");
       for (guint i = 0; i < N_ROOT_PORTS; i++)
         g_string_append (xml, "    <controller type='pci' model='pcie-root-port'/>\n");
