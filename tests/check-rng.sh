@@ -3,10 +3,14 @@
 # must pass libvirt's own schema. A machine without virt-xml-validate fails
 # here rather than skipping: a schema check that never runs proves nothing.
 #
-# check-rng.sh FIXTURE-DIR VIREO-MODEL-EDIT    (TAP on stdout)
+# With TEST-VM-BUILDER, also every definition and volume the New VM
+# wizard's builder makes (test-vm-builder --dump: one per install method).
+#
+# check-rng.sh FIXTURE-DIR VIREO-MODEL-EDIT [TEST-VM-BUILDER]  (TAP on stdout)
 set -u
 fixtures=$1
 edit=$2
+builder=${3:-}
 validate=${VIREO_XML_VALIDATE:-virt-xml-validate}
 
 if ! command -v "$validate" >/dev/null 2>&1; then
@@ -103,11 +107,41 @@ remove=memballoon add-template=memballoon:virtio field=memballoon:memballoon-sta
 field=memballoon:memballoon-stats= field=memballoon:memballoon-autodeflate= field=memballoon:memballoon-model=none
 SCRIPTS
 
+built=0
+if [ -n "$builder" ]; then
+  mkdir "$tmp/built"
+  if ! "$builder" --dump "$tmp/built" > "$tmp/built.log" 2>&1; then
+    echo "Bail out! test-vm-builder --dump failed"
+    sed 's/^/# /' "$tmp/built.log"
+    exit 1
+  fi
+  built=$(ls "$tmp/built"/*.xml | wc -l)
+fi
+
 n=0
 status=0
 count=$(ls "$fixtures"/*.xml | wc -l)
 scripts=$(wc -l < "$tmp/scripts")
-echo "1..$((count * (scripts + 1)))"
+echo "1..$((count * (scripts + 1) + built))"
+
+if [ -n "$builder" ]; then
+  for f in "$tmp/built"/*.xml; do
+    n=$((n + 1))
+    name=$(basename "$f" .xml)
+    case $name in
+      *-volume-*) schema=storagevol ;;
+      *) schema=domain ;;
+    esac
+    if out=$("$validate" "$f" "$schema" 2>&1); then
+      echo "ok $n - built: $name"
+    else
+      echo "not ok $n - built: $name"
+      printf '%s\n' "$out" | sed 's/^/# /'
+      sed 's/^/# /' "$f"
+      status=1
+    fi
+  done
+fi
 
 for f in "$fixtures"/*.xml; do
   name=$(basename "$f" .xml)

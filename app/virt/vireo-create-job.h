@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vireo-connection.h"
+#include "vireo-vm-builder.h"
+
+G_BEGIN_DECLS
+
+/* Where a creation job is. Each step is reported on the main context, as
+ * the job's "step" property, before its work is queued. */
+typedef enum
+{
+  VIREO_CREATE_STEP_NONE,
+  VIREO_CREATE_STEP_DOWNLOADING,       /* fetching a network install's kernel and initrd */
+  VIREO_CREATE_STEP_CREATING_VOLUMES,  /* making the disk (and uploading boot files) */
+  VIREO_CREATE_STEP_DEFINING,
+  VIREO_CREATE_STEP_STARTING,
+  VIREO_CREATE_STEP_CLEANING_UP,       /* removing the boot files QEMU has loaded */
+  VIREO_CREATE_STEP_ROLLING_BACK,      /* failed or cancelled: undoing what it made */
+  VIREO_CREATE_STEP_DONE,
+  VIREO_CREATE_STEP_FAILED,
+} VireoCreateStep;
+
+const char     *vireo_create_step_get_label       (VireoCreateStep      step);
+
+#define VIREO_TYPE_CREATE_JOB (vireo_create_job_get_type ())
+G_DECLARE_FINAL_TYPE (VireoCreateJob, vireo_create_job, VIREO, CREATE_JOB, GObject)
+
+VireoCreateJob *vireo_create_job_new              (VireoConnection       *connection,
+                                                   const VireoCreatePlan *plan);
+VireoConnection *vireo_create_job_get_connection  (VireoCreateJob        *self);
+const VireoCreatePlan *vireo_create_job_get_plan  (VireoCreateJob        *self);
+VireoCreateStep vireo_create_job_get_step         (VireoCreateJob        *self);
+double          vireo_create_job_get_fraction     (VireoCreateJob        *self);
+const char     *vireo_create_job_get_detail       (VireoCreateJob        *self);
+void            vireo_create_job_run_async        (VireoCreateJob        *self,
+                                                   GCancellable          *cancellable,
+                                                   GAsyncReadyCallback    callback,
+                                                   gpointer               user_data);
+char           *vireo_create_job_run_finish       (VireoCreateJob        *self,
+                                                   GAsyncResult          *result,
+                                                   GError               **error);
+
+/* What the New VM wizard asks the host before there is a machine. */
+void            vireo_connection_read_domain_caps_async  (VireoConnection     *self,
+                                                          const char          *emulator,
+                                                          const char          *arch,
+                                                          const char          *machine,
+                                                          const char          *virttype,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+char           *vireo_connection_read_domain_caps_finish (VireoConnection     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+void            vireo_connection_start_network_async     (VireoConnection     *self,
+                                                          const char          *name,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean        vireo_connection_start_network_finish    (VireoConnection     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+G_END_DECLS
