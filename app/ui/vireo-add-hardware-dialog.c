@@ -11,6 +11,7 @@
 #include <libxml/xpath.h>
 
 #include "vireo-add-hardware-dialog.h"
+#include "vireo-browse-button.h"
 #include "vireo-device-fields.h"
 #include "vireo-disk.h"
 #include "vireo-graphics.h"
@@ -744,71 +745,14 @@ set_row_error (GtkWidget  *widget,
 
 /* -------------------------------------------------------------- browse */
 
-static void
-on_file_chosen (GtkNativeDialog *chooser,
-                int              response,
-                GtkEditable     *entry)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        gtk_editable_set_text (entry, path);
-    }
-  g_object_unref (entry);
-  g_object_unref (chooser);
-}
-
-static void
-on_browse_clicked (GtkButton              *button,
-                   VireoAddHardwareDialog *self)
-{
-  GtkEditable *entry = g_object_get_data (G_OBJECT (button), "vireo-entry");
-  gboolean folder = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "vireo-folder"));
-  GtkFileChooserNative *chooser;
-  const char *text = gtk_editable_get_text (entry);
-
-  chooser = gtk_file_chooser_native_new (folder ? _("Choose a Folder to Share") : _("Choose a File"),
-                                         GTK_WINDOW (self),
-                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
-                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Choose"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (text != NULL && *text == '/')
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (text);
-      g_autoptr(GFile) parent = folder ? g_object_ref (file) : g_file_get_parent (file);
-
-      if (parent != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), parent, NULL);
-    }
-  g_signal_connect (chooser, "response", G_CALLBACK (on_file_chosen), g_object_ref (entry));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* A file chooser only knows this computer's files: the button shows only
- * while the connection is local. */
 static GtkWidget *
 new_browse_button (VireoAddHardwareDialog *self,
                    GtkWidget              *entry,
                    gboolean                folder)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
+  GtkWidget *button = vireo_browse_button_new (entry, folder);
 
-  gtk_widget_set_name (button, "browse");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, folder ? _("Choose a folder") : _("Choose a file"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  folder ? _("Choose a folder") : _("Choose a file"),
-                                  -1);
   gtk_widget_set_visible (button, self->is_local);
-  g_object_set_data (G_OBJECT (button), "vireo-entry", entry);
-  g_object_set_data (G_OBJECT (button), "vireo-folder", GINT_TO_POINTER (folder));
-  g_signal_connect_object (button, "clicked", G_CALLBACK (on_browse_clicked), self, 0);
   return button;
 }
 

@@ -8,6 +8,7 @@
 #include "vireo-domain-cell.h"
 #include "vireo-graph.h"
 #include "vireo-host-window.h"
+#include "vireo-new-vm-dialog.h"
 #include "vireo-vm-performance.h"
 #include "vireo-os-picker.h"
 #include "vireo-port-forward-editor.h"

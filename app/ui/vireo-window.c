@@ -11,6 +11,7 @@
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
 #include "vireo-host-window.h"
+#include "vireo-new-vm-dialog.h"
 #include "vireo-vm-window.h"
 #include "vireo-perf.h"
 #include "vireo-window.h"
@@ -793,6 +794,17 @@ on_row_activated (VireoWindow *self,
 
   if (domain != NULL)
     vireo_vm_window_present_for (GTK_WINDOW (self), domain);
+}
+
+static void
+vm_new_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  VireoNewVmDialog *dialog = vireo_new_vm_dialog_new (GTK_WINDOW (self), self->manager, self->connection);
+
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1713,6 +1725,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "conn.remove", NULL, conn_remove_action);
   gtk_widget_class_install_action (widget_class, "conn.details", NULL, conn_details_action);
   gtk_widget_class_install_action (widget_class, "vm.details", NULL, vm_details_action);
+  gtk_widget_class_install_action (widget_class, "vm.new", NULL, vm_new_action);
   gtk_widget_class_install_action (widget_class, "conn.edit", NULL, conn_edit_action);
   gtk_widget_class_install_action (widget_class, "conn.duplicate", NULL, conn_edit_action);
 
@@ -1721,6 +1734,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "vm.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_ALT_MASK, "vm.details", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "list.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "vm.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "conn.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "conn.details", NULL);
 }

@@ -78,5 +78,7 @@ void          _vireo_domain_apply_sample    (VireoDomain             *self,
 void          _vireo_domain_set_state       (VireoDomain             *self,
                                              VireoDomainState         state);
 void          _vireo_domain_detach          (VireoDomain             *self);
+GHashTable   *_vireo_collect_disk_paths     (virConnectPtr            conn,
+                                             const char              *except_uuid);
 
 G_END_DECLS

@@ -1326,3 +1326,192 @@ vireo_connection_start_network_finish (VireoConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Who uses a disk                                                           */
+
+static void
+find_disk_users_thread (GTask        *task,
+                        virConnectPtr conn,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GHashTable) paths = NULL;
+  const char *user;
+  g_autoptr(GStrvBuilder) users = g_strv_builder_new ();
+
+  if (return_if_not_connected (task, conn))
+    return;
+  paths = _vireo_collect_disk_paths (conn, NULL);
+  /* One name is enough to warn; the table keeps one per path. */
+  user = g_hash_table_lookup (paths, path);
+  if (user != NULL)
+    g_strv_builder_add (users, user);
+  g_task_return_pointer (task, g_strv_builder_end (users), (GDestroyNotify) g_strfreev);
+}
+
+/**
+ * vireo_connection_find_disk_users_async:
+ * @path: a disk image or device on the host
+ *
+ * Which machines of the connection name @path as a disk, so that the
+ * wizard can warn before two guests write the same image.
+ */
+void
+vireo_connection_find_disk_users_async (VireoConnection     *self,
+                                        const char          *path,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_find_disk_users_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  vireo_connection_run (self, task, find_disk_users_thread);
+}
+
+/**
+ * vireo_connection_find_disk_users_finish:
+ *
+ * Returns: (transfer full): the names of the machines using the path;
+ *   empty when none
+ */
+GStrv
+vireo_connection_find_disk_users_finish (VireoConnection  *self,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* After the install                                                         */
+
+/*
+ * The install definition ends its run at the guest's first reboot
+ * (<on_reboot>destroy</on_reboot>), and the next start boots the defined
+ * one: from the disk, the media ejected. The watch makes that start, as
+ * virt-install --wait and virt-manager do, once: when the machine goes
+ * from running to shut off. A stop the user asked for through Vireo
+ * (Shut Down, Force Off, Save, Delete) ends the watch instead, so a user
+ * who stops an install is not overruled; a Reboot does not, since the
+ * user wants the machine back. The watch lives on the domain object, so
+ * it ends with Vireo: a machine whose install finishes while Vireo is not
+ * running stays off, as it does with virt-install killed.
+ */
+
+#define INSTALL_WATCH_KEY "vireo-install-watch"
+
+typedef struct
+{
+  VireoDomain *domain;  /* Weak: the watch is its qdata */
+  gulong       state_id;
+  gulong       action_id;
+  gboolean     seen_running;
+} InstallWatch;
+
+static void
+install_watch_free (InstallWatch *watch)
+{
+  g_clear_signal_handler (&watch->state_id, watch->domain);
+  g_clear_signal_handler (&watch->action_id, watch->domain);
+  g_free (watch);
+}
+
+static void
+install_watch_end (VireoDomain *domain)
+{
+  g_object_set_data (G_OBJECT (domain), INSTALL_WATCH_KEY, NULL);
+}
+
+static void
+on_restart_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_action_finish (VIREO_DOMAIN (source), result, &error))
+    g_warning ("Could not start %s after its install: %s",
+               vireo_domain_get_name (VIREO_DOMAIN (source)), error->message);
+}
+
+static void
+on_install_state (VireoDomain  *domain,
+                  GParamSpec   *pspec,
+                  InstallWatch *watch)
+{
+  VireoDomainState state = vireo_domain_get_state (domain);
+
+  if (state == VIREO_DOMAIN_STATE_RUNNING || state == VIREO_DOMAIN_STATE_PAUSED ||
+      state == VIREO_DOMAIN_STATE_BLOCKED)
+    {
+      watch->seen_running = TRUE;
+      return;
+    }
+  if (state != VIREO_DOMAIN_STATE_SHUTOFF || !watch->seen_running)
+    return;
+
+  install_watch_end (domain);
+  vireo_domain_action_async (domain, VIREO_DOMAIN_ACTION_START, NULL, on_restart_done, NULL);
+}
+
+static void
+on_install_action (VireoDomain  *domain,
+                   int           action,
+                   InstallWatch *watch)
+{
+  switch ((VireoDomainAction) action)
+    {
+    case VIREO_DOMAIN_ACTION_SHUTDOWN:
+    case VIREO_DOMAIN_ACTION_DESTROY:
+    case VIREO_DOMAIN_ACTION_MANAGED_SAVE:
+    case VIREO_DOMAIN_ACTION_UNDEFINE:
+      install_watch_end (domain);
+      break;
+    case VIREO_DOMAIN_ACTION_START:
+    case VIREO_DOMAIN_ACTION_PAUSE:
+    case VIREO_DOMAIN_ACTION_RESUME:
+    case VIREO_DOMAIN_ACTION_REBOOT:
+    case VIREO_DOMAIN_ACTION_RESET:
+    default:
+      break;
+    }
+}
+
+/**
+ * vireo_domain_watch_install:
+ * @domain: a machine a creation job has just started on its install
+ *   definition
+ *
+ * Starts @domain again when its install run ends (see above).
+ */
+void
+vireo_domain_watch_install (VireoDomain *domain)
+{
+  InstallWatch *watch;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (domain));
+
+  watch = g_new0 (InstallWatch, 1);
+  watch->domain = domain;
+  /* The event saying it runs may have come before the job's result. */
+  watch->seen_running = vireo_domain_get_active (domain);
+  watch->state_id = g_signal_connect (domain, "notify::state", G_CALLBACK (on_install_state), watch);
+  watch->action_id = g_signal_connect (domain, "action-requested", G_CALLBACK (on_install_action), watch);
+  g_object_set_data_full (G_OBJECT (domain), INSTALL_WATCH_KEY, watch, (GDestroyNotify) install_watch_free);
+}
+
+gboolean
+vireo_domain_get_watching_install (VireoDomain *domain)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (domain), FALSE);
+  return g_object_get_data (G_OBJECT (domain), INSTALL_WATCH_KEY) != NULL;
+}

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "vireo-connection.h"
+#include "vireo-domain.h"
 #include "vireo-vm-builder.h"
 
 G_BEGIN_DECLS
@@ -63,5 +64,18 @@ void            vireo_connection_start_network_async     (VireoConnection     *s
 gboolean        vireo_connection_start_network_finish    (VireoConnection     *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+
+void            vireo_connection_find_disk_users_async   (VireoConnection     *self,
+                                                          const char          *path,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GStrv           vireo_connection_find_disk_users_finish  (VireoConnection     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+/* After the install run: see vireo-create-job.c. */
+void            vireo_domain_watch_install               (VireoDomain         *domain);
+gboolean        vireo_domain_get_watching_install        (VireoDomain         *domain);
 
 G_END_DECLS

@@ -117,6 +117,7 @@ enum {
 
 enum {
   SAMPLED,
+  ACTION_REQUESTED,
   N_SIGNALS
 };
 
@@ -293,6 +294,18 @@ vireo_domain_class_init (VireoDomainClass *klass)
    */
   signals[SAMPLED] = g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * VireoDomain::action-requested:
+   * @action: a #VireoDomainAction, as an int (it has no GType)
+   *
+   * Emitted when Vireo asks libvirt for a lifecycle action on this
+   * machine, before it is queued: whoever acts on state changes (the
+   * install watch) can tell the user's own stop from the guest's.
+   */
+  signals[ACTION_REQUESTED] = g_signal_new ("action-requested", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_INT);
 }
 
 static void
@@ -1198,6 +1211,8 @@ vireo_domain_action_async (VireoDomain         *self,
   if (!check_attached (self, task))
     return;
 
+  g_signal_emit (self, signals[ACTION_REQUESTED], 0, action);
+
   d = g_new0 (ActionData, 1);
   d->uuid = g_strdup (self->uuid);
   d->action = action;
@@ -1831,9 +1846,10 @@ vireo_domain_read_caps_finish (VireoDomain   *self,
 /* ------------------------------------------------------------------------ */
 /* Delete                                                                    */
 
-/* Paths of every disk of every domain except @except_uuid. */
-static GHashTable *
-collect_other_disk_paths (virConnectPtr  conn,
+/* Paths of every disk of every domain except @except_uuid (%NULL: none
+ * excepted), each to the name of a machine that uses it. */
+GHashTable *
+_vireo_collect_disk_paths (virConnectPtr  conn,
                           const char    *except_uuid)
 {
   GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1847,7 +1863,8 @@ collect_other_disk_paths (virConnectPtr  conn,
       g_autoptr(VireoDomainConfig) config = NULL;
       g_autoptr(GPtrArray) disks = NULL;
 
-      if (virDomainGetUUIDString (doms[i], uuid) == 0 && g_str_equal (uuid, except_uuid))
+      if (except_uuid != NULL && virDomainGetUUIDString (doms[i], uuid) == 0 &&
+          g_str_equal (uuid, except_uuid))
         goto next;
       xml = virDomainGetXMLDesc (doms[i], VIR_DOMAIN_XML_INACTIVE);
       if (xml == NULL || (config = vireo_domain_config_new_from_xml (xml, NULL)) == NULL)
@@ -1903,7 +1920,7 @@ plan_delete_thread (GTask        *task,
   plan = vireo_delete_plan_new (d->uuid, virDomainGetName (dom));
   disks = vireo_domain_config_list_disks (config);
   if (disks->len > 0)
-    others = collect_other_disk_paths (conn, d->uuid);
+    others = _vireo_collect_disk_paths (conn, d->uuid);
 
   for (guint i = 0; i < disks->len; i++)
     {
