@@ -750,6 +750,49 @@ test_autostart (void)
   virConnectClose (direct);
 }
 
+static VireoGuestCaps *
+read_capabilities (VireoConnection  *conn,
+                   GError          **error)
+{
+  VireoTestAsync a = { 0 };
+  VireoGuestCaps *caps;
+
+  vireo_connection_read_capabilities_async (conn, NULL, vireo_test_async_cb, &a);
+  caps = vireo_connection_read_capabilities_finish (conn, vireo_test_async_wait (&a, 30), error);
+  g_object_unref (a.result);
+  return caps;
+}
+
+/* The test driver's capabilities, read on the worker and parsed there. */
+static void
+test_capabilities (void)
+{
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (DEFAULT_URI, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoGuestCaps) caps = read_capabilities (conn, &error);
+  g_auto(GStrv) arches = NULL;
+  g_auto(GStrv) types = NULL;
+  g_auto(GStrv) machines = NULL;
+  GWeakRef weak;
+
+  g_assert_no_error (error);
+  g_assert_true (VIREO_IS_GUEST_CAPS (caps));
+  g_assert_cmpstr (vireo_guest_caps_get_host_arch (caps), ==, "i686");
+  arches = vireo_guest_caps_dup_arches (caps);
+  g_assert_cmpstrv (arches, ((const char * const []) { "i686", NULL }));
+  types = vireo_guest_caps_dup_virt_types (caps, "i686");
+  g_assert_cmpstrv (types, ((const char * const []) { "test", NULL }));
+  g_assert_cmpstr (vireo_guest_caps_get_emulator (caps, "i686", "test"), ==, "/usr/bin/test-hv");
+  machines = vireo_guest_caps_dup_machines (caps, "i686", "test");
+  g_assert_cmpuint (g_strv_length (machines), ==, 0);
+
+  /* The caller holds the only reference: none stayed with the task. */
+  g_weak_ref_init (&weak, caps);
+  g_clear_object (&caps);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+}
+
 /* A connection that never opened answers every lookup with NOT_CONNECTED. */
 static void
 test_not_connected (void)
@@ -769,6 +812,9 @@ test_not_connected (void)
   g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED);
   g_clear_error (&error);
   g_assert_null (list_node_devices (conn, "usb", &error));
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_assert_null (read_capabilities (conn, &error));
   g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED);
 }
 
@@ -796,6 +842,7 @@ main (int   argc,
   g_test_add_func ("/virt/lookup/hostdev/accepted", test_hostdev_accepted);
   g_test_add_func ("/virt/lookup/addresses", test_addresses);
   g_test_add_func ("/virt/lookup/autostart", test_autostart);
+  g_test_add_func ("/virt/lookup/capabilities", test_capabilities);
   g_test_add_func ("/virt/lookup/not-connected", test_not_connected);
 
   ret = g_test_run ();

@@ -1733,3 +1733,74 @@ vireo_connection_probe_passt_finish (VireoConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Host capabilities                                                         */
+
+/* Parsed here, on the worker: QEMU's document is 300 lines with every
+ * machine type of every arch, and the result never changes once made. */
+static void
+read_capabilities_thread (GTask        *task,
+                          virConnectPtr conn,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  g_autoptr(VireoGuestCaps) caps = NULL;
+  GError *error = NULL;
+  char *xml;
+
+  if (return_if_not_connected (task, conn))
+    return;
+  xml = virConnectGetCapabilities (conn);
+  if (xml == NULL)
+    {
+      g_task_return_error (task, error_from_last (_("Could not read what the host can run")));
+      return;
+    }
+  caps = vireo_guest_caps_new_from_xml (xml, &error);
+  free (xml);
+  if (caps == NULL)
+    {
+      g_prefix_error (&error, "%s: ", _("Could not read what the host can run"));
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&caps), g_object_unref);
+}
+
+/**
+ * vireo_connection_read_capabilities_async:
+ *
+ * What the host can run (`virsh capabilities`): its arches, their
+ * emulators, machine types and virtualization types, for the New VM
+ * wizard's "Architecture options".
+ */
+void
+vireo_connection_read_capabilities_async (VireoConnection     *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_read_capabilities_async);
+  vireo_connection_run (self, task, read_capabilities_thread);
+}
+
+/**
+ * vireo_connection_read_capabilities_finish:
+ *
+ * Returns: (transfer full): the host's capabilities, or %NULL with @error
+ *   set
+ */
+VireoGuestCaps *
+vireo_connection_read_capabilities_finish (VireoConnection  *self,
+                                           GAsyncResult     *result,
+                                           GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

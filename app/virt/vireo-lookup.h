@@ -5,6 +5,7 @@
 
 #include "vireo-connection.h"
 #include "vireo-domain.h"
+#include "vireo-guest-caps.h"
 
 G_BEGIN_DECLS
 
@@ -207,5 +208,13 @@ void       vireo_connection_probe_passt_async           (VireoConnection     *se
 char      *vireo_connection_probe_passt_finish          (VireoConnection     *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
+
+void            vireo_connection_read_capabilities_async  (VireoConnection     *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+VireoGuestCaps *vireo_connection_read_capabilities_finish (VireoConnection     *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 
 G_END_DECLS
