@@ -139,6 +139,10 @@ struct _VireoNewVmDialog
   GPtrArray              *connections;   /* (element-type VireoConnection): the combo's */
   GPtrArray              *pool_names;    /* (element-type utf8): the pool combo's */
   GPtrArray              *iso_volumes;   /* (element-type VireoVolumeInfo): borrowed from pools */
+  VireoGuestCaps         *guest_caps;    /* (nullable): the host's arches and machines */
+  GStrv                   arches;        /* the combos' values */
+  GStrv                   virt_types;
+  GStrv                   machines;      /* after the "default" entry */
   char                   *caps_key;      /* what the capabilities were asked for */
   char                   *caps_problem;  /* (nullable): why there are none */
   gboolean                caps_loading;
@@ -149,6 +153,8 @@ struct _VireoNewVmDialog
   VireoCreateJob         *job;
   GCancellable           *job_cancellable;
   gboolean                starting_network;
+  gboolean                network_chosen;  /* by the user: kept when the list changes */
+  gboolean                pool_chosen;
   Page                    page;
   guint                   syncing;
   guint                   refresh_source;
@@ -185,6 +191,9 @@ struct _VireoNewVmDialog
   GtkWidget              *manual_group;
   GtkWidget              *arch_row;
   GtkWidget              *arch_info_row;
+  AdwComboRow            *arch_combo;
+  AdwComboRow            *virt_combo;
+  AdwComboRow            *machine_combo;
   GtkWidget              *os_row;
   GtkWidget              *picker;
   GtkWidget              *resources_group;
@@ -316,10 +325,11 @@ add_combo (VireoNewVmDialog   *self,
 /* Replaces a combo's items without the user's choice being lost: the
  * selection follows the item that was selected, by text. */
 static void
-combo_replace (VireoNewVmDialog *self,
-               AdwComboRow      *row,
-               GPtrArray        *labels,
-               guint             fallback)
+combo_replace_full (VireoNewVmDialog *self,
+                    AdwComboRow      *row,
+                    GPtrArray        *labels,
+                    guint             fallback,
+                    gboolean          keep)
 {
   GListModel *model = adw_combo_row_get_model (row);
   guint old = adw_combo_row_get_selected (row);
@@ -327,7 +337,7 @@ combo_replace (VireoNewVmDialog *self,
   guint selected = fallback;
   GtkStringList *list = gtk_string_list_new (NULL);
 
-  if (model != NULL && old != GTK_INVALID_LIST_POSITION && old < g_list_model_get_n_items (model))
+  if (keep && model != NULL && old != GTK_INVALID_LIST_POSITION && old < g_list_model_get_n_items (model))
     old_text = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), old));
   for (guint i = 0; i < labels->len; i++)
     {
@@ -341,6 +351,15 @@ combo_replace (VireoNewVmDialog *self,
     adw_combo_row_set_selected (row, MIN (selected, labels->len - 1));
   self->syncing--;
   g_object_unref (list);
+}
+
+static void
+combo_replace (VireoNewVmDialog *self,
+               AdwComboRow      *row,
+               GPtrArray        *labels,
+               guint             fallback)
+{
+  combo_replace_full (self, row, labels, fallback, TRUE);
 }
 
 static GtkSpinButton *
@@ -634,15 +653,13 @@ recommended_clicked (VireoNewVmDialog *self)
 }
 
 static void
-pool_changed (VireoNewVmDialog *self)
+apply_pool (VireoNewVmDialog *self)
 {
   guint i;
   VireoPoolInfo *pool = NULL;
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_auto(GStrv) volumes = NULL;
 
-  if (self->syncing || self->pool_names == NULL)
-    return;
   i = adw_combo_row_get_selected (self->pool_row);
   if (self->pools != NULL && i < self->pool_names->len)
     for (guint j = 0; j < self->pools->len; j++)
@@ -662,6 +679,15 @@ pool_changed (VireoNewVmDialog *self)
   volumes = g_strv_builder_end (names);
   vireo_vm_builder_set_pool (self->builder, pool->name, pool->target_path, pool->available,
                              (const char * const *) volumes);
+}
+
+static void
+pool_changed (VireoNewVmDialog *self)
+{
+  if (self->syncing)
+    return;
+  self->pool_chosen = TRUE;
+  apply_pool (self);
 }
 
 static void
@@ -705,16 +731,22 @@ chosen_network (VireoNewVmDialog *self)
 }
 
 static void
-network_changed (VireoNewVmDialog *self)
+apply_network (VireoNewVmDialog *self)
 {
-  NetChoice *choice;
+  NetChoice *choice = chosen_network (self);
 
-  if (self->syncing)
-    return;
-  choice = chosen_network (self);
   if (choice != NULL)
     vireo_vm_builder_set_network (self->builder, choice->kind, choice->source, choice->mode);
   queue_refresh (self);
+}
+
+static void
+network_changed (VireoNewVmDialog *self)
+{
+  if (self->syncing)
+    return;
+  self->network_chosen = TRUE;
+  apply_network (self);
 }
 
 static void
@@ -803,8 +835,8 @@ fill_networks (VireoNewVmDialog *self)
 
   for (guint i = 0; i < self->net_choices->len; i++)
     g_ptr_array_add (labels, ((NetChoice *) g_ptr_array_index (self->net_choices, i))->label);
-  combo_replace (self, self->net_row, labels, fallback);
-  network_changed (self);
+  combo_replace_full (self, self->net_row, labels, fallback, self->network_chosen);
+  apply_network (self);
 }
 
 static void
@@ -842,9 +874,9 @@ fill_pools (VireoNewVmDialog *self)
             }
         }
     }
-  combo_replace (self, self->pool_row, pool_labels, fallback);
+  combo_replace_full (self, self->pool_row, pool_labels, fallback, self->pool_chosen);
   combo_replace (self, self->media_volume_row, iso_labels, 0);
-  pool_changed (self);
+  apply_pool (self);
   if (adw_combo_row_get_selected (self->media_kind_row) == VIREO_MEDIA_VOLUME)
     media_changed (self);
 }
@@ -954,22 +986,115 @@ caps_done (GObject      *source,
 
 /* The capabilities depend on the machine type, which depends on the
  * system: asked again only when what they were asked for changes. */
+static const char *
+combo_value (AdwComboRow *row,
+             GStrv        values,
+             guint        skip)
+{
+  guint i = adw_combo_row_get_selected (row);
+
+  if (values == NULL || i == GTK_INVALID_LIST_POSITION || i < skip || i - skip >= g_strv_length (values))
+    return NULL;
+  return values[i - skip];
+}
+
 static void
 read_caps (VireoNewVmDialog *self)
 {
-  const char *arch = self->host != NULL && vireo_host_get_has_facts (self->host)
-                     ? vireo_host_get_arch (self->host) : NULL;
-  const char *machine = vireo_vm_builder_get_preferred_machine (self->builder, arch);
-  g_autofree char *key = g_strdup_printf ("%s|%s|", arch ? arch : "", machine ? machine : "");
+  const char *arch = combo_value (self->arch_combo, self->arches, 0);
+  const char *virttype = combo_value (self->virt_combo, self->virt_types, 0);
+  const char *machine = combo_value (self->machine_combo, self->machines, 1);
+  g_autofree char *key = NULL;
 
+  if (arch == NULL && self->host != NULL && vireo_host_get_has_facts (self->host))
+    arch = vireo_host_get_arch (self->host);
+  if (machine == NULL)
+    machine = vireo_vm_builder_get_preferred_machine (self->builder, arch);
+  key = g_strdup_printf ("%s|%s|%s", arch ? arch : "", machine ? machine : "", virttype ? virttype : "");
   if (self->connection == NULL || g_strcmp0 (key, self->caps_key) == 0)
     return;
   g_free (self->caps_key);
   self->caps_key = g_steal_pointer (&key);
   self->caps_loading = TRUE;
-  vireo_connection_read_domain_caps_async (self->connection, NULL, arch, machine, NULL, self->lookups,
+  vireo_connection_read_domain_caps_async (self->connection, NULL, arch, machine, virttype, self->lookups,
                                            caps_done, g_object_ref (self));
   queue_refresh (self);
+}
+
+/* Architecture options: the arch decides the virt types, both decide the
+ * machine types. Refilled from the host's capabilities; the first
+ * machine entry leaves the choice to the system (Q35 or not). */
+static void
+fill_arch_options (VireoNewVmDialog *self)
+{
+  const char *arch, *virttype;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  const char *host_arch = self->guest_caps ? vireo_guest_caps_get_host_arch (self->guest_caps) : NULL;
+
+  g_clear_pointer (&self->arches, g_strfreev);
+  g_clear_pointer (&self->virt_types, g_strfreev);
+  g_clear_pointer (&self->machines, g_strfreev);
+  if (self->guest_caps != NULL)
+    self->arches = vireo_guest_caps_dup_arches (self->guest_caps);
+  for (guint i = 0; self->arches != NULL && self->arches[i] != NULL; i++)
+    g_ptr_array_add (labels, g_strdup (self->arches[i]));
+  combo_replace (self, self->arch_combo, labels, 0);
+  arch = combo_value (self->arch_combo, self->arches, 0);
+
+  g_ptr_array_set_size (labels, 0);
+  if (arch != NULL)
+    self->virt_types = vireo_guest_caps_dup_virt_types (self->guest_caps, arch);
+  for (guint i = 0; self->virt_types != NULL && self->virt_types[i] != NULL; i++)
+    g_ptr_array_add (labels, g_str_equal (self->virt_types[i], "kvm")
+                             ? g_strdup (_("KVM (hardware virtualization)"))
+                             : g_str_equal (self->virt_types[i], "qemu")
+                             ? g_strdup (_("QEMU (emulation, slow)"))
+                             : g_strdup (self->virt_types[i]));
+  combo_replace (self, self->virt_combo, labels, 0);
+  virttype = combo_value (self->virt_combo, self->virt_types, 0);
+
+  g_ptr_array_set_size (labels, 0);
+  if (arch != NULL)
+    self->machines = vireo_guest_caps_dup_machines (self->guest_caps, arch, virttype);
+  g_ptr_array_add (labels, g_strdup (_("The system’s choice")));
+  for (guint i = 0; self->machines != NULL && self->machines[i] != NULL; i++)
+    g_ptr_array_add (labels, g_strdup (self->machines[i]));
+  combo_replace (self, self->machine_combo, labels, 0);
+
+  /* Another architecture than the host's is emulated, whatever the type. */
+  gtk_widget_set_visible (GTK_WIDGET (self->arch_combo), self->arches != NULL && self->arches[0] != NULL);
+  if (arch != NULL && host_arch != NULL && !g_str_equal (arch, host_arch))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->arch_combo),
+                                 _("Not the host’s own: every instruction is emulated, much slower"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->arch_combo), NULL);
+}
+
+static void
+arch_options_changed (VireoNewVmDialog *self)
+{
+  if (self->syncing)
+    return;
+  fill_arch_options (self);
+  vireo_vm_builder_set_machine (self->builder, combo_value (self->machine_combo, self->machines, 1));
+  read_caps (self);
+}
+
+static void
+guest_caps_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VireoNewVmDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VireoGuestCaps *caps = vireo_connection_read_capabilities_finish (VIREO_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->guest_caps);
+  self->guest_caps = caps;
+  fill_arch_options (self);
+  read_caps (self);
 }
 
 static void
@@ -1021,13 +1146,17 @@ set_connection (VireoNewVmDialog *self,
   g_ptr_array_set_size (self->iso_volumes, 0);
   g_clear_pointer (&self->pools, g_ptr_array_unref);
   g_clear_pointer (&self->caps_key, g_free);
+  g_clear_object (&self->guest_caps);
   g_clear_pointer (&self->users_path, g_free);
   g_clear_pointer (&self->users_warning, g_free);
+  self->network_chosen = self->pool_chosen = FALSE;
   g_set_object (&self->connection, connection);
   vireo_vm_builder_set_caps (self->builder, NULL);
   vireo_vm_builder_set_host (self->builder, 0, 0);
   fill_networks (self);
   fill_pools (self);
+  fill_arch_options (self);
+  vireo_vm_builder_set_machine (self->builder, NULL);
   if (connection == NULL)
     return;
 
@@ -1042,7 +1171,7 @@ set_connection (VireoNewVmDialog *self,
   self->host_facts_id = g_signal_connect_swapped (self->host, "notify::has-facts",
                                                   G_CALLBACK (host_facts_changed), self);
   host_facts_changed (self);
-  read_caps (self);
+  vireo_connection_read_capabilities_async (connection, self->lookups, guest_caps_done, g_object_ref (self));
   vireo_connection_list_networks_async (connection, self->lookups, networks_done, g_object_ref (self));
   vireo_connection_list_host_interfaces_async (connection, self->lookups, interfaces_done, g_object_ref (self));
   vireo_connection_list_pools_async (connection, self->lookups, pools_done, g_object_ref (self));
@@ -1424,6 +1553,7 @@ refresh (VireoNewVmDialog *self)
       bad_page = page_of_error (error);
       bad_row = row_of_error (self, error);
     }
+  gboolean gentle;
   GtkWidget *rows[] = {
     self->location_row, self->import_path_row, GTK_WIDGET (self->media_volume_row),
     self->media_device_row, self->media_path_row, self->arch_row, self->memory_row,
@@ -1431,11 +1561,15 @@ refresh (VireoNewVmDialog *self)
     GTK_WIDGET (self->net_row), GTK_WIDGET (self->firmware_row),
   };
 
+  /* A field not filled in yet is a question, not a mistake: said
+   * plainly, in no alarming colour, until there is text to be wrong. */
+  gentle = bad_row != NULL && GTK_IS_EDITABLE (bad_row) &&
+           *gtk_editable_get_text (GTK_EDITABLE (bad_row)) == '\0';
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       GtkWidget *row = rows[i];
 
-      if (row == bad_row)
+      if (row == bad_row && !gentle)
         gtk_widget_add_css_class (row, "error");
       else
         gtk_widget_remove_css_class (row, "error");
@@ -1443,6 +1577,16 @@ refresh (VireoNewVmDialog *self)
     }
   for (guint i = 0; i < N_PAGES; i++)
     {
+      if (gentle)
+        {
+          gtk_widget_remove_css_class (self->problem_labels[i], "error");
+          gtk_widget_add_css_class (self->problem_labels[i], "dim-label");
+        }
+      else
+        {
+          gtk_widget_remove_css_class (self->problem_labels[i], "dim-label");
+          gtk_widget_add_css_class (self->problem_labels[i], "error");
+        }
       gtk_label_set_text (GTK_LABEL (self->problem_labels[i]), i == bad_page ? error->message : "");
       gtk_widget_set_visible (self->problem_labels[i], i == bad_page);
     }
@@ -1765,6 +1909,23 @@ build_method_page (VireoNewVmDialog *self)
   gtk_widget_set_name (self->arch_row, "arch");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->arch_row), _("Architecture options"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->arch_row);
+  self->arch_combo = ADW_COMBO_ROW (adw_combo_row_new ());
+  self->virt_combo = ADW_COMBO_ROW (adw_combo_row_new ());
+  self->machine_combo = ADW_COMBO_ROW (adw_combo_row_new ());
+  {
+    AdwComboRow *combos[] = { self->arch_combo, self->virt_combo, self->machine_combo };
+    const char *names[] = { "arch-arch", "arch-virt-type", "arch-machine" };
+    const char *titles[] = { _("Architecture"), _("Virtualization"), _("Machine type") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+      {
+        gtk_widget_set_name (GTK_WIDGET (combos[i]), names[i]);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combos[i]), titles[i]);
+        g_signal_connect_object (combos[i], "notify::selected", G_CALLBACK (arch_options_changed), self,
+                                 G_CONNECT_SWAPPED);
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (self->arch_row), GTK_WIDGET (combos[i]));
+      }
+  }
   self->arch_info_row = adw_action_row_new ();
   gtk_widget_set_name (self->arch_info_row, "arch-emulator");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->arch_info_row), _("Emulator"));
@@ -1971,6 +2132,10 @@ vireo_new_vm_dialog_finalize (GObject *object)
   g_clear_pointer (&self->connections, g_ptr_array_unref);
   g_clear_pointer (&self->pool_names, g_ptr_array_unref);
   g_clear_pointer (&self->summary_rows, g_hash_table_unref);
+  g_clear_object (&self->guest_caps);
+  g_strfreev (self->arches);
+  g_strfreev (self->virt_types);
+  g_strfreev (self->machines);
   g_free (self->caps_key);
   g_free (self->caps_problem);
   g_free (self->users_path);
