@@ -153,6 +153,7 @@ struct _VireoNewVmDialog
   VireoCreateJob         *job;
   GCancellable           *job_cancellable;
   gboolean                starting_network;
+  gboolean                create_after_network;
   gboolean                network_chosen;  /* by the user: kept when the list changes */
   gboolean                pool_chosen;
   Page                    page;
@@ -229,6 +230,7 @@ G_DEFINE_FINAL_TYPE (VireoNewVmDialog, vireo_new_vm_dialog, ADW_TYPE_WINDOW)
 static void queue_refresh (VireoNewVmDialog *self);
 static void refresh (VireoNewVmDialog *self);
 static void read_caps (VireoNewVmDialog *self);
+static void start_job (VireoNewVmDialog *self);
 
 #define GIB_F (1024.0 * 1024.0 * 1024.0)
 
@@ -768,6 +770,22 @@ tpm_changed (VireoNewVmDialog *self)
 /* ------------------------------------------------------------------------ */
 /* What the host has                                                          */
 
+static const char *
+network_mode_label (const char *mode)
+{
+  if (g_strcmp0 (mode, "nat") == 0)
+    return _("NAT");
+  if (g_strcmp0 (mode, "route") == 0)
+    return _("routed");
+  if (g_strcmp0 (mode, "open") == 0)
+    return _("open");
+  if (g_strcmp0 (mode, "none") == 0 || mode == NULL)
+    return _("isolated");
+  if (g_strcmp0 (mode, "bridge") == 0)
+    return _("host bridge");
+  return mode;
+}
+
 static void
 fill_networks (VireoNewVmDialog *self)
 {
@@ -793,8 +811,9 @@ fill_networks (VireoNewVmDialog *self)
       choice->source = g_strdup (net->name);
       choice->active = net->active;
       choice->label = net->active
-        ? g_strdup_printf (_("Virtual network “%s”: %s"), net->name, net->forward_mode)
-        : g_strdup_printf (_("Virtual network “%s”: %s (not running)"), net->name, net->forward_mode);
+        ? g_strdup_printf (_("%s: %s"), net->name, network_mode_label (net->forward_mode))
+        /* Translators: a network's name and its mode, "default: NAT" */
+        : g_strdup_printf (_("%s: %s, not running"), net->name, network_mode_label (net->forward_mode));
       if (g_str_equal (net->name, "default"))
         fallback = self->net_choices->len;
       g_ptr_array_add (self->net_choices, choice);
@@ -809,14 +828,13 @@ fill_networks (VireoNewVmDialog *self)
       if (g_strcmp0 (iface->type, "bridge") == 0)
         {
           choice->kind = VIREO_NETWORK_BRIDGE;
-          choice->label = g_strdup_printf (_("Bridge “%s”"), iface->name);
+          choice->label = g_strdup_printf (_("%s: host bridge"), iface->name);
         }
       else
         {
           choice->kind = VIREO_NETWORK_MACVTAP;
           choice->mode = g_strdup ("bridge");
-          choice->label = g_strdup_printf (_("Host device “%s” (macvtap; the guest cannot reach this host)"),
-                                           iface->name);
+          choice->label = g_strdup_printf (_("%s: macvtap (cannot reach this host)"), iface->name);
         }
       g_ptr_array_add (self->net_choices, choice);
     }
@@ -1640,6 +1658,18 @@ show_page (VireoNewVmDialog *self,
   self->page = page;
   gtk_stack_set_visible_child_name (self->stack, page_names[page]);
   refresh (self);
+  /* Keys go to the step's question, not to the Forward button just
+   * clicked, where a space or Enter would skip the step unseen. */
+  if (page == PAGE_OS)
+    gtk_widget_grab_focus (self->picker);
+  else if (page == PAGE_FINISH)
+    gtk_widget_grab_focus (self->name_row);
+  else if (page == PAGE_RESOURCES)
+    gtk_widget_grab_focus (GTK_WIDGET (self->memory_spin));
+  else if (page == PAGE_STORAGE)
+    gtk_widget_grab_focus (self->storage_checks[checked_index (self->storage_checks, 3)]);
+  else
+    gtk_widget_grab_focus (self->method_checks[checked_index (self->method_checks, G_N_ELEMENTS (methods))]);
 }
 
 static void
@@ -1660,8 +1690,6 @@ back_action (GtkWidget  *widget,
   if (self->page > 0 && self->page < N_PAGES)
     show_page (self, self->page - 1);
 }
-
-static void start_job (VireoNewVmDialog *self);
 
 static void
 forward_action (GtkWidget  *widget,
@@ -1725,12 +1753,25 @@ network_started (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_failure (self, error->message);
+      self->create_after_network = FALSE;
       queue_refresh (self);
       return;
     }
   show_failure (self, NULL);
+  /* Running now: said at once, and confirmed by the host's list. */
+  {
+    NetChoice *net = chosen_network (self);
+
+    if (net != NULL && net->kind == VIREO_NETWORK_VIRTUAL)
+      net->active = TRUE;
+  }
   vireo_connection_list_networks_async (self->connection, self->lookups, networks_done, g_object_ref (self));
   queue_refresh (self);
+  if (self->create_after_network)
+    {
+      self->create_after_network = FALSE;
+      start_job (self);
+    }
 }
 
 static void
@@ -1820,6 +1861,7 @@ start_job (VireoNewVmDialog *self)
   /* Offered on the page already; taken as a yes when the user goes on. */
   if (net != NULL && net->kind == VIREO_NETWORK_VIRTUAL && !net->active)
     {
+      self->create_after_network = TRUE;
       start_network_clicked (self);
       return;
     }

@@ -288,6 +288,13 @@ vireo_os_picker_set_property (GObject      *object,
     }
 }
 
+/* Whoever focuses the picker means to search it. */
+static gboolean
+vireo_os_picker_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (VIREO_OS_PICKER (widget)->search_entry));
+}
+
 static void
 vireo_os_picker_class_init (VireoOsPickerClass *klass)
 {
@@ -344,6 +351,7 @@ vireo_os_picker_class_init (VireoOsPickerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-os-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoOsPicker, search_entry);
+  widget_class->grab_focus = vireo_os_picker_grab_focus;
   gtk_widget_class_bind_template_child (widget_class, VireoOsPicker, stack);
   gtk_widget_class_bind_template_child (widget_class, VireoOsPicker, spinner);
   gtk_widget_class_bind_template_child (widget_class, VireoOsPicker, error_page);
