@@ -339,6 +339,27 @@ combo_replace_full (VireoNewVmDialog *self,
   guint selected = fallback;
   GtkStringList *list = gtk_string_list_new (NULL);
 
+  /* The same items: nothing to replace (and a combo's model is never
+   * swapped under its own popover for nothing). */
+  if (model != NULL && g_list_model_get_n_items (model) == labels->len)
+    {
+      gboolean same = TRUE;
+
+      for (guint i = 0; same && i < labels->len; i++)
+        same = g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i),
+                          g_ptr_array_index (labels, i)) == 0;
+      if (same)
+        {
+          if (!keep && labels->len > 0 && old != MIN (fallback, labels->len - 1))
+            {
+              self->syncing++;
+              adw_combo_row_set_selected (row, MIN (fallback, labels->len - 1));
+              self->syncing--;
+            }
+          g_object_unref (list);
+          return;
+        }
+    }
   if (keep && model != NULL && old != GTK_INVALID_LIST_POSITION && old < g_list_model_get_n_items (model))
     old_text = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (model), old));
   for (guint i = 0; i < labels->len; i++)
@@ -1042,42 +1063,59 @@ read_caps (VireoNewVmDialog *self)
 /* Architecture options: the arch decides the virt types, both decide the
  * machine types. Refilled from the host's capabilities; the first
  * machine entry leaves the choice to the system (Q35 or not). */
+typedef enum
+{
+  FILL_ARCHES,
+  FILL_VIRT_TYPES,
+  FILL_MACHINES,
+} ArchFill;
+
 static void
-fill_arch_options (VireoNewVmDialog *self)
+fill_arch_options (VireoNewVmDialog *self,
+                   ArchFill          from)
 {
   const char *arch, *virttype;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   const char *host_arch = self->guest_caps ? vireo_guest_caps_get_host_arch (self->guest_caps) : NULL;
 
-  g_clear_pointer (&self->arches, g_strfreev);
-  g_clear_pointer (&self->virt_types, g_strfreev);
-  g_clear_pointer (&self->machines, g_strfreev);
-  if (self->guest_caps != NULL)
-    self->arches = vireo_guest_caps_dup_arches (self->guest_caps);
-  for (guint i = 0; self->arches != NULL && self->arches[i] != NULL; i++)
-    g_ptr_array_add (labels, g_strdup (self->arches[i]));
-  combo_replace (self, self->arch_combo, labels, 0);
+  if (from <= FILL_ARCHES)
+    {
+      g_clear_pointer (&self->arches, g_strfreev);
+      if (self->guest_caps != NULL)
+        self->arches = vireo_guest_caps_dup_arches (self->guest_caps);
+      for (guint i = 0; self->arches != NULL && self->arches[i] != NULL; i++)
+        g_ptr_array_add (labels, g_strdup (self->arches[i]));
+      combo_replace (self, self->arch_combo, labels, 0);
+    }
   arch = combo_value (self->arch_combo, self->arches, 0);
 
-  g_ptr_array_set_size (labels, 0);
-  if (arch != NULL)
-    self->virt_types = vireo_guest_caps_dup_virt_types (self->guest_caps, arch);
-  for (guint i = 0; self->virt_types != NULL && self->virt_types[i] != NULL; i++)
-    g_ptr_array_add (labels, g_str_equal (self->virt_types[i], "kvm")
-                             ? g_strdup (_("KVM (hardware virtualization)"))
-                             : g_str_equal (self->virt_types[i], "qemu")
-                             ? g_strdup (_("QEMU (emulation, slow)"))
-                             : g_strdup (self->virt_types[i]));
-  combo_replace (self, self->virt_combo, labels, 0);
+  if (from <= FILL_VIRT_TYPES)
+    {
+      g_ptr_array_set_size (labels, 0);
+      g_clear_pointer (&self->virt_types, g_strfreev);
+      if (arch != NULL)
+        self->virt_types = vireo_guest_caps_dup_virt_types (self->guest_caps, arch);
+      for (guint i = 0; self->virt_types != NULL && self->virt_types[i] != NULL; i++)
+        g_ptr_array_add (labels, g_str_equal (self->virt_types[i], "kvm")
+                                 ? g_strdup (_("KVM"))
+                                 : g_str_equal (self->virt_types[i], "qemu")
+                                 ? g_strdup (_("QEMU, emulated"))
+                                 : g_strdup (self->virt_types[i]));
+      combo_replace (self, self->virt_combo, labels, 0);
+    }
   virttype = combo_value (self->virt_combo, self->virt_types, 0);
 
-  g_ptr_array_set_size (labels, 0);
-  if (arch != NULL)
-    self->machines = vireo_guest_caps_dup_machines (self->guest_caps, arch, virttype);
-  g_ptr_array_add (labels, g_strdup (_("The system’s choice")));
-  for (guint i = 0; self->machines != NULL && self->machines[i] != NULL; i++)
-    g_ptr_array_add (labels, g_strdup (self->machines[i]));
-  combo_replace (self, self->machine_combo, labels, 0);
+  if (from <= FILL_MACHINES)
+    {
+      g_ptr_array_set_size (labels, 0);
+      g_clear_pointer (&self->machines, g_strfreev);
+      if (arch != NULL)
+        self->machines = vireo_guest_caps_dup_machines (self->guest_caps, arch, virttype);
+      g_ptr_array_add (labels, g_strdup (_("The system’s choice")));
+      for (guint i = 0; self->machines != NULL && self->machines[i] != NULL; i++)
+        g_ptr_array_add (labels, g_strdup (self->machines[i]));
+      combo_replace (self, self->machine_combo, labels, 0);
+    }
 
   /* Another architecture than the host's is emulated, whatever the type. */
   gtk_widget_set_visible (GTK_WIDGET (self->arch_combo), self->arches != NULL && self->arches[0] != NULL);
@@ -1088,12 +1126,19 @@ fill_arch_options (VireoNewVmDialog *self)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->arch_combo), NULL);
 }
 
+/* Each combo refills only those after it: never itself, under its own
+ * popover. */
 static void
-arch_options_changed (VireoNewVmDialog *self)
+arch_options_changed (VireoNewVmDialog *self,
+                      GParamSpec       *pspec,
+                      AdwComboRow      *row)
 {
   if (self->syncing)
     return;
-  fill_arch_options (self);
+  if (row == self->arch_combo)
+    fill_arch_options (self, FILL_VIRT_TYPES);
+  else if (row == self->virt_combo)
+    fill_arch_options (self, FILL_MACHINES);
   vireo_vm_builder_set_machine (self->builder, combo_value (self->machine_combo, self->machines, 1));
   read_caps (self);
 }
@@ -1111,7 +1156,7 @@ guest_caps_done (GObject      *source,
     return;
   g_clear_object (&self->guest_caps);
   self->guest_caps = caps;
-  fill_arch_options (self);
+  fill_arch_options (self, FILL_ARCHES);
   read_caps (self);
 }
 
@@ -1173,7 +1218,7 @@ set_connection (VireoNewVmDialog *self,
   vireo_vm_builder_set_host (self->builder, 0, 0);
   fill_networks (self);
   fill_pools (self);
-  fill_arch_options (self);
+  fill_arch_options (self, FILL_ARCHES);
   vireo_vm_builder_set_machine (self->builder, NULL);
   if (connection == NULL)
     return;
@@ -1651,10 +1696,16 @@ queue_refresh (VireoNewVmDialog *self)
 /* ------------------------------------------------------------------------ */
 /* Navigation                                                                 */
 
+static void show_failure (VireoNewVmDialog *self,
+                          const char       *message);
+
+/* A failure's banner goes with the step it was shown on: the user has
+ * moved on to fix it. */
 static void
 show_page (VireoNewVmDialog *self,
            Page              page)
 {
+  show_failure (self, NULL);
   self->page = page;
   gtk_stack_set_visible_child_name (self->stack, page_names[page]);
   refresh (self);
@@ -1836,13 +1887,13 @@ job_done (GObject      *source,
     {
       /* Back where the user was, answers intact; what the job made is
        * gone already. */
+      show_page (self, PAGE_FINISH);
       show_failure (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                           ? _("Creating the machine was cancelled; nothing was left behind.")
                           : error->message);
       /* The names taken and the pools' free space may have changed. */
       if (self->connection != NULL)
         vireo_connection_list_pools_async (self->connection, self->lookups, pools_done, g_object_ref (self));
-      show_page (self, PAGE_FINISH);
       return;
     }
   present_new_machine (self, uuid, installing);

@@ -20,6 +20,7 @@
 #include "vireo-lookup.h"
 #include "vireo-memory.h"
 #include "vireo-os-info.h"
+#include "vireo-create-job.h"
 #include "vireo-os-picker.h"
 #include "vireo-port-forward-editor.h"
 #include "vireo-secrets.h"
@@ -95,6 +96,7 @@ struct _VireoVmWindow
   GtkWidget         *apply_button;
   GtkRevealer       *pending_revealer;
   GtkLabel          *pending_banner_label;
+  GtkWidget         *restart_button;
   GtkCheckButton    *live_check;
 };
 
@@ -617,7 +619,20 @@ update_pending (VireoVmWindow *self)
         gtk_widget_set_visible (dot, page != NULL && g_hash_table_contains (pages, page));
     }
 
-  if (fields > 0 || devices_text->len > 0)
+  /* A machine on its install run differs from its saved definition on
+   * purpose (media first, on_reboot destroy): that is news about the
+   * install, not changes waiting to be applied. */
+  gtk_widget_set_visible (GTK_WIDGET (self->restart_button), TRUE);
+  if (self->domain != NULL && vireo_domain_get_active (self->domain) &&
+      vireo_domain_get_watching_install (self->domain))
+    {
+      gtk_label_set_text (self->pending_banner_label,
+                          _("Installing: this run boots the install media. When the guest restarts at the end of "
+                            "the install, Vireo starts it again from its disk with the saved configuration."));
+      gtk_widget_set_visible (GTK_WIDGET (self->restart_button), FALSE);
+      gtk_revealer_set_reveal_child (self->pending_revealer, TRUE);
+    }
+  else if (fields > 0 || devices_text->len > 0)
     {
       g_autoptr(GString) text = g_string_new (NULL);
 
@@ -4960,6 +4975,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, apply_button);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, restart_button);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, live_check);
 
   gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
