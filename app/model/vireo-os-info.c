@@ -12,6 +12,7 @@
 
 #include "vireo-model-private.h"
 #include "vireo-os-info.h"
+#include "vireo-os-info-private.h"
 #include "vireo-xml.h"
 
 /*
@@ -916,7 +917,8 @@ struct _VireoOsDb
   GObject       parent_instance;
 
   /* Owned */
-  OsinfoLoader *loader;     /* kept for later users (media detection) */
+  OsinfoLoader *loader;     /* its OsinfoDb identifies media and trees */
+  GMutex        osinfo_lock;  /* guards every use of loader after the load */
   GPtrArray    *entries;    /* VireoOsEntry, in database order */
   GHashTable   *by_id;      /* id -> VireoOsEntry (borrowed from entries) */
   VireoOsEntry *unknown;
@@ -959,6 +961,7 @@ vireo_os_db_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->unknown, entry_unref);
   g_clear_object (&self->loader);
+  g_mutex_clear (&self->osinfo_lock);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (vireo_os_db_parent_class)->finalize (object);
@@ -974,6 +977,7 @@ static void
 vireo_os_db_init (VireoOsDb *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->osinfo_lock);
   self->infos = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 }
@@ -1231,6 +1235,25 @@ info_for_entry (VireoOsDb    *self,
   g_object_ref (info);
   g_mutex_unlock (&self->lock);
   return info;
+}
+
+/* libosinfo objects are not thread-safe; the database's are shared by
+ * every detection, so each use holds this lock. */
+OsinfoDb *
+_vireo_os_db_lock_osinfo (VireoOsDb *self)
+{
+  g_return_val_if_fail (VIREO_IS_OS_DB (self), NULL);
+
+  g_mutex_lock (&self->osinfo_lock);
+  return osinfo_loader_get_db (self->loader);
+}
+
+void
+_vireo_os_db_unlock_osinfo (VireoOsDb *self)
+{
+  g_return_if_fail (VIREO_IS_OS_DB (self));
+
+  g_mutex_unlock (&self->osinfo_lock);
 }
 
 /**
