@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 
 #include "vireo-connection-private.h"
@@ -307,7 +308,35 @@ test_media (void)
   g_assert_nonnull (problem (dialog, "method"));
   g_assert_true (gtk_widget_has_css_class (find (dialog, "media-path"), "error"));
   g_assert_false (forward_enabled (dialog));
+  /* A real ISO whose volume id is Debian 11's netinst: detected on a
+   * worker, and the system's defaults follow. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("vireo-new-vm-XXXXXX", NULL);
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_autofree char *iso = g_strconcat (dir, ".iso", NULL);
+    const char *argv[] = { "xorriso", "-as", "mkisofs", "-quiet", "-V", "Debian 11.5.0 amd64 n",
+                           "-o", iso, dir, NULL };
+    int status = 0;
+
+    g_assert_true (g_file_set_contents (readme, "netinst\n", -1, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                                 &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    set_text (dialog, "media-path", iso);
+    vireo_test_wait_for (dialog_ready, dialog, 30, "the media's system");
+    drain ();
+    g_assert_cmpstr (vireo_os_info_get_short_id (vireo_vm_builder_get_os (vireo_new_vm_dialog_get_builder (dialog))),
+                     ==, "debian11");
+    assert_contains (subtitle (dialog, "os-detected"), "Debian 11");
+    assert_contains (subtitle (dialog, "os-chosen"), "Debian 11");
+    g_assert_cmpint (g_unlink (iso), ==, 0);
+    g_assert_cmpint (g_unlink (readme), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+  /* Media that is not there says so on the OS step. */
   set_text (dialog, "media-path", "/isos/Fedora-Workstation-Live-x86_64-37.iso");
+  vireo_test_wait_for (dialog_ready, dialog, 30, "the media read");
+  assert_contains (subtitle (dialog, "os-detected"), "/isos/Fedora-Workstation-Live-x86_64-37.iso");
   g_assert_null (problem (dialog, "method"));
   g_assert_false (gtk_widget_has_css_class (find (dialog, "media-path"), "error"));
   /* A volume of the pool instead, then back. */
@@ -457,12 +486,16 @@ test_methods (void)
   set_text (dialog, "location", "not a url");
   g_assert_nonnull (problem (dialog, "method"));
   g_assert_true (gtk_widget_has_css_class (find (dialog, "location"), "error"));
-  set_text (dialog, "location", "https://dl.fedoraproject.org/pub/fedora/linux/releases/37/Everything/x86_64/os/");
+  set_text (dialog, "location", "http://127.0.0.1:9/fedora/37/os/");
   set_text (dialog, "kernel-args", "inst.text console=ttyS0");
   g_assert_true (forward_enabled (dialog));
+  /* The tree is read for its system too; one that cannot be reached says
+   * so, naming it, and does not hold the user. */
+  vireo_test_wait_for (dialog_ready, dialog, 30, "the tree read");
+  assert_contains (subtitle (dialog, "os-detected"), "127.0.0.1:9");
   g_assert_cmpint (vireo_vm_builder_get_method (builder), ==, VIREO_INSTALL_NETWORK);
   command = gtk_label_get_text (GTK_LABEL (find (dialog, "command")));
-  assert_contains (command, "--location https://dl.fedoraproject.org/pub/fedora/linux/releases/37/Everything/x86_64/os/");
+  assert_contains (command, "--location http://127.0.0.1:9/fedora/37/os/");
   assert_contains (command, "inst.text console=ttyS0");
 
   /* PXE: nothing to ask here; the network is chosen at the end. */

@@ -13,6 +13,7 @@
 #include "vireo-format.h"
 #include "vireo-host.h"
 #include "vireo-lookup.h"
+#include "vireo-os-detect.h"
 #include "vireo-new-vm-dialog.h"
 #include "vireo-os-info.h"
 #include "vireo-os-picker.h"
@@ -154,6 +155,12 @@ struct _VireoNewVmDialog
   GCancellable           *job_cancellable;
   gboolean                starting_network;
   gboolean                create_after_network;
+  GCancellable           *detect;        /* the media or tree being identified */
+  char                   *detect_for;    /* its path or URL */
+  char                   *detect_status; /* (nullable): what the OS page says of it */
+  gboolean                detecting;
+  gboolean                os_chosen;     /* by the user: detection no longer sets it */
+  guint                   detect_source;
   gboolean                network_chosen;  /* by the user: kept when the list changes */
   gboolean                pool_chosen;
   Page                    page;
@@ -196,6 +203,8 @@ struct _VireoNewVmDialog
   AdwComboRow            *virt_combo;
   AdwComboRow            *machine_combo;
   GtkWidget              *os_row;
+  GtkWidget              *detect_row;
+  GtkWidget              *detect_spinner;
   GtkWidget              *picker;
   GtkWidget              *resources_group;
   GtkWidget              *memory_row;
@@ -530,6 +539,152 @@ checked_index (GtkWidget **checks,
   return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Detecting the operating system                                             */
+
+static void
+set_detect_status (VireoNewVmDialog *self,
+                   const char       *status,
+                   gboolean          detecting)
+{
+  g_free (self->detect_status);
+  self->detect_status = g_strdup (status);
+  self->detecting = detecting;
+  queue_refresh (self);
+}
+
+static void
+apply_detected (VireoNewVmDialog *self,
+                VireoOsInfo      *os)
+{
+  g_autofree char *status = NULL;
+
+  if (os == NULL)
+    {
+      set_detect_status (self, _("Not recognised: choose the system below."), FALSE);
+      return;
+    }
+  if (self->os_chosen)
+    /* Translators: %s is an operating system's name */
+    status = g_strdup_printf (_("%s (you chose another system below)"), vireo_os_info_get_name (os));
+  else
+    {
+      status = g_strdup (vireo_os_info_get_name (os));
+      vireo_vm_builder_set_os (self->builder, os);
+      read_caps (self);
+    }
+  set_detect_status (self, status, FALSE);
+}
+
+static void
+media_detected (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VireoNewVmDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoOsInfo) os = vireo_os_db_identify_media_finish (VIREO_OS_DB (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    set_detect_status (self, error->message, FALSE);
+  else
+    apply_detected (self, os);
+}
+
+static void
+tree_detected (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VireoNewVmDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *initrd = NULL;
+  g_autoptr(VireoOsInfo) os = vireo_os_db_identify_tree_finish (VIREO_OS_DB (source), result, &kernel, &initrd,
+                                                                &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      set_detect_status (self, error->message, FALSE);
+      return;
+    }
+  /* The tree says where its kernel is; the builder's table is a guess. */
+  if (kernel != NULL && initrd != NULL)
+    vireo_vm_builder_set_location_files (self->builder, kernel, initrd);
+  apply_detected (self, os);
+}
+
+/* The media or tree is read on a worker thread (libosinfo reads the ISO's
+ * header or the tree's .treeinfo); typing waits for a pause first. Media
+ * is read from this computer, so only on a local connection; a tree is
+ * fetched by URL from anywhere, as the creation job does. */
+static gboolean
+detect_now (gpointer data)
+{
+  VireoNewVmDialog *self = data;
+  VireoOsDb *db = vireo_os_db_get_loaded ();
+  VireoInstallMethod method = vireo_vm_builder_get_method (self->builder);
+  const char *what = NULL;
+
+  self->detect_source = 0;
+  if (method == VIREO_INSTALL_MEDIA)
+    what = vireo_vm_builder_get_media_path (self->builder);
+  else if (method == VIREO_INSTALL_NETWORK)
+    what = vireo_vm_builder_get_location (self->builder);
+
+  if (g_strcmp0 (what, self->detect_for) == 0 && db != NULL)
+    return G_SOURCE_REMOVE;
+  g_cancellable_cancel (self->detect);
+  g_clear_object (&self->detect);
+  g_free (self->detect_for);
+  self->detect_for = g_strdup (what);
+
+  if (what == NULL)
+    set_detect_status (self, NULL, FALSE);
+  else if (db == NULL)
+    {
+      /* Once the database is in, detection comes back here. */
+      g_clear_pointer (&self->detect_for, g_free);
+      set_detect_status (self, _("Detecting…"), TRUE);
+    }
+  else if (method == VIREO_INSTALL_MEDIA && !self->is_local)
+    set_detect_status (self, _("Vireo reads install media only on this computer’s own connections: "
+                               "choose the system below."), FALSE);
+  else
+    {
+      self->detect = g_cancellable_new ();
+      set_detect_status (self, _("Detecting…"), TRUE);
+      if (method == VIREO_INSTALL_MEDIA)
+        vireo_os_db_identify_media_async (db, what, self->detect, media_detected, g_object_ref (self));
+      else
+        vireo_os_db_identify_tree_async (db, what, self->detect, tree_detected, g_object_ref (self));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_detect (VireoNewVmDialog *self)
+{
+  g_clear_handle_id (&self->detect_source, g_source_remove);
+  self->detect_source = g_timeout_add (400, detect_now, self);
+}
+
+static void
+os_db_ready (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VireoNewVmDialog) self = user_data;
+  g_autoptr(VireoOsDb) db = vireo_os_db_load_finish (result, NULL);
+
+  if (db != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    queue_detect (self);
+}
+
 static void
 media_changed (VireoNewVmDialog *self)
 {
@@ -553,6 +708,7 @@ media_changed (VireoNewVmDialog *self)
     vireo_vm_builder_set_media (self->builder, VIREO_MEDIA_DEVICE, entry_text (self->media_device_row));
   else
     vireo_vm_builder_set_media (self->builder, VIREO_MEDIA_FILE, entry_text (self->media_path_row));
+  queue_detect (self);
 }
 
 static void
@@ -562,6 +718,7 @@ location_changed (VireoNewVmDialog *self)
     return;
   vireo_vm_builder_set_location (self->builder, entry_text (self->location_row),
                                  entry_text (self->kernel_args_row));
+  queue_detect (self);
 }
 
 static const char *
@@ -640,12 +797,14 @@ method_toggled (VireoNewVmDialog *self)
     import_changed (self);
   else
     check_disk_users (self, NULL);
+  queue_detect (self);
 }
 
 static void
 on_os_selected (VireoNewVmDialog *self,
                 VireoOsInfo      *os)
 {
+  self->os_chosen = TRUE;
   vireo_vm_builder_set_os (self->builder, vireo_os_info_get_unknown (os) ? NULL : os);
   /* The system decides the machine type (Q35 or not), so the host's
    * capabilities may need asking again. */
@@ -1447,6 +1606,15 @@ refresh_summary (VireoNewVmDialog *self)
 }
 
 static void
+refresh_detect_row (VireoNewVmDialog *self)
+{
+  gtk_widget_set_visible (self->detect_row, self->detect_status != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->detect_row), self->detect_status ? self->detect_status : "");
+  gtk_widget_set_visible (self->detect_spinner, self->detecting);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->detect_spinner), self->detecting);
+}
+
+static void
 refresh_os_row (VireoNewVmDialog *self)
 {
   VireoOsInfo *os = vireo_vm_builder_get_os (self->builder);
@@ -1609,6 +1777,7 @@ refresh (VireoNewVmDialog *self)
   refresh_arch (self);
   refresh_resources (self);
   refresh_os_row (self);
+  refresh_detect_row (self);
   refresh_summary (self);
 
   if (!vireo_vm_builder_validate (self->builder, &error))
@@ -2035,6 +2204,9 @@ build_os_page (VireoNewVmDialog *self)
   new_page (self, PAGE_OS, &box);
   group = add_group (box, _("Operating System"),
                      _("The system decides the defaults: memory, CPUs, disk size, devices and firmware."));
+  self->detect_row = add_info (group, "os-detected", _("Detected from the install media"));
+  self->detect_spinner = gtk_spinner_new ();
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->detect_row), self->detect_spinner);
   self->os_row = add_info (group, "os-chosen", _("Chosen"));
 
   self->picker = vireo_os_picker_new ();
@@ -2192,6 +2364,8 @@ vireo_new_vm_dialog_dispose (GObject *object)
   VireoNewVmDialog *self = VIREO_NEW_VM_DIALOG (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->detect_source, g_source_remove);
+  g_cancellable_cancel (self->detect);
   g_cancellable_cancel (self->lookups);
   g_cancellable_cancel (self->users_lookup);
   /* A job keeps running to its end (or undoes itself): it holds the
@@ -2211,6 +2385,9 @@ vireo_new_vm_dialog_finalize (GObject *object)
 
   g_clear_object (&self->lookups);
   g_clear_object (&self->users_lookup);
+  g_clear_object (&self->detect);
+  g_free (self->detect_for);
+  g_free (self->detect_status);
   g_clear_object (&self->host);
   g_clear_object (&self->builder);
   g_clear_object (&self->connection);
@@ -2285,6 +2462,7 @@ vireo_new_vm_dialog_init (VireoNewVmDialog *self)
 
   g_signal_connect_object (self->builder, "changed", G_CALLBACK (queue_refresh), self, G_CONNECT_SWAPPED);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (self->method_checks[0]), TRUE);
+  vireo_os_db_load_async (NULL, os_db_ready, g_object_ref (self));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (self->storage_checks[0]), TRUE);
   show_page (self, PAGE_METHOD);
 }
@@ -2361,5 +2539,6 @@ vireo_new_vm_dialog_get_ready (VireoNewVmDialog *self)
 {
   g_return_val_if_fail (VIREO_IS_NEW_VM_DIALOG (self), FALSE);
   return self->connection != NULL && !self->caps_loading && self->networks != NULL &&
-         self->interfaces != NULL && self->pools != NULL && self->refresh_source == 0;
+         self->interfaces != NULL && self->pools != NULL && self->refresh_source == 0 &&
+         self->detect_source == 0 && !self->detecting;
 }
