@@ -245,7 +245,7 @@ open_dialog (VireoConnection *conn)
   VireoNewVmDialog *dialog = vireo_new_vm_dialog_new (NULL, manager, conn);
 
   gtk_window_present (GTK_WINDOW (dialog));
-  vireo_test_wait_for (dialog_ready, dialog, 10, "the host's lists");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the host's lists");
   vireo_test_wait_for (os_db_loaded, NULL, 30, "osinfo-db");
   drain ();
   return dialog;
@@ -323,7 +323,7 @@ test_media (void)
                                  &status, NULL));
     g_assert_true (g_spawn_check_wait_status (status, NULL));
     set_text (dialog, "media-path", iso);
-    vireo_test_wait_for (dialog_ready, dialog, 30, "the media's system");
+    vireo_test_wait_for (dialog_ready, dialog, 60, "the media's system");
     drain ();
     g_assert_cmpstr (vireo_os_info_get_short_id (vireo_vm_builder_get_os (vireo_new_vm_dialog_get_builder (dialog))),
                      ==, "debian11");
@@ -335,7 +335,7 @@ test_media (void)
   }
   /* Media that is not there says so on the OS step. */
   set_text (dialog, "media-path", "/isos/Fedora-Workstation-Live-x86_64-37.iso");
-  vireo_test_wait_for (dialog_ready, dialog, 30, "the media read");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the media read");
   assert_contains (subtitle (dialog, "os-detected"), "/isos/Fedora-Workstation-Live-x86_64-37.iso");
   g_assert_null (problem (dialog, "method"));
   g_assert_false (gtk_widget_has_css_class (find (dialog, "media-path"), "error"));
@@ -491,7 +491,7 @@ test_methods (void)
   g_assert_true (forward_enabled (dialog));
   /* The tree is read for its system too; one that cannot be reached says
    * so, naming it, and does not hold the user. */
-  vireo_test_wait_for (dialog_ready, dialog, 30, "the tree read");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the tree read");
   assert_contains (subtitle (dialog, "os-detected"), "127.0.0.1:9");
   g_assert_cmpint (vireo_vm_builder_get_method (builder), ==, VIREO_INSTALL_NETWORK);
   command = gtk_label_get_text (GTK_LABEL (find (dialog, "command")));
@@ -515,7 +515,7 @@ test_methods (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "wizard.forward", NULL);
   drain ();
   g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "storage");
-  vireo_test_wait_for (dialog_ready, dialog, 10, "who uses the disk");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "who uses the disk");
   drain ();
   g_assert_true (gtk_widget_get_visible (find (dialog, "disk-users")));
   assert_contains (gtk_label_get_text (GTK_LABEL (find (dialog, "disk-users"))), "“webserver”");
@@ -614,7 +614,7 @@ test_failure_and_cancel (void)
   on_host (conn, make_volume_thread, volume_name);
 
   forward (dialog);
-  vireo_test_wait_for (dialog_ready, dialog, 20, "the job to fail");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the job to fail");
   drain ();
   g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "finish");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (find (dialog, "failure"),
@@ -625,13 +625,13 @@ test_failure_and_cancel (void)
 
   /* Cancel: asked before the job's first step runs. */
   set_text (dialog, "name", "deb-cancelled");
-  vireo_test_wait_for (dialog_ready, dialog, 10, "the pools again");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the pools again");
   drain ();
   g_assert_true (forward_enabled (dialog));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "wizard.forward", NULL);
   g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "progress");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "wizard.cancel", NULL);
-  vireo_test_wait_for (dialog_ready, dialog, 20, "the job to stop");
+  vireo_test_wait_for (dialog_ready, dialog, 60, "the job to stop");
   drain ();
   g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "finish");
   assert_contains (gtk_label_get_text (GTK_LABEL (find (dialog, "failure"))), "cancelled");

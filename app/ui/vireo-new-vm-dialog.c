@@ -741,6 +741,7 @@ disk_users_done (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_object (&self->users_lookup);
   g_clear_pointer (&self->users_warning, g_free);
   if (users != NULL && users[0] != NULL)
     self->users_warning = g_strdup_printf (_("“%s” is a disk of the machine “%s” already. Two machines "
@@ -2532,7 +2533,7 @@ vireo_new_vm_dialog_get_page (VireoNewVmDialog *self)
  * vireo_new_vm_dialog_get_ready:
  *
  * Whether everything the host was asked has come back (capabilities,
- * networks, pools), for tests and for Create.
+ * networks, pools, the media's system) and no creation is under way.
  */
 gboolean
 vireo_new_vm_dialog_get_ready (VireoNewVmDialog *self)
@@ -2540,5 +2541,6 @@ vireo_new_vm_dialog_get_ready (VireoNewVmDialog *self)
   g_return_val_if_fail (VIREO_IS_NEW_VM_DIALOG (self), FALSE);
   return self->connection != NULL && !self->caps_loading && self->networks != NULL &&
          self->interfaces != NULL && self->pools != NULL && self->refresh_source == 0 &&
-         self->detect_source == 0 && !self->detecting;
+         self->detect_source == 0 && !self->detecting && self->job == NULL && !self->starting_network &&
+         self->users_lookup == NULL;
 }
