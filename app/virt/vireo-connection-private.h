@@ -80,5 +80,14 @@ void          _vireo_domain_set_state       (VireoDomain             *self,
 void          _vireo_domain_detach          (VireoDomain             *self);
 GHashTable   *_vireo_collect_disk_paths     (virConnectPtr            conn,
                                              const char              *except_uuid);
+void          _vireo_task_read_domain_caps  (GTask                   *task,
+                                             const char              *emulator,
+                                             const char              *arch,
+                                             const char              *machine,
+                                             const char              *virttype);
+void          _vireo_read_domain_caps_thread (GTask                  *task,
+                                              virConnectPtr           conn,
+                                              gpointer                task_data,
+                                              GCancellable           *cancellable);
 
 G_END_DECLS

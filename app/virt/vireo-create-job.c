@@ -1170,47 +1170,6 @@ vireo_create_job_run_finish (VireoCreateJob  *self,
 /* ------------------------------------------------------------------------ */
 /* Host questions for the wizard                                             */
 
-typedef struct
-{
-  char *emulator;
-  char *arch;
-  char *machine;
-  char *virttype;
-} CapsData;
-
-static void
-caps_data_free (gpointer data)
-{
-  CapsData *d = data;
-
-  g_free (d->emulator);
-  g_free (d->arch);
-  g_free (d->machine);
-  g_free (d->virttype);
-  g_free (d);
-}
-
-static void
-read_caps_thread (GTask        *task,
-                  virConnectPtr conn,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  CapsData *d = task_data;
-  char *xml;
-
-  if (return_if_not_connected (task, conn))
-    return;
-  xml = virConnectGetDomainCapabilities (conn, d->emulator, d->arch, d->machine, d->virttype, 0);
-  if (xml == NULL)
-    {
-      g_task_return_error (task, error_from_last (_("The host’s capabilities could not be read")));
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (xml), g_free);
-  free (xml);
-}
-
 /**
  * vireo_connection_read_domain_caps_async:
  * @emulator: (nullable): @arch: (nullable): @machine: (nullable):
@@ -1231,19 +1190,13 @@ vireo_connection_read_domain_caps_async (VireoConnection     *self,
                                          gpointer             user_data)
 {
   GTask *task;
-  CapsData *d;
 
   g_return_if_fail (VIREO_IS_CONNECTION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vireo_connection_read_domain_caps_async);
-  d = g_new0 (CapsData, 1);
-  d->emulator = g_strdup (emulator);
-  d->arch = g_strdup (arch);
-  d->machine = g_strdup (machine);
-  d->virttype = g_strdup (virttype);
-  g_task_set_task_data (task, d, caps_data_free);
-  vireo_connection_run (self, task, read_caps_thread);
+  _vireo_task_read_domain_caps (task, emulator, arch, machine, virttype);
+  vireo_connection_run (self, task, _vireo_read_domain_caps_thread);
 }
 
 /**

@@ -1775,18 +1775,43 @@ caps_data_free (gpointer data)
   g_free (d);
 }
 
-static void
-read_caps_thread (GTask        *task,
-                  virConnectPtr conn,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* `virsh domcapabilities`, for a machine (below) and for the New VM
+ * wizard before there is one (vireo_connection_read_domain_caps_async). */
+void
+_vireo_task_read_domain_caps (GTask        *task,
+                              const char   *emulator,
+                              const char   *arch,
+                              const char   *machine,
+                              const char   *virttype)
+{
+  CapsData *d = g_new0 (CapsData, 1);
+
+  d->emulator = g_strdup (emulator);
+  d->arch = g_strdup (arch);
+  d->machine = g_strdup (machine);
+  d->virttype = g_strdup (virttype);
+  g_task_set_task_data (task, d, caps_data_free);
+}
+
+void
+_vireo_read_domain_caps_thread (GTask        *task,
+                                virConnectPtr conn,
+                                gpointer      task_data,
+                                GCancellable *cancellable)
 {
   CapsData *d = task_data;
-  char *xml = virConnectGetDomainCapabilities (conn, d->emulator, d->arch, d->machine, d->virttype, 0);
+  char *xml;
 
+  if (conn == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
+                               _("Not connected to the host"));
+      return;
+    }
+  xml = virConnectGetDomainCapabilities (conn, d->emulator, d->arch, d->machine, d->virttype, 0);
   if (xml == NULL)
     {
-      g_task_return_error (task, vireo_virt_error_from_last (_("The host's capabilities could not be read")));
+      g_task_return_error (task, vireo_virt_error_from_last (_("The host’s capabilities could not be read")));
       return;
     }
   g_task_return_pointer (task, g_strdup (xml), g_free);
@@ -1812,7 +1837,6 @@ vireo_domain_read_caps_async (VireoDomain         *self,
                               gpointer             user_data)
 {
   GTask *task;
-  CapsData *d;
 
   g_return_if_fail (VIREO_IS_DOMAIN (self));
 
@@ -1820,13 +1844,8 @@ vireo_domain_read_caps_async (VireoDomain         *self,
   g_task_set_source_tag (task, vireo_domain_read_caps_async);
   if (!check_attached (self, task))
     return;
-  d = g_new0 (CapsData, 1);
-  d->emulator = g_strdup (emulator);
-  d->arch = g_strdup (arch);
-  d->machine = g_strdup (machine);
-  d->virttype = g_strdup (virttype);
-  g_task_set_task_data (task, d, caps_data_free);
-  vireo_connection_run (self->connection, task, read_caps_thread);
+  _vireo_task_read_domain_caps (task, emulator, arch, machine, virttype);
+  vireo_connection_run (self->connection, task, _vireo_read_domain_caps_thread);
 }
 
 /**
