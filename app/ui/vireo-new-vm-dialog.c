@@ -991,9 +991,9 @@ fill_networks (VireoNewVmDialog *self)
       choice->kind = VIREO_NETWORK_VIRTUAL;
       choice->source = g_strdup (net->name);
       choice->active = net->active;
+      /* Translators: a network's name and its mode, "default: NAT" */
       choice->label = net->active
         ? g_strdup_printf (_("%s: %s"), net->name, network_mode_label (net->forward_mode))
-        /* Translators: a network's name and its mode, "default: NAT" */
         : g_strdup_printf (_("%s: %s, not running"), net->name, network_mode_label (net->forward_mode));
       if (g_str_equal (net->name, "default"))
         fallback = self->net_choices->len;
@@ -2022,21 +2022,77 @@ job_progress (VireoNewVmDialog *self)
   gtk_label_set_text (self->progress_detail, detail ? detail : "");
 }
 
+/* The new machine as the list will have it: the job's answer can come
+ * before libvirt's event that lists it. Outlives the dialog, which is
+ * gone by then; ends with the list or once the machine is in it. */
+typedef struct
+{
+  char       *uuid;
+  gboolean    installing;
+  GtkWindow       *parent;      /* Weak */
+  VireoConnection *connection;  /* Weak: it owns the list watched */
+  gulong           handler;
+} NewMachine;
+
+static void
+new_machine_free (gpointer data,
+                  GClosure *closure)
+{
+  NewMachine *m = data;
+
+  if (m->parent != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (m->parent), (gpointer *) &m->parent);
+  g_clear_weak_pointer (&m->connection);
+  g_free (m->uuid);
+  g_free (m);
+}
+
+static gboolean
+new_machine_open (NewMachine      *m,
+                  VireoConnection *connection)
+{
+  VireoDomain *domain = vireo_connection_find_domain (connection, m->uuid);
+
+  if (domain == NULL)
+    return FALSE;
+  if (m->installing)
+    vireo_domain_watch_install (domain);
+  vireo_vm_window_present_for (m->parent, domain);
+  return TRUE;
+}
+
+static void
+on_new_machine_listed (GListModel *list,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       NewMachine *m)
+{
+  if (added > 0 && m->connection != NULL && new_machine_open (m, m->connection))
+    g_signal_handler_disconnect (list, m->handler);
+}
+
 static void
 present_new_machine (VireoNewVmDialog *self,
                      const char       *uuid,
                      gboolean          installing)
 {
-  VireoDomain *domain = vireo_connection_find_domain (self->connection, uuid);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  NewMachine *m = g_new0 (NewMachine, 1);
+  GListModel *list = vireo_connection_list_domains (self->connection);
 
-  /* The list learns of a new machine through libvirt's event, which can
-   * come after the job's answer; the machine then opens from the list. */
-  if (domain == NULL)
-    return;
-  if (installing)
-    vireo_domain_watch_install (domain);
-  vireo_vm_window_present_for (parent, domain);
+  m->uuid = g_strdup (uuid);
+  m->installing = installing;
+  m->parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  if (m->parent != NULL)
+    g_object_add_weak_pointer (G_OBJECT (m->parent), (gpointer *) &m->parent);
+  if (new_machine_open (m, self->connection))
+    {
+      new_machine_free (m, NULL);
+      return;
+    }
+  g_set_weak_pointer (&m->connection, self->connection);
+  m->handler = g_signal_connect_data (list, "items-changed", G_CALLBACK (on_new_machine_listed), m,
+                                      new_machine_free, 0);
 }
 
 static void
