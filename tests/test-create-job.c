@@ -15,6 +15,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vireo-create-job.h"
+#include "vireo-disk.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 
@@ -599,10 +600,234 @@ test_start_network (Fixture       *f,
   virNetworkFree (net);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Customize configuration before install                                   */
+
+/* Runs a customize plan of @b: the job comes back customizing. */
+static VireoCreateJob *
+run_customize (Fixture        *f,
+               VireoVmBuilder *b)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoCreatePlan) plan = vireo_vm_builder_dup_customize_plan (b, &error);
+  VireoCreateJob *job;
+  VireoTestAsync a = { 0 };
+  g_autofree char *uuid = NULL;
+
+  g_assert_no_error (error);
+  job = vireo_create_job_new (f->conn, plan);
+  vireo_create_job_run_async (job, NULL, vireo_test_async_cb, &a);
+  uuid = vireo_create_job_run_finish (job, vireo_test_async_wait (&a, 30), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uuid, ==, plan->uuid);
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_CUSTOMIZING);
+  g_assert_cmpfloat (vireo_create_job_get_fraction (job), ==, 1.0);
+  return job;
+}
+
+/* The definition as the user left it in the machine's window. */
+static VireoDomainConfig *
+read_definition (Fixture    *f,
+                 const char *name)
+{
+  virDomainPtr dom = lookup_domain (f->direct, name);
+  g_autoptr(GError) error = NULL;
+  VireoDomainConfig *config;
+  char *xml;
+
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  free (xml);
+  virDomainFree (dom);
+  return config;
+}
+
+static void
+define_config (Fixture           *f,
+               VireoDomainConfig *config)
+{
+  g_autofree char *xml = vireo_domain_config_to_xml (config);
+  virDomainPtr dom = virDomainDefineXML (f->direct, xml);
+
+  g_assert_nonnull (dom);
+  virDomainFree (dom);
+}
+
+static gboolean
+begin_install (VireoCreateJob     *job,
+               VireoVmBuilder     *b,
+               VireoDomainConfig  *config,
+               GError            **error)
+{
+  g_autoptr(VireoCreatePlan) plan = vireo_vm_builder_dup_plan (b, config, error);
+  VireoTestAsync a = { 0 };
+  gboolean ok;
+
+  g_assert_nonnull (plan);
+  vireo_create_job_begin_install_async (job, plan, NULL, vireo_test_async_cb, &a);
+  ok = vireo_create_job_begin_install_finish (job, vireo_test_async_wait (&a, 30), error);
+  g_clear_object (&a.result);
+  return ok;
+}
+
+/* Defined with the media in, not started; Begin starts the install over
+ * the user's changes and leaves the media ejected for the next boot. A
+ * Begin that fails (the user started it meanwhile) undoes nothing and can
+ * be tried again. */
+static void
+test_customize_begin (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("cj-custom");
+  g_autoptr(VireoCreateJob) job = run_customize (f, b);
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) made = vireo_create_job_dup_made_volumes (job);
+  virDomainPtr dom = lookup_domain (f->direct, "cj-custom");
+  char *live, *inactive;
+
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainIsActive (dom), ==, 0);
+  g_assert_true (volume_exists (f->direct, "cj-custom.qcow2"));
+  g_assert_cmpuint (g_strv_length (made), ==, 1);
+  g_assert_cmpstr (made[0], ==, "cj-custom.qcow2");
+  inactive = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_nonnull (strstr (inactive, "/isos/install.iso"));
+  free (inactive);
+
+  config = read_definition (f, "cj-custom");
+  vireo_domain_config_set_title (config, "Customized");
+  define_config (f, config);
+
+  /* Started by the user from the list: Begin says so and changes nothing. */
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  g_assert_false (begin_install (job, b, config, &error));
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID);
+  g_assert_nonnull (strstr (error->message, "running"));
+  g_clear_error (&error);
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_CUSTOMIZING);
+  g_assert_true (volume_exists (f->direct, "cj-custom.qcow2"));
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+
+  g_assert_true (begin_install (job, b, config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_DONE);
+  g_assert_cmpint (virDomainIsActive (dom), ==, 1);
+  live = virDomainGetXMLDesc (dom, 0);
+  inactive = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_nonnull (strstr (live, "<title>Customized</title>"));
+  g_assert_nonnull (strstr (live, "<on_reboot>destroy</on_reboot>"));
+  g_assert_nonnull (strstr (live, "/isos/install.iso"));
+  g_assert_nonnull (strstr (inactive, "<title>Customized</title>"));
+  g_assert_null (strstr (inactive, "/isos/install.iso"));
+  g_assert_null (strstr (inactive, "<on_reboot>destroy</on_reboot>"));
+  g_assert_true (volume_exists (f->direct, "cj-custom.qcow2"));
+  free (live);
+  free (inactive);
+
+  virDomainDestroy (dom);
+  virDomainUndefine (dom);
+  virDomainFree (dom);
+}
+
+/* The new disk taken out while customizing: Begin removes its volume. */
+static void
+test_customize_drop_disk (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("cj-nodisk");
+  g_autoptr(VireoCreateJob) job = run_customize (f, b);
+  g_autoptr(VireoDomainConfig) config = read_definition (f, "cj-nodisk");
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  g_autoptr(VireoDevice) disk = NULL;
+  g_autoptr(GError) error = NULL;
+  virDomainPtr dom;
+
+  g_assert_true (volume_exists (f->direct, "cj-nodisk.qcow2"));
+  for (guint i = 0; i < g_list_model_get_n_items (devices) && disk == NULL; i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *kind = VIREO_IS_DISK (device) ? vireo_disk_dup_device (VIREO_DISK (device)) : NULL;
+
+      if (g_strcmp0 (kind, "disk") == 0)
+        disk = g_steal_pointer (&device);
+    }
+  g_assert_nonnull (disk);
+  vireo_domain_config_remove_device (config, disk);
+  define_config (f, config);
+  g_assert_true (begin_install (job, b, config, &error));
+  g_assert_no_error (error);
+  g_assert_false (volume_exists (f->direct, "cj-nodisk.qcow2"));
+
+  dom = lookup_domain (f->direct, "cj-nodisk");
+  g_assert_cmpint (virDomainIsActive (dom), ==, 1);
+  virDomainDestroy (dom);
+  virDomainUndefine (dom);
+  virDomainFree (dom);
+}
+
+/* Cancel Installation: the machine and its new disk go, nothing else. */
+static void
+test_customize_abandon (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("cj-abandon");
+  g_autoptr(VireoCreateJob) job = run_customize (f, b);
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+  virDomainPtr dom = lookup_domain (f->direct, "cj-abandon");
+
+  /* Even started by the user meanwhile. */
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  virDomainFree (dom);
+  vireo_create_job_abandon_async (job, vireo_test_async_cb, &a);
+  g_assert_true (vireo_create_job_abandon_finish (job, vireo_test_async_wait (&a, 30), &error));
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_ABANDONED);
+  assert_no_trace (f, "cj-abandon", "cj-abandon.qcow2");
+  assert_test_domain_untouched (f);
+}
+
+/* Deleted from the list while customizing: Begin must not make a
+ * transient machine of the same name out of the install definition. */
+static void
+test_customize_deleted (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("cj-deleted");
+  g_autoptr(VireoCreateJob) job = run_customize (f, b);
+  g_autoptr(VireoDomainConfig) config = read_definition (f, "cj-deleted");
+  g_autoptr(GError) error = NULL;
+  virDomainPtr dom = lookup_domain (f->direct, "cj-deleted");
+
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  g_assert_false (begin_install (job, b, config, &error));
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NO_DOMAIN);
+  g_clear_error (&error);
+  g_assert_null (lookup_domain (f->direct, "cj-deleted"));
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_CUSTOMIZING);
+
+  /* Cancel still cleans the disk up. */
+  {
+    VireoTestAsync a = { 0 };
+
+    vireo_create_job_abandon_async (job, vireo_test_async_cb, &a);
+    g_assert_true (vireo_create_job_abandon_finish (job, vireo_test_async_wait (&a, 30), &error));
+    g_clear_object (&a.result);
+    g_assert_no_error (error);
+  }
+  assert_no_trace (f, "cj-deleted", "cj-deleted.qcow2");
+}
+
 static void
 test_labels (void)
 {
-  for (VireoCreateStep s = VIREO_CREATE_STEP_DOWNLOADING; s <= VIREO_CREATE_STEP_FAILED; s++)
+  for (VireoCreateStep s = VIREO_CREATE_STEP_DOWNLOADING; s <= VIREO_CREATE_STEP_ABANDONED; s++)
     g_assert_cmpstr (vireo_create_step_get_label (s), !=, "");
   g_assert_cmpstr (vireo_create_step_get_label (VIREO_CREATE_STEP_NONE), ==, "");
 }
@@ -634,6 +859,10 @@ main (int   argc,
   ADD ("cancel/late", test_cancel_late, NULL);
   ADD ("download-failure", test_download_failure, NULL);
   ADD ("start-network", test_start_network, NULL);
+  ADD ("customize/begin", test_customize_begin, NULL);
+  ADD ("customize/drop-disk", test_customize_drop_disk, NULL);
+  ADD ("customize/abandon", test_customize_abandon, NULL);
+  ADD ("customize/deleted", test_customize_deleted, NULL);
 #undef ADD
   g_test_add_func ("/create-job/not-connected", test_not_connected);
   g_test_add_func ("/create-job/labels", test_labels);

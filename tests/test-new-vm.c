@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -45,6 +46,17 @@ find (VireoNewVmDialog *dialog,
       const char       *name)
 {
   GtkWidget *w = vireo_test_find_named (GTK_WIDGET (dialog), name);
+
+  if (w == NULL)
+    g_error ("no widget named %s", name);
+  return w;
+}
+
+static GtkWidget *
+find_in (GtkWidget  *root,
+         const char *name)
+{
+  GtkWidget *w = vireo_test_find_named (root, name);
 
   if (w == NULL)
     g_error ("no widget named %s", name);
@@ -154,6 +166,21 @@ find_spin (GtkWidget *root)
 
       if (spin != NULL)
         return spin;
+    }
+  return NULL;
+}
+
+static GtkSwitch *
+find_switch (GtkWidget *root)
+{
+  if (GTK_IS_SWITCH (root))
+    return GTK_SWITCH (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkSwitch *sw = find_switch (c);
+
+      if (sw != NULL)
+        return sw;
     }
   return NULL;
 }
@@ -705,6 +732,239 @@ test_install_watch (void)
   g_assert_true (is_shut_off (alpha));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Customize configuration before install                                    */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  drain ();
+  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+no_toplevel (gpointer data)
+{
+  return !has_toplevel (data);
+}
+
+static void
+volume_exists_thread (GTask        *task,
+                      virConnectPtr conn,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, "default");
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, task_data);
+
+  g_task_return_boolean (task, vol != NULL);
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+}
+
+static gboolean
+volume_exists (VireoConnection *conn,
+               const char      *name)
+{
+  VireoTestAsync a = { 0 };
+  GTask *task = g_task_new (conn, NULL, vireo_test_async_cb, &a);
+  gboolean exists;
+
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  vireo_connection_run (conn, task, volume_exists_thread);
+  exists = g_task_propagate_boolean (G_TASK (vireo_test_async_wait (&a, 10)), NULL);
+  g_object_unref (a.result);
+  return exists;
+}
+
+static void
+domain_xml_thread (GTask        *task,
+                   virConnectPtr conn,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *name = task_data;
+  gboolean inactive = name[0] == '-';
+  virDomainPtr dom = virDomainLookupByName (conn, inactive ? name + 1 : name);
+  char *xml;
+
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+  g_task_return_pointer (task, g_strdup (xml), g_free);
+  free (xml);
+  virDomainFree (dom);
+}
+
+/* The domain's XML; its definition's with @inactive. */
+static char *
+domain_xml (VireoConnection *conn,
+            const char      *name,
+            gboolean         inactive)
+{
+  VireoTestAsync a = { 0 };
+  GTask *task = g_task_new (conn, NULL, vireo_test_async_cb, &a);
+  char *xml;
+
+  g_task_set_task_data (task, g_strconcat (inactive ? "-" : "", name, NULL), g_free);
+  vireo_connection_run (conn, task, domain_xml_thread);
+  xml = g_task_propagate_pointer (G_TASK (vireo_test_async_wait (&a, 10)), NULL);
+  g_object_unref (a.result);
+  return xml;
+}
+
+/* Walks the wizard to its last step with customizing on, then Customize:
+ * the machine is defined, not started, and its window waits for Begin. */
+static VireoVmWindow *
+customize_new (VireoConnection *conn,
+               const char      *name,
+               char           **out_volume)
+{
+  VireoNewVmDialog *dialog = open_dialog (conn);
+  g_autoptr(GPtrArray) volumes = NULL;
+  VireoNewVmDialog *weak = dialog;
+  gpointer args[2] = { conn, (gpointer) name };
+  VireoVmWindow *window;
+  VireoDomain *domain;
+
+  set_text (dialog, "media-path", "/isos/debian.iso");
+  choose_os (dialog, "debian11");
+  forward (dialog);
+  forward (dialog);
+  forward (dialog);
+  forward (dialog);
+  set_text (dialog, "name", name);
+  select_label (dialog, "network", "lab:");
+  g_assert_true (gtk_widget_get_visible (find (dialog, "customize")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (dialog, "forward"))), ==, "_Create");
+  gtk_switch_set_active (find_switch (find (dialog, "customize")), TRUE);
+  volumes = vireo_vm_builder_list_volumes (vireo_new_vm_dialog_get_builder (dialog));
+  *out_volume = g_strdup (((VireoVolumePlan *) g_ptr_array_index (volumes, 0))->name);
+  drain ();
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (dialog, "forward"))), ==, "_Customize…");
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &weak);
+  forward (dialog);
+  vireo_test_wait_for (dialog_gone, &weak, 20, "the creation job");
+  vireo_test_wait_for (domain_listed, args, 10, "the new machine in the list");
+  domain = find_domain (conn, name);
+  g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_SHUTOFF);
+  g_assert_false (vireo_domain_get_watching_install (domain));
+  g_assert_true (volume_exists (conn, *out_volume));
+
+  window = VIREO_VM_WINDOW (find_toplevel (VIREO_TYPE_VM_WINDOW));
+  g_assert_nonnull (window);
+  g_assert_true (vireo_vm_window_get_domain (window) == domain);
+  g_assert_true (vireo_vm_window_get_customizing (window));
+  vireo_test_wait_for (vireo_test_vm_window_loaded, window, 20, "the machine's details");
+  drain ();
+  g_assert_true (gtk_widget_is_visible (find_in (GTK_WIDGET (window), "install-banner")));
+  assert_contains (gtk_label_get_text (GTK_LABEL (find_in (GTK_WIDGET (window), "install-banner"))),
+                   "Begin Installation");
+  return window;
+}
+
+static gboolean
+not_customizing (gpointer data)
+{
+  drain ();
+  return !vireo_vm_window_get_customizing (data);
+}
+
+/* Customize, change the title (not applied: Begin applies it), Begin:
+ * the install runs with the change, the definition keeps it with the
+ * media ejected. */
+static void
+test_customize_begin (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autofree char *volume = NULL;
+  VireoVmWindow *window = customize_new (conn, "deb-custom", &volume);
+  VireoDomain *domain = vireo_vm_window_get_domain (window);
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+
+  g_assert_true (vireo_vm_window_show_page (window, "overview"));
+  gtk_editable_set_text (GTK_EDITABLE (find_in (GTK_WIDGET (window), "title")), "Customized first");
+  drain ();
+  g_assert_true (vireo_vm_window_get_modified (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.begin-install", NULL));
+  vireo_test_wait_for (not_customizing, window, 20, "Begin Installation");
+  vireo_test_wait_for (is_running, domain, 10, "the install to start");
+  g_assert_null (vireo_vm_window_get_error (window));
+  g_assert_true (vireo_domain_get_watching_install (domain));
+  live = domain_xml (conn, "deb-custom", FALSE);
+  inactive = domain_xml (conn, "deb-custom", TRUE);
+  assert_contains (live, "<title>Customized first</title>");
+  assert_contains (live, "/isos/debian.iso");
+  assert_contains (live, "<on_reboot>destroy</on_reboot>");
+  assert_contains (inactive, "<title>Customized first</title>");
+  g_assert_null (strstr (inactive, "/isos/debian.iso"));
+  g_assert_true (volume_exists (conn, volume));
+  drain ();
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (
+    find_in (GTK_WIDGET (window), "install-banner"), GTK_TYPE_REVEALER))));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+/* Cancel Installation asks, then deletes the machine and its new disk;
+ * closing the window asks too, and can keep the machine uninstalled. */
+static void
+test_customize_cancel (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autofree char *volume = NULL;
+  g_autofree char *kept_volume = NULL;
+  VireoVmWindow *window = customize_new (conn, "deb-dropped", &volume);
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.cancel-install", NULL));
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the question");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  assert_contains (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "deb-dropped");
+  assert_contains (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), volume);
+  /* Nothing yet. */
+  g_assert_nonnull (find_domain (conn, "deb-dropped"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  gtk_window_destroy (dialog);
+  vireo_test_wait_for (no_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_VM_WINDOW), 20, "the window to close");
+  g_assert_null (find_domain (conn, "deb-dropped"));
+  g_assert_false (volume_exists (conn, volume));
+
+  /* Closing: Keep Uninstalled leaves it defined, its disk there. */
+  window = customize_new (conn, "deb-kept", &kept_volume);
+  gtk_window_close (GTK_WINDOW (window));
+  vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the question");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (find_toplevel (VIREO_TYPE_VM_WINDOW) == GTK_WINDOW (window));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  gtk_window_destroy (dialog);
+  vireo_test_wait_for (no_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_VM_WINDOW), 20, "the window to close");
+  g_assert_nonnull (find_domain (conn, "deb-kept"));
+  g_assert_cmpint (vireo_domain_get_state (find_domain (conn, "deb-kept")), ==, VIREO_DOMAIN_STATE_SHUTOFF);
+  g_assert_true (volume_exists (conn, kept_volume));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -722,5 +982,7 @@ main (int   argc,
   g_test_add_func ("/new-vm/methods", test_methods);
   g_test_add_func ("/new-vm/failure-and-cancel", test_failure_and_cancel);
   g_test_add_func ("/new-vm/install-watch", test_install_watch);
+  g_test_add_func ("/new-vm/customize/begin", test_customize_begin);
+  g_test_add_func ("/new-vm/customize/cancel", test_customize_cancel);
   return g_test_run ();
 }

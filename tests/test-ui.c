@@ -129,6 +129,12 @@ has_toplevel (gpointer data)
   return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
 }
 
+static gboolean
+no_vm_window (gpointer data)
+{
+  return find_toplevel (VIREO_TYPE_VM_WINDOW) == NULL;
+}
+
 static void
 test_lists_machines (Fixture       *f,
                      gconstpointer  data)
@@ -842,8 +848,13 @@ test_vm_details_edit_and_apply (Fixture       *f,
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the apply-or-discard question");
-  gtk_window_destroy (GTK_WINDOW (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)));
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* Discard: the window goes, the change with it. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "discard");
+  vireo_test_wait_for (no_vm_window, NULL, 5, "the window to close");
+  {
+    g_autofree char *kept = persistent_xml (alpha);
+    g_assert_null (strstr (kept, "unsaved"));
+  }
 }
 
 

@@ -585,11 +585,70 @@ test_customized (void)
   g_assert_cmpuint (plan->volumes->len, ==, 0);
   g_clear_pointer (&plan, vireo_create_plan_free);
 
+  /* Other media put in the drive: the install boots that. */
+  vireo_disk_set_source_file (VIREO_DISK (cdrom), "/isos/other.iso");
+  plan = vireo_vm_builder_dup_plan (b, config, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_text (plan->install_xml, "/isos/other.iso"));
+  {
+    g_autoptr(VireoDomainConfig) install = config_of (plan->install_xml);
+    g_autofree char *first = first_boot (install);
+
+    g_assert_cmpstr (first, ==, "disk:cdrom");
+  }
+  g_clear_pointer (&plan, vireo_create_plan_free);
+
   /* The install media's drive removed: there is nothing to install from. */
   vireo_domain_config_remove_device (config, cdrom);
   plan = vireo_vm_builder_dup_plan (b, config, &error);
   g_assert_null (plan);
   assert_builder_error (error, VIREO_VM_BUILDER_ERROR_MEDIA, "CD-ROM");
+}
+
+/* Customize: the machine is defined as the answers give it, media in its
+ * drive, not started; every volume is made first, the installer's kernel
+ * and initrd included, so the definition names files that exist. */
+static void
+test_customize_plan (void)
+{
+  g_autoptr(VireoVmBuilder) b = vireo_test_scenario_fedora_iso (db);
+  g_autoptr(VireoVmBuilder) tree = vireo_test_scenario_fedora_tree (db);
+  g_autoptr(VireoVmBuilder) imported = vireo_test_scenario_debian_import (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoCreatePlan) plan = vireo_vm_builder_dup_customize_plan (b, &error);
+  g_autoptr(VireoCreatePlan) copy = NULL;
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autofree char *first = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (plan->customize);
+  g_assert_false (plan->start);
+  g_assert_null (plan->install_xml);
+  g_assert_true (has_text (plan->final_xml, "Fedora-Workstation-Live-x86_64-37.iso"));
+  g_assert_false (has_text (plan->final_xml, "<on_reboot>"));
+  config = config_of (plan->final_xml);
+  first = first_boot (config);
+  g_assert_cmpstr (first, ==, "disk:disk");
+  g_assert_cmpuint (plan->volumes->len, ==, 1);
+  g_assert_true (vireo_vm_builder_get_has_install_phase (b));
+
+  copy = vireo_create_plan_copy (plan);
+  g_assert_true (copy->customize);
+  g_clear_pointer (&plan, vireo_create_plan_free);
+
+  plan = vireo_vm_builder_dup_customize_plan (tree, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->volumes->len, ==, 3);
+  g_assert_true (vireo_vm_builder_get_has_install_phase (tree));
+  g_clear_pointer (&plan, vireo_create_plan_free);
+
+  g_assert_false (vireo_vm_builder_get_has_install_phase (imported));
+
+  /* Refused like Create is, naming the field. */
+  vireo_vm_builder_set_name (b, "bad/name");
+  plan = vireo_vm_builder_dup_customize_plan (b, &error);
+  g_assert_null (plan);
+  g_assert_error (error, VIREO_VM_BUILDER_ERROR, VIREO_VM_BUILDER_ERROR_NAME);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1019,6 +1078,7 @@ main (int   argc,
   g_test_add_func ("/vm-builder/method/import", test_method_import);
   g_test_add_func ("/vm-builder/method/manual", test_method_manual);
   g_test_add_func ("/vm-builder/customized", test_customized);
+  g_test_add_func ("/vm-builder/customize-plan", test_customize_plan);
   g_test_add_func ("/vm-builder/virt-install", test_virt_install);
   g_test_add_func ("/vm-builder/name/validation", test_name_validation);
   g_test_add_func ("/vm-builder/name/suggestion", test_name_suggestion);

@@ -236,6 +236,7 @@ vireo_create_plan_copy (const VireoCreatePlan *plan)
   copy->final_xml = g_strdup (plan->final_xml);
   copy->install_xml = g_strdup (plan->install_xml);
   copy->start = plan->start;
+  copy->customize = plan->customize;
   copy->volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_volume_plan_free);
   for (guint i = 0; plan->volumes != NULL && i < plan->volumes->len; i++)
     g_ptr_array_add (copy->volumes, vireo_volume_plan_copy (plan->volumes->pdata[i]));
@@ -2259,27 +2260,36 @@ vireo_vm_builder_dup_config (VireoVmBuilder  *self,
   return g_steal_pointer (&config);
 }
 
-/* The CD-ROM drive holding the install media, or NULL. */
+/* The CD-ROM drive holding the install media, or NULL. A user who put
+ * other media in while customizing means to install from that: failing
+ * the answers' own media, the first drive holding any is taken. */
 static VireoDevice *
 find_install_cdrom (VireoVmBuilder    *self,
                     VireoDomainConfig *config)
 {
   g_autoptr(GListModel) devices = vireo_domain_config_list_devices (config);
+  g_autoptr(VireoDevice) loaded = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
     {
       g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
       g_autofree char *kind = NULL;
       g_autofree char *path = NULL;
+      g_autofree char *volume = NULL;
 
       if (!VIREO_IS_DISK (device))
         continue;
       kind = vireo_disk_dup_device (VIREO_DISK (device));
+      if (g_strcmp0 (kind, "cdrom") != 0)
+        continue;
       path = vireo_disk_dup_source_path (VIREO_DISK (device));
-      if (g_strcmp0 (kind, "cdrom") == 0 && g_strcmp0 (path, self->media_path) == 0)
+      if (g_strcmp0 (path, self->media_path) == 0)
         return g_steal_pointer (&device);
+      volume = vireo_disk_dup_source_volume (VIREO_DISK (device));
+      if (loaded == NULL && (path != NULL || volume != NULL))
+        loaded = g_steal_pointer (&device);
     }
-  return NULL;
+  return g_steal_pointer (&loaded);
 }
 
 static VireoDevice *
@@ -2569,6 +2579,61 @@ vireo_vm_builder_dup_plan (VireoVmBuilder     *self,
       g_ptr_array_add (plan->volumes, vireo_volume_plan_copy (volume));
     }
   return g_steal_pointer (&plan);
+}
+
+/**
+ * vireo_vm_builder_dup_customize_plan:
+ *
+ * The plan for "Customize configuration before install": the volumes
+ * made and the machine defined as vireo_vm_builder_dup_config() gives it
+ * (the install media still in its drive, where the user can see and
+ * change it), not started. Once the user has changed it,
+ * vireo_vm_builder_dup_plan() on the machine's definition gives what
+ * vireo_create_job_begin_install_async() needs.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error
+ */
+VireoCreatePlan *
+vireo_vm_builder_dup_customize_plan (VireoVmBuilder  *self,
+                                     GError         **error)
+{
+  g_autoptr(VireoCreatePlan) plan = NULL;
+  g_autoptr(VireoDomainConfig) base = NULL;
+  g_autoptr(GPtrArray) volumes = NULL;
+
+  g_return_val_if_fail (VIREO_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!vireo_vm_builder_validate (self, error))
+    return NULL;
+  base = vireo_vm_builder_dup_config (self, error);
+  if (base == NULL)
+    return NULL;
+
+  plan = g_new0 (VireoCreatePlan, 1);
+  plan->name = g_strdup (vireo_domain_config_get_name (base));
+  plan->uuid = g_strdup (vireo_domain_config_get_uuid (base));
+  plan->final_xml = vireo_domain_config_to_xml (base);
+  plan->start = FALSE;
+  plan->customize = TRUE;
+  plan->volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_volume_plan_free);
+  volumes = vireo_vm_builder_list_volumes (self);
+  for (guint i = 0; i < volumes->len; i++)
+    g_ptr_array_add (plan->volumes, vireo_volume_plan_copy (volumes->pdata[i]));
+  return g_steal_pointer (&plan);
+}
+
+/**
+ * vireo_vm_builder_get_has_install_phase:
+ *
+ * Returns: whether the machine boots an installer first (media, tree,
+ *   PXE), rather than its disk (import) or nothing (manual)
+ */
+gboolean
+vireo_vm_builder_get_has_install_phase (VireoVmBuilder *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_BUILDER (self), FALSE);
+  return has_install_phase (self);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -114,6 +114,8 @@ typedef struct
   char      *install_xml;  /* (nullable): the first boot, started over the definition */
   GPtrArray *volumes;      /* (element-type VireoVolumePlan) */
   gboolean   start;        /* FALSE for a manual install: defined only */
+  gboolean   customize;    /* defined as asked and left for the user to change:
+                            * vireo_create_job_begin_install_async() goes on */
 } VireoCreatePlan;
 
 void             vireo_create_plan_free   (VireoCreatePlan       *plan);
@@ -245,6 +247,9 @@ GPtrArray          *vireo_vm_builder_list_volumes        (VireoVmBuilder     *se
 VireoCreatePlan    *vireo_vm_builder_dup_plan            (VireoVmBuilder     *self,
                                                           VireoDomainConfig  *config,
                                                           GError            **error);
+VireoCreatePlan    *vireo_vm_builder_dup_customize_plan  (VireoVmBuilder     *self,
+                                                          GError            **error);
+gboolean            vireo_vm_builder_get_has_install_phase (VireoVmBuilder   *self);
 GStrv               vireo_vm_builder_dup_virt_install_command (VireoVmBuilder *self,
                                                           const char         *uri,
                                                           char              **out_display);

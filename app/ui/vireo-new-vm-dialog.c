@@ -229,6 +229,8 @@ struct _VireoNewVmDialog
   AdwComboRow            *firmware_row;
   GtkWidget              *tpm_row;
   GtkSwitch              *tpm_switch;
+  GtkWidget              *customize_row;
+  GtkSwitch              *customize_switch;
   GtkWidget              *summary_group;
   GHashTable             *summary_rows;  /* id → AdwActionRow */
   GtkWidget              *command_label;
@@ -938,6 +940,19 @@ firmware_changed (VireoNewVmDialog *self)
   if (self->syncing)
     return;
   vireo_vm_builder_set_firmware (self->builder, adw_combo_row_get_selected (self->firmware_row));
+}
+
+static gboolean
+customizing (VireoNewVmDialog *self)
+{
+  return gtk_switch_get_active (self->customize_switch) &&
+         methods[checked_index (self->method_checks, G_N_ELEMENTS (methods))] != VIREO_INSTALL_MANUAL;
+}
+
+static void
+customize_changed (VireoNewVmDialog *self)
+{
+  queue_refresh (self);
 }
 
 static void
@@ -1698,6 +1713,8 @@ refresh_visibility (VireoNewVmDialog *self)
   gtk_label_set_text (GTK_LABEL (self->users_label), self->users_warning ? self->users_warning : "");
 
   gtk_widget_set_visible (self->net_start_row, net != NULL && net->kind == VIREO_NETWORK_VIRTUAL && !net->active);
+  /* A manual install opens in its window anyway, with nothing to begin. */
+  gtk_widget_set_visible (self->customize_row, method != VIREO_INSTALL_MANUAL);
   if (net != NULL && net->kind == VIREO_NETWORK_VIRTUAL && !net->active)
     {
       g_autofree char *title = g_strdup_printf (_("The network “%s” is not running"), net->source);
@@ -1832,7 +1849,8 @@ refresh (VireoNewVmDialog *self)
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
   gtk_button_set_label (GTK_BUTTON (self->forward_button),
-                        self->page == PAGE_FINISH ? _("_Create") : _("_Forward"));
+                        self->page != PAGE_FINISH ? _("_Forward")
+                        : customizing (self) ? _("_Customize…") : _("_Create"));
   gtk_widget_set_visible (self->back_button, on_steps);
   gtk_widget_set_visible (self->forward_button, on_steps);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", on_steps && self->page > 0 && !in_progress);
@@ -2029,6 +2047,8 @@ typedef struct
 {
   char       *uuid;
   gboolean    installing;
+  VireoCreateJob  *customize;   /* (nullable): waiting for Begin Installation */
+  VireoVmBuilder  *builder;
   GtkWindow       *parent;      /* Weak */
   VireoConnection *connection;  /* Weak: it owns the list watched */
   gulong           handler;
@@ -2043,6 +2063,8 @@ new_machine_free (gpointer data,
   if (m->parent != NULL)
     g_object_remove_weak_pointer (G_OBJECT (m->parent), (gpointer *) &m->parent);
   g_clear_weak_pointer (&m->connection);
+  g_clear_object (&m->customize);
+  g_clear_object (&m->builder);
   g_free (m->uuid);
   g_free (m);
 }
@@ -2053,11 +2075,15 @@ new_machine_open (NewMachine      *m,
 {
   VireoDomain *domain = vireo_connection_find_domain (connection, m->uuid);
 
+  VireoVmWindow *window;
+
   if (domain == NULL)
     return FALSE;
   if (m->installing)
     vireo_domain_watch_install (domain);
-  vireo_vm_window_present_for (m->parent, domain);
+  window = vireo_vm_window_present_for (m->parent, domain);
+  if (m->customize != NULL)
+    vireo_vm_window_customize_install (window, m->customize, m->builder);
   return TRUE;
 }
 
@@ -2075,13 +2101,19 @@ on_new_machine_listed (GListModel *list,
 static void
 present_new_machine (VireoNewVmDialog *self,
                      const char       *uuid,
-                     gboolean          installing)
+                     gboolean          installing,
+                     VireoCreateJob   *customize)
 {
   NewMachine *m = g_new0 (NewMachine, 1);
   GListModel *list = vireo_connection_list_domains (self->connection);
 
   m->uuid = g_strdup (uuid);
   m->installing = installing;
+  if (customize != NULL)
+    {
+      m->customize = g_object_ref (customize);
+      m->builder = g_object_ref (self->builder);
+    }
   m->parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   if (m->parent != NULL)
     g_object_add_weak_pointer (G_OBJECT (m->parent), (gpointer *) &m->parent);
@@ -2102,8 +2134,10 @@ job_done (GObject      *source,
 {
   g_autoptr(VireoNewVmDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uuid = vireo_create_job_run_finish (VIREO_CREATE_JOB (source), result, &error);
-  gboolean installing = vireo_create_job_get_plan (VIREO_CREATE_JOB (source))->install_xml != NULL;
+  VireoCreateJob *job = VIREO_CREATE_JOB (source);
+  g_autofree char *uuid = vireo_create_job_run_finish (job, result, &error);
+  gboolean installing = vireo_create_job_get_plan (job)->install_xml != NULL;
+  gboolean customize = vireo_create_job_get_step (job) == VIREO_CREATE_STEP_CUSTOMIZING;
 
   g_clear_object (&self->job);
   g_clear_object (&self->job_cancellable);
@@ -2122,7 +2156,7 @@ job_done (GObject      *source,
         vireo_connection_list_pools_async (self->connection, self->lookups, pools_done, g_object_ref (self));
       return;
     }
-  present_new_machine (self, uuid, installing);
+  present_new_machine (self, uuid, installing, customize ? job : NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -2142,7 +2176,10 @@ start_job (VireoNewVmDialog *self)
       start_network_clicked (self);
       return;
     }
-  plan = vireo_vm_builder_dup_plan (self->builder, NULL, &error);
+  if (customizing (self))
+    plan = vireo_vm_builder_dup_customize_plan (self->builder, &error);
+  else
+    plan = vireo_vm_builder_dup_plan (self->builder, NULL, &error);
   if (plan == NULL)
     {
       show_page (self, page_of_error (error));
@@ -2377,6 +2414,10 @@ build_finish_page (VireoNewVmDialog *self)
                                   G_CALLBACK (firmware_changed));
   self->tpm_switch = add_switch (self, group, "tpm", _("TPM 2.0"), _("An emulated security chip (Windows 11 needs one)"),
                                  &self->tpm_row, G_CALLBACK (tpm_changed));
+  self->customize_switch = add_switch (self, group, "customize", _("Customize configuration before install"),
+                                       _("Define the machine and open its details; it starts when you choose "
+                                         "Begin Installation"),
+                                       &self->customize_row, G_CALLBACK (customize_changed));
 
   self->summary_group = add_group (box, _("Summary"), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (summary); i++)

@@ -80,6 +80,13 @@ struct _VireoVmWindow
   VireoOsDb         *os_db;            /* NULL until loaded (shared, loaded once per process) */
   guint              os_refresh_source;
   guint              rebuild_deferred : 1;  /* a rebuild waits for fields being typed in to be valid */
+  /* Customize configuration before install: the New VM wizard's job,
+   * waiting for Begin Installation or Cancel Installation. */
+  VireoCreateJob    *install_job;
+  VireoVmBuilder    *install_builder;
+  guint              beginning : 1;
+  guint              abandoning : 1;
+  guint              begin_after_apply : 1;
 
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
@@ -98,6 +105,8 @@ struct _VireoVmWindow
   GtkLabel          *pending_banner_label;
   GtkWidget         *restart_button;
   GtkCheckButton    *live_check;
+  GtkRevealer       *install_revealer;
+  GtkLabel          *install_label;
 };
 
 G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
@@ -126,6 +135,9 @@ set_error (VireoVmWindow *self,
 {
   g_free (self->error);
   self->error = g_strdup (message);
+  /* Whatever failed, Begin Installation must not follow it unseen. */
+  if (message != NULL)
+    self->begin_after_apply = FALSE;
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
@@ -219,6 +231,37 @@ copy_commands_action (GtkWidget  *widget,
 }
 
 static void
+update_install_banner (VireoVmWindow *self,
+                       gboolean       invalid)
+{
+  gboolean customizing = self->install_job != NULL;
+  gboolean running = vireo_domain_get_active (self->domain);
+  gboolean working = self->beginning || self->abandoning || self->busy || self->restarting;
+
+  gtk_revealer_set_reveal_child (self->install_revealer, customizing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.begin-install",
+                                 customizing && !working && !invalid && !running && self->edit != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.cancel-install", customizing && !working);
+  if (!customizing)
+    return;
+  if (self->beginning)
+    gtk_label_set_text (self->install_label, _("Starting the installation…"));
+  else if (self->abandoning)
+    gtk_label_set_text (self->install_label, _("Deleting the machine and its new storage…"));
+  else if (running)
+    gtk_label_set_text (self->install_label,
+                        _("Not installed yet, but running: shut it down to begin its installation."));
+  else if (vireo_vm_builder_get_has_install_phase (self->install_builder))
+    gtk_label_set_text (self->install_label,
+                        _("Not installed yet. Change anything in Details; Begin Installation applies it and "
+                          "boots the install media."));
+  else
+    gtk_label_set_text (self->install_label,
+                        _("Not started yet. Change anything in Details; Begin Installation applies it and "
+                          "starts the machine."));
+}
+
+static void
 update_actions (VireoVmWindow *self)
 {
   gboolean modified = vireo_vm_window_get_modified (self);
@@ -264,6 +307,8 @@ update_actions (VireoVmWindow *self)
     gtk_label_set_text (self->pending_label, _("Unapplied changes"));
   else
     gtk_label_set_text (self->pending_label, "");
+
+  update_install_banner (self, invalid != NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -4248,6 +4293,8 @@ load_live (VireoVmWindow *self)
 }
 
 /* The end of an Apply, whatever it went through. */
+static void begin_now (VireoVmWindow *self);
+
 static void
 finish_apply (VireoVmWindow *self,
               const char    *toast)
@@ -4269,6 +4316,11 @@ finish_apply (VireoVmWindow *self,
   /* Read back what libvirt made of it: it normalises (units, defaults),
    * and the live side tells which badges to show. */
   load (self);
+  if (self->begin_after_apply)
+    {
+      self->begin_after_apply = FALSE;
+      begin_now (self);
+    }
 }
 
 static void
@@ -4635,6 +4687,199 @@ revert_action (GtkWidget  *widget,
   take_xml (self, xml);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Customize configuration before install                                    */
+
+static gboolean
+close_idle (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+destroy_idle (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begun_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  VireoCreateJob *job = VIREO_CREATE_JOB (object);
+  gboolean installing = vireo_create_job_get_plan (job)->install_xml != NULL;
+
+  self->beginning = FALSE;
+  if (!vireo_create_job_begin_install_finish (job, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Still customizing, nothing undone: fix it and begin again. */
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  if (installing)
+    vireo_domain_watch_install (self->domain);
+  g_clear_object (&self->install_job);
+  g_clear_object (&self->install_builder);
+  set_error (self, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (installing ? _("The installation has begun.")
+                                                         : _("The machine was started.")));
+  load (self);
+  update_actions (self);
+}
+
+static void
+begin_now (VireoVmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoCreatePlan) plan = NULL;
+
+  if (self->install_job == NULL || self->edit == NULL)
+    return;
+  /* The definition as the user left it, with the install's first boot
+   * made from it; a change that leaves nothing to install from (the CD
+   * drive removed) is refused here, naming it. */
+  plan = vireo_vm_builder_dup_plan (self->install_builder, self->edit, &error);
+  if (plan == NULL)
+    {
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  set_error (self, NULL);
+  self->beginning = TRUE;
+  update_actions (self);
+  vireo_create_job_begin_install_async (self->install_job, plan, self->cancellable, begun_cb, g_object_ref (self));
+}
+
+static void
+begin_install_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+
+  if (self->install_job == NULL || self->edit == NULL || self->busy || self->beginning || self->abandoning)
+    return;
+  if (!take_visible_text (self))
+    return;
+  if (vireo_vm_window_get_modified (self))
+    {
+      if (g_hash_table_size (self->invalid_rows) > 0)
+        return;
+      /* What the user changed is what they mean to install. */
+      self->begin_after_apply = TRUE;
+      start_apply (self);
+      return;
+    }
+  begin_now (self);
+}
+
+static void
+abandoned_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoVmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->abandoning = FALSE;
+  if (!vireo_create_job_abandon_finish (VIREO_CREATE_JOB (object), result, &error))
+    {
+      set_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  g_clear_object (&self->install_job);
+  g_clear_object (&self->install_builder);
+  self->closing = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+
+static void
+on_cancel_install_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            VireoVmWindow    *self)
+{
+  if (self->install_job == NULL)
+    return;
+  if (g_str_equal (response, "delete"))
+    {
+      self->abandoning = TRUE;
+      update_actions (self);
+      /* The window's cancellable is not passed: the deletion must finish
+       * even if the window goes first. */
+      vireo_create_job_abandon_async (self->install_job, abandoned_cb, g_object_ref (self));
+    }
+  else if (g_str_equal (response, "keep"))
+    {
+      /* Defined, not installed: the user's to start or delete later. */
+      g_clear_object (&self->install_job);
+      g_clear_object (&self->install_builder);
+      /* Not from inside the dialog's response: the dialog is transient
+       * for this window and must go first. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
+    }
+}
+
+/* Cancel Installation, or closing the window while customizing. */
+static void
+ask_cancel_install (VireoVmWindow *self,
+                    gboolean       closing)
+{
+  g_auto(GStrv) volumes = vireo_create_job_dup_made_volumes (self->install_job);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->beginning || self->abandoning)
+    return;
+  heading = g_strdup_printf (closing ? _("Cancel the Installation of “%s”?") : _("Delete “%s”?"),
+                             vireo_domain_get_name (self->domain));
+  if (volumes[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", volumes);
+
+      /* Translators: %s is a list of volume names */
+      body = g_strdup_printf (_("It has not been installed. Deleting it removes its definition and the storage "
+                                "made for it: %s."), list);
+    }
+  else
+    body = g_strdup (_("It has not been installed. Deleting it removes its definition."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Customizing"),
+                                    NULL);
+  if (closing)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "keep", _("Keep _Uninstalled"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "delete", _("_Delete Machine"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_install_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+cancel_install_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  VireoVmWindow *self = VIREO_VM_WINDOW (widget);
+
+  if (self->install_job != NULL)
+    ask_cancel_install (self, FALSE);
+}
+
 static void
 on_close_response (AdwMessageDialog *dialog,
                    const char       *response,
@@ -4643,7 +4888,9 @@ on_close_response (AdwMessageDialog *dialog,
   if (g_str_equal (response, "discard"))
     {
       self->closing = TRUE;
-      gtk_window_destroy (GTK_WINDOW (self));
+      /* Destroying it from inside the response would free it under the
+       * dialog, which is transient for it and goes after this handler. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle, g_object_ref (self), g_object_unref);
     }
   else if (g_str_equal (response, "apply"))
     {
@@ -4658,6 +4905,11 @@ vireo_vm_window_close_request (GtkWindow *window)
   VireoVmWindow *self = VIREO_VM_WINDOW (window);
   GtkWidget *dialog;
 
+  if (!self->closing && self->install_job != NULL)
+    {
+      ask_cancel_install (self, TRUE);
+      return TRUE;
+    }
   if (self->closing || !vireo_vm_window_get_modified (self))
     return GTK_WINDOW_CLASS (vireo_vm_window_parent_class)->close_request (window);
 
@@ -4702,6 +4954,8 @@ vireo_vm_window_dispose (GObject *object)
   g_clear_pointer (&self->console_passwords, g_hash_table_unref);
   g_clear_pointer (&self->invalid_rows, g_hash_table_unref);
   g_clear_handle_id (&self->restart_timeout, g_source_remove);
+  g_clear_object (&self->install_job);
+  g_clear_object (&self->install_builder);
 
   G_OBJECT_CLASS (vireo_vm_window_parent_class)->dispose (object);
 }
@@ -4977,12 +5231,16 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, pending_banner_label);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, restart_button);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, live_check);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, install_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, install_label);
 
   gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
   gtk_widget_class_install_action (widget_class, "details.restart-apply", NULL, restart_apply_action);
   gtk_widget_class_install_action (widget_class, "details.copy-commands", NULL, copy_commands_action);
   gtk_widget_class_install_action (widget_class, "details.add-hardware", NULL, add_hardware_action);
+  gtk_widget_class_install_action (widget_class, "details.begin-install", NULL, begin_install_action);
+  gtk_widget_class_install_action (widget_class, "details.cancel-install", NULL, cancel_install_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "details.apply", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
@@ -5098,4 +5356,37 @@ vireo_vm_window_get_error (VireoVmWindow *self)
 {
   g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
   return self->error;
+}
+
+/**
+ * vireo_vm_window_customize_install:
+ * @job: a creation job waiting in %VIREO_CREATE_STEP_CUSTOMIZING for this
+ *   window's machine
+ * @builder: the answers it was made from
+ *
+ * "Customize configuration before install": the window offers Begin
+ * Installation and Cancel Installation until one of them is done;
+ * closing it asks which.
+ */
+void
+vireo_vm_window_customize_install (VireoVmWindow  *self,
+                                   VireoCreateJob *job,
+                                   VireoVmBuilder *builder)
+{
+  g_return_if_fail (VIREO_IS_VM_WINDOW (self));
+  g_return_if_fail (VIREO_IS_CREATE_JOB (job));
+  g_return_if_fail (VIREO_IS_VM_BUILDER (builder));
+  g_return_if_fail (vireo_create_job_get_step (job) == VIREO_CREATE_STEP_CUSTOMIZING);
+
+  g_set_object (&self->install_job, job);
+  g_set_object (&self->install_builder, builder);
+  adw_view_stack_set_visible_child_name (self->view_stack, "details");
+  update_actions (self);
+}
+
+gboolean
+vireo_vm_window_get_customizing (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
+  return self->install_job != NULL;
 }

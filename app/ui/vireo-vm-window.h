@@ -5,6 +5,7 @@
 
 #include "vireo-virt.h"
 #include "vireo-domain-config.h"
+#include "vireo-create-job.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,11 @@ GtkWidget         *vireo_vm_window_get_page        (VireoVmWindow *self,
                                                     const char    *name);
 const char        *vireo_vm_window_get_error       (VireoVmWindow *self);
 GStrv              vireo_vm_window_dup_commands    (VireoVmWindow *self);
+
+void           vireo_vm_window_customize_install (VireoVmWindow  *self,
+                                                  VireoCreateJob *job,
+                                                  VireoVmBuilder *builder);
+gboolean       vireo_vm_window_get_customizing   (VireoVmWindow  *self);
 
 guint          vireo_vm_window_count_pending     (VireoVmWindow *self);
 const char    *vireo_vm_window_get_pending_text  (VireoVmWindow *self);

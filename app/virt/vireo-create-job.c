@@ -30,6 +30,18 @@
  *      after 3;
  *   5. remove the boot-file volumes, which QEMU read at start.
  *
+ * "Customize configuration before install" splits that in two. The run
+ * makes the volumes and defines the machine as the answers give it, media
+ * in its drive, and waits (VIREO_CREATE_STEP_CUSTOMIZING) while the user
+ * changes it in its window. Begin Installation then takes a plan made
+ * from the changed definition and starts the install over it first, and
+ * only then defines the final definition (the media ejected) as the
+ * next boot's: a start that fails leaves the definition as the user left
+ * it, to try again. Volumes the job made that the changed machine no
+ * longer uses go with the boot files. A failed Begin undoes nothing;
+ * Cancel Installation (abandon) removes the machine and every volume the
+ * job made.
+ *
  * The job is a state machine on the main thread: each libvirt step is
  * its own task on the connection's serial worker, queued once the step
  * before it came back, and each step is announced (the "step" property)
@@ -88,6 +100,7 @@ struct _VireoCreateJob
   guint            done_units;
   guint            total_units;
   gboolean         defined;
+  gboolean         beginning;   /* in begin_install: a failure undoes nothing */
 };
 
 G_DEFINE_FINAL_TYPE (VireoCreateJob, vireo_create_job, G_TYPE_OBJECT)
@@ -125,8 +138,12 @@ vireo_create_step_get_label (VireoCreateStep step)
       return _("Removing the installer’s boot files…");
     case VIREO_CREATE_STEP_ROLLING_BACK:
       return _("Undoing what was made…");
+    case VIREO_CREATE_STEP_CUSTOMIZING:
+      return _("The machine is defined and waits for its installation to begin.");
     case VIREO_CREATE_STEP_DONE:
       return _("The machine was created.");
+    case VIREO_CREATE_STEP_ABANDONED:
+      return _("The machine and its new storage were deleted.");
     case VIREO_CREATE_STEP_FAILED:
       return _("The machine could not be created.");
     case VIREO_CREATE_STEP_NONE:
@@ -277,7 +294,7 @@ vireo_create_job_get_fraction (VireoCreateJob *self)
 {
   g_return_val_if_fail (VIREO_IS_CREATE_JOB (self), 0.0);
 
-  if (self->step == VIREO_CREATE_STEP_DONE)
+  if (self->step == VIREO_CREATE_STEP_DONE || self->step == VIREO_CREATE_STEP_CUSTOMIZING)
     return 1.0;
   if (self->total_units == 0)
     return 0.0;
@@ -481,9 +498,10 @@ create_volume_thread (GTask        *task,
 
 typedef struct
 {
-  char *uuid;
-  char *name;
-  char *xml;
+  char     *uuid;
+  char     *name;
+  char     *xml;
+  gboolean  ours;   /* the job defined it: replace it, start it only if it is still there */
 } DomainData;
 
 static void
@@ -512,7 +530,7 @@ define_thread (GTask        *task,
     return;
 
   /* Defining over an existing UUID would replace that machine. */
-  existing = virDomainLookupByUUIDString (conn, d->uuid);
+  existing = d->ours ? NULL : virDomainLookupByUUIDString (conn, d->uuid);
   if (existing != NULL)
     {
       g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID,
@@ -551,6 +569,30 @@ start_thread (GTask        *task,
   if (return_if_not_connected (task, conn))
     return;
 
+  if (d->xml != NULL && d->ours)
+    {
+      /* Deleted while it was being customized: CreateXML would make a
+       * transient machine of the same name instead. */
+      g_autoptr(virDomain) defined = virDomainLookupByUUIDString (conn, d->uuid);
+
+      if (defined == NULL)
+        {
+          virResetLastError ();
+          g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NO_DOMAIN,
+                                   /* Translators: %s is a machine's name */
+                                   _("The machine “%s” no longer exists; it was deleted while it was being customized"),
+                                   d->name);
+          return;
+        }
+      if (virDomainIsActive (defined) == 1)
+        {
+          g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID,
+                                   /* Translators: %s is a machine's name */
+                                   _("The machine “%s” is running already; shut it down to begin its installation"),
+                                   d->name);
+          return;
+        }
+    }
   if (d->xml != NULL)
     {
       /* Over the inactive definition: libvirt runs this document and keeps
@@ -786,13 +828,27 @@ finish (VireoCreateJob *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
   remove_tmpdir (self);
-  if (self->error != NULL)
+  if (self->error != NULL && self->beginning)
+    {
+      /* Back to customizing, everything in place, to try again. */
+      self->beginning = FALSE;
+      set_step (self, VIREO_CREATE_STEP_CUSTOMIZING, self->plan->name);
+      g_task_return_error (task, g_steal_pointer (&self->error));
+    }
+  else if (self->error != NULL)
     {
       set_step (self, VIREO_CREATE_STEP_FAILED, NULL);
       g_task_return_error (task, g_steal_pointer (&self->error));
     }
+  else if (self->plan->customize && !self->beginning)
+    {
+      set_step (self, VIREO_CREATE_STEP_CUSTOMIZING, self->plan->name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+      g_task_return_pointer (task, g_strdup (self->plan->uuid), g_free);
+    }
   else
     {
+      self->beginning = FALSE;
       set_step (self, VIREO_CREATE_STEP_DONE, self->plan->name);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
       g_task_return_pointer (task, g_strdup (self->plan->uuid), g_free);
@@ -834,7 +890,7 @@ fail (VireoCreateJob *self,
   g_assert (self->error == NULL);
   self->error = error;
 
-  if (!self->defined && self->made->len == 0)
+  if (self->beginning || (!self->defined && self->made->len == 0))
     {
       finish (self);
       return;
@@ -888,6 +944,21 @@ boot_files_removed_cb (GObject      *source,
   finish (self);
 }
 
+/* Whether @made is still wanted: a disk dropped while customizing is not. */
+static gboolean
+plan_has_volume (const VireoCreatePlan *plan,
+                 const MadeVolume      *made)
+{
+  for (guint i = 0; i < plan->volumes->len; i++)
+    {
+      VireoVolumePlan *volume = plan->volumes->pdata[i];
+
+      if (g_strcmp0 (volume->pool, made->pool) == 0 && g_strcmp0 (volume->name, made->name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 remove_boot_files (VireoCreateJob *self)
 {
@@ -896,8 +967,12 @@ remove_boot_files (VireoCreateJob *self)
   RemoveData *d;
 
   for (guint i = 0; i < self->made->len; i++)
-    if (((MadeVolume *) self->made->pdata[i])->role != VIREO_VOLUME_ROLE_DISK)
-      g_ptr_array_add (boot_files, self->made->pdata[i]);
+    {
+      MadeVolume *made = self->made->pdata[i];
+
+      if (made->role != VIREO_VOLUME_ROLE_DISK || !plan_has_volume (self->plan, made))
+        g_ptr_array_add (boot_files, made);
+    }
   if (boot_files->len == 0)
     {
       finish (self);
@@ -1165,6 +1240,212 @@ vireo_create_job_run_finish (VireoCreateJob  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* After customizing                                                         */
+
+static void
+begin_defined_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VireoCreateJob *self = VIREO_CREATE_JOB (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* The install runs; only its next boot keeps the media in the
+       * drive. Not worth calling the whole thing a failure. */
+      g_message ("%s", error->message);
+    }
+  unit_done (self);
+  remove_boot_files (self);
+}
+
+static void
+begin_define (VireoCreateJob *self)
+{
+  GTask *task;
+  DomainData *d;
+
+  set_step (self, VIREO_CREATE_STEP_DEFINING, self->plan->name);
+  d = g_new0 (DomainData, 1);
+  d->uuid = g_strdup (self->plan->uuid);
+  d->name = g_strdup (self->plan->name);
+  d->xml = g_strdup (self->plan->final_xml);
+  d->ours = TRUE;
+  task = step_task (self, begin_defined_cb, begin_define);
+  g_task_set_task_data (task, d, domain_data_free);
+  vireo_connection_run (self->connection, task, define_thread);
+}
+
+static void
+begin_started_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VireoCreateJob *self = VIREO_CREATE_JOB (source);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      fail (self, error);
+      return;
+    }
+  unit_done (self);
+  begin_define (self);
+}
+
+/**
+ * vireo_create_job_begin_install_async:
+ * @plan: vireo_vm_builder_dup_plan() of the machine's definition as the
+ *   user left it; copied
+ * @cancellable: (nullable): heeded before the machine is started
+ *
+ * Begin Installation: starts the install over the customized definition,
+ * then makes the final definition the next boot's and removes the boot
+ * files and any new disk the user took out. A failure leaves the job
+ * customizing, with nothing undone.
+ */
+void
+vireo_create_job_begin_install_async (VireoCreateJob        *self,
+                                      const VireoCreatePlan *plan,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data)
+{
+  g_return_if_fail (VIREO_IS_CREATE_JOB (self));
+  g_return_if_fail (plan != NULL && g_strcmp0 (plan->uuid, self->plan->uuid) == 0);
+  g_return_if_fail (self->task == NULL && self->step == VIREO_CREATE_STEP_CUSTOMIZING);
+
+  g_clear_pointer (&self->plan, vireo_create_plan_free);
+  self->plan = vireo_create_plan_copy (plan);
+  self->plan->customize = FALSE;
+  self->beginning = TRUE;
+  self->done_units = 0;
+  self->total_units = 2;
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, vireo_create_job_begin_install_async);
+  g_task_set_check_cancellable (self->task, FALSE);
+
+  if (!self->plan->start)
+    {
+      /* A manual install: nothing to boot, the definition is all. */
+      self->done_units++;
+      begin_define (self);
+      return;
+    }
+
+  set_step (self, VIREO_CREATE_STEP_STARTING, self->plan->name);
+  if (stop_if_cancelled (self))
+    return;
+  {
+    DomainData *d = g_new0 (DomainData, 1);
+    GTask *task;
+
+    d->uuid = g_strdup (self->plan->uuid);
+    d->name = g_strdup (self->plan->name);
+    d->xml = g_strdup (self->plan->install_xml);
+    d->ours = TRUE;
+    task = step_task (self, begin_started_cb, vireo_create_job_begin_install_async);
+    g_task_set_task_data (task, d, domain_data_free);
+    vireo_connection_run (self->connection, task, start_thread);
+  }
+}
+
+gboolean
+vireo_create_job_begin_install_finish (VireoCreateJob  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
+{
+  g_autofree char *uuid = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  uuid = g_task_propagate_pointer (G_TASK (result), error);
+  return uuid != NULL;
+}
+
+static void
+abandoned_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  VireoCreateJob *self = VIREO_CREATE_JOB (source);
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problems = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error == NULL && problems == NULL)
+    {
+      self->defined = FALSE;
+      g_ptr_array_set_size (self->made, 0);
+      set_step (self, VIREO_CREATE_STEP_ABANDONED, self->plan->name);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* Still customizing: what is left can be tried again, or kept. */
+  set_step (self, VIREO_CREATE_STEP_CUSTOMIZING, self->plan->name);
+  g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED, "%s %s",
+                           _("Not everything could be deleted:"),
+                           problems != NULL ? problems : error->message);
+}
+
+/**
+ * vireo_create_job_abandon_async:
+ *
+ * Cancel Installation: stops the machine if the user started it, and
+ * removes its definition (NVRAM and TPM state too) and every volume the
+ * job made. Anything else the user added while customizing stays.
+ */
+void
+vireo_create_job_abandon_async (VireoCreateJob      *self,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  RemoveData *d;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CREATE_JOB (self));
+  g_return_if_fail (self->task == NULL && self->step == VIREO_CREATE_STEP_CUSTOMIZING);
+
+  self->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (self->task, vireo_create_job_abandon_async);
+  set_step (self, VIREO_CREATE_STEP_ROLLING_BACK, self->plan->name);
+
+  d = g_new0 (RemoveData, 1);
+  d->uuid = self->defined ? g_strdup (self->plan->uuid) : NULL;
+  d->made = g_ptr_array_ref (self->made);
+  task = step_task (self, abandoned_cb, vireo_create_job_abandon_async);
+  g_task_set_task_data (task, d, remove_data_free);
+  vireo_connection_run (self->connection, task, remove_thread);
+}
+
+gboolean
+vireo_create_job_abandon_finish (VireoCreateJob  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * vireo_create_job_dup_made_volumes:
+ *
+ * Returns: (transfer full): the names of the volumes the job made and
+ *   has not removed, for telling the user what Cancel deletes
+ */
+GStrv
+vireo_create_job_dup_made_volumes (VireoCreateJob *self)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  g_return_val_if_fail (VIREO_IS_CREATE_JOB (self), NULL);
+  for (guint i = 0; i < self->made->len; i++)
+    g_strv_builder_add (names, ((MadeVolume *) self->made->pdata[i])->name);
+  return g_strv_builder_end (names);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -20,8 +20,10 @@ typedef enum
   VIREO_CREATE_STEP_STARTING,
   VIREO_CREATE_STEP_CLEANING_UP,       /* removing the boot files QEMU has loaded */
   VIREO_CREATE_STEP_ROLLING_BACK,      /* failed or cancelled: undoing what it made */
+  VIREO_CREATE_STEP_CUSTOMIZING,       /* defined, waiting for begin_install or abandon */
   VIREO_CREATE_STEP_DONE,
   VIREO_CREATE_STEP_FAILED,
+  VIREO_CREATE_STEP_ABANDONED,         /* customized, then deleted at the user's word */
 } VireoCreateStep;
 
 const char     *vireo_create_step_get_label       (VireoCreateStep      step);
@@ -43,6 +45,24 @@ void            vireo_create_job_run_async        (VireoCreateJob        *self,
 char           *vireo_create_job_run_finish       (VireoCreateJob        *self,
                                                    GAsyncResult          *result,
                                                    GError               **error);
+
+/* "Customize configuration before install": after a run of a plan with
+ * customize set, the job waits in VIREO_CREATE_STEP_CUSTOMIZING. */
+void            vireo_create_job_begin_install_async  (VireoCreateJob        *self,
+                                                       const VireoCreatePlan *plan,
+                                                       GCancellable          *cancellable,
+                                                       GAsyncReadyCallback    callback,
+                                                       gpointer               user_data);
+gboolean        vireo_create_job_begin_install_finish (VireoCreateJob        *self,
+                                                       GAsyncResult          *result,
+                                                       GError               **error);
+void            vireo_create_job_abandon_async        (VireoCreateJob        *self,
+                                                       GAsyncReadyCallback    callback,
+                                                       gpointer               user_data);
+gboolean        vireo_create_job_abandon_finish       (VireoCreateJob        *self,
+                                                       GAsyncResult          *result,
+                                                       GError               **error);
+GStrv           vireo_create_job_dup_made_volumes     (VireoCreateJob        *self);
 
 /* What the New VM wizard asks the host before there is a machine. */
 void            vireo_connection_read_domain_caps_async  (VireoConnection     *self,
