@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -472,6 +473,143 @@ test_uefi_tpm (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Customize configuration before install                                    */
+
+static VireoCreateJob *
+run_customize (VireoVmBuilder *b)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoCreatePlan) plan = vireo_vm_builder_dup_customize_plan (b, &error);
+  VireoCreateJob *job;
+  VireoTestAsync a = { 0 };
+  g_autofree char *uuid = NULL;
+
+  g_assert_no_error (error);
+  job = vireo_create_job_new (env.conn, plan);
+  vireo_create_job_run_async (job, NULL, vireo_test_async_cb, &a);
+  uuid = vireo_create_job_run_finish (job, vireo_test_async_wait (&a, 120), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_cmpint (vireo_create_job_get_step (job), ==, VIREO_CREATE_STEP_CUSTOMIZING);
+  return job;
+}
+
+static VireoDomainConfig *
+read_definition (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (env.direct, name);
+  g_autoptr(GError) error = NULL;
+  VireoDomainConfig *config;
+  char *xml;
+
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  config = vireo_domain_config_new_from_xml (xml, &error);
+  g_assert_no_error (error);
+  free (xml);
+  virDomainFree (dom);
+  return config;
+}
+
+/* A network install customized: the installer's kernel and initrd stay in
+ * the pool while the user edits (the definition names them), the user's
+ * change (more memory) is defined by libvirt like an Apply, and Begin
+ * boots the installer with it, then removes the boot files. */
+static void
+test_customize_network_install (void)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("vireo-cr-custom");
+  g_autoptr(VireoCreateJob) job = NULL;
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(VireoCreatePlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tree = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "create-tree", NULL);
+  g_autofree char *url = g_filename_to_uri (tree, NULL, NULL);
+  VireoTestAsync a = { 0 };
+  virDomainPtr dom;
+  char *live, *inactive;
+
+  /* test_network_install made the tree. */
+  g_assert_true (g_file_test (tree, G_FILE_TEST_IS_DIR));
+  vireo_vm_builder_set_os (b, vireo_os_db_find_short_id (env.db, "fedora37"));
+  vireo_vm_builder_set_memory_mib (b, 128);
+  vireo_vm_builder_set_method (b, VIREO_INSTALL_NETWORK);
+  vireo_vm_builder_set_location (b, url, "console=ttyS0");
+  job = run_customize (b);
+
+  dom = virDomainLookupByName (env.direct, "vireo-cr-custom");
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainIsActive (dom), ==, 0);
+  g_assert_true (volume_listed ("vireo-cr-custom.qcow2"));
+  g_assert_true (volume_listed ("vireo-cr-custom-install-kernel"));
+  g_assert_true (volume_listed ("vireo-cr-custom-install-initrd"));
+
+  config = read_definition ("vireo-cr-custom");
+  vireo_domain_config_set_memory_kib (config, 160 * 1024, 160 * 1024);
+  {
+    g_autofree char *xml = vireo_domain_config_to_xml (config);
+    virDomainPtr redefined = virDomainDefineXML (env.direct, xml);
+
+    g_assert_nonnull (redefined);
+    virDomainFree (redefined);
+  }
+  g_clear_object (&config);
+  config = read_definition ("vireo-cr-custom");
+
+  plan = vireo_vm_builder_dup_plan (b, config, &error);
+  g_assert_no_error (error);
+  vireo_create_job_begin_install_async (job, plan, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_create_job_begin_install_finish (job, vireo_test_async_wait (&a, 120), &error));
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (virDomainIsActive (dom), ==, 1);
+  live = virDomainGetXMLDesc (dom, 0);
+  inactive = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_nonnull (strstr (live, "<memory unit='KiB'>163840</memory>"));
+  g_assert_nonnull (strstr (live, "-install-kernel"));
+  g_assert_nonnull (strstr (live, "<on_reboot>destroy</on_reboot>"));
+  g_assert_nonnull (strstr (inactive, "<memory unit='KiB'>163840</memory>"));
+  g_assert_null (strstr (inactive, "-install-kernel"));
+  free (live);
+  free (inactive);
+  g_assert_false (volume_listed ("vireo-cr-custom-install-kernel"));
+  g_assert_false (volume_listed ("vireo-cr-custom-install-initrd"));
+  g_assert_true (volume_listed ("vireo-cr-custom.qcow2"));
+  virDomainFree (dom);
+
+  remove_domain ("vireo-cr-custom");
+  remove_volume ("vireo-cr-custom.qcow2");
+}
+
+/* Cancel Installation of a UEFI + TPM machine the user started meanwhile:
+ * stopped, undefined with its NVRAM and TPM state, its disk gone. */
+static void
+test_customize_abandon (void)
+{
+  g_autoptr(VireoVmBuilder) b = builder_new ("vireo-cr-dropped");
+  g_autoptr(VireoCreateJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nvram = nvram_path ("vireo-cr-dropped");
+  VireoTestAsync a = { 0 };
+  virDomainPtr dom;
+
+  vireo_vm_builder_set_os (b, vireo_os_db_find_short_id (env.db, "win11"));
+  vireo_vm_builder_set_memory_mib (b, 256);
+  job = run_customize (b);
+  dom = virDomainLookupByName (env.direct, "vireo-cr-dropped");
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  virDomainFree (dom);
+  g_assert_true (g_file_test (nvram, G_FILE_TEST_EXISTS));
+
+  vireo_create_job_abandon_async (job, vireo_test_async_cb, &a);
+  g_assert_true (vireo_create_job_abandon_finish (job, vireo_test_async_wait (&a, 120), &error));
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  assert_no_trace ("vireo-cr-dropped", "vireo-cr-dropped.qcow2");
+}
+
+/* ------------------------------------------------------------------------ */
 /* Forced failures                                                           */
 
 /* A machine with the name exists: define fails, the new disk goes, the
@@ -632,6 +770,8 @@ main (int   argc,
   g_test_add_func ("/create-integration/import", test_import);
   g_test_add_func ("/create-integration/network-install", test_network_install);
   g_test_add_func ("/create-integration/uefi-tpm", test_uefi_tpm);
+  g_test_add_func ("/create-integration/customize/network-install", test_customize_network_install);
+  g_test_add_func ("/create-integration/customize/abandon", test_customize_abandon);
   g_test_add_func ("/create-integration/fail/name-clash", test_name_clash);
   g_test_add_func ("/create-integration/fail/bad-emulator", test_bad_emulator);
   g_test_add_func ("/create-integration/fail/start", test_start_failure);

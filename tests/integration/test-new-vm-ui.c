@@ -198,9 +198,57 @@ console_done (gpointer data)
   return g_atomic_int_get (&((Console *) data)->done);
 }
 
-static void
-test_wizard_boots_iso (void)
+static GtkSwitch *
+find_switch (GtkWidget *root)
 {
+  if (GTK_IS_SWITCH (root))
+    return GTK_SWITCH (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkSwitch *sw = find_switch (c);
+
+      if (sw != NULL)
+        return sw;
+    }
+  return NULL;
+}
+
+static VireoVmWindow *
+find_vm_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (VIREO_IS_VM_WINDOW (w))
+        return VIREO_VM_WINDOW (w);
+    }
+  return NULL;
+}
+
+static gboolean
+has_vm_window (gpointer data)
+{
+  return find_vm_window () != NULL;
+}
+
+static gboolean
+domain_active (gpointer data)
+{
+  return virDomainIsActive (data) == 1;
+}
+
+/* @data: with "Customize configuration before install": the machine is
+ * defined, its title changed in its window, and Begin Installation boots
+ * it; without, Create boots it at once. */
+static void
+test_wizard_boots_iso (gconstpointer data)
+{
+  gboolean customize = GPOINTER_TO_INT (data);
+  const char *name = customize ? NAME "-custom" : NAME;
+  g_autofree char *volume_name = g_strconcat (name, ".qcow2", NULL);
   const char *uri = require_env ("VIREO_TEST_URI");
   g_autofree char *root = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "wizard-iso-root", NULL);
   g_autofree char *boot = g_build_filename (root, "boot.bin", NULL);
@@ -254,14 +302,37 @@ test_wizard_boots_iso (void)
   gtk_spin_button_set_value (find_spin (find (dialog, "disk-size")), 0.1);
   forward (dialog);
   /* Step 5: the name; no network (the environment has none). */
-  gtk_editable_set_text (GTK_EDITABLE (find (dialog, "name")), NAME);
+  gtk_editable_set_text (GTK_EDITABLE (find (dialog, "name")), name);
   select_label (dialog, "network", "No network");
+  gtk_switch_set_active (find_switch (find (dialog, "customize")), customize);
   forward (dialog);
 
   vireo_test_wait_for (dialog_gone, &weak, 120, "the creation job");
 
-  dom = virDomainLookupByName (direct, NAME);
+  dom = virDomainLookupByName (direct, name);
   g_assert_nonnull (dom);
+  if (customize)
+    {
+      VireoVmWindow *window;
+      GtkWidget *title;
+
+      g_assert_cmpint (virDomainIsActive (dom), ==, 0);
+      /* Opened once libvirt's event lists the machine, which can come
+       * after the job's answer. */
+      vireo_test_wait_for (has_vm_window, NULL, 30, "the machine's window");
+      window = find_vm_window ();
+      g_assert_true (vireo_vm_window_get_customizing (window));
+      vireo_test_wait_for (vireo_test_vm_window_loaded, window, 30, "the machine's details");
+      g_assert_true (vireo_vm_window_show_page (window, "overview"));
+      title = vireo_test_find_named (vireo_vm_window_get_page (window, "overview"), "title");
+      g_assert_nonnull (title);
+      gtk_editable_set_text (GTK_EDITABLE (title), "Customized in Vireo");
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.begin-install", NULL));
+      vireo_test_wait_for (domain_active, dom, 120, "Begin Installation");
+      live = virDomainGetXMLDesc (dom, 0);
+      g_assert_nonnull (strstr (live, "<title>Customized in Vireo</title>"));
+      free (live);
+    }
   g_assert_cmpint (virDomainIsActive (dom), ==, 1);
   live = virDomainGetXMLDesc (dom, 0);
   g_assert_nonnull (strstr (live, "type='qemu'"));
@@ -294,7 +365,7 @@ test_wizard_boots_iso (void)
       {
         g_autoptr(VireoDomain) d = g_list_model_get_item (list, i);
 
-        if (g_str_equal (vireo_domain_get_name (d), NAME))
+        if (g_str_equal (vireo_domain_get_name (d), name))
           domain = d;
       }
     g_assert_nonnull (domain);
@@ -305,7 +376,7 @@ test_wizard_boots_iso (void)
   g_assert_cmpint (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM), ==, 0);
   virDomainFree (dom);
   {
-    virStorageVolPtr vol = virStorageVolLookupByName (pool, NAME ".qcow2");
+    virStorageVolPtr vol = virStorageVolLookupByName (pool, volume_name);
 
     g_assert_nonnull (vol);
     g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
@@ -314,6 +385,12 @@ test_wizard_boots_iso (void)
   virStoragePoolDestroy (pool);
   virStoragePoolFree (pool);
   virConnectClose (direct);
+  {
+    VireoVmWindow *window = find_vm_window ();
+
+    if (window != NULL)
+      gtk_window_destroy (GTK_WINDOW (window));
+  }
 }
 
 int
@@ -329,6 +406,7 @@ main (int   argc,
   vireo_ui_init ();
   vireo_os_db_load_async (NULL, NULL, NULL);
 
-  g_test_add_func ("/integration/new-vm/wizard-boots-iso", test_wizard_boots_iso);
+  g_test_add_data_func ("/integration/new-vm/wizard-boots-iso", GINT_TO_POINTER (FALSE), test_wizard_boots_iso);
+  g_test_add_data_func ("/integration/new-vm/customize-then-begin", GINT_TO_POINTER (TRUE), test_wizard_boots_iso);
   return g_test_run ();
 }
