@@ -148,6 +148,8 @@ struct _VireoNewVmDialog
   char                   *caps_problem;  /* (nullable): why there are none */
   gboolean                caps_loading;
   gboolean                is_local;
+  gboolean                host_is_here;   /* the host's files are this computer's: not the test driver */
+  char                   *media_missing;  /* (nullable): why the ISO path cannot be the media */
   GCancellable           *users_lookup;
   char                   *users_path;
   char                   *users_warning;
@@ -589,6 +591,13 @@ media_detected (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* On the host itself a path that is not there, or not a file, cannot
+   * be booted: held on the step, not left for libvirt to refuse. */
+  g_clear_pointer (&self->media_missing, g_free);
+  if (self->host_is_here &&
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY)))
+    self->media_missing = g_strdup (error->message);
   if (error != NULL)
     set_detect_status (self, error->message, FALSE);
   else
@@ -644,6 +653,7 @@ detect_now (gpointer data)
   g_clear_object (&self->detect);
   g_free (self->detect_for);
   self->detect_for = g_strdup (what);
+  g_clear_pointer (&self->media_missing, g_free);
 
   if (what == NULL)
     set_detect_status (self, NULL, FALSE);
@@ -1400,6 +1410,7 @@ set_connection (VireoNewVmDialog *self,
 
   uri = vireo_connection_uri_parse (vireo_connection_get_uri (connection), NULL);
   self->is_local = uri != NULL && !vireo_transport_is_remote (uri->transport);
+  self->host_is_here = self->is_local && uri->hypervisor != VIREO_HYPERVISOR_CUSTOM;
   self->lookups = g_cancellable_new ();
 
   update_existing_names (self);
@@ -1779,12 +1790,29 @@ refresh_resources (VireoNewVmDialog *self)
   gtk_widget_set_visible (self->resources_warning, warning != NULL);
 }
 
+/* Whether the ISO path typed is not known to be there yet, on a host
+ * whose files are this computer's: missing, or its check still to come. */
+static gboolean
+media_file_unchecked (VireoNewVmDialog *self)
+{
+  const char *path = vireo_vm_builder_get_media_path (self->builder);
+
+  if (!self->host_is_here || vireo_vm_builder_get_method (self->builder) != VIREO_INSTALL_MEDIA ||
+      vireo_vm_builder_get_media_kind (self->builder) != VIREO_MEDIA_FILE || path == NULL || *path == '\0')
+    return FALSE;
+  if (self->media_missing != NULL)
+    return TRUE;
+  return vireo_os_db_get_loaded () != NULL &&
+         (self->detect_source != 0 || self->detecting || g_strcmp0 (self->detect_for, path) != 0);
+}
+
 static void
 refresh (VireoNewVmDialog *self)
 {
   g_autoptr(GError) error = NULL;
   Page bad_page = N_PAGES;
   GtkWidget *bad_row = NULL;
+  gboolean checking = FALSE;
   gboolean in_progress = self->job != NULL || self->starting_network;
   gboolean on_steps = self->page < N_PAGES;
 
@@ -1798,8 +1826,23 @@ refresh (VireoNewVmDialog *self)
   refresh_detect_row (self);
   refresh_summary (self);
 
-  if (!vireo_vm_builder_validate (self->builder, &error))
+  gboolean valid = vireo_vm_builder_validate (self->builder, &error);
+
+  if (!valid || media_file_unchecked (self))
     {
+      if (media_file_unchecked (self) && (error == NULL || page_of_error (error) > PAGE_METHOD))
+        {
+          g_clear_error (&error);
+          if (self->media_missing != NULL)
+            error = g_error_new (VIREO_VM_BUILDER_ERROR, VIREO_VM_BUILDER_ERROR_MEDIA, "%s %s",
+                                 _("Install media:"), self->media_missing);
+          else
+            {
+              checking = TRUE;
+              error = g_error_new_literal (VIREO_VM_BUILDER_ERROR, VIREO_VM_BUILDER_ERROR_MEDIA,
+                                           _("Install media: checking the file…"));
+            }
+        }
       bad_page = page_of_error (error);
       bad_row = row_of_error (self, error);
     }
@@ -1813,8 +1856,8 @@ refresh (VireoNewVmDialog *self)
 
   /* A field not filled in yet is a question, not a mistake: said
    * plainly, in no alarming colour, until there is text to be wrong. */
-  gentle = bad_row != NULL && GTK_IS_EDITABLE (bad_row) &&
-           *gtk_editable_get_text (GTK_EDITABLE (bad_row)) == '\0';
+  gentle = checking || (bad_row != NULL && GTK_IS_EDITABLE (bad_row) &&
+                        *gtk_editable_get_text (GTK_EDITABLE (bad_row)) == '\0');
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       GtkWidget *row = rows[i];
@@ -2486,6 +2529,7 @@ vireo_new_vm_dialog_finalize (GObject *object)
   g_clear_object (&self->detect);
   g_free (self->detect_for);
   g_free (self->detect_status);
+  g_free (self->media_missing);
   g_clear_object (&self->host);
   g_clear_object (&self->builder);
   g_clear_object (&self->connection);

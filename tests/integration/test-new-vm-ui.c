@@ -15,6 +15,7 @@
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "vireo-create-job.h"
 #include "vireo-test-ui.h"
@@ -285,7 +286,20 @@ test_wizard_boots_iso (gconstpointer data)
   vireo_test_wait_for (dialog_ready, dialog, 30, "the host's lists");
   vireo_test_wait_for (os_db_loaded, NULL, 60, "osinfo-db");
 
-  /* Step 1: the ISO, and TCG (CI has no usable KVM). */
+  /* Step 1: a path that is not there is held on the step, on a host
+   * whose files are this computer's. */
+  {
+    g_autofree char *missing = g_strconcat (iso, ".missing", NULL);
+    GtkWidget *problem = find (dialog, "problem-method");
+
+    gtk_editable_set_text (GTK_EDITABLE (find (dialog, "media-path")), missing);
+    vireo_test_wait_for (dialog_ready, dialog, 30, "the media check");
+    drain ();
+    g_assert_false (gtk_widget_get_sensitive (find (dialog, "forward")));
+    g_assert_true (gtk_widget_get_visible (problem));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "does not exist"));
+  }
+  /* The ISO, and TCG (CI has no usable KVM). */
   gtk_editable_set_text (GTK_EDITABLE (find (dialog, "media-path")), iso);
   select_label (dialog, "arch-virt-type", "QEMU");
   vireo_test_wait_for (dialog_ready, dialog, 30, "the capabilities for TCG");
@@ -343,7 +357,9 @@ test_wizard_boots_iso (gconstpointer data)
   /* The guest booted the ISO: its boot code speaks on the serial port. */
   console.stream = virStreamNew (direct, VIR_STREAM_NONBLOCK);
   g_assert_nonnull (console.stream);
-  g_assert_cmpint (virDomainOpenConsole (dom, NULL, console.stream, VIR_DOMAIN_CONSOLE_FORCE), ==, 0);
+  if (virDomainOpenConsole (dom, NULL, console.stream, VIR_DOMAIN_CONSOLE_FORCE) < 0)
+    g_error ("could not open the guest's console (active: %d): %s", virDomainIsActive (dom),
+             virGetLastErrorMessage ());
   console.text = g_string_new (NULL);
   console.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   reader = g_thread_new ("console", read_console, &console);
