@@ -732,6 +732,40 @@ test_install_watch (void)
   g_assert_true (is_shut_off (alpha));
 }
 
+/* Start Network on the last step, on its own: the network runs, the row
+ * goes, the choice says so; nothing else is made. */
+static void
+test_start_network_button (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoNewVmDialog *dialog;
+
+  on_host (conn, stop_network_thread, "default");
+  dialog = open_dialog (conn);
+  set_text (dialog, "media-path", "/isos/debian.iso");
+  choose_os (dialog, "debian11");
+  forward (dialog);
+  forward (dialog);
+  forward (dialog);
+  forward (dialog);
+  select_label (dialog, "network", "default:");
+  assert_contains (selected_label (dialog, "network"), "not running");
+  g_assert_true (gtk_widget_get_visible (find (dialog, "network-start")));
+
+  g_signal_emit_by_name (find (dialog, "network-start-button"), "clicked");
+  vireo_test_wait_for (dialog_ready, dialog, 30, "the network to start");
+  drain ();
+  on_host (conn, network_is_active_thread, "default");
+  g_assert_false (gtk_widget_get_visible (find (dialog, "network-start")));
+  g_assert_null (strstr (selected_label (dialog, "network"), "not running"));
+  g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "finish");
+  g_assert_null (find_domain (conn, "debian11"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain ();
+}
+
 /* ------------------------------------------------------------------------ */
 /* Customize configuration before install                                    */
 
@@ -982,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/new-vm/methods", test_methods);
   g_test_add_func ("/new-vm/failure-and-cancel", test_failure_and_cancel);
   g_test_add_func ("/new-vm/install-watch", test_install_watch);
+  g_test_add_func ("/new-vm/start-network", test_start_network_button);
   g_test_add_func ("/new-vm/customize/begin", test_customize_begin);
   g_test_add_func ("/new-vm/customize/cancel", test_customize_cancel);
   return g_test_run ();
