@@ -144,6 +144,17 @@ void                vireo_domain_read_caps_async    (VireoDomain        *self,
 char               *vireo_domain_read_caps_finish   (VireoDomain        *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+
+/* Graphical consoles: a connected socket to display @index (0 for the
+ * first <graphics>), from the local daemon; see vireo-domain.c. */
+void                vireo_domain_open_graphics_fd_async  (VireoDomain        *self,
+                                                          guint               index,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+int                 vireo_domain_open_graphics_fd_finish (VireoDomain        *self,
+                                                          GAsyncResult       *result,
+                                                          GError            **error);
 void                vireo_domain_plan_delete_async  (VireoDomain        *self,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
