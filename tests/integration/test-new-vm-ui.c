@@ -236,6 +236,12 @@ has_vm_window (gpointer data)
 }
 
 static gboolean
+window_not_customizing (gpointer data)
+{
+  return !vireo_vm_window_get_customizing (data);
+}
+
+static gboolean
 domain_active (gpointer data)
 {
   return virDomainIsActive (data) == 1;
@@ -342,7 +348,12 @@ test_wizard_boots_iso (gconstpointer data)
       g_assert_nonnull (title);
       gtk_editable_set_text (GTK_EDITABLE (title), "Customized in Vireo");
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.begin-install", NULL));
-      vireo_test_wait_for (domain_active, dom, 120, "Begin Installation");
+      /* Until the job is done, not merely until the domain is active:
+       * libvirt marks it active while QEMU's devices are still being set
+       * up, and the console cannot be opened yet then. */
+      vireo_test_wait_for (window_not_customizing, window, 120, "Begin Installation");
+      g_assert_null (vireo_vm_window_get_error (window));
+      g_assert_true (domain_active (dom));
       live = virDomainGetXMLDesc (dom, 0);
       g_assert_nonnull (strstr (live, "<title>Customized in Vireo</title>"));
       free (live);
@@ -358,8 +369,11 @@ test_wizard_boots_iso (gconstpointer data)
   console.stream = virStreamNew (direct, VIR_STREAM_NONBLOCK);
   g_assert_nonnull (console.stream);
   if (virDomainOpenConsole (dom, NULL, console.stream, VIR_DOMAIN_CONSOLE_FORCE) < 0)
-    g_error ("could not open the guest's console (active: %d): %s", virDomainIsActive (dom),
-             virGetLastErrorMessage ());
+    {
+      g_autofree char *why = g_strdup (virGetLastErrorMessage ());
+
+      g_error ("could not open the guest's console (active: %d): %s", virDomainIsActive (dom), why);
+    }
   console.text = g_string_new (NULL);
   console.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   reader = g_thread_new ("console", read_console, &console);
