@@ -155,36 +155,6 @@ selected_label (VireoNewVmDialog *dialog,
                                      adw_combo_row_get_selected (row));
 }
 
-static GtkSpinButton *
-find_spin (GtkWidget *root)
-{
-  if (GTK_IS_SPIN_BUTTON (root))
-    return GTK_SPIN_BUTTON (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkSpinButton *spin = find_spin (c);
-
-      if (spin != NULL)
-        return spin;
-    }
-  return NULL;
-}
-
-static GtkSwitch *
-find_switch (GtkWidget *root)
-{
-  if (GTK_IS_SWITCH (root))
-    return GTK_SWITCH (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkSwitch *sw = find_switch (c);
-
-      if (sw != NULL)
-        return sw;
-    }
-  return NULL;
-}
-
 static void
 choose_method (VireoNewVmDialog *dialog,
                const char       *id)
@@ -388,7 +358,7 @@ test_media (void)
    * host's 8 GiB. */
   g_assert_cmpstr (vireo_new_vm_dialog_get_page (dialog), ==, "resources");
   {
-    GtkSpinButton *spin = find_spin (find (dialog, "memory"));
+    GtkSpinButton *spin = vireo_test_find_spin (find (dialog, "memory"));
     GtkWidget *warning = find (dialog, "resources-warning");
 
     g_assert_nonnull (spin);
@@ -415,7 +385,7 @@ test_media (void)
   assert_contains (selected_label (dialog, "pool"), "default");
   {
     GtkWidget *row = find (dialog, "disk-size");
-    GtkSpinButton *spin = find_spin (row);
+    GtkSpinButton *spin = vireo_test_find_spin (row);
 
     g_assert_nonnull (spin);
     gtk_spin_button_set_value (spin, 500);
@@ -769,26 +739,11 @@ test_start_network_button (void)
 /* ------------------------------------------------------------------------ */
 /* Customize configuration before install                                    */
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-        return w;
-    }
-  return NULL;
-}
-
 static gboolean
 has_toplevel (gpointer data)
 {
   drain ();
-  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+  return vireo_test_find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
 }
 
 static gboolean
@@ -886,7 +841,7 @@ customize_new (VireoConnection *conn,
   select_label (dialog, "network", "lab:");
   g_assert_true (gtk_widget_get_visible (find (dialog, "customize")));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (dialog, "forward"))), ==, "_Create");
-  gtk_switch_set_active (find_switch (find (dialog, "customize")), TRUE);
+  gtk_switch_set_active (vireo_test_find_switch (find (dialog, "customize")), TRUE);
   volumes = vireo_vm_builder_list_volumes (vireo_new_vm_dialog_get_builder (dialog));
   *out_volume = g_strdup (((VireoVolumePlan *) g_ptr_array_index (volumes, 0))->name);
   drain ();
@@ -901,7 +856,7 @@ customize_new (VireoConnection *conn,
   g_assert_false (vireo_domain_get_watching_install (domain));
   g_assert_true (volume_exists (conn, *out_volume));
 
-  window = VIREO_VM_WINDOW (find_toplevel (VIREO_TYPE_VM_WINDOW));
+  window = VIREO_VM_WINDOW (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW));
   g_assert_nonnull (window);
   g_assert_true (vireo_vm_window_get_domain (window) == domain);
   g_assert_true (vireo_vm_window_get_customizing (window));
@@ -970,17 +925,17 @@ test_customize_cancel (void)
   g_autofree char *volume = NULL;
   g_autofree char *kept_volume = NULL;
   VireoVmWindow *window = customize_new (conn, "deb-dropped", &volume);
-  GtkWindow *dialog;
+  GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.cancel-install", NULL));
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the question");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   assert_contains (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "deb-dropped");
   assert_contains (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), volume);
   /* Nothing yet. */
   g_assert_nonnull (find_domain (conn, "deb-dropped"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
-  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
   vireo_test_wait_for (no_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_VM_WINDOW), 20, "the window to close");
   g_assert_null (find_domain (conn, "deb-dropped"));
   g_assert_false (volume_exists (conn, volume));
@@ -989,10 +944,10 @@ test_customize_cancel (void)
   window = customize_new (conn, "deb-kept", &kept_volume);
   gtk_window_close (GTK_WINDOW (window));
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the question");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_true (find_toplevel (VIREO_TYPE_VM_WINDOW) == GTK_WINDOW (window));
+  dialog = vireo_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW) == GTK_WIDGET (window));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
   vireo_test_wait_for (no_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_VM_WINDOW), 20, "the window to close");
   g_assert_nonnull (find_domain (conn, "deb-kept"));
   g_assert_cmpint (vireo_domain_get_state (find_domain (conn, "deb-kept")), ==, VIREO_DOMAIN_STATE_SHUTOFF);

@@ -109,30 +109,16 @@ all_in_state (gpointer data)
   return TRUE;
 }
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
 static gboolean
 has_toplevel (gpointer data)
 {
-  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+  return vireo_test_find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
 }
 
 static gboolean
 no_vm_window (gpointer data)
 {
-  return find_toplevel (VIREO_TYPE_VM_WINDOW) == NULL;
+  return vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW) == NULL;
 }
 
 static void
@@ -157,14 +143,14 @@ test_host_details_opens (Fixture       *f,
   /* Ctrl+I / "Host Details" in the sidebar menu: the shown connection's. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "conn.details", NULL));
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_HOST_WINDOW), 5, "the host window");
-  host_window = find_toplevel (VIREO_TYPE_HOST_WINDOW);
+  host_window = vireo_test_find_toplevel (VIREO_TYPE_HOST_WINDOW);
   g_assert_true (vireo_host_window_get_connection (VIREO_HOST_WINDOW (host_window)) == f->connection);
   gtk_window_destroy (GTK_WINDOW (host_window));
 
   /* Nothing to show in "All Connections". */
   vireo_window_show_all_connections (f->window);
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "conn.details", NULL)
-                  && find_toplevel (VIREO_TYPE_HOST_WINDOW) != NULL);
+                  && vireo_test_find_toplevel (VIREO_TYPE_HOST_WINDOW) != NULL);
 }
 
 static void
@@ -192,7 +178,7 @@ test_multi_select_actions (Fixture       *f,
   /* Force Off asks first; nothing happens until the user agrees. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.force-off", NULL);
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the confirmation");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "2 Machines"));
   g_assert_true (all_in_state (&w));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "off");
@@ -260,7 +246,7 @@ test_delete_asks_per_disk (Fixture       *f,
   select_names (f, (const char *[]) { "beta", NULL });
   gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.delete", NULL);
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (VIREO_TYPE_DELETE_DIALOG), 5, "the delete dialog");
-  dialog = find_toplevel (VIREO_TYPE_DELETE_DIALOG);
+  dialog = vireo_test_find_toplevel (VIREO_TYPE_DELETE_DIALOG);
 
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “beta”?");
   plans = vireo_delete_dialog_get_plans (VIREO_DELETE_DIALOG (dialog));
@@ -353,7 +339,7 @@ test_failure_is_explained (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "vm.pause", NULL));
 
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10, "the error dialog");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Pause “test”");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "not running"));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -679,7 +665,6 @@ test_auth_dialog (void)
   vireo_test_wait_for (widget_gone, &watch, 5, "the dialog to close");
 }
 
-
 static char *
 persistent_xml (VireoDomain *domain)
 {
@@ -849,14 +834,13 @@ test_vm_details_edit_and_apply (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   vireo_test_wait_for (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5, "the apply-or-discard question");
   /* Discard: the window goes, the change with it. */
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "discard");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (vireo_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "discard");
   vireo_test_wait_for (no_vm_window, NULL, 5, "the window to close");
   {
     g_autofree char *kept = persistent_xml (alpha);
     g_assert_null (strstr (kept, "unsaved"));
   }
 }
-
 
 static void
 test_vm_details_xml_page (Fixture       *f,

@@ -22,6 +22,41 @@ vireo_test_find_named (GtkWidget  *root,
   return NULL;
 }
 
+/* The first widget of @type under @root, @root included: the switch or
+ * spin button inside a row, whatever boxes the row wraps it in. */
+static inline GtkWidget *
+vireo_test_find_descendant (GtkWidget *root,
+                            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vireo_test_find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+#define vireo_test_find_spin(root)   GTK_SPIN_BUTTON (vireo_test_find_descendant ((root), GTK_TYPE_SPIN_BUTTON))
+#define vireo_test_find_switch(root) GTK_SWITCH (vireo_test_find_descendant ((root), GTK_TYPE_SWITCH))
+
+/* A shown window of @type (a dialog, a machine's window), or NULL. */
+static inline GtkWidget *
+vireo_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w;   /* GTK's list keeps it alive */
+    }
+  return NULL;
+}
+
 static inline gboolean
 vireo_test_vm_window_loaded (gpointer data)
 {

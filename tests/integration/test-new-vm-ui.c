@@ -56,21 +56,6 @@ find (gpointer    dialog,
   return w;
 }
 
-static GtkSpinButton *
-find_spin (GtkWidget *root)
-{
-  if (GTK_IS_SPIN_BUTTON (root))
-    return GTK_SPIN_BUTTON (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkSpinButton *spin = find_spin (c);
-
-      if (spin != NULL)
-        return spin;
-    }
-  return NULL;
-}
-
 static void
 select_label (gpointer    dialog,
               const char *name,
@@ -199,40 +184,10 @@ console_done (gpointer data)
   return g_atomic_int_get (&((Console *) data)->done);
 }
 
-static GtkSwitch *
-find_switch (GtkWidget *root)
-{
-  if (GTK_IS_SWITCH (root))
-    return GTK_SWITCH (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkSwitch *sw = find_switch (c);
-
-      if (sw != NULL)
-        return sw;
-    }
-  return NULL;
-}
-
-static VireoVmWindow *
-find_vm_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (VIREO_IS_VM_WINDOW (w))
-        return VIREO_VM_WINDOW (w);
-    }
-  return NULL;
-}
-
 static gboolean
 has_vm_window (gpointer data)
 {
-  return find_vm_window () != NULL;
+  return VIREO_VM_WINDOW (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW)) != NULL;
 }
 
 static gboolean
@@ -314,17 +269,17 @@ test_wizard_boots_iso (gconstpointer data)
   forward (dialog);
   /* Step 2: generic. Step 3: small. */
   forward (dialog);
-  gtk_spin_button_set_value (find_spin (find (dialog, "memory")), 128);
-  gtk_spin_button_set_value (find_spin (find (dialog, "vcpus")), 1);
+  gtk_spin_button_set_value (vireo_test_find_spin (find (dialog, "memory")), 128);
+  gtk_spin_button_set_value (vireo_test_find_spin (find (dialog, "vcpus")), 1);
   forward (dialog);
   /* Step 4: a small new disk in the test pool. */
   select_label (dialog, "pool", POOL);
-  gtk_spin_button_set_value (find_spin (find (dialog, "disk-size")), 0.1);
+  gtk_spin_button_set_value (vireo_test_find_spin (find (dialog, "disk-size")), 0.1);
   forward (dialog);
   /* Step 5: the name; no network (the environment has none). */
   gtk_editable_set_text (GTK_EDITABLE (find (dialog, "name")), name);
   select_label (dialog, "network", "No network");
-  gtk_switch_set_active (find_switch (find (dialog, "customize")), customize);
+  gtk_switch_set_active (vireo_test_find_switch (find (dialog, "customize")), customize);
   forward (dialog);
 
   vireo_test_wait_for (dialog_gone, &weak, 120, "the creation job");
@@ -340,7 +295,7 @@ test_wizard_boots_iso (gconstpointer data)
       /* Opened once libvirt's event lists the machine, which can come
        * after the job's answer. */
       vireo_test_wait_for (has_vm_window, NULL, 30, "the machine's window");
-      window = find_vm_window ();
+      window = VIREO_VM_WINDOW (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW));
       g_assert_true (vireo_vm_window_get_customizing (window));
       vireo_test_wait_for (vireo_test_vm_window_loaded, window, 30, "the machine's details");
       g_assert_true (vireo_vm_window_show_page (window, "overview"));
@@ -416,7 +371,7 @@ test_wizard_boots_iso (gconstpointer data)
   virStoragePoolFree (pool);
   virConnectClose (direct);
   {
-    VireoVmWindow *window = find_vm_window ();
+    VireoVmWindow *window = VIREO_VM_WINDOW (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW));
 
     if (window != NULL)
       gtk_window_destroy (GTK_WINDOW (window));
