@@ -372,3 +372,67 @@ vireo_key_state_release_all (VireoKeyState       *self,
 
   return held->len;
 }
+
+/* What a US keyboard types, for "Type Clipboard Text": the guest applies
+ * its own layout to the scancodes, so text reaches it as typed only when
+ * its layout is US too (the menu says so). */
+static const struct
+{
+  char  first;
+  char  last;
+  guint keys[48];
+} ascii_runs[] = {
+  { 'a', 'z', { KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_M,
+                KEY_N, KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z } },
+  { '1', '9', { KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9 } },
+};
+
+static const struct
+{
+  char     c;
+  guint    key;
+  gboolean shift;
+} ascii_keys[] = {
+  { '0', KEY_0, FALSE }, { ' ', KEY_SPACE, FALSE }, { '\n', KEY_ENTER, FALSE }, { '\t', KEY_TAB, FALSE },
+  { '-', KEY_MINUS, FALSE }, { '=', KEY_EQUAL, FALSE }, { '[', KEY_LEFTBRACE, FALSE },
+  { ']', KEY_RIGHTBRACE, FALSE }, { '\\', KEY_BACKSLASH, FALSE }, { ';', KEY_SEMICOLON, FALSE },
+  { '\'', KEY_APOSTROPHE, FALSE }, { '`', KEY_GRAVE, FALSE }, { ',', KEY_COMMA, FALSE },
+  { '.', KEY_DOT, FALSE }, { '/', KEY_SLASH, FALSE },
+  { '!', KEY_1, TRUE }, { '@', KEY_2, TRUE }, { '#', KEY_3, TRUE }, { '$', KEY_4, TRUE },
+  { '%', KEY_5, TRUE }, { '^', KEY_6, TRUE }, { '&', KEY_7, TRUE }, { '*', KEY_8, TRUE },
+  { '(', KEY_9, TRUE }, { ')', KEY_0, TRUE }, { '_', KEY_MINUS, TRUE }, { '+', KEY_EQUAL, TRUE },
+  { '{', KEY_LEFTBRACE, TRUE }, { '}', KEY_RIGHTBRACE, TRUE }, { '|', KEY_BACKSLASH, TRUE },
+  { ':', KEY_SEMICOLON, TRUE }, { '"', KEY_APOSTROPHE, TRUE }, { '~', KEY_GRAVE, TRUE },
+  { '<', KEY_COMMA, TRUE }, { '>', KEY_DOT, TRUE }, { '?', KEY_SLASH, TRUE },
+};
+
+/**
+ * vireo_keymap_ascii_to_xt:
+ * @shift: (out): whether Shift must be held
+ *
+ * Returns: the scancode (qnum) that types @c on a US layout, 0 for a
+ * character no key types there
+ */
+guint16
+vireo_keymap_ascii_to_xt (gunichar  c,
+                          gboolean *shift)
+{
+  *shift = FALSE;
+  if (c == '\r')
+    c = '\n';
+  if (c >= 'A' && c <= 'Z')
+    {
+      *shift = TRUE;
+      c = c - 'A' + 'a';
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (ascii_runs); i++)
+    if (c >= (gunichar) ascii_runs[i].first && c <= (gunichar) ascii_runs[i].last)
+      return vireo_keymap_linux_to_xt (ascii_runs[i].keys[c - ascii_runs[i].first]);
+  for (gsize i = 0; i < G_N_ELEMENTS (ascii_keys); i++)
+    if (c == (gunichar) ascii_keys[i].c)
+      {
+        *shift = ascii_keys[i].shift;
+        return vireo_keymap_linux_to_xt (ascii_keys[i].key);
+      }
+  return 0;
+}

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 guint16 vireo_keymap_linux_to_xt          (guint   linux_code);
 guint32 vireo_keymap_xt_to_spice          (guint16 xt);
 guint16 vireo_keymap_gdk_keycode_to_linux (guint   gdk_keycode);
+guint16 vireo_keymap_ascii_to_xt          (gunichar c,
+                                           gboolean *shift);
 
 /* The keys the guest has been told are down, so that none stays stuck when
  * the console loses the keyboard (focus out, grab released, window hidden):

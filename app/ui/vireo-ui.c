@@ -22,6 +22,7 @@ vireo_ui_init (void)
   g_type_ensure (VIREO_TYPE_ADD_CONNECTION_DIALOG);
   g_type_ensure (VIREO_TYPE_ADD_HARDWARE_DIALOG);
   g_type_ensure (VIREO_TYPE_CONNECTION_ROW);
+  g_type_ensure (VIREO_TYPE_CONSOLE_PAGE);
   g_type_ensure (VIREO_TYPE_DELETE_DIALOG);
   g_type_ensure (VIREO_TYPE_DOMAIN_CELL);
   g_type_ensure (VIREO_TYPE_GRAPH);

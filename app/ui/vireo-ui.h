@@ -4,6 +4,7 @@
 #include "vireo-add-connection-dialog.h"
 #include "vireo-add-hardware-dialog.h"
 #include "vireo-connection-row.h"
+#include "vireo-console-page.h"
 #include "vireo-delete-dialog.h"
 #include "vireo-domain-cell.h"
 #include "vireo-graph.h"

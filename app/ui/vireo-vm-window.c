@@ -26,6 +26,7 @@
 #include "vireo-secrets.h"
 #include "vireo-vm-window.h"
 #include "vireo-add-hardware-dialog.h"
+#include "vireo-console-page.h"
 #include "vireo-connection-uri.h"
 #include "vireo-device-form.h"
 #include "vireo-vm-performance.h"
@@ -107,6 +108,7 @@ struct _VireoVmWindow
   GtkCheckButton    *live_check;
   GtkRevealer       *install_revealer;
   GtkLabel          *install_label;
+  VireoConsolePage  *console_page;
 };
 
 G_DEFINE_FINAL_TYPE (VireoVmWindow, vireo_vm_window, ADW_TYPE_WINDOW)
@@ -5215,6 +5217,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   object_class->finalize = vireo_vm_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = vireo_vm_window_close_request;
 
+  g_type_ensure (VIREO_TYPE_CONSOLE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-vm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, view_stack);
@@ -5233,6 +5236,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, live_check);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, install_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, install_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, console_page);
 
   gtk_widget_class_install_action (widget_class, "details.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "details.revert", NULL, revert_action);
@@ -5287,7 +5291,11 @@ vireo_vm_window_present_for (GtkWindow   *parent,
       if (app != NULL)
         gtk_window_set_application (GTK_WINDOW (self), app);
       g_object_set_qdata (G_OBJECT (domain), window_quark (), self);
-      adw_view_stack_set_visible_child_name (self->view_stack, "details");
+      /* A running machine opens on its screen, as in virt-manager; one
+       * that is off on what can be changed. */
+      adw_view_stack_set_visible_child_name (self->view_stack,
+                                             vireo_domain_get_active (domain) ? "console" : "details");
+      vireo_console_page_set_domain (self->console_page, domain);
       /* Shown when the window is too narrow for the switcher. */
       adw_view_switcher_title_set_title (self->switcher_title, vireo_domain_get_name (domain));
       load (self);

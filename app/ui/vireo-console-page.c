@@ -1,0 +1,905 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vireo-console-page.h"
+#include "vireo-domain-config.h"
+#include "vireo-graphics.h"
+#include "vireo-keymap.h"
+#include "vireo-virt-error.h"
+#include "vireo-vnc-session.h"
+
+/*
+ * The VM window's Console view: the guest's screen while it runs, and
+ * otherwise a plain statement of why not with the one thing to do about it
+ * (Run, Reconnect, Add a display).
+ *
+ * The display is reached through the socket the daemon hands over
+ * (virDomainOpenGraphicsFD): no port, no password, nothing on the network.
+ */
+
+/* libvirt calls a guest running before QEMU has set up its display; a
+ * refusal that soon after start is tried again rather than shown. */
+#define CONNECT_RETRIES 5
+#define CONNECT_RETRY_MS 600
+
+/* Keys typed from the clipboard, one every few milliseconds: faster, and
+ * a guest's keyboard buffer drops some. */
+#define TYPE_INTERVAL_MS 12
+
+typedef enum
+{
+  STATUS_NONE,
+  STATUS_RUN,
+  STATUS_RECONNECT,
+  STATUS_ADD_DISPLAY,
+} StatusAction;
+
+struct _VireoConsolePage
+{
+  AdwBin                parent_instance;
+
+  VireoDomain          *domain;
+  VireoGraphicsSession *session;
+  GCancellable         *cancellable;    /* the connection attempt under way */
+  char                 *status_title;
+  StatusAction          status_action;
+  guint                 retries;
+  guint                 retry_id;
+  gboolean              connecting;
+  gboolean              failed;         /* gave up until Reconnect or a restart */
+  gboolean              share_clipboard;
+  char                 *scale;
+  GQueue                typing;         /* of guint: xt | shift << 16 */
+  guint                 typing_id;
+  gulong                clipboard_handler;
+
+  /* Template widgets */
+  GtkWidget            *toolbar;
+  GtkStack             *stack;
+  AdwStatusPage        *status_page;
+  GtkSpinner           *spinner;
+  GtkButton            *status_button;
+  VireoDisplay         *display;
+  GtkScrolledWindow    *scroller;
+  GtkLabel             *hint_label;
+  GtkRevealer          *pointer_revealer;
+  GtkMenuButton        *consoles_button;
+  GMenu                *send_key_vt_section;
+};
+
+G_DEFINE_FINAL_TYPE (VireoConsolePage, vireo_console_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SCALE,
+  PROP_SHARE_CLIPBOARD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void connect_display (VireoConsolePage *self);
+static void update (VireoConsolePage *self);
+
+/* ---- status -------------------------------------------------------------- */
+
+static void
+show_status (VireoConsolePage *self,
+             const char       *icon,
+             const char       *title,
+             const char       *description,
+             StatusAction      action,
+             gboolean          busy)
+{
+  static const char *labels[] = {
+    [STATUS_NONE] = NULL,
+    [STATUS_RUN] = N_("_Run"),
+    [STATUS_RECONNECT] = N_("_Reconnect"),
+    [STATUS_ADD_DISPLAY] = N_("_Add Display…"),
+  };
+
+  g_free (self->status_title);
+  self->status_title = g_strdup (title);
+  adw_status_page_set_icon_name (self->status_page, icon);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  self->status_action = action;
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), action != STATUS_NONE);
+  if (action != STATUS_NONE)
+    gtk_button_set_label (self->status_button, _(labels[action]));
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_stack_set_visible_child_name (self->stack, "status");
+}
+
+static void
+update_hint (VireoConsolePage *self)
+{
+  g_autofree char *text = NULL;
+  int width, height;
+
+  if (self->session == NULL ||
+      vireo_graphics_session_get_state (self->session) != VIREO_GRAPHICS_STATE_CONNECTED)
+    {
+      gtk_label_set_label (self->hint_label, "");
+      gtk_revealer_set_reveal_child (self->pointer_revealer, FALSE);
+      return;
+    }
+
+  if (vireo_display_get_grabbed (self->display))
+    {
+      g_autofree char *accel = vireo_display_dup_release_label (self->display);
+
+      /* Translators: %s is a shortcut such as Ctrl+Alt+G */
+      text = g_strdup_printf (_("Press %s to release the keyboard"), accel);
+    }
+  else if (vireo_display_get_guest_size (self->display, &width, &height))
+    /* Translators: the guest's screen size, then what a click does */
+    text = g_strdup_printf (_("%d × %d · Click the screen to type into the machine"), width, height);
+  gtk_label_set_label (self->hint_label, text != NULL ? text : "");
+  gtk_revealer_set_reveal_child (self->pointer_revealer,
+                                 !vireo_graphics_session_get_absolute_pointer (self->session));
+}
+
+static void
+update_actions (VireoConsolePage *self)
+{
+  gboolean connected = self->session != NULL &&
+                       vireo_graphics_session_get_state (self->session) == VIREO_GRAPHICS_STATE_CONNECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-keys", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.type-clipboard", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.fit-window", connected);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->toolbar), connected);
+}
+
+/* ---- session ------------------------------------------------------------- */
+
+static void
+on_guest_clipboard (VireoGraphicsSession *session,
+                    const char           *text,
+                    VireoConsolePage     *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+}
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+
+  if (text != NULL && self->session != NULL)
+    vireo_graphics_session_send_clipboard (self->session, text);
+}
+
+static void
+on_host_clipboard (GdkClipboard     *clipboard,
+                   VireoConsolePage *self)
+{
+  /* What the guest itself just put there need not go back. */
+  if (!self->share_clipboard || self->session == NULL || gdk_clipboard_is_local (clipboard))
+    return;
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, g_object_ref (self));
+}
+
+static void
+on_session_state (VireoGraphicsSession *session,
+                  GParamSpec           *pspec,
+                  VireoConsolePage     *self)
+{
+  update (self);
+}
+
+static void
+drop_session (VireoConsolePage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->typing_id, g_source_remove);
+  g_queue_clear (&self->typing);
+  self->connecting = FALSE;
+  if (self->session == NULL)
+    return;
+
+  vireo_display_set_session (self->display, NULL);
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  vireo_graphics_session_close (self->session);
+  g_clear_object (&self->session);
+}
+
+static void
+take_session (VireoConsolePage     *self,
+              VireoGraphicsSession *session)
+{
+  self->session = session;
+  vireo_graphics_session_set_share_clipboard (session, self->share_clipboard);
+  g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect_swapped (session, "notify::absolute-pointer", G_CALLBACK (update_hint), self);
+  g_signal_connect (session, "clipboard-received", G_CALLBACK (on_guest_clipboard), self);
+  vireo_display_set_session (self->display, session);
+}
+
+static gboolean
+retry_connect (gpointer data)
+{
+  VireoConsolePage *self = data;
+
+  self->retry_id = 0;
+  connect_display (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tries again shortly when the guest has just started; TRUE if it will. */
+static gboolean
+schedule_retry (VireoConsolePage *self)
+{
+  if (self->domain == NULL || !vireo_domain_get_active (self->domain) || self->retries >= CONNECT_RETRIES)
+    return FALSE;
+  self->retries++;
+  self->retry_id = g_timeout_add (CONNECT_RETRY_MS, retry_connect, self);
+  return TRUE;
+}
+
+static void
+fail (VireoConsolePage *self,
+      const char       *title,
+      const char       *message)
+{
+  self->connecting = FALSE;
+  self->failed = TRUE;
+  show_status (self, "computer-fail-symbolic", title, message, STATUS_RECONNECT, FALSE);
+  update_actions (self);
+}
+
+static void
+open_fd_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoVncSession) session = NULL;
+  int fd = vireo_domain_open_graphics_fd_finish (VIREO_DOMAIN (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (fd < 0)
+    {
+      if (g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED))
+        fail (self, _("Console Not Available Yet"),
+              _("Vireo shows the console of machines on this computer. For a machine on another "
+                "host, its console through the connection’s SSH transport is still to come."));
+      else if (!schedule_retry (self))
+        fail (self, _("Cannot Reach the Display"), error->message);
+      return;
+    }
+
+  session = vireo_vnc_session_new ();
+  take_session (self, VIREO_GRAPHICS_SESSION (g_steal_pointer (&session)));
+  if (!vireo_vnc_session_open_fd (VIREO_VNC_SESSION (self->session), fd, TRUE, &error))
+    fail (self, _("Cannot Reach the Display"), error->message);
+  update (self);
+}
+
+static void
+read_xml_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = vireo_domain_read_xml_finish (VIREO_DOMAIN (source), result, &error);
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(GListModel) devices = NULL;
+  g_autofree char *type = NULL;
+  guint index = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (xml == NULL || (config = vireo_domain_config_new_from_xml (xml, &error)) == NULL)
+    {
+      if (!schedule_retry (self))
+        fail (self, _("Cannot Read the Machine’s Devices"), error->message);
+      return;
+    }
+
+  /* The first display libvirt lists is the one to show; its index is what
+   * virDomainOpenGraphicsFD counts. */
+  devices = vireo_domain_config_list_devices (config);
+  for (guint i = 0; i < g_list_model_get_n_items (devices) && type == NULL; i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+
+      if (vireo_device_get_kind (device) != VIREO_DEVICE_GRAPHICS)
+        continue;
+      type = vireo_graphics_dup_type (VIREO_GRAPHICS (device));
+      if (g_strcmp0 (type, "vnc") != 0 && g_strcmp0 (type, "spice") != 0)
+        {
+          g_clear_pointer (&type, g_free);
+          index++;
+        }
+    }
+
+  if (type == NULL)
+    {
+      self->connecting = FALSE;
+      show_status (self, "computer-symbolic", _("No Graphical Display"),
+                   _("This machine has no VNC or SPICE display to show. Add one, then restart the machine."),
+                   STATUS_ADD_DISPLAY, FALSE);
+      return;
+    }
+  if (g_str_equal (type, "spice"))
+    {
+      fail (self, _("SPICE Display"), _("This machine's display is SPICE; Vireo's SPICE console is still to come."));
+      return;
+    }
+
+  vireo_domain_open_graphics_fd_async (self->domain, index, self->cancellable, open_fd_cb, g_object_ref (self));
+}
+
+static void
+connect_display (VireoConsolePage *self)
+{
+  if (self->domain == NULL || !vireo_domain_get_active (self->domain))
+    return;
+
+  drop_session (self);
+  self->connecting = TRUE;
+  self->failed = FALSE;
+  self->cancellable = g_cancellable_new ();
+  show_status (self, "computer-symbolic", _("Connecting…"), NULL, STATUS_NONE, TRUE);
+  update_actions (self);
+  vireo_domain_read_xml_async (self->domain, FALSE, self->cancellable, read_xml_cb, g_object_ref (self));
+}
+
+static void
+update (VireoConsolePage *self)
+{
+  VireoGraphicsState state;
+
+  update_actions (self);
+  update_hint (self);
+
+  if (self->domain == NULL)
+    return;
+  if (!vireo_domain_get_active (self->domain))
+    {
+      drop_session (self);
+      self->failed = FALSE;
+      self->retries = 0;
+      show_status (self, "system-shutdown-symbolic", _("Not Running"),
+                   _("Run the machine to see its screen here."), STATUS_RUN, FALSE);
+      return;
+    }
+  if (self->session == NULL)
+    {
+      if (!self->connecting && !self->failed && self->retry_id == 0)
+        connect_display (self);
+      return;
+    }
+
+  state = vireo_graphics_session_get_state (self->session);
+  if (state == VIREO_GRAPHICS_STATE_CONNECTED)
+    {
+      self->connecting = FALSE;
+      self->retries = 0;
+      gtk_stack_set_visible_child_name (self->stack, "display");
+    }
+  else if (state == VIREO_GRAPHICS_STATE_CONNECTING)
+    show_status (self, "computer-symbolic", _("Connecting…"), NULL, STATUS_NONE, TRUE);
+  else
+    {
+      g_autofree char *error = g_strdup (vireo_graphics_session_get_error (self->session));
+
+      drop_session (self);
+      fail (self, _("Disconnected"), error != NULL ? error : _("The console was closed."));
+    }
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static void
+start_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_domain_action_finish (VIREO_DOMAIN (source), result, &error))
+    show_status (self, "computer-fail-symbolic", _("The Machine Did Not Start"), error->message,
+                 STATUS_RUN, FALSE);
+}
+
+static void
+on_status_button (VireoConsolePage *self)
+{
+  switch (self->status_action)
+    {
+    case STATUS_RUN:
+      show_status (self, "computer-symbolic", _("Starting…"), NULL, STATUS_NONE, TRUE);
+      vireo_domain_action_async (self->domain, VIREO_DOMAIN_ACTION_START, NULL, start_cb, g_object_ref (self));
+      break;
+    case STATUS_RECONNECT:
+      vireo_console_page_reconnect (self);
+      break;
+    case STATUS_ADD_DISPLAY:
+      gtk_widget_activate_action (GTK_WIDGET (self), "details.add-hardware", NULL);
+      break;
+    case STATUS_NONE:
+    default:
+      break;
+    }
+}
+
+static const struct
+{
+  const char *name;
+  guint16     keys[4];
+} combos[] = {
+  { "ctrl-alt-delete",    { 0x1d, 0x38, 0xd3 } },
+  { "ctrl-alt-backspace", { 0x1d, 0x38, 0x0e } },
+  { "print",              { 0x54 } },
+};
+
+/* F1..F10 are 0x3b..0x44, F11 and F12 0x57 and 0x58. */
+static guint16
+function_key (guint n)
+{
+  return n <= 10 ? 0x3a + n : 0x57 + (n - 11);
+}
+
+static void
+send_keys_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  guint n;
+
+  if (self->session == NULL)
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (combos); i++)
+    if (g_str_equal (name, combos[i].name))
+      {
+        gsize count = 0;
+
+        while (count < G_N_ELEMENTS (combos[i].keys) && combos[i].keys[count] != 0)
+          count++;
+        vireo_graphics_session_send_keys (self->session, combos[i].keys, count);
+        return;
+      }
+  if (sscanf (name, "ctrl-alt-f%u", &n) == 1 && n >= 1 && n <= 12)
+    {
+      guint16 keys[] = { 0x1d, 0x38, function_key (n) };
+
+      vireo_graphics_session_send_keys (self->session, keys, G_N_ELEMENTS (keys));
+    }
+}
+
+static gboolean
+type_next (gpointer data)
+{
+  VireoConsolePage *self = data;
+  guint item;
+  guint16 xt;
+
+  if (self->session == NULL || g_queue_is_empty (&self->typing))
+    {
+      self->typing_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  item = GPOINTER_TO_UINT (g_queue_pop_head (&self->typing));
+  xt = item & 0xffff;
+  if (item >> 16)
+    {
+      guint16 keys[] = { 0x2a, xt };
+
+      vireo_graphics_session_send_keys (self->session, keys, 2);
+    }
+  else
+    vireo_graphics_session_send_keys (self->session, &xt, 1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+type_text (VireoConsolePage *self,
+           const char       *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gboolean shift;
+      guint16 xt = vireo_keymap_ascii_to_xt (g_utf8_get_char (p), &shift);
+
+      if (xt != 0)
+        g_queue_push_tail (&self->typing, GUINT_TO_POINTER (xt | (shift ? 1u << 16 : 0)));
+    }
+  if (self->typing_id == 0 && !g_queue_is_empty (&self->typing))
+    self->typing_id = g_timeout_add (TYPE_INTERVAL_MS, type_next, self);
+}
+
+static void
+type_clipboard_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+
+  if (text != NULL)
+    type_text (self, text);
+}
+
+static void
+type_clipboard_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, type_clipboard_cb,
+                                 g_object_ref (widget));
+}
+
+static void
+screenshot_response (GtkNativeDialog  *dialog,
+                     int               response,
+                     VireoConsolePage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  GdkTexture *texture;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
+      (texture = vireo_display_get_texture (self->display)) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path == NULL || !gdk_texture_save_to_png (texture, path))
+        {
+          AdwToast *toast = adw_toast_new (_("Could not save the screenshot there"));
+          GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+          if (overlay != NULL)
+            adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+          else
+            g_object_unref (g_object_ref_sink (toast));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+screenshot_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");
+  g_autofree char *name = g_strdup_printf ("%s %s.png",
+                                           self->domain != NULL ? vireo_domain_get_name (self->domain) : "guest",
+                                           stamp);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Save Screenshot"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (screenshot_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+/* The window grows or shrinks by what the guest's screen lacks or has too
+ * much of, so the screen shows at one guest pixel per pixel. */
+static void
+fit_window_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+  int width, height, scale = gtk_widget_get_scale_factor (widget);
+
+  if (!vireo_display_get_guest_size (self->display, &width, &height))
+    return;
+  gtk_window_unmaximize (window);
+  gtk_window_set_default_size (window,
+                               gtk_widget_get_width (GTK_WIDGET (window)) +
+                               width / scale - gtk_widget_get_width (GTK_WIDGET (self->scroller)),
+                               gtk_widget_get_height (GTK_WIDGET (window)) +
+                               height / scale - gtk_widget_get_height (GTK_WIDGET (self->scroller)));
+}
+
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  vireo_console_page_reconnect (VIREO_CONSOLE_PAGE (widget));
+}
+
+static void
+set_scale (VireoConsolePage *self,
+           const char       *scale)
+{
+  VireoDisplayScale mode = VIREO_DISPLAY_SCALE_FIT;
+
+  if (g_strcmp0 (scale, "one-to-one") == 0)
+    mode = VIREO_DISPLAY_SCALE_ONE_TO_ONE;
+  else if (g_strcmp0 (scale, "resize-guest") == 0)
+    mode = VIREO_DISPLAY_SCALE_RESIZE_GUEST;
+  else
+    scale = "fit";
+
+  if (g_strcmp0 (self->scale, scale) == 0)
+    return;
+  g_free (self->scale);
+  self->scale = g_strdup (scale);
+  vireo_display_set_scale_mode (self->display, mode);
+  /* Scroll bars only where the guest keeps its own size. */
+  gtk_scrolled_window_set_policy (self->scroller,
+                                  mode == VIREO_DISPLAY_SCALE_ONE_TO_ONE ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER,
+                                  mode == VIREO_DISPLAY_SCALE_ONE_TO_ONE ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+}
+
+static void
+set_share_clipboard (VireoConsolePage *self,
+                     gboolean          share)
+{
+  if (self->share_clipboard == !!share)
+    return;
+  self->share_clipboard = !!share;
+  if (self->session != NULL)
+    vireo_graphics_session_set_share_clipboard (self->session, share);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
+}
+
+/* ---- GObject ------------------------------------------------------------- */
+
+static void
+on_domain_state (VireoDomain      *domain,
+                 GParamSpec       *pspec,
+                 VireoConsolePage *self)
+{
+  update (self);
+}
+
+void
+vireo_console_page_set_domain (VireoConsolePage *self,
+                               VireoDomain      *domain)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE_PAGE (self));
+
+  if (self->domain == domain)
+    return;
+  drop_session (self);
+  if (self->domain != NULL)
+    g_signal_handlers_disconnect_by_data (self->domain, self);
+  g_set_object (&self->domain, domain);
+  self->failed = FALSE;
+  self->retries = 0;
+  if (domain != NULL)
+    g_signal_connect (domain, "notify::state", G_CALLBACK (on_domain_state), self);
+  update (self);
+}
+
+VireoDisplay *
+vireo_console_page_get_display (VireoConsolePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONSOLE_PAGE (self), NULL);
+  return self->display;
+}
+
+VireoGraphicsSession *
+vireo_console_page_get_session (VireoConsolePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONSOLE_PAGE (self), NULL);
+  return self->session;
+}
+
+/* What the status page says when the screen is not shown; NULL while it
+ * is. */
+const char *
+vireo_console_page_get_status_title (VireoConsolePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONSOLE_PAGE (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "display") == 0)
+    return NULL;
+  return self->status_title;
+}
+
+void
+vireo_console_page_reconnect (VireoConsolePage *self)
+{
+  g_return_if_fail (VIREO_IS_CONSOLE_PAGE (self));
+
+  self->retries = 0;
+  connect_display (self);
+}
+
+static void
+vireo_console_page_root (GtkWidget *widget)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (vireo_console_page_parent_class)->root (widget);
+  self->clipboard_handler = g_signal_connect (gtk_widget_get_clipboard (widget), "changed",
+                                              G_CALLBACK (on_host_clipboard), self);
+}
+
+static void
+vireo_console_page_unroot (GtkWidget *widget)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
+
+  g_clear_signal_handler (&self->clipboard_handler, gtk_widget_get_clipboard (widget));
+  GTK_WIDGET_CLASS (vireo_console_page_parent_class)->unroot (widget);
+}
+
+static void
+vireo_console_page_dispose (GObject *object)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (object);
+
+  vireo_console_page_set_domain (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_CONSOLE_PAGE);
+
+  G_OBJECT_CLASS (vireo_console_page_parent_class)->dispose (object);
+}
+
+static void
+vireo_console_page_finalize (GObject *object)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (object);
+
+  g_free (self->status_title);
+  g_free (self->scale);
+
+  G_OBJECT_CLASS (vireo_console_page_parent_class)->finalize (object);
+}
+
+static void
+vireo_console_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALE:
+      g_value_set_string (value, self->scale);
+      break;
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, self->share_clipboard);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_console_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VireoConsolePage *self = VIREO_CONSOLE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALE:
+      set_scale (self, g_value_get_string (value));
+      break;
+    case PROP_SHARE_CLIPBOARD:
+      set_share_clipboard (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_console_page_class_init (VireoConsolePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vireo_console_page_dispose;
+  object_class->finalize = vireo_console_page_finalize;
+  object_class->get_property = vireo_console_page_get_property;
+  object_class->set_property = vireo_console_page_set_property;
+  widget_class->root = vireo_console_page_root;
+  widget_class->unroot = vireo_console_page_unroot;
+
+  /* "fit", "one-to-one" or "resize-guest" */
+  properties[PROP_SCALE] =
+    g_param_spec_string ("scale", NULL, NULL, "fit",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHARE_CLIPBOARD] =
+    g_param_spec_boolean ("share-clipboard", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VIREO_TYPE_DISPLAY);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-console-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, status_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, display);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, pointer_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, consoles_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_vt_section);
+
+  gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
+  gtk_widget_class_install_action (widget_class, "console.type-clipboard", NULL, type_clipboard_action);
+  gtk_widget_class_install_action (widget_class, "console.screenshot", NULL, screenshot_action);
+  gtk_widget_class_install_action (widget_class, "console.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "console.fit-window", NULL, fit_window_action);
+  gtk_widget_class_install_action (widget_class, "console.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_property_action (widget_class, "console.scale", "scale");
+  gtk_widget_class_install_property_action (widget_class, "console.share-clipboard", "share-clipboard");
+}
+
+static void
+vireo_console_page_init (VireoConsolePage *self)
+{
+  g_autoptr(GMenu) vt = g_menu_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->scale = g_strdup ("fit");
+  g_queue_init (&self->typing);
+
+  for (guint n = 1; n <= 12; n++)
+    {
+      g_autofree char *label = g_strdup_printf ("Ctrl+Alt+F%u", n);
+      g_autofree char *detailed = g_strdup_printf ("console.send-keys::ctrl-alt-f%u", n);
+
+      g_menu_append (vt, label, detailed);
+    }
+  g_menu_append_submenu (self->send_key_vt_section, _("_Virtual Terminal"), G_MENU_MODEL (vt));
+
+  g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (on_status_button), self);
+  g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (update_hint), self);
+  g_signal_connect_swapped (self->display, "notify::guest-width", G_CALLBACK (update_hint), self);
+  g_signal_connect_swapped (self->display, "notify::guest-height", G_CALLBACK (update_hint), self);
+  gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  show_status (self, "computer-symbolic", _("Not Running"), NULL, STATUS_NONE, FALSE);
+  update_actions (self);
+}
+
+GtkWidget *
+vireo_console_page_new (void)
+{
+  return g_object_new (VIREO_TYPE_CONSOLE_PAGE, NULL);
+}
