@@ -81,6 +81,10 @@ make_framebuffer (VireoVncSession *self,
   g_clear_object (&self->vnc_fb);
   self->vnc_fb = vnc_base_framebuffer_new (vireo_framebuffer_get_data (fb), width, height,
                                            vireo_framebuffer_get_stride (fb), &bgrx, &bgrx);
+  /* gvnc's coroutine may still write a rectangle after the session let
+   * go of it (a shutdown finishes on a later main-loop turn): the memory
+   * lives as long as gvnc's framebuffer does. */
+  g_object_set_data_full (G_OBJECT (self->vnc_fb), "vireo-framebuffer", g_object_ref (fb), g_object_unref);
   vnc_connection_set_framebuffer (self->vnc, VNC_FRAMEBUFFER (self->vnc_fb));
   _vireo_graphics_session_set_framebuffer (VIREO_GRAPHICS_SESSION (self), fb);
   vnc_connection_framebuffer_update_request (self->vnc, FALSE, 0, 0, width, height);
