@@ -123,6 +123,7 @@ update_hint (VireoConsolePage *self)
   if (self->session == NULL ||
       vireo_graphics_session_get_state (self->session) != VIREO_GRAPHICS_STATE_CONNECTED)
     {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "accent");
       gtk_label_set_label (self->hint_label, "");
       gtk_revealer_set_reveal_child (self->pointer_revealer, FALSE);
       return;
@@ -138,6 +139,18 @@ update_hint (VireoConsolePage *self)
   else if (vireo_display_get_guest_size (self->display, &width, &height))
     /* Translators: the guest's screen size, then what a click does */
     text = g_strdup_printf (_("%d × %d · Click the screen to type into the machine"), width, height);
+
+  /* The grab must never go unnoticed: the hint stands out while it holds. */
+  if (vireo_display_get_grabbed (self->display))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "accent");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "accent");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+    }
   gtk_label_set_label (self->hint_label, text != NULL ? text : "");
   gtk_revealer_set_reveal_child (self->pointer_revealer,
                                  !vireo_graphics_session_get_absolute_pointer (self->session));

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The VM window's Console view on the private libvirtd, under Xvfb: a TCG
+ * guest whose VNC display listens nowhere shows its screen (SeaBIOS's
+ * text, drawn by VireoDisplay) through the daemon's socket; when the guest
+ * is destroyed the view says so and offers Run, and Run brings the screen
+ * back.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+
+#include "vireo-test-ui.h"
+#include "vireo-test-virt.h"
+#include "vireo-ui.h"
+#include "vireo-worker.h"
+
+#define GUEST "vireo-console-page"
+
+static const char *
+require_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run this through tests/integration/vireo-testenv.sh run", name);
+  return value;
+}
+
+static const char guest_xml[] =
+  "<domain type='qemu'>"
+  "  <name>" GUEST "</name>"
+  "  <memory unit='MiB'>96</memory>"
+  "  <vcpu>1</vcpu>"
+  "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>"
+  "  <devices>"
+  "    <graphics type='vnc'><listen type='none'/></graphics>"
+  "    <video><model type='vga'/></video>"
+  "    <input type='tablet' bus='usb'/>"
+  "    <memballoon model='none'/>"
+  "  </devices>"
+  "</domain>";
+
+static gboolean
+guest_listed (gpointer data)
+{
+  return vireo_test_find_domain (data, GUEST) != NULL;
+}
+
+static guint
+lit_pixels (VireoConsolePage *page)
+{
+  VireoGraphicsSession *session = vireo_console_page_get_session (page);
+  VireoFramebuffer *fb = session != NULL ? vireo_graphics_session_get_framebuffer (session) : NULL;
+  const guint32 *pixels;
+  gsize n;
+  guint lit = 0;
+
+  if (fb == NULL)
+    return 0;
+  pixels = (const guint32 *) vireo_framebuffer_get_data (fb);
+  n = (gsize) vireo_framebuffer_get_width (fb) * vireo_framebuffer_get_height (fb);
+  for (gsize i = 0; i < n; i++)
+    if (pixels[i] & 0xffffff)
+      lit++;
+  return lit;
+}
+
+static gboolean
+screen_shown (gpointer data)
+{
+  VireoConsolePage *page = data;
+
+  return vireo_console_page_get_status_title (page) == NULL && lit_pixels (page) > 200;
+}
+
+static gboolean
+not_running_shown (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Not Running") == 0;
+}
+
+static void
+test_console_page (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  virConnectPtr direct = virConnectOpen (uri);
+  virDomainPtr dom;
+  VireoDomain *domain;
+  VireoConsolePage *page;
+  GtkWindow *window;
+  GtkWidget *button;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_assert_nonnull (direct);
+  dom = virDomainDefineXML (direct, guest_xml);
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  vireo_test_wait_for (guest_listed, conn, 10, "the guest in the list");
+  domain = vireo_test_find_domain (conn, GUEST);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 800, 560);
+  page = VIREO_CONSOLE_PAGE (vireo_console_page_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  vireo_console_page_set_domain (page, domain);
+
+  vireo_test_wait_for (screen_shown, page, 60, "SeaBIOS's text in the Console view");
+  g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, "vnc");
+  texture = g_object_ref (vireo_display_get_texture (vireo_console_page_get_display (page)));
+  g_assert_cmpint (gdk_texture_get_width (texture), >=, 640);
+
+  /* Ctrl+Alt+Del from the Send Key menu goes out without an error. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "console.send-keys", "s", "ctrl-alt-delete");
+  g_assert_cmpuint (vireo_graphics_session_get_n_keys_down (vireo_console_page_get_session (page)), ==, 0);
+
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  vireo_test_wait_for (not_running_shown, page, 30, "\"Not Running\" in the Console view");
+  g_assert_null (vireo_console_page_get_session (page));
+
+  /* Run, from the view itself. */
+  button = vireo_test_find_named (GTK_WIDGET (page), "status-button");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  vireo_test_wait_for (screen_shown, page, 60, "the screen again after Run");
+
+  gtk_window_destroy (window);
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (direct);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  vireo_test_quiet_libvirt_glib ();
+  vireo_virt_init ();
+  vireo_ui_init ();
+
+  g_test_add_func ("/console-integration/console-page", test_console_page);
+
+  {
+    int ret = g_test_run ();
+
+    g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+    return ret;
+  }
+}
