@@ -6,7 +6,9 @@
 #include "vireo-console-page.h"
 #include "vireo-domain-config.h"
 #include "vireo-graphics.h"
+#include "vireo-connection-uri.h"
 #include "vireo-keymap.h"
+#include "vireo-spice-session.h"
 #include "vireo-virt-error.h"
 #include "vireo-vnc-session.h"
 
@@ -271,6 +273,25 @@ fail (VireoConsolePage *self,
   update_actions (self);
 }
 
+/* The daemon hands over a display's socket only on this computer. */
+static gboolean
+is_remote (VireoConsolePage *self)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  g_autoptr(VireoConnectionUri) uri = conn != NULL ? vireo_connection_uri_parse (vireo_connection_get_uri (conn), NULL)
+                                                   : NULL;
+
+  return uri != NULL && vireo_transport_is_remote (uri->transport);
+}
+
+static void
+fail_remote (VireoConsolePage *self)
+{
+  fail (self, _("Console Not Available Yet"),
+        _("Vireo shows the screen of machines on this computer. For a machine on another "
+          "host, the screen through the connection’s SSH transport is still to come."));
+}
+
 static void
 open_fd_cb (GObject      *source,
             GAsyncResult *result,
@@ -286,9 +307,7 @@ open_fd_cb (GObject      *source,
   if (fd < 0)
     {
       if (g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED))
-        fail (self, _("Console Not Available Yet"),
-              _("Vireo shows the console of machines on this computer. For a machine on another "
-                "host, its console through the connection’s SSH transport is still to come."));
+        fail_remote (self);
       else if (!schedule_retry (self))
         fail (self, _("Cannot Reach the Display"), error->message);
       return;
@@ -348,9 +367,18 @@ read_xml_cb (GObject      *source,
                    STATUS_ADD_DISPLAY, FALSE);
       return;
     }
+  if (is_remote (self))
+    {
+      fail_remote (self);
+      return;
+    }
   if (g_str_equal (type, "spice"))
     {
-      fail (self, _("SPICE Display"), _("This machine's display is SPICE; Vireo's SPICE console is still to come."));
+      g_autoptr(VireoSpiceSession) session = vireo_spice_session_new (self->domain, index);
+
+      take_session (self, VIREO_GRAPHICS_SESSION (g_steal_pointer (&session)));
+      vireo_spice_session_connect (VIREO_SPICE_SESSION (self->session));
+      update (self);
       return;
     }
 

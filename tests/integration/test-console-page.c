@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The VM window's Console view on the private libvirtd, under Xvfb: a TCG
- * guest whose VNC display listens nowhere shows its screen (SeaBIOS's
+ * guest whose VNC or SPICE display listens nowhere shows its screen (SeaBIOS's
  * text, drawn by VireoDisplay) through the daemon's socket; when the guest
  * is destroyed the view says so and offers Run, and Run brings the screen
  * back.
@@ -30,6 +30,7 @@ require_env (const char *name)
   return value;
 }
 
+/* %s: vnc or spice */
 static const char guest_xml[] =
   "<domain type='qemu'>"
   "  <name>" GUEST "</name>"
@@ -37,8 +38,8 @@ static const char guest_xml[] =
   "  <vcpu>1</vcpu>"
   "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>"
   "  <devices>"
-  "    <graphics type='vnc'><listen type='none'/></graphics>"
-  "    <video><model type='vga'/></video>"
+  "    <graphics type='%s'><listen type='none'/></graphics>"
+  "    <video><model type='%s'/></video>"
   "    <input type='tablet' bus='usb'/>"
   "    <memballoon model='none'/>"
   "  </devices>"
@@ -84,8 +85,11 @@ not_running_shown (gpointer data)
 }
 
 static void
-test_console_page (void)
+test_console_page (gconstpointer data)
 {
+  const char *protocol = data;
+  g_autofree char *xml = g_strdup_printf (guest_xml, protocol,
+                                          g_str_equal (protocol, "spice") ? "qxl" : "vga");
   const char *uri = require_env ("VIREO_TEST_URI");
   g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
   virConnectPtr direct = virConnectOpen (uri);
@@ -97,7 +101,7 @@ test_console_page (void)
   g_autoptr(GdkTexture) texture = NULL;
 
   g_assert_nonnull (direct);
-  dom = virDomainDefineXML (direct, guest_xml);
+  dom = virDomainDefineXML (direct, xml);
   g_assert_nonnull (dom);
   g_assert_cmpint (virDomainCreate (dom), ==, 0);
   vireo_test_wait_for (guest_listed, conn, 10, "the guest in the list");
@@ -111,7 +115,7 @@ test_console_page (void)
   vireo_console_page_set_domain (page, domain);
 
   vireo_test_wait_for (screen_shown, page, 60, "SeaBIOS's text in the Console view");
-  g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, "vnc");
+  g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, protocol);
   texture = g_object_ref (vireo_display_get_texture (vireo_console_page_get_display (page)));
   g_assert_cmpint (gdk_texture_get_width (texture), >=, 640);
 
@@ -147,7 +151,8 @@ main (int   argc,
   vireo_virt_init ();
   vireo_ui_init ();
 
-  g_test_add_func ("/console-integration/console-page", test_console_page);
+  g_test_add_data_func ("/console-integration/console-page/vnc", "vnc", test_console_page);
+  g_test_add_data_func ("/console-integration/console-page/spice", "spice", test_console_page);
 
   {
     int ret = g_test_run ();
