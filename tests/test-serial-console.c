@@ -87,6 +87,27 @@ has_selection (gpointer data)
   return vte_terminal_get_has_selection (data);
 }
 
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+menu_has (GMenuModel *model,
+          const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_unsupported_and_copy (void)
 {
@@ -151,6 +172,22 @@ test_unsupported_and_copy (void)
   vireo_test_wait_for (is_set, &copied, 10, "the clipboard's text");
   g_assert_nonnull (strstr (copied, "ttyS0 says hello"));
 
+  /* The context menu: Copy and Paste, on the console's actions. */
+  {
+    GtkWidget *menu = NULL;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (console));
+         child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_POPOVER_MENU (child))
+        menu = child;
+    g_assert_nonnull (menu);
+    gtk_popover_popup (GTK_POPOVER (menu));
+    vireo_test_wait_for (is_mapped, menu, 10, "the context menu");
+    g_assert_true (menu_has (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "serial.copy"));
+    g_assert_true (menu_has (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "serial.paste"));
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
+
   g_object_add_weak_pointer (G_OBJECT (console), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
   for (int i = 0; weak != NULL && i < 2000; i++)
@@ -205,6 +242,87 @@ test_shortcuts (void)
   g_object_unref (console);
 }
 
+/* How light the terminal's background is, as drawn: 0 black, 1 white. */
+static double
+background_lightness (VteTerminal *terminal)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (terminal));
+  int width = gtk_widget_get_width (GTK_WIDGET (terminal));
+  int height = gtk_widget_get_height (GTK_WIDGET (terminal));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  const guchar *p;
+
+  g_assert_cmpint (width, >, 20);
+  g_assert_cmpint (height, >, 20);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  if (node == NULL)
+    return -1;   /* nothing drawn at all */
+  gsk_renderer_realize (renderer, NULL, &error);
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+  /* Bottom right: below and beside any text. Cairo's order is BGRA. */
+  p = pixels + ((gsize) (height - 5) * width + (width - 5)) * 4;
+  return (p[0] + p[1] + p[2]) / (3.0 * 255.0);
+}
+
+static gboolean
+is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 20;
+}
+
+typedef struct
+{
+  VteTerminal *terminal;
+  gboolean     dark;
+} Shade;
+
+static gboolean
+shade_is (gpointer data)
+{
+  Shade *shade = data;
+  double lightness = background_lightness (shade->terminal);
+
+  return shade->dark ? lightness >= 0 && lightness < 0.3 : lightness > 0.7;
+}
+
+/* The terminal takes the theme's colours, and changes with it. */
+static void
+test_follows_dark_style (void)
+{
+  g_autofree char *uri = node_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoSerialConsole *console = vireo_serial_console_new (vireo_connection_find_domain (conn, ALPHA_UUID), NULL);
+  VteTerminal *terminal = vireo_serial_console_get_terminal (console);
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  Shade shade = { terminal, FALSE };
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (console));
+  gtk_window_present (GTK_WINDOW (window));
+  vireo_test_wait_for (is_drawn, terminal, 10, "the terminal on screen");
+  vireo_test_wait_for (shade_is, &shade, 10, "a light background");
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  shade.dark = TRUE;
+  vireo_test_wait_for (shade_is, &shade, 10, "a dark background");
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  shade.dark = FALSE;
+  vireo_test_wait_for (shade_is, &shade, 10, "a light background again");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -217,6 +335,7 @@ main (int   argc,
 
   g_test_add_func ("/serial-console/unsupported-and-copy", test_unsupported_and_copy);
   g_test_add_func ("/serial-console/shortcuts", test_shortcuts);
+  g_test_add_func ("/serial-console/follows-dark-style", test_follows_dark_style);
 
   {
     int ret = g_test_run ();

@@ -403,6 +403,32 @@ vireo_serial_console_css_changed (GtkWidget         *widget,
   update_colors (VIREO_SERIAL_CONSOLE (widget));
 }
 
+static void
+vireo_serial_console_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  gtk_widget_measure (VIREO_SERIAL_CONSOLE (widget)->scroller, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* A popover's parent must present it on every allocation (GTK 4). */
+static void
+vireo_serial_console_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  VireoSerialConsole *self = VIREO_SERIAL_CONSOLE (widget);
+
+  gtk_widget_size_allocate (self->scroller, &(GtkAllocation) { 0, 0, width, height }, baseline);
+  gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
 static gboolean
 vireo_serial_console_grab_focus (GtkWidget *widget)
 {
@@ -499,6 +525,8 @@ vireo_serial_console_class_init (VireoSerialConsoleClass *klass)
   object_class->set_property = vireo_serial_console_set_property;
   widget_class->css_changed = vireo_serial_console_css_changed;
   widget_class->grab_focus = vireo_serial_console_grab_focus;
+  widget_class->measure = vireo_serial_console_measure;
+  widget_class->size_allocate = vireo_serial_console_size_allocate;
 
   properties[PROP_DOMAIN] =
     g_param_spec_object ("domain", NULL, NULL, VIREO_TYPE_DOMAIN,
@@ -520,7 +548,6 @@ vireo_serial_console_class_init (VireoSerialConsoleClass *klass)
 
   gtk_widget_class_install_action (widget_class, "serial.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "serial.paste", NULL, paste_action);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "vireo-serial-console");
 }
 
