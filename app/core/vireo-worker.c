@@ -201,6 +201,46 @@ vireo_worker_get_pending (VireoWorker *self)
   return (guint) g_atomic_int_get (&self->pending);
 }
 
+typedef struct
+{
+  GThreadFunc func;
+  gpointer    data;
+} Counted;
+
+static gpointer
+counted_thread (gpointer data)
+{
+  Counted *c = data;
+
+  c->func (c->data);
+  g_free (c);
+  g_atomic_int_dec_and_test (&live_threads);
+  return NULL;
+}
+
+/**
+ * vireo_thread_start:
+ * @name: a thread name for debuggers
+ * @func: the thread's body; its return value is ignored
+ *
+ * Starts a detached thread that vireo_worker_wait_all() waits for, as it
+ * does for workers: a console's stream thread may still be closing its
+ * stream when the process wants to exit. Nobody joins it, so the UI never
+ * waits on a thread that waits on a dead host.
+ */
+void
+vireo_thread_start (const char  *name,
+                    GThreadFunc  func,
+                    gpointer     data)
+{
+  Counted *c = g_new0 (Counted, 1);
+
+  c->func = func;
+  c->data = data;
+  g_atomic_int_inc (&live_threads);
+  g_thread_unref (g_thread_new (name, counted_thread, c));
+}
+
 /**
  * vireo_worker_wait_all:
  * @timeout_us: how long to wait at most

@@ -43,6 +43,9 @@ void         vireo_worker_shutdown   (VireoWorker     *self);
 gboolean     vireo_worker_is_current (VireoWorker     *self);
 guint        vireo_worker_get_pending (VireoWorker    *self);
 gboolean     vireo_worker_wait_all   (gint64          timeout_us);
+void         vireo_thread_start      (const char     *name,
+                                      GThreadFunc      func,
+                                      gpointer         data);
 void         vireo_main_thread_init  (void);
 gboolean     vireo_is_main_thread    (void);
 void         vireo_main_invoke       (GSourceFunc     func,

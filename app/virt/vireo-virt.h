@@ -3,6 +3,7 @@
 
 #include "vireo-connection.h"
 #include "vireo-connection-manager.h"
+#include "vireo-console-stream.h"
 #include "vireo-domain.h"
 #include "vireo-delete-plan.h"
 #include "vireo-host.h"
