@@ -148,6 +148,11 @@ open_window (VireoConnection *conn)
 
   g_assert_nonnull (domain);
   window = vireo_vm_window_present_for (NULL, domain);
+  /* A running machine's window opens on its screen; these tests are about
+   * Details. */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (vireo_test_find_descendant (GTK_WIDGET (window),
+                                                                                     ADW_TYPE_VIEW_STACK)),
+                                         "details");
   vireo_test_wait_for (vireo_test_vm_window_loaded, window, 30, "the configuration");
   drain ();
   return window;
