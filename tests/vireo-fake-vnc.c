@@ -85,6 +85,16 @@ write_all (int         fd,
   return TRUE;
 }
 
+/* Message fields sit at any offset. */
+static guint32
+read_be32 (const guint8 *p)
+{
+  guint32 v;
+
+  memcpy (&v, p, 4);
+  return GUINT32_FROM_BE (v);
+}
+
 static void
 put16 (GByteArray *b, guint16 v)
 {
@@ -244,7 +254,7 @@ handle_message (VireoFakeVnc *self)
 
             if (!read_all (self->fd, buf, 4))
               return FALSE;
-            enc = (gint32) GUINT32_FROM_BE (*(guint32 *) buf);
+            enc = (gint32) read_be32 (buf);
             g_mutex_lock (&self->lock);
             if (enc == ENC_EXT_KEY_EVENT)
               self->wants_ext_key = TRUE;
@@ -279,7 +289,7 @@ handle_message (VireoFakeVnc *self)
         if (!read_all (self->fd, buf, 7))
           return FALSE;
         key.down = buf[0];
-        key.keysym = GUINT32_FROM_BE (*(guint32 *) (buf + 3));
+        key.keysym = read_be32 (buf + 3);
         g_mutex_lock (&self->lock);
         g_array_append_val (self->keys, key);
         self->last_key_time = g_get_monotonic_time ();
@@ -306,7 +316,7 @@ handle_message (VireoFakeVnc *self)
 
         if (!read_all (self->fd, buf, 7))
           return FALSE;
-        len = GUINT32_FROM_BE (*(guint32 *) (buf + 3));
+        len = read_be32 (buf + 3);
         if (len > 1 << 20)
           return FALSE;
         text = g_malloc0 (len + 1);
@@ -351,8 +361,8 @@ handle_message (VireoFakeVnc *self)
         if (!read_all (self->fd, buf, 11) || buf[0] != 0)
           return FALSE;
         key.down = (buf[1] << 8) | buf[2];
-        key.keysym = GUINT32_FROM_BE (*(guint32 *) (buf + 3));
-        key.scancode = GUINT32_FROM_BE (*(guint32 *) (buf + 7));
+        key.keysym = read_be32 (buf + 3);
+        key.scancode = read_be32 (buf + 7);
         g_mutex_lock (&self->lock);
         g_array_append_val (self->keys, key);
         self->last_key_time = g_get_monotonic_time ();
