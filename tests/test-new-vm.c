@@ -895,7 +895,7 @@ test_customize_begin (void)
   g_assert_true (vireo_vm_window_get_modified (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "details.begin-install", NULL));
-  vireo_test_wait_for (not_customizing, window, 20, "Begin Installation");
+  vireo_test_wait_for (not_customizing, window, 60, "Begin Installation");
   vireo_test_wait_for (is_running, domain, 10, "the install to start");
   g_assert_null (vireo_vm_window_get_error (window));
   g_assert_true (vireo_domain_get_watching_install (domain));
