@@ -604,7 +604,7 @@ screenshot_response (GtkNativeDialog  *dialog,
 
       if (path == NULL || !gdk_texture_save_to_png (texture, path))
         {
-          AdwToast *toast = adw_toast_new (_("Could not save the screenshot there"));
+          AdwToast *toast = adw_toast_new (_("Could not save the screenshot: choose a folder you can write to"));
           GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
           if (overlay != NULL)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The VM window's Console view on the private libvirtd, under Xvfb: a TCG
- * guest whose VNC or SPICE display listens nowhere shows its screen (SeaBIOS's
- * text, drawn by VireoDisplay) through the daemon's socket; when the guest
- * is destroyed the view says so and offers Run, and Run brings the screen
+ * guest whose VNC or SPICE display listens nowhere shows its screen
+ * (SeaBIOS's text, drawn by VireoDisplay) through the daemon's socket, and
+ * text typed from the clipboard through the view comes back on its serial
+ * port; when the guest is destroyed the view says so and offers Run, and Run brings the screen
  * back.
  */
 #include "config.h"
@@ -13,6 +14,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "vireo-test-bootsector.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
@@ -30,14 +32,18 @@ require_env (const char *name)
   return value;
 }
 
-/* %s: vnc or spice */
+/* The key-echo ISO of vireo-test-bootsector.h; vnc or spice; its video. */
 static const char guest_xml[] =
   "<domain type='qemu'>"
   "  <name>" GUEST "</name>"
   "  <memory unit='MiB'>96</memory>"
   "  <vcpu>1</vcpu>"
-  "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>"
+  "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>"
   "  <devices>"
+  "    <disk type='file' device='cdrom'>"
+  "      <source file='%s'/><target dev='hdc' bus='ide'/><readonly/>"
+  "    </disk>"
+  "    <serial type='pty'/>"
   "    <graphics type='%s'><listen type='none'/></graphics>"
   "    <video><model type='%s'/></video>"
   "    <input type='tablet' bus='usb'/>"
@@ -88,7 +94,9 @@ static void
 test_console_page (gconstpointer data)
 {
   const char *protocol = data;
-  g_autofree char *xml = g_strdup_printf (guest_xml, protocol,
+  g_autofree char *dir = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "console-page", NULL);
+  g_autofree char *iso = vireo_test_build_key_echo_iso (dir);
+  g_autofree char *xml = g_strdup_printf (guest_xml, iso, protocol,
                                           g_str_equal (protocol, "spice") ? "qxl" : "vga");
   const char *uri = require_env ("VIREO_TEST_URI");
   g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
@@ -99,11 +107,13 @@ test_console_page (gconstpointer data)
   GtkWindow *window;
   GtkWidget *button;
   g_autoptr(GdkTexture) texture = NULL;
+  VireoTestSerial *serial;
 
   g_assert_nonnull (direct);
   dom = virDomainDefineXML (direct, xml);
   g_assert_nonnull (dom);
   g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  serial = vireo_test_serial_open (direct, dom);
   vireo_test_wait_for (guest_listed, conn, 10, "the guest in the list");
   domain = vireo_test_find_domain (conn, GUEST);
 
@@ -119,10 +129,15 @@ test_console_page (gconstpointer data)
   texture = g_object_ref (vireo_display_get_texture (vireo_console_page_get_display (page)));
   g_assert_cmpint (gdk_texture_get_width (texture), >=, 640);
 
-  /* Ctrl+Alt+Del from the Send Key menu goes out without an error. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "console.send-keys", "s", "ctrl-alt-delete");
+  /* Keys reach the guest: Type Clipboard Text, as the menu does it, and
+   * the boot code echoes what the BIOS read to the serial port. */
+  vireo_test_serial_wait_for (serial, VIREO_TEST_KEYS_BANNER, 60);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (page)), "Vireo-42\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "console.type-clipboard", NULL));
+  vireo_test_serial_wait_for (serial, "Vireo-42", 30);
   g_assert_cmpuint (vireo_graphics_session_get_n_keys_down (vireo_console_page_get_session (page)), ==, 0);
 
+  vireo_test_serial_close (serial);
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   vireo_test_wait_for (not_running_shown, page, 30, "\"Not Running\" in the Console view");
   g_assert_null (vireo_console_page_get_session (page));
