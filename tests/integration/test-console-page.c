@@ -4,8 +4,8 @@
  * guest whose VNC or SPICE display listens nowhere shows its screen
  * (SeaBIOS's text, drawn by VireoDisplay) through the daemon's socket, and
  * text typed from the clipboard through the view comes back on its serial
- * port; when the guest is destroyed the view says so and offers Run, and Run brings the screen
- * back.
+ * port; when the guest is destroyed the view says so and offers Run, and
+ * Run brings the screen back.
  */
 #include "config.h"
 
