@@ -11,6 +11,7 @@
 #include "vireo-graphics.h"
 #include "vireo-interface.h"
 #include "vireo-live-change.h"
+#include "vireo-text-console.h"
 
 static char *
 load_fixture (const char *name)
@@ -935,6 +936,68 @@ test_live_changes (void)
     }
 }
 
+/* What the Consoles menu offers: pty serial ports and consoles by the
+ * name virDomainOpenConsole takes, the serial port's second name once. */
+static void
+test_text_consoles (void)
+{
+  static const char live[] =
+    "<domain type='qemu'><name>t</name><devices>"
+    "<serial type='pty'><target type='isa-serial' port='0'/><alias name='serial0'/></serial>"
+    "<serial type='file'><source path='/tmp/log'/><target port='1'/><alias name='serial1'/></serial>"
+    "<serial type='pty'><target port='2'/><alias name='ua-debug'/></serial>"
+    "<console type='pty'><target type='serial' port='0'/><alias name='serial0'/></console>"
+    "<console type='pty'><target type='virtio' port='1'/><alias name='console1'/></console>"
+    "<console type='unix'><source mode='bind' path='/tmp/s'/><target type='virtio' port='2'/></console>"
+    "<graphics type='vnc'/>"
+    "</devices></domain>";
+  static const char inactive[] =
+    "<domain type='qemu'><name>t</name><devices>"
+    "<console type='pty'><target type='virtio'/></console>"
+    "<serial type='pty'/>"
+    "<console type='pty'><target type='serial'/></console>"
+    "</devices></domain>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) config = vireo_domain_config_new_from_xml (live, &error);
+  g_autoptr(GPtrArray) consoles = NULL;
+  VireoTextConsole *c;
+
+  g_assert_no_error (error);
+  consoles = vireo_domain_config_list_text_consoles (config);
+  g_assert_cmpuint (consoles->len, ==, 3);
+  c = consoles->pdata[0];
+  g_assert_cmpstr (c->dev_name, ==, "serial0");
+  g_assert_cmpstr (c->label, ==, "Serial Port 1");
+  c = consoles->pdata[1];
+  g_assert_cmpstr (c->dev_name, ==, "ua-debug");
+  g_assert_cmpstr (c->label, ==, "Serial Port 3");
+  c = consoles->pdata[2];
+  g_assert_cmpstr (c->dev_name, ==, "console1");
+  g_assert_cmpstr (c->label, ==, "Text Console 1");
+
+  /* Without aliases, libvirt's own names; a virtio console listed first
+   * is not the serial port's twin. */
+  g_clear_object (&config);
+  g_clear_pointer (&consoles, g_ptr_array_unref);
+  config = vireo_domain_config_new_from_xml (inactive, &error);
+  g_assert_no_error (error);
+  consoles = vireo_domain_config_list_text_consoles (config);
+  g_assert_cmpuint (consoles->len, ==, 2);
+  c = consoles->pdata[0];
+  g_assert_cmpstr (c->dev_name, ==, "console0");
+  g_assert_cmpstr (c->label, ==, "Text Console 1");
+  c = consoles->pdata[1];
+  g_assert_cmpstr (c->dev_name, ==, "serial0");
+
+  /* A machine with no serial port at all lists nothing. */
+  g_clear_object (&config);
+  g_clear_pointer (&consoles, g_ptr_array_unref);
+  config = vireo_domain_config_new_from_xml ("<domain type='qemu'><name>t</name><devices/></domain>", &error);
+  g_assert_no_error (error);
+  consoles = vireo_domain_config_list_text_consoles (config);
+  g_assert_cmpuint (consoles->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -959,6 +1022,7 @@ main (int   argc,
   g_test_add_func ("/model/domain/foreign-and-hostile", test_foreign_and_hostile_documents);
   g_test_add_func ("/model/domain/device-identity", test_device_identity);
   g_test_add_func ("/model/live/changes", test_live_changes);
+  g_test_add_func ("/model/domain/text-consoles", test_text_consoles);
 
   return g_test_run ();
 }

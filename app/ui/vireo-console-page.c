@@ -8,7 +8,9 @@
 #include "vireo-graphics.h"
 #include "vireo-connection-uri.h"
 #include "vireo-keymap.h"
+#include "vireo-serial-console.h"
 #include "vireo-spice-session.h"
+#include "vireo-text-console.h"
 #include "vireo-virt-error.h"
 #include "vireo-vnc-session.h"
 
@@ -19,7 +21,14 @@
  *
  * The display is reached through the socket the daemon hands over
  * (virDomainOpenGraphicsFD): no port, no password, nothing on the network.
+ *
+ * The Consoles menu switches between the graphical console and the
+ * machine's serial ports and text consoles (a VireoSerialConsole in the
+ * "text" page). Only the one shown is connected. A machine without a
+ * display opens on its first serial port.
  */
+
+#define GRAPHICS_CONSOLE "graphics"
 
 /* libvirt calls a guest running before QEMU has set up its display; a
  * refusal that soon after start is tried again rather than shown. */
@@ -36,6 +45,7 @@ typedef enum
   STATUS_RUN,
   STATUS_RECONNECT,
   STATUS_ADD_DISPLAY,
+  STATUS_TAKE_OVER,
 } StatusAction;
 
 struct _VireoConsolePage
@@ -56,6 +66,12 @@ struct _VireoConsolePage
   GQueue                typing;         /* of guint: xt | shift << 16 */
   guint                 typing_id;
   gulong                clipboard_handler;
+  char                 *console;        /* GRAPHICS_CONSOLE or a serial device's name */
+  GPtrArray            *text_consoles;  /* of VireoTextConsole, as the Consoles menu lists them */
+  gboolean              console_chosen; /* by the user, rather than for want of a display */
+  GMenu                *consoles_menu;
+  VireoSerialConsole   *serial;
+  guint                 n_text_consoles;
 
   /* Template widgets */
   GtkWidget            *toolbar;
@@ -68,6 +84,10 @@ struct _VireoConsolePage
   GtkLabel             *hint_label;
   GtkRevealer          *pointer_revealer;
   GtkMenuButton        *consoles_button;
+  GtkWidget            *send_key_button;
+  GtkWidget            *clipboard_button;
+  GtkWidget            *view_button;
+  AdwBin               *text_bin;
   GMenu                *send_key_vt_section;
 };
 
@@ -77,6 +97,7 @@ enum {
   PROP_0,
   PROP_SCALE,
   PROP_SHARE_CLIPBOARD,
+  PROP_CONSOLE,
   N_PROPS
 };
 
@@ -84,6 +105,25 @@ static GParamSpec *properties[N_PROPS];
 
 static void connect_display (VireoConsolePage *self);
 static void update (VireoConsolePage *self);
+
+static gboolean
+showing_text (VireoConsolePage *self)
+{
+  return g_strcmp0 (self->console, GRAPHICS_CONSOLE) != 0;
+}
+
+static const char *
+console_label (VireoConsolePage *self)
+{
+  for (guint i = 0; i < self->text_consoles->len; i++)
+    {
+      VireoTextConsole *console = self->text_consoles->pdata[i];
+
+      if (g_strcmp0 (console->dev_name, self->console) == 0)
+        return console->label;
+    }
+  return self->console;
+}
 
 /* ---- status -------------------------------------------------------------- */
 
@@ -100,6 +140,7 @@ show_status (VireoConsolePage *self,
     [STATUS_RUN] = N_("_Run"),
     [STATUS_RECONNECT] = N_("_Reconnect"),
     [STATUS_ADD_DISPLAY] = N_("_Add Display…"),
+    [STATUS_TAKE_OVER] = N_("_Take Over"),
   };
 
   g_free (self->status_title);
@@ -121,6 +162,18 @@ update_hint (VireoConsolePage *self)
 {
   g_autofree char *text = NULL;
   int width, height;
+
+  if (showing_text (self))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hint_label), "accent");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "dim-label");
+      gtk_revealer_set_reveal_child (self->pointer_revealer, FALSE);
+      if (self->serial != NULL && vireo_serial_console_get_state (self->serial) == VIREO_SERIAL_CONSOLE_CONNECTED)
+        /* Translators: %s names the console, e.g. "Serial Port 1" */
+        text = g_strdup_printf (_("%s · Ctrl+Shift+C copies, Ctrl+Shift+V pastes"), console_label (self));
+      gtk_label_set_label (self->hint_label, text != NULL ? text : "");
+      return;
+    }
 
   if (self->session == NULL ||
       vireo_graphics_session_get_state (self->session) != VIREO_GRAPHICS_STATE_CONNECTED)
@@ -161,14 +214,20 @@ update_hint (VireoConsolePage *self)
 static void
 update_actions (VireoConsolePage *self)
 {
-  gboolean connected = self->session != NULL &&
+  gboolean active = self->domain != NULL && vireo_domain_get_active (self->domain);
+  gboolean connected = !showing_text (self) && self->session != NULL &&
                        vireo_graphics_session_get_state (self->session) == VIREO_GRAPHICS_STATE_CONNECTED;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-keys", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.type-clipboard", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.fit-window", connected);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->toolbar), connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.fullscreen", active);
+  gtk_widget_set_sensitive (self->send_key_button, connected);
+  gtk_widget_set_sensitive (self->view_button, connected);
+  gtk_widget_set_sensitive (self->clipboard_button, active && !showing_text (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->consoles_button),
+                            active && self->n_text_consoles > 0);
 }
 
 /* ---- session ------------------------------------------------------------- */
@@ -292,6 +351,140 @@ fail_remote (VireoConsolePage *self)
           "host, the screen through the connection’s SSH transport is still to come."));
 }
 
+/* ---- text consoles ------------------------------------------------------- */
+
+static void
+on_serial_changed (VireoSerialConsole *serial,
+                   GParamSpec         *pspec,
+                   VireoConsolePage   *self)
+{
+  update (self);
+}
+
+static void
+drop_serial (VireoConsolePage *self)
+{
+  if (self->serial == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->serial, self);
+  vireo_serial_console_disconnect (self->serial);
+  adw_bin_set_child (self->text_bin, NULL);
+  self->serial = NULL;
+}
+
+static void
+update_text (VireoConsolePage *self)
+{
+  if (self->serial != NULL && g_strcmp0 (vireo_serial_console_get_dev_name (self->serial), self->console) != 0)
+    drop_serial (self);
+  if (self->serial == NULL)
+    {
+      self->serial = vireo_serial_console_new (self->domain, self->console);
+      gtk_widget_set_name (GTK_WIDGET (self->serial), "serial-console");
+      adw_bin_set_child (self->text_bin, GTK_WIDGET (self->serial));
+      g_signal_connect (self->serial, "notify::state", G_CALLBACK (on_serial_changed), self);
+      g_signal_connect (self->serial, "notify::busy", G_CALLBACK (on_serial_changed), self);
+      /* Updates this page again, through notify::state. */
+      vireo_serial_console_connect (self->serial);
+      return;
+    }
+
+  switch (vireo_serial_console_get_state (self->serial))
+    {
+    case VIREO_SERIAL_CONSOLE_CONNECTED:
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "text") != 0)
+        {
+          gtk_stack_set_visible_child_name (self->stack, "text");
+          gtk_widget_grab_focus (GTK_WIDGET (self->serial));
+        }
+      break;
+    case VIREO_SERIAL_CONSOLE_CONNECTING:
+      show_status (self, "utilities-terminal-symbolic", _("Connecting…"), NULL, STATUS_NONE, TRUE);
+      break;
+    case VIREO_SERIAL_CONSOLE_DISCONNECTED:
+    default:
+      if (vireo_serial_console_get_busy (self->serial))
+        show_status (self, "utilities-terminal-symbolic", _("Console in Use"),
+                     vireo_serial_console_get_error (self->serial), STATUS_TAKE_OVER, FALSE);
+      else
+        show_status (self, "utilities-terminal-symbolic", _("Disconnected"),
+                     vireo_serial_console_get_error (self->serial) != NULL
+                       ? vireo_serial_console_get_error (self->serial)
+                       : _("The console was closed."),
+                     STATUS_RECONNECT, FALSE);
+      break;
+    }
+}
+
+/* Switches to @console; @chosen when the user picked it rather than this
+ * page for want of a display. */
+static void
+set_console (VireoConsolePage *self,
+             const char       *console,
+             gboolean          chosen)
+{
+  if (console == NULL)
+    console = GRAPHICS_CONSOLE;
+  self->console_chosen = chosen;
+  if (g_strcmp0 (self->console, console) == 0)
+    return;
+
+  g_free (self->console);
+  self->console = g_strdup (console);
+  if (showing_text (self))
+    drop_session (self);
+  else
+    drop_serial (self);
+  self->failed = FALSE;
+  self->retries = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSOLE]);
+  update (self);
+}
+
+static void
+rebuild_consoles_menu (VireoConsolePage  *self,
+                       VireoDomainConfig *config,
+                       const char        *graphics_type)
+{
+  GPtrArray *consoles = vireo_domain_config_list_text_consoles (config);
+  g_autoptr(GMenu) graphics = g_menu_new ();
+  g_autoptr(GMenu) text = g_menu_new ();
+
+  g_menu_remove_all (self->consoles_menu);
+  if (graphics_type != NULL)
+    {
+      g_autofree char *upper = g_ascii_strup (graphics_type, -1);
+      /* Translators: %s is VNC or SPICE */
+      g_autofree char *label = g_strdup_printf (_("_Graphical Console (%s)"), upper);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "console.console", g_variant_new_string (GRAPHICS_CONSOLE));
+      g_menu_append_item (graphics, item);
+      g_menu_append_section (self->consoles_menu, NULL, G_MENU_MODEL (graphics));
+    }
+  for (guint i = 0; i < consoles->len; i++)
+    {
+      VireoTextConsole *console = consoles->pdata[i];
+      g_autoptr(GMenuItem) item = g_menu_item_new (console->label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "console.console", g_variant_new_string (console->dev_name));
+      g_menu_append_item (text, item);
+    }
+  if (consoles->len > 0)
+    g_menu_append_section (self->consoles_menu, NULL, G_MENU_MODEL (text));
+  self->n_text_consoles = consoles->len;
+  g_ptr_array_unref (self->text_consoles);
+  self->text_consoles = consoles;
+
+  /* A machine without a display still has something to show. */
+  if (graphics_type == NULL && consoles->len > 0 && !showing_text (self))
+    {
+      VireoTextConsole *first = consoles->pdata[0];
+
+      set_console (self, first->dev_name, FALSE);
+    }
+}
+
 static void
 open_fd_cb (GObject      *source,
             GAsyncResult *result,
@@ -359,6 +552,13 @@ read_xml_cb (GObject      *source,
         }
     }
 
+  rebuild_consoles_menu (self, config, type);
+  if (showing_text (self))
+    {
+      self->connecting = FALSE;
+      update (self);
+      return;
+    }
   if (type == NULL)
     {
       self->connecting = FALSE;
@@ -388,7 +588,7 @@ read_xml_cb (GObject      *source,
 static void
 connect_display (VireoConsolePage *self)
 {
-  if (self->domain == NULL || !vireo_domain_get_active (self->domain))
+  if (self->domain == NULL || !vireo_domain_get_active (self->domain) || showing_text (self))
     return;
 
   drop_session (self);
@@ -413,10 +613,27 @@ update (VireoConsolePage *self)
   if (!vireo_domain_get_active (self->domain))
     {
       drop_session (self);
+      drop_serial (self);
       self->failed = FALSE;
       self->retries = 0;
+      /* Next run, the display again if it has one by then. */
+      if (!self->console_chosen && showing_text (self))
+        {
+          g_free (self->console);
+          self->console = g_strdup (GRAPHICS_CONSOLE);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSOLE]);
+          update_actions (self);
+          update_hint (self);
+        }
       show_status (self, "system-shutdown-symbolic", _("Not Running"),
                    _("Run the machine to see its screen here."), STATUS_RUN, FALSE);
+      return;
+    }
+  if (showing_text (self))
+    {
+      update_text (self);
+      update_hint (self);
+      update_actions (self);
       return;
     }
   if (self->session == NULL)
@@ -470,6 +687,10 @@ on_status_button (VireoConsolePage *self)
       break;
     case STATUS_RECONNECT:
       vireo_console_page_reconnect (self);
+      break;
+    case STATUS_TAKE_OVER:
+      if (self->serial != NULL)
+        vireo_serial_console_take_over (self->serial);
       break;
     case STATUS_ADD_DISPLAY:
       gtk_widget_activate_action (GTK_WIDGET (self), "details.add-hardware", NULL);
@@ -738,6 +959,13 @@ vireo_console_page_set_domain (VireoConsolePage *self,
   if (self->domain == domain)
     return;
   drop_session (self);
+  drop_serial (self);
+  g_free (self->console);
+  self->console = g_strdup (GRAPHICS_CONSOLE);
+  self->console_chosen = FALSE;
+  self->n_text_consoles = 0;
+  g_ptr_array_set_size (self->text_consoles, 0);
+  g_menu_remove_all (self->consoles_menu);
   if (self->domain != NULL)
     g_signal_handlers_disconnect_by_data (self->domain, self);
   g_set_object (&self->domain, domain);
@@ -769,7 +997,7 @@ vireo_console_page_get_status_title (VireoConsolePage *self)
 {
   g_return_val_if_fail (VIREO_IS_CONSOLE_PAGE (self), NULL);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "display") == 0)
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "status") != 0)
     return NULL;
   return self->status_title;
 }
@@ -780,6 +1008,12 @@ vireo_console_page_reconnect (VireoConsolePage *self)
   g_return_if_fail (VIREO_IS_CONSOLE_PAGE (self));
 
   self->retries = 0;
+  if (showing_text (self))
+    {
+      if (self->serial != NULL)
+        vireo_serial_console_connect (self->serial);
+      return;
+    }
   connect_display (self);
 }
 
@@ -820,6 +1054,9 @@ vireo_console_page_finalize (GObject *object)
 
   g_free (self->status_title);
   g_free (self->scale);
+  g_free (self->console);
+  g_clear_pointer (&self->text_consoles, g_ptr_array_unref);
+  g_clear_object (&self->consoles_menu);
 
   G_OBJECT_CLASS (vireo_console_page_parent_class)->finalize (object);
 }
@@ -839,6 +1076,9 @@ vireo_console_page_get_property (GObject    *object,
       break;
     case PROP_SHARE_CLIPBOARD:
       g_value_set_boolean (value, self->share_clipboard);
+      break;
+    case PROP_CONSOLE:
+      g_value_set_string (value, self->console);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -860,6 +1100,9 @@ vireo_console_page_set_property (GObject      *object,
       break;
     case PROP_SHARE_CLIPBOARD:
       set_share_clipboard (self, g_value_get_boolean (value));
+      break;
+    case PROP_CONSOLE:
+      set_console (self, g_value_get_string (value), TRUE);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -886,6 +1129,10 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   properties[PROP_SHARE_CLIPBOARD] =
     g_param_spec_boolean ("share-clipboard", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "graphics", or the serial port or console to show ("serial0") */
+  properties[PROP_CONSOLE] =
+    g_param_spec_string ("console", NULL, NULL, GRAPHICS_CONSOLE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIREO_TYPE_DISPLAY);
@@ -901,6 +1148,10 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, pointer_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, consoles_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_vt_section);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, clipboard_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, view_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, text_bin);
 
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.type-clipboard", NULL, type_clipboard_action);
@@ -910,6 +1161,7 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_install_action (widget_class, "console.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_property_action (widget_class, "console.scale", "scale");
   gtk_widget_class_install_property_action (widget_class, "console.share-clipboard", "share-clipboard");
+  gtk_widget_class_install_property_action (widget_class, "console.console", "console");
 }
 
 static void
@@ -919,6 +1171,10 @@ vireo_console_page_init (VireoConsolePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scale = g_strdup ("fit");
+  self->console = g_strdup (GRAPHICS_CONSOLE);
+  self->consoles_menu = g_menu_new ();
+  self->text_consoles = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_text_console_free);
+  gtk_menu_button_set_menu_model (self->consoles_button, G_MENU_MODEL (self->consoles_menu));
   g_queue_init (&self->typing);
 
   for (guint n = 1; n <= 12; n++)

@@ -5,7 +5,9 @@
  * (SeaBIOS's text, drawn by VireoDisplay) through the daemon's socket, and
  * text typed from the clipboard through the view comes back on its serial
  * port; when the guest is destroyed the view says so and offers Run, and
- * Run brings the screen back.
+ * Run brings the screen back. The Consoles menu switches to the serial
+ * port and back; a machine without a display opens on its serial port,
+ * says when another client holds it and takes it over when asked.
  */
 #include "config.h"
 
@@ -13,7 +15,9 @@
 #include <string.h>
 
 #include <libvirt/libvirt.h>
+#include <vte/vte.h>
 
+#include "vireo-serial-console.h"
 #include "vireo-test-bootsector.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
@@ -47,6 +51,23 @@ static const char guest_xml[] =
   "    <graphics type='%s'><listen type='none'/></graphics>"
   "    <video><model type='%s'/></video>"
   "    <input type='tablet' bus='usb'/>"
+  "    <memballoon model='none'/>"
+  "  </devices>"
+  "</domain>";
+
+/* The key-echo ISO with no display: its serial port is all it has. */
+static const char headless_xml[] =
+  "<domain type='qemu'>"
+  "  <name>" GUEST "</name>"
+  "  <memory unit='MiB'>96</memory>"
+  "  <vcpu>1</vcpu>"
+  "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>"
+  "  <devices>"
+  "    <disk type='file' device='cdrom'>"
+  "      <source file='%s'/><target dev='hdc' bus='ide'/><readonly/>"
+  "    </disk>"
+  "    <serial type='pty'/>"
+  "    <console type='pty'/>"
   "    <memballoon model='none'/>"
   "  </devices>"
   "</domain>";
@@ -88,6 +109,67 @@ static gboolean
 not_running_shown (gpointer data)
 {
   return g_strcmp0 (vireo_console_page_get_status_title (data), "Not Running") == 0;
+}
+
+static gboolean
+terminal_shown (gpointer data)
+{
+  VireoConsolePage *page = data;
+  GtkWidget *serial = vireo_test_find_named (GTK_WIDGET (page), "serial-console");
+
+  return vireo_console_page_get_status_title (page) == NULL && serial != NULL &&
+         gtk_widget_is_drawable (serial) &&
+         vireo_serial_console_get_state (VIREO_SERIAL_CONSOLE (serial)) == VIREO_SERIAL_CONSOLE_CONNECTED;
+}
+
+static gboolean
+terminal_says_banner (gpointer data)
+{
+  GtkWidget *serial = vireo_test_find_named (GTK_WIDGET (data), "serial-console");
+  g_autofree char *text = NULL;
+
+  if (serial == NULL)
+    return FALSE;
+  text = vte_terminal_get_text (vireo_serial_console_get_terminal (VIREO_SERIAL_CONSOLE (serial)), NULL, NULL, NULL);
+  return text != NULL && strstr (text, VIREO_TEST_KEYS_BANNER) != NULL;
+}
+
+static gboolean
+in_use_shown (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Console in Use") == 0;
+}
+
+static char *
+console_state (VireoConsolePage *page)
+{
+  g_autofree char *console = NULL;
+
+  g_object_get (page, "console", &console, NULL);
+  return g_steal_pointer (&console);
+}
+
+/* The Consoles menu, as the page built it from the running machine. */
+static char *
+dup_menu_labels (VireoConsolePage *page)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (vireo_test_find_named (GTK_WIDGET (page), "consoles"));
+  GMenuModel *menu = gtk_menu_button_get_menu_model (button);
+  GString *labels = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *label = NULL;
+
+          g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+          g_string_append_printf (labels, "%s%s", labels->len > 0 ? "|" : "", label);
+        }
+    }
+  return g_string_free (labels, FALSE);
 }
 
 static void
@@ -137,6 +219,26 @@ test_console_page (gconstpointer data)
   vireo_test_serial_wait_for (serial, "Vireo-42", 30);
   g_assert_cmpuint (vireo_graphics_session_get_n_keys_down (vireo_console_page_get_session (page)), ==, 0);
 
+  /* The Consoles menu lists the display and the serial port once (its
+   * <console> twin is the same pty); the serial port shows in a terminal
+   * and the display comes back. */
+  {
+    g_autofree char *labels = dup_menu_labels (page);
+    g_autofree char *expected = g_strdup_printf ("_Graphical Console (%s)|Serial Port 1",
+                                                 g_str_equal (protocol, "spice") ? "SPICE" : "VNC");
+
+    g_assert_cmpstr (labels, ==, expected);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "console.console", "s", "serial0"));
+  /* The test's own reader holds the port (FORCE); the page says so. */
+  vireo_test_wait_for (in_use_shown, page, 30, "\"Console in Use\" for the serial port");
+  g_assert_null (vireo_console_page_get_session (page));
+  g_signal_emit_by_name (vireo_test_find_named (GTK_WIDGET (page), "status-button"), "clicked");
+  vireo_test_wait_for (terminal_shown, page, 30, "the serial port's terminal after Take Over");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "console.console", "s", "graphics"));
+  g_assert_null (vireo_test_find_named (GTK_WIDGET (page), "serial-console"));
+  vireo_test_wait_for (screen_shown, page, 60, "the screen again after the serial port");
+
   vireo_test_serial_close (serial);
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   vireo_test_wait_for (not_running_shown, page, 30, "\"Not Running\" in the Console view");
@@ -147,6 +249,66 @@ test_console_page (gconstpointer data)
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
   vireo_test_wait_for (screen_shown, page, 60, "the screen again after Run");
+
+  gtk_window_destroy (window);
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (direct);
+}
+
+static void
+test_headless (void)
+{
+  g_autofree char *dir = g_build_filename (require_env ("VIREO_TEST_IMAGE_DIR"), "console-page", NULL);
+  g_autofree char *iso = vireo_test_build_key_echo_iso (dir);
+  g_autofree char *xml = g_strdup_printf (headless_xml, iso);
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  virConnectPtr direct = virConnectOpen (uri);
+  virDomainPtr dom;
+  VireoDomain *domain;
+  VireoConsolePage *page;
+  GtkWindow *window;
+  VireoTestSerial *serial;
+  g_autofree char *console = NULL;
+  g_autofree char *labels = NULL;
+
+  g_assert_nonnull (direct);
+  dom = virDomainDefineXML (direct, xml);
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  /* Another client on the port first, as virsh console would be. */
+  serial = vireo_test_serial_open (direct, dom);
+  vireo_test_serial_wait_for (serial, VIREO_TEST_KEYS_BANNER, 60);
+  vireo_test_wait_for (guest_listed, conn, 10, "the guest in the list");
+  domain = vireo_test_find_domain (conn, GUEST);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 800, 560);
+  page = VIREO_CONSOLE_PAGE (vireo_console_page_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  vireo_console_page_set_domain (page, domain);
+
+  /* No display: the page goes to the serial port, finds it held, and
+   * offers to take it over rather than taking it. */
+  vireo_test_wait_for (in_use_shown, page, 30, "\"Console in Use\" on a machine without a display");
+  console = console_state (page);
+  g_assert_cmpstr (console, ==, "serial0");
+  labels = dup_menu_labels (page);
+  g_assert_cmpstr (labels, ==, "Serial Port 1");
+  g_assert_null (vireo_console_page_get_session (page));
+  g_signal_emit_by_name (vireo_test_find_named (GTK_WIDGET (page), "status-button"), "clicked");
+  vireo_test_wait_for (terminal_shown, page, 30, "the serial port's terminal after Take Over");
+  vireo_test_serial_close (serial);
+
+  /* What the guest prints from boot on reaches the terminal. */
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  vireo_test_wait_for (not_running_shown, page, 30, "\"Not Running\" in the Console view");
+  g_signal_emit_by_name (vireo_test_find_named (GTK_WIDGET (page), "status-button"), "clicked");
+  vireo_test_wait_for (terminal_says_banner, page, 60, "the boot code's banner in the terminal");
+  g_assert_null (vireo_console_page_get_status_title (page));
 
   gtk_window_destroy (window);
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
@@ -168,6 +330,7 @@ main (int   argc,
 
   g_test_add_data_func ("/console-integration/console-page/vnc", "vnc", test_console_page);
   g_test_add_data_func ("/console-integration/console-page/spice", "spice", test_console_page);
+  g_test_add_func ("/console-integration/console-page/headless", test_headless);
 
   {
     int ret = g_test_run ();
