@@ -39,6 +39,12 @@
  * a guest's keyboard buffer drops some. */
 #define TYPE_INTERVAL_MS 12
 
+/* In fullscreen the toolbar slides in when the pointer touches the top
+ * edge, and on its own for a while when the grab changes, so the way out
+ * is never hidden. */
+#define OSD_EDGE_PX 3
+#define OSD_SHOW_MS 2500
+
 typedef enum
 {
   STATUS_NONE,
@@ -71,6 +77,9 @@ struct _VireoConsolePage
   gboolean              console_chosen; /* by the user, rather than for want of a display */
   GMenu                *consoles_menu;
   VireoSerialConsole   *serial;
+  gboolean              fullscreen;
+  guint                 osd_hide_id;
+  GtkWindow            *window;         /* the root whose fullscreen state is followed */
   guint                 n_text_consoles;
 
   /* Template widgets */
@@ -88,6 +97,9 @@ struct _VireoConsolePage
   GtkWidget            *clipboard_button;
   GtkWidget            *view_button;
   AdwBin               *text_bin;
+  AdwBin               *toolbar_slot;
+  GtkRevealer          *osd_revealer;
+  GtkButton            *fullscreen_button;
   GMenu                *send_key_vt_section;
 };
 
@@ -105,6 +117,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void connect_display (VireoConsolePage *self);
 static void update (VireoConsolePage *self);
+static void reveal_osd (VireoConsolePage *self,
+                        guint             ms);
 
 static gboolean
 showing_text (VireoConsolePage *self)
@@ -155,6 +169,8 @@ show_status (VireoConsolePage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_stack_set_visible_child_name (self->stack, "status");
+  /* Nothing to look at: the toolbar, with the way out of fullscreen. */
+  reveal_osd (self, 0);
 }
 
 static void
@@ -661,6 +677,98 @@ update (VireoConsolePage *self)
     }
 }
 
+/* ---- fullscreen --------------------------------------------------------- */
+
+static gboolean
+osd_hide_timeout (gpointer data)
+{
+  VireoConsolePage *self = data;
+
+  self->osd_hide_id = 0;
+  gtk_revealer_set_reveal_child (self->osd_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the fullscreen toolbar; for @ms milliseconds, or until the pointer
+ * leaves it when 0. */
+static void
+reveal_osd (VireoConsolePage *self,
+            guint             ms)
+{
+  if (!self->fullscreen)
+    return;
+  g_clear_handle_id (&self->osd_hide_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->osd_revealer, TRUE);
+  if (ms > 0)
+    self->osd_hide_id = g_timeout_add (ms, osd_hide_timeout, self);
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *controller,
+                   double                    x,
+                   double                    y,
+                   VireoConsolePage         *self)
+{
+  if (!self->fullscreen)
+    return;
+  if (y <= OSD_EDGE_PX)
+    reveal_osd (self, 0);
+  else if (gtk_revealer_get_reveal_child (self->osd_revealer) && self->osd_hide_id == 0 &&
+           y > gtk_widget_get_height (self->toolbar) + 2 * OSD_EDGE_PX)
+    gtk_revealer_set_reveal_child (self->osd_revealer, FALSE);
+}
+
+static void
+on_grab_changed (VireoConsolePage *self)
+{
+  update_hint (self);
+  reveal_osd (self, OSD_SHOW_MS);
+}
+
+static void
+set_fullscreen_layout (VireoConsolePage *self,
+                       gboolean          fullscreen)
+{
+  g_autoptr(GtkWidget) toolbar = NULL;
+
+  if (self->fullscreen == fullscreen)
+    return;
+  self->fullscreen = fullscreen;
+  g_clear_handle_id (&self->osd_hide_id, g_source_remove);
+
+  /* The toolbar moves between its place above the screen and the overlay
+   * that slides over it. */
+  toolbar = g_object_ref (self->toolbar);
+  if (fullscreen)
+    {
+      adw_bin_set_child (self->toolbar_slot, NULL);
+      gtk_revealer_set_child (self->osd_revealer, toolbar);
+      gtk_widget_add_css_class (toolbar, "osd");
+    }
+  else
+    {
+      gtk_revealer_set_child (self->osd_revealer, NULL);
+      adw_bin_set_child (self->toolbar_slot, toolbar);
+      gtk_widget_remove_css_class (toolbar, "osd");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->toolbar_slot), !fullscreen);
+  gtk_revealer_set_reveal_child (self->osd_revealer, FALSE);
+  gtk_button_set_icon_name (self->fullscreen_button,
+                            fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fullscreen_button),
+                               fullscreen ? _("Leave Fullscreen") : _("Fullscreen"));
+  /* Where the way out is, at once. */
+  reveal_osd (self, OSD_SHOW_MS);
+}
+
+static void
+on_window_fullscreened (GtkWindow        *window,
+                        GParamSpec       *pspec,
+                        VireoConsolePage *self)
+{
+  set_fullscreen_layout (self, gtk_window_is_fullscreen (window));
+}
+
 /* ---- actions ------------------------------------------------------------- */
 
 static void
@@ -1025,6 +1133,12 @@ vireo_console_page_root (GtkWidget *widget)
   GTK_WIDGET_CLASS (vireo_console_page_parent_class)->root (widget);
   self->clipboard_handler = g_signal_connect (gtk_widget_get_clipboard (widget), "changed",
                                               G_CALLBACK (on_host_clipboard), self);
+  if (GTK_IS_WINDOW (gtk_widget_get_root (widget)))
+    {
+      self->window = GTK_WINDOW (gtk_widget_get_root (widget));
+      g_signal_connect (self->window, "notify::fullscreened", G_CALLBACK (on_window_fullscreened), self);
+      set_fullscreen_layout (self, gtk_window_is_fullscreen (self->window));
+    }
 }
 
 static void
@@ -1033,6 +1147,12 @@ vireo_console_page_unroot (GtkWidget *widget)
   VireoConsolePage *self = VIREO_CONSOLE_PAGE (widget);
 
   g_clear_signal_handler (&self->clipboard_handler, gtk_widget_get_clipboard (widget));
+  if (self->window != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->window, on_window_fullscreened, self);
+      self->window = NULL;
+    }
+  set_fullscreen_layout (self, FALSE);
   GTK_WIDGET_CLASS (vireo_console_page_parent_class)->unroot (widget);
 }
 
@@ -1042,6 +1162,10 @@ vireo_console_page_dispose (GObject *object)
   VireoConsolePage *self = VIREO_CONSOLE_PAGE (object);
 
   vireo_console_page_set_domain (self, NULL);
+  g_clear_handle_id (&self->osd_hide_id, g_source_remove);
+  /* The toolbar may sit in the overlay, which the template does not know. */
+  if (self->fullscreen)
+    set_fullscreen_layout (self, FALSE);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_CONSOLE_PAGE);
 
   G_OBJECT_CLASS (vireo_console_page_parent_class)->dispose (object);
@@ -1152,6 +1276,9 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, clipboard_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, view_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, text_bin);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, toolbar_slot);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, osd_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, fullscreen_button);
 
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.type-clipboard", NULL, type_clipboard_action);
@@ -1168,6 +1295,7 @@ static void
 vireo_console_page_init (VireoConsolePage *self)
 {
   g_autoptr(GMenu) vt = g_menu_new ();
+  GtkEventController *motion;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scale = g_strdup ("fit");
@@ -1187,10 +1315,13 @@ vireo_console_page_init (VireoConsolePage *self)
   g_menu_append_submenu (self->send_key_vt_section, _("_Virtual Terminal"), G_MENU_MODEL (vt));
 
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (on_status_button), self);
-  g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (update_hint), self);
+  g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (on_grab_changed), self);
   g_signal_connect_swapped (self->display, "notify::guest-width", G_CALLBACK (update_hint), self);
   g_signal_connect_swapped (self->display, "notify::guest-height", G_CALLBACK (update_hint), self);
   gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   show_status (self, "computer-symbolic", _("Not Running"), NULL, STATUS_NONE, FALSE);
   update_actions (self);
 }

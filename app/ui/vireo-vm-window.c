@@ -93,6 +93,7 @@ struct _VireoVmWindow
   AdwToastOverlay   *toast_overlay;
   AdwViewStack      *view_stack;
   AdwViewSwitcherTitle *switcher_title;
+  GtkWidget         *header_bar;
   GtkRevealer       *error_revealer;
   GtkLabel          *error_label;
   GtkListBox        *page_list;
@@ -5222,6 +5223,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, page_list);
@@ -5250,6 +5252,14 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
 }
 
 static void
+on_fullscreened (VireoVmWindow *self)
+{
+  /* The guest's screen gets all of it; the console's own toolbar slides
+   * in from the top edge. */
+  gtk_widget_set_visible (self->header_bar, !gtk_window_is_fullscreen (GTK_WINDOW (self)));
+}
+
+static void
 vireo_vm_window_init (VireoVmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -5261,6 +5271,7 @@ vireo_vm_window_init (VireoVmWindow *self)
   self->autostart_edit = -1;
   g_signal_connect_object (self->page_list, "row-selected", G_CALLBACK (on_page_selected),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), NULL);
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
 #include <locale.h>
 #include <string.h>
 
@@ -173,6 +174,72 @@ dup_menu_labels (VireoConsolePage *page)
 }
 
 static void
+xdotool_move (GtkWindow *window,
+              int        x,
+              int        y)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autofree char *sx = g_strdup_printf ("%d", x);
+  g_autofree char *sy = g_strdup_printf ("%d", y);
+  const char *argv[] = { "xdotool", "mousemove", "--window", id, sx, sy, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+osd_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (vireo_test_find_named (data, "fullscreen-toolbar")));
+}
+
+static gboolean
+osd_hidden (gpointer data)
+{
+  return !osd_shown (data);
+}
+
+/* Fullscreen: the screen takes the whole window and the toolbar slides in
+ * from the top edge, shown at first so the way out is seen. Xvfb has no
+ * window manager, so the window is made fullscreen before it is mapped
+ * (GTK then sets the state itself). */
+static void
+check_fullscreen (VireoDomain *domain)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  VireoConsolePage *page = VIREO_CONSOLE_PAGE (vireo_console_page_new ());
+  GtkWidget *osd;
+
+  gtk_window_set_default_size (window, 800, 560);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_fullscreen (window);
+  gtk_window_present (window);
+  vireo_console_page_set_domain (page, domain);
+  vireo_test_wait_for (screen_shown, page, 60, "the screen in a fullscreen window");
+  g_assert_true (gtk_window_is_fullscreen (window));
+
+  osd = vireo_test_find_named (GTK_WIDGET (page), "fullscreen-toolbar");
+  g_assert_true (gtk_widget_is_ancestor (vireo_test_find_named (GTK_WIDGET (page), "send-key"), osd));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (vireo_test_find_named (GTK_WIDGET (page), "fullscreen")), ==,
+                   "Leave Fullscreen");
+  /* Shown for a moment, then out of the way; back when the pointer
+   * touches the top edge, gone when it leaves. */
+  xdotool_move (window, 400, 300);
+  vireo_test_wait_for (osd_hidden, page, 10, "the fullscreen toolbar to slide away");
+  xdotool_move (window, 400, 0);
+  vireo_test_wait_for (osd_shown, page, 10, "the fullscreen toolbar at the top edge");
+  xdotool_move (window, 400, 300);
+  vireo_test_wait_for (osd_hidden, page, 10, "the fullscreen toolbar to go when the pointer leaves");
+
+  gtk_window_destroy (window);
+}
+
+static void
 test_console_page (gconstpointer data)
 {
   const char *protocol = data;
@@ -251,6 +318,8 @@ test_console_page (gconstpointer data)
   vireo_test_wait_for (screen_shown, page, 60, "the screen again after Run");
 
   gtk_window_destroy (window);
+  if (g_str_equal (protocol, "vnc"))
+    check_fullscreen (domain);
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
   virDomainFree (dom);
