@@ -66,6 +66,7 @@ struct _VireoConsolePage
   guint                 retries;
   guint                 retry_id;
   gboolean              connecting;
+  gboolean              session_shown;  /* the session in hand got as far as a screen */
   gboolean              failed;         /* gave up until Reconnect or a restart */
   gboolean              share_clipboard;
   char                 *scale;
@@ -309,6 +310,7 @@ take_session (VireoConsolePage     *self,
               VireoGraphicsSession *session)
 {
   self->session = session;
+  self->session_shown = FALSE;
   vireo_graphics_session_set_share_clipboard (session, self->share_clipboard);
   g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
   g_signal_connect_swapped (session, "notify::absolute-pointer", G_CALLBACK (update_hint), self);
@@ -664,6 +666,7 @@ update (VireoConsolePage *self)
     {
       self->connecting = FALSE;
       self->retries = 0;
+      self->session_shown = TRUE;
       gtk_stack_set_visible_child_name (self->stack, "display");
     }
   else if (state == VIREO_GRAPHICS_STATE_CONNECTING)
@@ -671,8 +674,18 @@ update (VireoConsolePage *self)
   else
     {
       g_autofree char *error = g_strdup (vireo_graphics_session_get_error (self->session));
+      gboolean shown = self->session_shown;
 
       drop_session (self);
+      /* A display that hangs up halfway through the handshake is usually
+       * one QEMU is still setting up (or a guest stopping); try again
+       * before calling it lost. */
+      if (!shown && schedule_retry (self))
+        {
+          self->connecting = TRUE;
+          show_status (self, "computer-symbolic", _("Connecting…"), NULL, STATUS_NONE, TRUE);
+          return;
+        }
       fail (self, _("Disconnected"), error != NULL ? error : _("The console was closed."));
     }
 }
