@@ -2127,6 +2127,8 @@ new_machine_open (NewMachine      *m,
   window = vireo_vm_window_present_for (m->parent, domain);
   if (m->customize != NULL)
     vireo_vm_window_customize_install (window, m->customize, m->builder);
+  else if (m->installing)
+    vireo_vm_window_show_console (window);
   return TRUE;
 }
 

@@ -94,6 +94,7 @@ struct _VireoVmWindow
   AdwViewStack      *view_stack;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget         *header_bar;
+  gboolean           console_on_start; /* show the Console view once the machine runs */
   GtkRevealer       *error_revealer;
   GtkLabel          *error_label;
   GtkListBox        *page_list;
@@ -4670,6 +4671,11 @@ on_state_changed (VireoVmWindow *self)
       vireo_domain_action_async (self->domain, VIREO_DOMAIN_ACTION_START, self->cancellable,
                                  restart_start_cb, g_object_ref (self));
     }
+  if (self->console_on_start && vireo_domain_get_active (self->domain))
+    {
+      self->console_on_start = FALSE;
+      adw_view_stack_set_visible_child_name (self->view_stack, "console");
+    }
   load_live (self);
   update_actions (self);
 }
@@ -4732,6 +4738,7 @@ begun_cb (GObject      *object,
   g_clear_object (&self->install_job);
   g_clear_object (&self->install_builder);
   set_error (self, NULL);
+  vireo_vm_window_show_console (self);
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (installing ? _("The installation has begun.")
                                                          : _("The machine was started.")));
@@ -5401,6 +5408,23 @@ vireo_vm_window_customize_install (VireoVmWindow  *self,
   g_set_object (&self->install_builder, builder);
   adw_view_stack_set_visible_child_name (self->view_stack, "details");
   update_actions (self);
+}
+
+/**
+ * vireo_vm_window_show_console:
+ *
+ * Shows the Console view: now if the machine runs, otherwise as soon as
+ * it starts (a machine just created is listed before it runs, and its
+ * installer is what the user wants to see).
+ */
+void
+vireo_vm_window_show_console (VireoVmWindow *self)
+{
+  g_return_if_fail (VIREO_IS_VM_WINDOW (self));
+
+  self->console_on_start = !vireo_domain_get_active (self->domain);
+  if (!self->console_on_start)
+    adw_view_stack_set_visible_child_name (self->view_stack, "console");
 }
 
 gboolean

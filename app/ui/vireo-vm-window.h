@@ -25,6 +25,7 @@ GtkWidget         *vireo_vm_window_get_page        (VireoVmWindow *self,
 const char        *vireo_vm_window_get_error       (VireoVmWindow *self);
 GStrv              vireo_vm_window_dup_commands    (VireoVmWindow *self);
 
+void           vireo_vm_window_show_console      (VireoVmWindow  *self);
 void           vireo_vm_window_customize_install (VireoVmWindow  *self,
                                                   VireoCreateJob *job,
                                                   VireoVmBuilder *builder);

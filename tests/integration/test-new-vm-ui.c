@@ -206,6 +206,14 @@ domain_active (gpointer data)
 /* @data: with "Customize configuration before install": the machine is
  * defined, its title changed in its window, and Begin Installation boots
  * it; without, Create boots it at once. */
+static gboolean
+console_view_shown (gpointer data)
+{
+  GtkWidget *stack = vireo_test_find_descendant (GTK_WIDGET (data), ADW_TYPE_VIEW_STACK);
+
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), "console") == 0;
+}
+
 static void
 test_wizard_boots_iso (gconstpointer data)
 {
@@ -360,6 +368,11 @@ test_wizard_boots_iso (gconstpointer data)
     g_assert_nonnull (domain);
     g_assert_true (vireo_domain_get_watching_install (domain));
   }
+
+  /* The machine's window shows the installer's screen, not its details. */
+  vireo_test_wait_for (has_vm_window, NULL, 30, "the machine's window");
+  vireo_test_wait_for (console_view_shown, vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW), 30,
+                       "the Console view of the new machine");
 
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   g_assert_cmpint (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM), ==, 0);
