@@ -102,6 +102,7 @@ struct _VireoConsolePage
   GtkRevealer          *osd_revealer;
   GtkButton            *fullscreen_button;
   GMenu                *send_key_vt_section;
+  GMenu                *send_key_combo_section;
 };
 
 G_DEFINE_FINAL_TYPE (VireoConsolePage, vireo_console_page, ADW_TYPE_BIN)
@@ -1285,6 +1286,7 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, pointer_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, consoles_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_vt_section);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_combo_section);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, send_key_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, clipboard_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, view_button);
@@ -1320,12 +1322,20 @@ vireo_console_page_init (VireoConsolePage *self)
 
   for (guint n = 1; n <= 12; n++)
     {
-      g_autofree char *label = g_strdup_printf ("Ctrl+Alt+F%u", n);
+      /* GTK names the keys in the user's language ("Strg+Alt+F1"). */
+      g_autofree char *label = gtk_accelerator_get_label (GDK_KEY_F1 + n - 1, GDK_CONTROL_MASK | GDK_ALT_MASK);
       g_autofree char *detailed = g_strdup_printf ("console.send-keys::ctrl-alt-f%u", n);
 
       g_menu_append (vt, label, detailed);
     }
   g_menu_append_submenu (self->send_key_vt_section, _("_Virtual Terminal"), G_MENU_MODEL (vt));
+  {
+    g_autofree char *delete = gtk_accelerator_get_label (GDK_KEY_Delete, GDK_CONTROL_MASK | GDK_ALT_MASK);
+    g_autofree char *backspace = gtk_accelerator_get_label (GDK_KEY_BackSpace, GDK_CONTROL_MASK | GDK_ALT_MASK);
+
+    g_menu_insert (self->send_key_combo_section, 0, delete, "console.send-keys::ctrl-alt-delete");
+    g_menu_insert (self->send_key_combo_section, 1, backspace, "console.send-keys::ctrl-alt-backspace");
+  }
 
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (on_status_button), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (on_grab_changed), self);

@@ -278,6 +278,18 @@ test_console_page (gconstpointer data)
   texture = g_object_ref (vireo_display_get_texture (vireo_console_page_get_display (page)));
   g_assert_cmpint (gdk_texture_get_width (texture), >=, 640);
 
+  /* Send Key names the keys as GTK does in the user's language. */
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (vireo_test_find_named (GTK_WIDGET (page),
+                                                                                               "send-key")));
+    g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    g_autofree char *label = NULL;
+    g_autofree char *expected = gtk_accelerator_get_label (GDK_KEY_Delete, GDK_CONTROL_MASK | GDK_ALT_MASK);
+
+    g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_cmpstr (label, ==, expected);
+  }
+
   /* Keys reach the guest: Type Clipboard Text, as the menu does it, and
    * the boot code echoes what the BIOS read to the serial port. */
   vireo_test_serial_wait_for (serial, VIREO_TEST_KEYS_BANNER, 60);
