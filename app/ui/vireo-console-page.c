@@ -69,6 +69,7 @@ struct _VireoConsolePage
   gboolean              session_shown;  /* the session in hand got as far as a screen */
   gboolean              failed;         /* gave up until Reconnect or a restart */
   gboolean              share_clipboard;
+  gboolean              audio;
   char                 *scale;
   GQueue                typing;         /* of guint: xt | shift << 16 */
   guint                 typing_id;
@@ -101,6 +102,10 @@ struct _VireoConsolePage
   AdwBin               *toolbar_slot;
   GtkRevealer          *osd_revealer;
   GtkButton            *fullscreen_button;
+  GtkWidget            *sound_button;
+  GtkWidget            *usb_button;
+  GtkPopover           *usb_popover;
+  GtkBox               *usb_box;
   GMenu                *send_key_vt_section;
   GMenu                *send_key_combo_section;
 };
@@ -112,6 +117,7 @@ enum {
   PROP_SCALE,
   PROP_SHARE_CLIPBOARD,
   PROP_CONSOLE,
+  PROP_AUDIO,
   N_PROPS
 };
 
@@ -241,6 +247,9 @@ update_actions (VireoConsolePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.fit-window", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.fullscreen", active);
+  gtk_widget_set_visible (self->sound_button, !showing_text (self) && VIREO_IS_SPICE_SESSION (self->session));
+  gtk_widget_set_visible (self->usb_button, !showing_text (self) && VIREO_IS_SPICE_SESSION (self->session));
+  gtk_widget_set_sensitive (self->usb_button, connected);
   gtk_widget_set_sensitive (self->send_key_button, connected);
   gtk_widget_set_sensitive (self->view_button, connected);
   gtk_widget_set_sensitive (self->clipboard_button, active && !showing_text (self));
@@ -313,6 +322,8 @@ take_session (VireoConsolePage     *self,
   self->session = session;
   self->session_shown = FALSE;
   vireo_graphics_session_set_share_clipboard (session, self->share_clipboard);
+  if (VIREO_IS_SPICE_SESSION (session))
+    vireo_spice_session_set_audio (VIREO_SPICE_SESSION (session), self->audio);
   g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
   g_signal_connect_swapped (session, "notify::absolute-pointer", G_CALLBACK (update_hint), self);
   g_signal_connect (session, "clipboard-received", G_CALLBACK (on_guest_clipboard), self);
@@ -688,6 +699,95 @@ update (VireoConsolePage *self)
           return;
         }
       fail (self, _("Disconnected"), error != NULL ? error : _("The console was closed."));
+    }
+}
+
+/* ---- USB redirection (SPICE) ---------------------------------------------- */
+
+static void rebuild_usb (VireoConsolePage *self);
+
+static void
+usb_note (VireoConsolePage *self,
+          const char       *name,
+          const char       *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (self->usb_box, label);
+}
+
+static void
+usb_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  VireoSpiceSession *session = VIREO_SPICE_SESSION (source);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (G_TASK (result)) == vireo_spice_session_connect_usb_device_async)
+    ok = vireo_spice_session_connect_usb_device_finish (session, result, &error);
+  else
+    ok = vireo_spice_session_disconnect_usb_device_finish (session, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || (gpointer) session != (gpointer) self->session)
+    return;
+  /* The boxes show what is so now; the reason stays under them. */
+  rebuild_usb (self);
+  if (!ok)
+    usb_note (self, "usb-error", error->message);
+}
+
+static void
+on_usb_toggled (GtkCheckButton   *check,
+                VireoConsolePage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "vireo-usb-index"));
+  VireoSpiceSession *session = VIREO_SPICE_SESSION (self->session);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (check), FALSE);
+  if (gtk_check_button_get_active (check))
+    vireo_spice_session_connect_usb_device_async (session, index, self->cancellable, usb_done, g_object_ref (self));
+  else
+    vireo_spice_session_disconnect_usb_device_async (session, index, self->cancellable, usb_done, g_object_ref (self));
+}
+
+static void
+rebuild_usb (VireoConsolePage *self)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->usb_box))) != NULL)
+    gtk_box_remove (self->usb_box, child);
+
+  if (!VIREO_IS_SPICE_SESSION (self->session))
+    return;
+  if (!vireo_spice_session_get_usb_available (VIREO_SPICE_SESSION (self->session), &reason))
+    {
+      usb_note (self, "usb-reason", reason);
+      return;
+    }
+  devices = vireo_spice_session_list_usb_devices (VIREO_SPICE_SESSION (self->session));
+  if (devices->len == 0)
+    {
+      usb_note (self, "usb-reason", _("This computer has no USB devices to pass on."));
+      return;
+    }
+  for (guint i = 0; i < devices->len; i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (devices->pdata[i]);
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   vireo_spice_session_get_usb_device_connected (VIREO_SPICE_SESSION (self->session), i));
+      g_object_set_data (G_OBJECT (check), "vireo-usb-index", GUINT_TO_POINTER (i));
+      g_signal_connect (check, "toggled", G_CALLBACK (on_usb_toggled), self);
+      gtk_box_append (self->usb_box, check);
     }
 }
 
@@ -1218,6 +1318,9 @@ vireo_console_page_get_property (GObject    *object,
     case PROP_CONSOLE:
       g_value_set_string (value, self->console);
       break;
+    case PROP_AUDIO:
+      g_value_set_boolean (value, self->audio);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1241,6 +1344,17 @@ vireo_console_page_set_property (GObject      *object,
       break;
     case PROP_CONSOLE:
       set_console (self, g_value_get_string (value), TRUE);
+      break;
+    case PROP_AUDIO:
+      if (self->audio != g_value_get_boolean (value))
+        {
+          self->audio = g_value_get_boolean (value);
+          if (VIREO_IS_SPICE_SESSION (self->session))
+            vireo_spice_session_set_audio (VIREO_SPICE_SESSION (self->session), self->audio);
+          gtk_button_set_icon_name (GTK_BUTTON (self->sound_button),
+                                    self->audio ? "audio-volume-high-symbolic" : "audio-volume-muted-symbolic");
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1271,6 +1385,10 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   properties[PROP_CONSOLE] =
     g_param_spec_string ("console", NULL, NULL, GRAPHICS_CONSOLE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The machine's sound, where its display is SPICE */
+  properties[PROP_AUDIO] =
+    g_param_spec_boolean ("audio", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIREO_TYPE_DISPLAY);
@@ -1294,6 +1412,10 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, toolbar_slot);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, osd_revealer);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, fullscreen_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, sound_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_popover);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_box);
 
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.type-clipboard", NULL, type_clipboard_action);
@@ -1304,6 +1426,7 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "console.scale", "scale");
   gtk_widget_class_install_property_action (widget_class, "console.share-clipboard", "share-clipboard");
   gtk_widget_class_install_property_action (widget_class, "console.console", "console");
+  gtk_widget_class_install_property_action (widget_class, "console.audio", "audio");
 }
 
 static void
@@ -1315,6 +1438,7 @@ vireo_console_page_init (VireoConsolePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scale = g_strdup ("fit");
   self->console = g_strdup (GRAPHICS_CONSOLE);
+  self->audio = TRUE;
   self->consoles_menu = g_menu_new ();
   self->text_consoles = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_text_console_free);
   gtk_menu_button_set_menu_model (self->consoles_button, G_MENU_MODEL (self->consoles_menu));
@@ -1338,6 +1462,8 @@ vireo_console_page_init (VireoConsolePage *self)
   }
 
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (on_status_button), self);
+  /* Devices come and go: listed afresh each time the menu opens. */
+  g_signal_connect_swapped (self->usb_popover, "show", G_CALLBACK (rebuild_usb), self);
   g_signal_connect_swapped (self->display, "notify::grabbed", G_CALLBACK (on_grab_changed), self);
   g_signal_connect_swapped (self->display, "notify::guest-width", G_CALLBACK (update_hint), self);
   g_signal_connect_swapped (self->display, "notify::guest-height", G_CALLBACK (update_hint), self);

@@ -19,6 +19,7 @@
 #include <vte/vte.h>
 
 #include "vireo-serial-console.h"
+#include "vireo-spice-session.h"
 #include "vireo-test-bootsector.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
@@ -277,6 +278,37 @@ test_console_page (gconstpointer data)
   g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, protocol);
   texture = g_object_ref (vireo_display_get_texture (vireo_console_page_get_display (page)));
   g_assert_cmpint (gdk_texture_get_width (texture), >=, 640);
+
+  /* SPICE brings sound (on by default, a toggle away) and a USB menu that
+   * says why it cannot pass devices to this guest (it has no USB
+   * redirection channel, or this computer cannot). VNC has neither. */
+  {
+    GtkWidget *sound = vireo_test_find_named (GTK_WIDGET (page), "sound");
+    GtkWidget *usb = vireo_test_find_named (GTK_WIDGET (page), "usb");
+    gboolean spice = g_str_equal (protocol, "spice");
+
+    g_assert_cmpint (gtk_widget_get_visible (sound), ==, spice);
+    g_assert_cmpint (gtk_widget_get_visible (usb), ==, spice);
+    if (spice)
+      {
+        VireoSpiceSession *session = VIREO_SPICE_SESSION (vireo_console_page_get_session (page));
+        GtkLabel *reason;
+
+        g_assert_true (vireo_spice_session_get_audio (session));
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "console.audio", NULL));
+        g_assert_false (vireo_spice_session_get_audio (session));
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "console.audio", NULL));
+        g_assert_true (vireo_spice_session_get_audio (session));
+
+        gtk_menu_button_popup (GTK_MENU_BUTTON (usb));
+        reason = GTK_LABEL (vireo_test_find_named (usb, "usb-reason"));
+        g_assert_nonnull (reason);
+        g_test_message ("USB: %s", gtk_label_get_text (reason));
+        g_assert_true (strstr (gtk_label_get_text (reason), "USB Redirector") != NULL ||
+                       strstr (gtk_label_get_text (reason), "cannot pass USB devices") != NULL);
+        gtk_menu_button_popdown (GTK_MENU_BUTTON (usb));
+      }
+  }
 
   /* Send Key names the keys as GTK does in the user's language. */
   {
