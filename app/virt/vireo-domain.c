@@ -1982,6 +1982,7 @@ graphics_target_cb (GObject      *source,
   g_autoptr(GTask) task = data;
   VireoDomain *self = g_task_get_source_object (task);
   g_autoptr(VireoGraphicsTarget) target = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   target = g_task_propagate_pointer (G_TASK (result), &error);
@@ -1996,9 +1997,9 @@ graphics_target_cb (GObject      *source,
                                _("The virtual machine no longer exists"));
       return;
     }
-  vireo_graphics_tunnel_open_async (vireo_connection_get_uri (self->connection), target,
-                                    g_task_get_cancellable (task), tunnel_opened_cb,
-                                    g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  vireo_graphics_tunnel_open_async (vireo_connection_get_uri (self->connection), target, cancellable,
+                                    tunnel_opened_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -721,9 +721,13 @@ spawn (const char * const *argv,
        GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *line = g_strjoinv (" ", (char **) argv);
+  g_autoptr(GString) line = g_string_new (NULL);
 
-  g_debug ("running %s", line);
+  /* The far side's relay script would take a screen of the log. */
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_string_append_printf (line, "%s%s", i > 0 ? " " : "",
+                            strchr (argv[i], '\n') != NULL ? "'<relay script>'" : argv[i]);
+  g_debug ("running %s", line->str);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE
                                         | (stdio_fd < 0 ? G_SUBPROCESS_FLAGS_STDOUT_SILENCE : 0));
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
