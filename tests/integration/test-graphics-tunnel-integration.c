@@ -24,6 +24,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vireo-graphics-tunnel.h"
 #include "vireo-spice-session.h"
 #include "vireo-ssh-askpass.h"
 #include "vireo-test-virt.h"
@@ -503,6 +504,34 @@ test_password_asked_once (void)
   guest_stop (&g);
 }
 
+/* A login that fails is the error, in ssh's own words, for every request
+ * that waited for it. */
+static void
+test_login_fails (void)
+{
+  g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%s/system?command=%s&no_tty=1",
+                                          require_env ("VIREO_TEST_SSH_PORT"),
+                                          require_env ("VIREO_TEST_SSH_COMMAND"));
+  VireoGraphicsTarget target = { .type = (char *) "vnc", .kind = VIREO_GRAPHICS_LISTEN_ADDRESS,
+                                 .address = (char *) "127.0.0.1", .port = 5900 };
+  VireoTestAsync a[2] = { 0 };
+
+  /* Key login only, and no key given: sshd refuses. */
+  for (guint i = 0; i < G_N_ELEMENTS (a); i++)
+    vireo_graphics_tunnel_open_async (uri, &target, NULL, vireo_test_async_cb, &a[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (a); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (vireo_graphics_tunnel_open_finish (vireo_test_async_wait (&a[i], 60), &error), ==, -1);
+      g_clear_object (&a[i].result);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "SSH could not log in to the host for the display: "));
+      g_assert_nonnull (strstr (error->message, "Permission denied (publickey)"));
+    }
+}
+
 /* Refusals in words, and the connection goes on. */
 static void
 test_refusals (void)
@@ -561,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/graphics-tunnel/vnc-tcp", test_vnc_tcp);
   g_test_add_func ("/graphics-tunnel/vnc-socket", test_vnc_socket);
   g_test_add_func ("/graphics-tunnel/password-asked-once", test_password_asked_once);
+  g_test_add_func ("/graphics-tunnel/login-fails", test_login_fails);
   g_test_add_func ("/graphics-tunnel/refusals", test_refusals);
 
   ret = g_test_run ();
