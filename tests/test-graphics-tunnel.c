@@ -121,10 +121,13 @@ test_argv_plain (void)
 {
   g_autoptr(VireoGraphicsTarget) t = tcp_target ("127.0.0.1", 5900);
   g_autofree char *line = channel_line ("qemu+ssh://host.example/system", t);
+  g_autofree char *no_host = channel_line ("qemu+ssh:///system", t);
 
   /* libvirt's own: no -p, -l, -i without them; -T -e none always. */
   g_assert_cmpstr (line, ==,
                    "ssh|-T|-e|none|-o|ControlPath=" CP "|-o|ControlMaster=no|-W|127.0.0.1:5900|--|host.example");
+  /* No host: libvirt's remote driver goes to localhost. */
+  g_assert_true (g_str_has_suffix (no_host, "|--|localhost"));
 }
 
 static void

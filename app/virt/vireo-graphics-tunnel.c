@@ -347,14 +347,15 @@ parse_ssh_settings (const char   *uri,
   parsed = parse_uri (uri, &transport, error);
   if (parsed == NULL)
     return FALSE;
-  if (g_strcmp0 (transport, "ssh") != 0 || !has_host (parsed))
+  if (g_strcmp0 (transport, "ssh") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("The connection does not use SSH: %s"), uri);
       return FALSE;
     }
 
-  s->host = g_strdup (g_uri_get_host (parsed));
+  /* libvirt's remote driver, too, goes to localhost without a host. */
+  s->host = g_strdup (has_host (parsed) ? g_uri_get_host (parsed) : "localhost");
   if (g_uri_get_user (parsed) != NULL && *g_uri_get_user (parsed) != '\0')
     s->user = g_strdup (g_uri_get_user (parsed));
   if (g_uri_get_port (parsed) > 0)
