@@ -17,6 +17,7 @@
 #include "vireo-delete-plan.h"
 #include "vireo-domain-config.h"
 #include "vireo-firmware.h"
+#include "vireo-graphics-tunnel.h"
 #include "vireo-live-change.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
@@ -1918,15 +1919,102 @@ open_graphics_thread (GTask        *task,
   g_task_return_pointer (task, fd, fd_free);
 }
 
+/* ops worker, for a remote display: where it listens, from the live XML
+ * (plain data back; the tunnel is opened on the main thread). */
+static void
+graphics_target_thread (GTask        *task,
+                        virConnectPtr conn,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GraphicsData *d = task_data;
+  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(GError) error = NULL;
+  VireoGraphicsTarget *target;
+  char *xml;
+
+  if (dom == NULL)
+    return;
+  if (virDomainIsActive (dom) == 0)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID,
+                               _("The machine is not running"));
+      return;
+    }
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (xml == NULL)
+    {
+      g_task_return_error (task, vireo_virt_error_from_last (_("Could not read the machine’s description")));
+      return;
+    }
+  target = vireo_graphics_target_parse (xml, d->index, &error);
+  free (xml);
+  if (target == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, target, (GDestroyNotify) vireo_graphics_target_free);
+}
+
+static void
+tunnel_opened_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  int *fd = g_new (int, 1);
+
+  *fd = vireo_graphics_tunnel_open_finish (result, &error);
+  if (*fd < 0)
+    {
+      g_free (fd);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, fd, fd_free);
+}
+
+static void
+graphics_target_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  VireoDomain *self = g_task_get_source_object (task);
+  g_autoptr(VireoGraphicsTarget) target = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  target = g_task_propagate_pointer (G_TASK (result), &error);
+  if (target == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->connection == NULL)
+    {
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NO_DOMAIN,
+                               _("The virtual machine no longer exists"));
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  vireo_graphics_tunnel_open_async (vireo_connection_get_uri (self->connection), target, cancellable,
+                                    tunnel_opened_cb, g_steal_pointer (&task));
+}
+
 /**
  * vireo_domain_open_graphics_fd_async:
  * @index: which <graphics> of the running machine, 0 for the first
  *
- * A socket already connected to the display, handed over by the daemon
- * (virDomainOpenGraphicsFD): no port is opened and no password asked. It
- * works on connections to this computer's own daemon only; libvirt cannot
+ * A socket already connected to the display. On this computer the daemon
+ * hands it over (virDomainOpenGraphicsFD with SKIPAUTH): no port is
+ * opened and no password asked. On a qemu+ssh connection it is an SSH
+ * channel, with the connection's ssh settings, to where the display
+ * listens on its host (vireo-graphics-tunnel): the live XML is read on
+ * the worker, the channel opened from the main thread. libvirt cannot
  * pass a descriptor over TCP or SSH, and trying breaks the connection, so
- * a remote one gets %VIREO_VIRT_ERROR_NOT_SUPPORTED without asking.
+ * the daemon is never asked for one there; other remote transports get
+ * %VIREO_VIRT_ERROR_NOT_SUPPORTED without a libvirt call.
  */
 void
 vireo_domain_open_graphics_fd_async (VireoDomain         *self,
@@ -1935,7 +2023,8 @@ vireo_domain_open_graphics_fd_async (VireoDomain         *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(VireoConnectionUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoGraphicsRoute route;
   GraphicsData *d;
   GTask *task;
 
@@ -1946,12 +2035,10 @@ vireo_domain_open_graphics_fd_async (VireoDomain         *self,
   if (!check_attached (self, task))
     return;
 
-  uri = vireo_connection_uri_parse (vireo_connection_get_uri (self->connection), NULL);
-  if (uri == NULL || vireo_transport_is_remote (uri->transport))
+  route = vireo_graphics_route_for_uri (vireo_connection_get_uri (self->connection), &error);
+  if (route == VIREO_GRAPHICS_ROUTE_REFUSED)
     {
-      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED,
-                               _("The display of a machine on another host is reached through the "
-                                 "connection’s own transport, not handed over by its daemon"));
+      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED, "%s", error->message);
       g_object_unref (task);
       return;
     }
@@ -1959,8 +2046,19 @@ vireo_domain_open_graphics_fd_async (VireoDomain         *self,
   d = g_new0 (GraphicsData, 1);
   d->uuid = g_strdup (self->uuid);
   d->index = index;
-  g_task_set_task_data (task, d, graphics_data_free);
-  vireo_connection_run (self->connection, task, open_graphics_thread);
+  if (route == VIREO_GRAPHICS_ROUTE_LOCAL)
+    {
+      g_task_set_task_data (task, d, graphics_data_free);
+      vireo_connection_run (self->connection, task, open_graphics_thread);
+    }
+  else
+    {
+      GTask *read = g_task_new (self, cancellable, graphics_target_cb, task);
+
+      g_task_set_source_tag (read, vireo_domain_open_graphics_fd_async);
+      g_task_set_task_data (read, d, graphics_data_free);
+      vireo_connection_run (self->connection, read, graphics_target_thread);
+    }
 }
 
 /**
