@@ -492,6 +492,8 @@ test_display_names (void)
       g_autoptr(VireoConnection) conn = vireo_connection_new (cases[i].uri);
       g_autofree char *name = vireo_connection_dup_display_name (conn);
       g_assert_cmpstr (name, ==, cases[i].name);
+      /* Remote is the transport, not the host name. */
+      g_assert_cmpint (vireo_connection_get_is_remote (conn), ==, strstr (cases[i].uri, "+") != NULL);
     }
 }
 

@@ -6,7 +6,6 @@
 #include "vireo-console-page.h"
 #include "vireo-domain-config.h"
 #include "vireo-graphics.h"
-#include "vireo-connection-uri.h"
 #include "vireo-keymap.h"
 #include "vireo-serial-console.h"
 #include "vireo-spice-session.h"
@@ -362,23 +361,12 @@ fail (VireoConsolePage *self,
   update_actions (self);
 }
 
-/* The daemon hands over a display's socket only on this computer. */
 static gboolean
 is_remote (VireoConsolePage *self)
 {
   VireoConnection *conn = vireo_domain_get_connection (self->domain);
-  g_autoptr(VireoConnectionUri) uri = conn != NULL ? vireo_connection_uri_parse (vireo_connection_get_uri (conn), NULL)
-                                                   : NULL;
 
-  return uri != NULL && vireo_transport_is_remote (uri->transport);
-}
-
-static void
-fail_remote (VireoConsolePage *self)
-{
-  fail (self, _("Console Not Available Yet"),
-        _("Vireo shows the screen of machines on this computer. For a machine on another "
-          "host, the screen through the connection’s SSH transport is still to come."));
+  return conn != NULL && vireo_connection_get_is_remote (conn);
 }
 
 /* ---- text consoles ------------------------------------------------------- */
@@ -529,8 +517,11 @@ open_fd_cb (GObject      *source,
     return;
   if (fd < 0)
     {
-      if (g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED))
-        fail_remote (self);
+      /* A transport that cannot carry consoles, or a display that
+       * listens nowhere this way: trying again changes nothing. */
+      if (g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        fail (self, _("Console Not Available"), error->message);
       else if (!schedule_retry (self))
         fail (self, _("Cannot Reach the Display"), error->message);
       return;
@@ -538,7 +529,9 @@ open_fd_cb (GObject      *source,
 
   session = vireo_vnc_session_new ();
   take_session (self, VIREO_GRAPHICS_SESSION (g_steal_pointer (&session)));
-  if (!vireo_vnc_session_open_fd (VIREO_VNC_SESSION (self->session), fd, TRUE, &error))
+  /* Raw pixels cost nothing on this computer's loopback; over a network
+   * gvnc's compressed encodings come first. */
+  if (!vireo_vnc_session_open_fd (VIREO_VNC_SESSION (self->session), fd, !is_remote (self), &error))
     fail (self, _("Cannot Reach the Display"), error->message);
   update (self);
 }
@@ -595,11 +588,6 @@ read_xml_cb (GObject      *source,
       show_status (self, "computer-symbolic", _("No Graphical Display"),
                    _("This machine has no VNC or SPICE display to show. Add one, then restart the machine."),
                    STATUS_ADD_DISPLAY, FALSE);
-      return;
-    }
-  if (is_remote (self))
-    {
-      fail_remote (self);
       return;
     }
   if (g_str_equal (type, "spice"))

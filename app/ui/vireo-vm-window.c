@@ -27,7 +27,6 @@
 #include "vireo-vm-window.h"
 #include "vireo-add-hardware-dialog.h"
 #include "vireo-console-page.h"
-#include "vireo-connection-uri.h"
 #include "vireo-device-form.h"
 #include "vireo-vm-performance.h"
 #include "vireo-xml-editor.h"
@@ -5180,15 +5179,13 @@ add_hardware_action (GtkWidget  *widget,
   VireoAddHardwareDialog *dialog;
   g_autoptr(GStrvBuilder) networks = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) bridges = g_strv_builder_new ();
-  g_autoptr(VireoConnectionUri) uri = NULL;
 
   if (self->edit == NULL || conn == NULL)
     return;
   dialog = vireo_add_hardware_dialog_new (GTK_WINDOW (self), self->edit);
   vireo_add_hardware_dialog_set_caps (dialog, self->caps);
   /* A file chooser shows this computer's files: only for a local host. */
-  uri = vireo_connection_uri_parse (vireo_connection_get_uri (conn), NULL);
-  vireo_add_hardware_dialog_set_is_local (dialog, uri != NULL && !vireo_transport_is_remote (uri->transport));
+  vireo_add_hardware_dialog_set_is_local (dialog, !vireo_connection_get_is_remote (conn));
   if (self->networks != NULL)
     {
       g_auto(GStrv) list = NULL;

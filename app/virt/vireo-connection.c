@@ -15,6 +15,7 @@
 
 #include "vireo-auth-request-private.h"
 #include "vireo-connection-private.h"
+#include "vireo-connection-uri.h"
 #include "vireo-domain-config.h"
 #include "vireo-secrets.h"
 #include "vireo-ssh-askpass.h"
@@ -2435,6 +2436,23 @@ vireo_connection_get_uri (VireoConnection *self)
 {
   g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
   return self->uri;
+}
+
+/**
+ * vireo_connection_get_is_remote:
+ *
+ * Whether the host is reached over a network transport (ssh, tls, tcp…)
+ * rather than on this computer: its files are not this computer's, and the
+ * daemon cannot hand file descriptors over.
+ */
+gboolean
+vireo_connection_get_is_remote (VireoConnection *self)
+{
+  g_autoptr(VireoConnectionUri) uri = NULL;
+
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), FALSE);
+  uri = vireo_connection_uri_parse (self->uri, NULL);
+  return uri != NULL && vireo_transport_is_remote (uri->transport);
 }
 
 /**

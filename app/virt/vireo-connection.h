@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (VireoConnection, vireo_connection, VIREO, CONNECTION, GObj
 
 VireoConnection      *vireo_connection_new               (const char       *uri);
 const char           *vireo_connection_get_uri           (VireoConnection  *self);
+gboolean              vireo_connection_get_is_remote     (VireoConnection  *self);
 char                 *vireo_connection_dup_display_name  (VireoConnection  *self);
 const char           *vireo_connection_get_hostname      (VireoConnection  *self);
 const char           *vireo_connection_get_versions      (VireoConnection  *self);

@@ -74,6 +74,21 @@ static const char headless_xml[] =
   "  </devices>"
   "</domain>";
 
+/* A VNC display on the far side's loopback, for the SSH tunnel; and one
+ * that listens nowhere, which no tunnel reaches. */
+static const char remote_xml[] =
+  "<domain type='qemu'>"
+  "  <name>%s</name>"
+  "  <memory unit='MiB'>64</memory>"
+  "  <vcpu>1</vcpu>"
+  "  <os><type arch='x86_64' machine='pc'>hvm</type></os>"
+  "  <devices>"
+  "    <graphics type='vnc' autoport='yes'>%s</graphics>"
+  "    <video><model type='vga'/></video>"
+  "    <memballoon model='none'/>"
+  "  </devices>"
+  "</domain>";
+
 static gboolean
 guest_listed (gpointer data)
 {
@@ -430,6 +445,88 @@ test_headless (void)
   virConnectClose (direct);
 }
 
+typedef struct
+{
+  VireoConnection *conn;
+  const char      *name;
+} Lookup;
+
+static gboolean
+named_listed (gpointer data)
+{
+  Lookup *l = data;
+
+  return vireo_test_find_domain (l->conn, l->name) != NULL;
+}
+
+static gboolean
+status_is_not_available (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Console Not Available") == 0;
+}
+
+/* A machine on another host (qemu+ssh) shows its screen through the
+ * connection's SSH transport; a display that listens nowhere says why it
+ * cannot, at once and without retries. */
+static void
+test_remote (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (require_env ("VIREO_TEST_SSH_URI"), 0);
+  virConnectPtr direct = virConnectOpen (uri);
+  const char *names[] = { GUEST "-ssh", GUEST "-nowhere" };
+  const char *listens[] = { "<listen type='address' address='127.0.0.1'/>", "<listen type='none'/>" };
+  virDomainPtr doms[2];
+
+  g_assert_nonnull (direct);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *xml = g_strdup_printf (remote_xml, names[i], listens[i]);
+
+      doms[i] = virDomainDefineXML (direct, xml);
+      g_assert_nonnull (doms[i]);
+      g_assert_cmpint (virDomainCreate (doms[i]), ==, 0);
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Lookup lookup = { conn, names[i] };
+      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+      VireoConsolePage *page = VIREO_CONSOLE_PAGE (vireo_console_page_new ());
+      g_autofree char *description = NULL;
+
+      vireo_test_wait_for (named_listed, &lookup, 10, "the guest in the remote list");
+      gtk_window_set_default_size (window, 800, 560);
+      gtk_window_set_child (window, GTK_WIDGET (page));
+      gtk_window_present (window);
+      vireo_console_page_set_domain (page, vireo_test_find_domain (conn, names[i]));
+      if (i == 0)
+        {
+          vireo_test_wait_for (screen_shown, page, 60, "SeaBIOS's text over the SSH tunnel");
+          g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, "vnc");
+        }
+      else
+        {
+          vireo_test_wait_for (status_is_not_available, page, 30, "\"Console Not Available\"");
+          g_object_get (vireo_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE),
+                        "description", &description, NULL);
+          g_test_message ("listen none over ssh: %s", description);
+          g_assert_nonnull (description);
+          g_assert_cmpstr (description, !=, "");
+        }
+      gtk_window_destroy (window);
+    }
+
+  g_assert_cmpint (vireo_connection_get_state (conn), ==, VIREO_CONNECTION_STATE_CONNECTED);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (virDomainDestroy (doms[i]), ==, 0);
+      g_assert_cmpint (virDomainUndefine (doms[i]), ==, 0);
+      virDomainFree (doms[i]);
+    }
+  virConnectClose (direct);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,6 +541,7 @@ main (int   argc,
   g_test_add_data_func ("/console-integration/console-page/vnc", "vnc", test_console_page);
   g_test_add_data_func ("/console-integration/console-page/spice", "spice", test_console_page);
   g_test_add_func ("/console-integration/console-page/headless", test_headless);
+  g_test_add_func ("/console-integration/console-page/remote", test_remote);
 
   {
     int ret = g_test_run ();
