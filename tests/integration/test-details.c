@@ -212,10 +212,11 @@ test_live_and_persistent (void)
   insert_xml = g_strdup_printf ("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
                                 "<source file='%s'/><target dev='hdc' bus='ide'/><readonly/></disk>", media);
   /* SeaBIOS locks the drive's tray while it probes it at boot, and QEMU
-   * then refuses new media ("Tray of the device is not open"): retry for a
-   * few seconds, as a user would, until the firmware lets go. */
+   * then refuses new media ("Tray of the device is not open"): retry, as a
+   * user would, until the firmware lets go. On a loaded machine that took
+   * over 20 s once; SeaBIOS's own boot retry comes after 60. */
   {
-    gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    gint64 until = g_get_monotonic_time () + 75 * G_USEC_PER_SEC;
 
     for (;;)
       {
