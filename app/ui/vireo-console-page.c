@@ -192,8 +192,15 @@ update_hint (VireoConsolePage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->hint_label), "dim-label");
       gtk_revealer_set_reveal_child (self->pointer_revealer, FALSE);
       if (self->serial != NULL && vireo_serial_console_get_state (self->serial) == VIREO_SERIAL_CONSOLE_CONNECTED)
-        /* Translators: %s names the console, e.g. "Serial Port 1" */
-        text = g_strdup_printf (_("%s · Ctrl+Shift+C copies, Ctrl+Shift+V pastes"), console_label (self));
+        {
+          /* Key names as GTK gives them in the user's language, like Send Key's. */
+          g_autofree char *copy = gtk_accelerator_get_label (GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+          g_autofree char *paste = gtk_accelerator_get_label (GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+
+          /* Translators: the console's name ("Serial Port 1"), then the
+           * copy and paste shortcuts ("Ctrl+Shift+C") */
+          text = g_strdup_printf (_("%s · %s copies, %s pastes"), console_label (self), copy, paste);
+        }
       gtk_label_set_label (self->hint_label, text != NULL ? text : "");
       return;
     }
