@@ -286,6 +286,7 @@ spawn (const char          *self_exe,
   BenchServer *self;
 
   g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  bench_die_with_parent (launcher);
   if (g_str_equal (role, "--serve-fd"))
     process = g_subprocess_launcher_spawn (launcher, error, self_exe, role, "3", "--size", size, NULL);
   else

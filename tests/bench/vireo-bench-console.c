@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #define VIEWER_TIMEOUT_US  (30 * G_USEC_PER_SEC)
 #define TERM_TIMEOUT_US    (5 * G_USEC_PER_SEC)
 #define TARGET_BEFORE_MS   2.0
+#define GUEST_VIEWER_SETTLE_S 3
 
 /* ---- shared helpers ------------------------------------------------------ */
 
@@ -77,6 +79,20 @@ guint64
 bench_process_cpu_ns (void)
 {
   return clock_ns (CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static void
+set_parent_death_signal (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Whatever ends the benchmark (^C, a harness's timeout), the X server,
+ * the bus, the client, the viewer and the VNC servers it started end too. */
+void
+bench_die_with_parent (GSubprocessLauncher *launcher)
+{
+  g_subprocess_launcher_set_child_setup (launcher, set_parent_death_signal, NULL, NULL);
 }
 
 gboolean
@@ -182,7 +198,7 @@ derive_vireo (Record *r)
   /* A real guest has no server to count updates: its frames stand in. */
   double per_update = g_str_equal (rec_str (r, "mode"), "guest") ? frames : updates;
 
-  rec_set_num (r, "updates_per_s", ratio (updates, seconds));
+  rec_set_num (r, "updates_per_s", per_update == updates ? ratio (updates, seconds) : NAN);
   rec_set_num (r, "frames_per_s", ratio (frames, seconds));
   rec_set_num (r, "decode_ms_per_update", ratio (rec_num (r, "decode_ns"), per_update) / 1e6);
   rec_set_num (r, "copy_ms_per_frame", ratio (rec_num (r, "copy_ns"), frames) / 1e6);
@@ -211,6 +227,9 @@ typedef struct
   char       *json;
   char       *uri;
   char       *domain;
+  char       *write_guest;
+  char       *guest_size;
+  char       *guest_change;
   double      seconds;
   double      warmup;
   int         keys;
@@ -318,6 +337,7 @@ start_xvfb (Driver  *self,
   g_autofree char *line = NULL;
   int fds[2];
 
+  bench_die_with_parent (launcher);
   if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
     return FALSE;
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
@@ -354,6 +374,7 @@ start_bus (Driver *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
 
+  bench_die_with_parent (launcher);
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
     {
       self->bus_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
@@ -397,6 +418,7 @@ run_client (Driver     *self,
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   char *line;
 
+  bench_die_with_parent (launcher);
   set_child_env (self, launcher);
   g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
 
@@ -487,8 +509,10 @@ find_viewer (Driver *self)
 
   if (g_str_equal (self->remote_viewer, "no"))
     return;
+  /* A guest is reached through libvirt: virt-viewer --attach takes the
+   * same path as Vireo (virDomainOpenGraphicsFD). */
   if (g_str_equal (self->remote_viewer, "auto"))
-    self->viewer_path = g_find_program_in_path ("remote-viewer");
+    self->viewer_path = g_find_program_in_path (self->uri != NULL ? "virt-viewer" : "remote-viewer");
   else
     self->viewer_path = g_strdup (self->remote_viewer);
   if (self->viewer_path == NULL)
@@ -534,6 +558,7 @@ run_viewer_size (Driver *self,
   guint16 port;
   long tick = sysconf (_SC_CLK_TCK);
 
+  bench_die_with_parent (launcher);
   server = bench_server_spawn_tcp (self->self_exe, width, height, &port, &error);
   if (server == NULL)
     {
@@ -629,6 +654,71 @@ out:
   stop_process (viewer);
 }
 
+/* virt-viewer on the guest: its CPU and the X server's, over the same
+ * length of time as Vireo's window. The guest paces the frames; nothing
+ * counts them on the way, so there is no per-frame figure. */
+static void
+run_viewer_guest (Driver *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) viewer = NULL;
+  g_autoptr(GError) error = NULL;
+  long tick = sysconf (_SC_CLK_TCK);
+  guint64 t0, t1, x0 = 0, x1 = 0;
+  gint64 w0, w1;
+  double seconds;
+  Record *rec;
+
+  bench_die_with_parent (launcher);
+  g_printerr ("vireo-bench-console: %s --attach on the guest ...\n", self->viewer_path);
+  set_child_env (self, launcher);
+  viewer = g_subprocess_launcher_spawn (launcher, &error, self->viewer_path, "--connect", self->uri,
+                                        "--attach", self->domain, NULL);
+  if (viewer == NULL)
+    {
+      g_printerr ("vireo-bench-console: cannot start %s: %s\n", self->viewer_path, error->message);
+      self->failed = TRUE;
+      return;
+    }
+  /* Connecting and the first frames; there is no server here to ask. */
+  g_usleep ((MAX (self->warmup, 0) + GUEST_VIEWER_SETTLE_S) * G_USEC_PER_SEC);
+  if (!proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t0))
+    goto gone;
+  if (self->xvfb != NULL)
+    proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x0);
+  w0 = g_get_monotonic_time ();
+  g_usleep (self->seconds * G_USEC_PER_SEC);
+  if (!proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t1))
+    goto gone;
+  if (self->xvfb != NULL)
+    proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x1);
+  w1 = g_get_monotonic_time ();
+  seconds = (w1 - w0) / 1e6;
+
+  rec = record_new ();
+  g_hash_table_insert (rec, g_strdup ("kind"), g_strdup ("virt-viewer"));
+  g_hash_table_insert (rec, g_strdup ("mode"), g_strdup ("guest"));
+  rec_set_num (rec, "rate", 0);
+  rec_set_num (rec, "seconds", seconds);
+  rec_set_num (rec, "process_cpu_pct", (double) (t1 - t0) / tick / seconds * 100);
+  rec_set_num (rec, "cpu_resolution_pct", 100.0 / tick / seconds);
+  rec_set_num (rec, "x_server_cpu_pct", self->xvfb != NULL ? (double) (x1 - x0) / tick / seconds * 100 : NAN);
+  if (self->vireo->len > 0)
+    {
+      Record *first = g_ptr_array_index (self->vireo, 0);
+
+      g_hash_table_insert (rec, g_strdup ("width"), g_strdup (rec_str (first, "width")));
+      g_hash_table_insert (rec, g_strdup ("height"), g_strdup (rec_str (first, "height")));
+    }
+  g_ptr_array_add (self->viewer, rec);
+  stop_process (viewer);
+  return;
+
+gone:
+  g_printerr ("vireo-bench-console: %s exited early (did it connect?)\n", self->viewer_path);
+  self->failed = TRUE;
+}
+
 static void
 run_viewer (Driver *self)
 {
@@ -679,6 +769,20 @@ machine_line (Driver *self)
                           self->display_name, self->screen_width, self->screen_height);
 }
 
+/* A figure, or "n/a" for one that could not be had. */
+static const char *
+fmt (char   *buf,
+     gsize   len,
+     int     decimals,
+     double  value)
+{
+  if (isnan (value))
+    g_strlcpy (buf, "n/a", len);
+  else
+    g_snprintf (buf, len, "%.*f", decimals, value);
+  return buf;
+}
+
 static const char *
 size_label (Record *r,
             char   *buf,
@@ -713,7 +817,7 @@ print_vireo (Driver *self)
   for (guint i = 0; i < self->vireo->len; i++)
     {
       Record *r = g_ptr_array_index (self->vireo, i);
-      char size[32], rate[32];
+      char size[32], rate[32], upd[32], x[32];
 
       if (g_strcmp0 (last, rec_str (r, "gsk_renderer")) != 0)
         {
@@ -727,12 +831,13 @@ print_vireo (Driver *self)
         }
       if (rec_num (r, "drawn_width") != rec_num (r, "width") || rec_num (r, "drawn_height") != rec_num (r, "height"))
         scaled = TRUE;
-      printf ("%-9s %-7s %-5s | %6.1f %5.1f | %6.2f %5.2f %7.2f | %6.2f %6.2f | %5.1f %5.1f %5.1f | %6.2f | %6.2f\n",
+      printf ("%-9s %-7s %-5s | %6s %5.1f | %6.2f %5.2f %7.2f | %6.2f %6.2f | %5.1f %5.1f %5s | %6.2f | %6.2f\n",
               size_label (r, size, sizeof size), rec_str (r, "mode"), rate_label (r, rate, sizeof rate),
-              rec_num (r, "updates_per_s"), rec_num (r, "frames_per_s"), rec_num (r, "decode_ms_per_update"),
+              fmt (upd, sizeof upd, 1, rec_num (r, "updates_per_s")), rec_num (r, "frames_per_s"), rec_num (r, "decode_ms_per_update"),
               rec_num (r, "copy_ms_per_frame"), rec_num (r, "before_renderer_ms"),
               rec_num (r, "render_ms_per_frame"), rec_num (r, "render_wall_ms_per_frame"),
-              rec_num (r, "main_cpu_pct"), rec_num (r, "process_cpu_pct"), rec_num (r, "x_server_cpu_pct"),
+              rec_num (r, "main_cpu_pct"), rec_num (r, "process_cpu_pct"),
+              fmt (x, sizeof x, 1, rec_num (r, "x_server_cpu_pct")),
               rec_num (r, "process_ms_per_update"), rec_num (r, "mib_copied_per_frame"));
     }
   if (self->vireo->len > 0)
@@ -796,13 +901,27 @@ print_viewer (Driver *self)
 
   if (self->viewer_path == NULL)
     {
-      printf ("\nremote-viewer: %s\n", g_str_equal (self->remote_viewer, "no")
-                                       ? "not measured (--remote-viewer no)"
-                                       : "not installed (package virt-viewer); no comparison");
+      printf ("\n%s: %s\n", self->uri != NULL ? "virt-viewer" : "remote-viewer",
+              g_str_equal (self->remote_viewer, "no") ? "not measured (--remote-viewer no)"
+                                                      : "not installed (package virt-viewer); no comparison");
       return;
     }
   if (self->viewer->len == 0)
     return;
+
+  if (self->uri != NULL)
+    {
+      Record *v = g_ptr_array_index (self->viewer, 0);
+      Record *r = find_vireo (self, renderer, v);
+
+      printf ("\nvirt-viewer --attach (%s; GTK 3, gtk-vnc) beside Vireo (GSK_RENDERER=%s) on %s:\n",
+              self->viewer_version != NULL ? self->viewer_version : self->viewer_path, renderer, self->domain);
+      printf ("  client process CPU %%: %.1f / %.1f (virt-viewer / Vireo); X server CPU %%: %.1f / %.1f\n",
+              rec_num (v, "process_cpu_pct"), r != NULL ? rec_num (r, "process_cpu_pct") : NAN,
+              rec_num (v, "x_server_cpu_pct"), r != NULL ? rec_num (r, "x_server_cpu_pct") : NAN);
+      printf ("  (the guest paces both; virt-viewer's frames are not counted, so there is no per-frame figure)\n");
+      return;
+    }
 
   printf ("\nremote-viewer (%s; GTK 3, gtk-vnc) beside Vireo (GSK_RENDERER=%s), same server and display.\n"
           "rv / vireo: updates a second; client process CPU per update (ms) and %% of one core;\n"
@@ -882,7 +1001,7 @@ print_targets (Driver *self)
       char size[32], rate[32];
       gboolean fps_ok, cpu_ok;
 
-      if (r == NULL)
+      if (r == NULL || g_str_equal (rec_str (v, "mode"), "guest"))
         continue;
       /* Within 2 % counts as the same rate: a paced run gives both the
        * same frames, give or take the window's edges. */
@@ -1002,6 +1121,11 @@ driver_main (int    argc,
     { "uri", 0, 0, G_OPTION_ARG_STRING, &self.uri, "Measure a real guest on this libvirt URI instead", "URI" },
     { "domain", 0, 0, G_OPTION_ARG_STRING, &self.domain, "The running guest to measure (with --uri)", "NAME" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &self.json, "Also write every figure as JSON", "FILE" },
+    { "write-guest", 0, 0, G_OPTION_ARG_FILENAME, &self.write_guest,
+      "Write a guest whose screen keeps changing (ISO + domain XML) into DIR, and exit", "DIR" },
+    { "guest-size", 0, 0, G_OPTION_ARG_STRING, &self.guest_size, "Its screen (default 1024x768)", "WxH" },
+    { "guest-change", 0, 0, G_OPTION_ARG_STRING, &self.guest_change,
+      "What it changes: full, or partial (a band at the top; default full)", "full|partial" },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -1018,6 +1142,26 @@ driver_main (int    argc,
     {
       g_printerr ("vireo-bench-console: %s\n", error->message);
       return 2;
+    }
+  if (self.write_guest != NULL)
+    {
+      int width, height;
+      BenchMode change;
+
+      if (!bench_parse_size (self.guest_size != NULL ? self.guest_size : "1024x768", &width, &height) ||
+          !bench_mode_from_string (self.guest_change != NULL ? self.guest_change : "full", &change) ||
+          change == BENCH_MODE_IDLE)
+        {
+          g_printerr ("vireo-bench-console: bad --guest-size or --guest-change\n");
+          return 2;
+        }
+      if (!bench_write_guest (self.write_guest, width, height, change, &error))
+        {
+          g_printerr ("vireo-bench-console: %s\n", error->message);
+          return 1;
+        }
+      printf ("%s/vireo-bench-guest.xml\n", self.write_guest);
+      return 0;
     }
   if ((self.uri == NULL) != (self.domain == NULL))
     {
@@ -1069,11 +1213,13 @@ driver_main (int    argc,
   for (guint i = 0; renderers[i] != NULL; i++)
     run_client (&self, renderers[i]);
 
+  find_viewer (&self);
+  if (self.uri != NULL && self.viewer_path != NULL)
+    run_viewer_guest (&self);
   if (self.uri == NULL)
     {
       g_auto(GStrv) sizes = g_strsplit (self.sizes, ",", -1);
 
-      find_viewer (&self);
       if (self.viewer_path != NULL)
         run_viewer (&self);
       g_printerr ("vireo-bench-console: stages ...\n");
@@ -1092,8 +1238,7 @@ driver_main (int    argc,
   print_vireo (&self);
   print_stages (&self);
   print_latency (&self);
-  if (self.uri == NULL)
-    print_viewer (&self);
+  print_viewer (&self);
   print_targets (&self);
 
   if (self.json != NULL && !write_json (&self, &error))

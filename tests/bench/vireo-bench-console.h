@@ -38,6 +38,11 @@ int         bench_server_main      (int          argc,
                                     char       **argv);
 int         bench_client_main      (int          argc,
                                     char       **argv);
+gboolean    bench_write_guest      (const char  *dir,
+                                    int          width,
+                                    int          height,
+                                    BenchMode    change,
+                                    GError     **error);
 /* Appends one record (key -> value text) per stage to @records. */
 void        bench_stages_run       (int          width,
                                     int          height,
@@ -79,6 +84,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchServer, bench_server_free)
 /* Small helpers shared by the roles. */
 guint64      bench_thread_cpu_ns     (void);
 guint64      bench_process_cpu_ns    (void);
+void         bench_die_with_parent   (GSubprocessLauncher *launcher);
 gboolean     bench_parse_size        (const char  *s,
                                       int         *width,
                                       int         *height);
