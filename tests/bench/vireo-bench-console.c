@@ -956,7 +956,7 @@ print_stages (Driver *self)
   if (self->stages->len == 0)
     return;
   printf ("\nWhere the time before the renderer goes, stage by stage without GTK (reading thread's CPU,\n"
-          "median of 30 frames; full-screen raw frames through a socket pair):\n");
+          "best of 30 frames; full-screen raw frames through a socket pair):\n");
   printf ("%-9s | %-24s | %-24s | %-12s | %-12s\n", "size", "recv 4 KiB + copy (gvnc)", "recv 256 KiB in place",
           "copy, full", "copy, 256x256");
   printf ("----------+--------------------------+--------------------------+--------------+--------------\n");
