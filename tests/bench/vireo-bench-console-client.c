@@ -27,7 +27,6 @@
 #include "config.h"
 
 #include <dlfcn.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,7 +48,6 @@ typedef struct
 {
   /* Options */
   const char       *self_exe;
-  char            **sizes;
   char            **modes;
   GArray           *rates;          /* of double */
   double            seconds;
@@ -309,20 +307,11 @@ typedef struct
 static guint64
 x_server_ticks (Client *self)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *end;
+  guint64 ticks = 0;
 
-  if (self->x_server_pid == NULL)
-    return 0;
-  path = g_strdup_printf ("/proc/%s/stat", self->x_server_pid);
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
-    return 0;
-  fields = g_strsplit (end + 2, " ", -1);
-  if (g_strv_length (fields) < 13)
-    return 0;
-  return g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+  if (self->x_server_pid != NULL)
+    bench_proc_cpu_ticks (self->x_server_pid, &ticks);
+  return ticks;
 }
 
 static void

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -79,6 +78,26 @@ guint64
 bench_process_cpu_ns (void)
 {
   return clock_ns (CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/* utime + stime of a process, all its threads, in clock ticks. */
+gboolean
+bench_proc_cpu_ticks (const char *pid,
+                      guint64    *ticks)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return FALSE;
+  /* After "pid (comm)": state is field 3, utime 14, stime 15. */
+  fields = g_strsplit (end + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return FALSE;
+  *ticks = g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+  return TRUE;
 }
 
 static void
@@ -482,25 +501,6 @@ run_client (Driver     *self,
 
 /* ---- remote-viewer ------------------------------------------------------- */
 
-/* utime + stime of a process, all its threads, in clock ticks. */
-static gboolean
-proc_cpu_ticks (const char *pid,
-                guint64    *ticks)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
-    return FALSE;
-  /* After "pid (comm)": state is field 3, utime 14, stime 15. */
-  fields = g_strsplit (end + 2, " ", -1);
-  if (g_strv_length (fields) < 13)
-    return FALSE;
-  *ticks = g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
-  return TRUE;
-}
 
 static void
 find_viewer (Driver *self)
@@ -608,17 +608,17 @@ run_viewer_size (Driver *self,
           }
         g_usleep (self->warmup * G_USEC_PER_SEC);
         if (!bench_server_stats (server, &s0, &error) ||
-            !proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t0))
+            !bench_proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t0))
           goto gone;
         if (self->xvfb != NULL)
-          proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x0);
+          bench_proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x0);
         w0 = g_get_monotonic_time ();
         g_usleep (self->seconds * G_USEC_PER_SEC);
-        if (!proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t1) ||
+        if (!bench_proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t1) ||
             !bench_server_stats (server, &s1, &error))
           goto gone;
         if (self->xvfb != NULL)
-          proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x1);
+          bench_proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x1);
         w1 = g_get_monotonic_time ();
         seconds = (w1 - w0) / 1e6;
 
@@ -682,16 +682,16 @@ run_viewer_guest (Driver *self)
     }
   /* Connecting and the first frames; there is no server here to ask. */
   g_usleep ((MAX (self->warmup, 0) + GUEST_VIEWER_SETTLE_S) * G_USEC_PER_SEC);
-  if (!proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t0))
+  if (!bench_proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t0))
     goto gone;
   if (self->xvfb != NULL)
-    proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x0);
+    bench_proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x0);
   w0 = g_get_monotonic_time ();
   g_usleep (self->seconds * G_USEC_PER_SEC);
-  if (!proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t1))
+  if (!bench_proc_cpu_ticks (g_subprocess_get_identifier (viewer), &t1))
     goto gone;
   if (self->xvfb != NULL)
-    proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x1);
+    bench_proc_cpu_ticks (g_subprocess_get_identifier (self->xvfb), &x1);
   w1 = g_get_monotonic_time ();
   seconds = (w1 - w0) / 1e6;
 

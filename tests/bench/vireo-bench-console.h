@@ -84,6 +84,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchServer, bench_server_free)
 /* Small helpers shared by the roles. */
 guint64      bench_thread_cpu_ns     (void);
 guint64      bench_process_cpu_ns    (void);
+gboolean     bench_proc_cpu_ticks    (const char  *pid,
+                                      guint64     *ticks);
 void         bench_die_with_parent   (GSubprocessLauncher *launcher);
 gboolean     bench_parse_size        (const char  *s,
                                       int         *width,
