@@ -41,6 +41,8 @@ struct _VireoFakeVnc
   GQueue    outgoing_cut;
   guint     n_updates;
   gint64    last_key_time;
+  VireoFakeVncFrameFunc frame_func;
+  gpointer  frame_data;
 };
 
 static gboolean
@@ -268,9 +270,18 @@ handle_message (VireoFakeVnc *self)
     case 3:   /* FramebufferUpdateRequest */
       {
         GByteArray *msg = NULL;
+        VireoFakeVncFrameFunc frame_func;
+        gpointer frame_data;
 
         if (!read_all (self->fd, buf, 9))
           return FALSE;
+        g_mutex_lock (&self->lock);
+        frame_func = self->frame_func;
+        frame_data = self->frame_data;
+        g_mutex_unlock (&self->lock);
+        /* It draws with fill_rect(), which takes the lock. */
+        if (frame_func != NULL && buf[0])
+          frame_func (self, frame_data);
         g_mutex_lock (&self->lock);
         if (!buf[0] || !self->announced)
           msg = make_update (self, TRUE);
@@ -421,17 +432,21 @@ serve (gpointer data)
   return NULL;
 }
 
+/**
+ * vireo_fake_vnc_new_for_fd:
+ * @fd: a connected socket (an accepted TCP connection, say); the server
+ *   owns it from now on
+ *
+ * Serves @fd as vireo_fake_vnc_new() serves its own socket pair.
+ */
 VireoFakeVnc *
-vireo_fake_vnc_new (int  width,
-                    int  height,
-                    int *client_fd)
+vireo_fake_vnc_new_for_fd (int width,
+                           int height,
+                           int fd)
 {
   VireoFakeVnc *self = g_new0 (VireoFakeVnc, 1);
-  int fds[2];
 
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
-  self->fd = fds[0];
-  *client_fd = fds[1];
+  self->fd = fd;
   self->width = width;
   self->height = height;
   self->pixels = g_new0 (guint32, (gsize) width * height);
@@ -441,6 +456,38 @@ vireo_fake_vnc_new (int  width,
   g_queue_init (&self->outgoing_cut);
   self->thread = g_thread_new ("fake-vnc", serve, self);
   return self;
+}
+
+VireoFakeVnc *
+vireo_fake_vnc_new (int  width,
+                    int  height,
+                    int *client_fd)
+{
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  *client_fd = fds[1];
+  return vireo_fake_vnc_new_for_fd (width, height, fds[0]);
+}
+
+/**
+ * vireo_fake_vnc_set_frame_func:
+ * @func: (nullable): draws the next frame; %NULL for none
+ *
+ * With a frame function the client gets a new frame for every incremental
+ * update it asks for: as many frames a second as it can take (the console
+ * benchmark). Without one (the default) the screen changes only through
+ * vireo_fake_vnc_fill_rect().
+ */
+void
+vireo_fake_vnc_set_frame_func (VireoFakeVnc          *self,
+                               VireoFakeVncFrameFunc  func,
+                               gpointer               user_data)
+{
+  g_mutex_lock (&self->lock);
+  self->frame_func = func;
+  self->frame_data = user_data;
+  g_mutex_unlock (&self->lock);
 }
 
 void

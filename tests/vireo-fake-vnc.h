@@ -21,10 +21,22 @@ typedef struct
   guint32  scancode;   /* QEMU's extended key event; 0 for a plain one */
 } VireoFakeVncKey;
 
+/* Draws the next frame (with vireo_fake_vnc_fill_rect()); called on the
+ * server's thread when the client asks for an incremental update, before
+ * the server answers it. */
+typedef void (*VireoFakeVncFrameFunc) (VireoFakeVnc *self,
+                                       gpointer      user_data);
+
 VireoFakeVnc *vireo_fake_vnc_new           (int           width,
                                             int           height,
                                             int          *client_fd);
+VireoFakeVnc *vireo_fake_vnc_new_for_fd    (int           width,
+                                            int           height,
+                                            int           fd);
 void          vireo_fake_vnc_free          (VireoFakeVnc *self);
+void          vireo_fake_vnc_set_frame_func (VireoFakeVnc         *self,
+                                             VireoFakeVncFrameFunc func,
+                                             gpointer              user_data);
 void          vireo_fake_vnc_fill_rect     (VireoFakeVnc *self,
                                             int           x,
                                             int           y,
