@@ -34,6 +34,12 @@ texel (GdkTexture *texture,
   return data[(gsize) y * width + x];
 }
 
+static GdkTexture *
+tile0 (VireoFramebuffer *fb)
+{
+  return vireo_framebuffer_get_tile (fb, 0, NULL);
+}
+
 static void
 test_framebuffer_copies (void)
 {
@@ -44,12 +50,12 @@ test_framebuffer_copies (void)
   guint64 before;
 
   g_assert_cmpuint (vireo_framebuffer_get_stride (fb), ==, 64 * 4);
-  first = g_object_ref (vireo_framebuffer_get_texture (fb));
+  first = g_object_ref (tile0 (fb));
   g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb), ==, full);
   /* Opaque although the protocol never wrote the fourth byte. */
   g_assert_cmphex (texel (first, 5, 5), ==, 0xff000000);
   /* Nothing changed: the same texture, nothing copied. */
-  g_assert_true (vireo_framebuffer_get_texture (fb) == first);
+  g_assert_true (tile0 (fb) == first);
   g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb), ==, full);
 
   /* GTK still holds the first texture: its memory cannot be written, so
@@ -57,7 +63,7 @@ test_framebuffer_copies (void)
   pixels[1 * 64 + 2] = 0x00123456;
   vireo_framebuffer_damage (fb, 2, 1, 1, 1);
   g_assert_true (vireo_framebuffer_has_damage (fb));
-  second = g_object_ref (vireo_framebuffer_get_texture (fb));
+  second = g_object_ref (tile0 (fb));
   g_assert_false (vireo_framebuffer_has_damage (fb));
   g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb), ==, 2 * full);
   g_assert_cmpuint (vireo_framebuffer_get_n_buffers (fb), ==, 2);
@@ -71,7 +77,7 @@ test_framebuffer_copies (void)
   pixels[10 * 64 + 20] = 0x00abcdef;
   vireo_framebuffer_damage (fb, 20, 10, 4, 2);
   before = vireo_framebuffer_get_copied_bytes (fb);
-  first = vireo_framebuffer_get_texture (fb);
+  first = tile0 (fb);
   g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb) - before, ==, (1 + 4 * 2) * 4);
   g_assert_cmpuint (vireo_framebuffer_get_n_buffers (fb), ==, 2);
   g_assert_cmphex (texel (first, 20, 10), ==, 0xffabcdef);
@@ -82,8 +88,81 @@ test_framebuffer_copies (void)
   before = vireo_framebuffer_get_copied_bytes (fb);
   vireo_framebuffer_damage (fb, 60, 30, 100, 100);
   vireo_framebuffer_damage (fb, -50, -50, 10, 10);
-  vireo_framebuffer_get_texture (fb);
+  tile0 (fb);
   g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb) - before, <=, (4 * 2 + 4 * 2 + 1) * 4 * 2);
+}
+
+/* A screen larger than a tile: a change redraws only the tiles it touches,
+ * and the whole-screen texture (screenshots) shows every tile's pixels. */
+static void
+test_framebuffer_tiles (void)
+{
+  const int T = VIREO_FRAMEBUFFER_TILE_SIZE;
+  g_autoptr(VireoFramebuffer) fb = vireo_framebuffer_new (2 * T + 88, T + 40);
+  guint32 *pixels = (guint32 *) vireo_framebuffer_get_data (fb);
+  gsize row = vireo_framebuffer_get_stride (fb) / 4;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  cairo_rectangle_int_t r, covered = { 0, 0, 0, 0 };
+  guint n = vireo_framebuffer_get_n_tiles (fb);
+  guint64 before;
+
+  g_assert_cmpuint (n, ==, 6);
+  for (guint i = 0; i < n; i++)
+    {
+      GdkTexture *tile = vireo_framebuffer_get_tile (fb, i, &r);
+
+      /* GTK holds what it drew until the next frame. */
+      g_ptr_array_add (held, g_object_ref (tile));
+      g_assert_cmpint (gdk_texture_get_width (tile), ==, r.width);
+      g_assert_cmpint (gdk_texture_get_height (tile), ==, r.height);
+      g_assert_cmpint (r.width, <=, T);
+      g_assert_cmpint (r.height, <=, T);
+      gdk_rectangle_union (&covered, &r, &covered);
+    }
+  g_assert_cmpint (covered.width, ==, 2 * T + 88);
+  g_assert_cmpint (covered.height, ==, T + 40);
+  g_assert_false (vireo_framebuffer_has_damage (fb));
+
+  /* One pixel in the bottom right tile: only that tile is new, and only
+   * its pixels were copied. */
+  pixels[(T + 10) * row + 2 * T + 5] = 0x00fedcba;
+  vireo_framebuffer_damage (fb, 2 * T + 5, T + 10, 1, 1);
+  before = vireo_framebuffer_get_copied_bytes (fb);
+  vireo_framebuffer_update (fb);
+  g_assert_cmpuint (vireo_framebuffer_get_copied_bytes (fb) - before, ==, 88 * 40 * 4);
+  for (guint i = 0; i < n; i++)
+    {
+      GdkTexture *tile = vireo_framebuffer_get_tile (fb, i, &r);
+
+      if (r.x == 2 * T && r.y == T)
+        {
+          g_assert_true (tile != g_ptr_array_index (held, i));
+          g_assert_cmphex (texel (tile, 5, 10), ==, 0xfffedcba);
+        }
+      else
+        g_assert_true (tile == g_ptr_array_index (held, i));
+    }
+
+  /* A rectangle across four tiles renews those four. */
+  vireo_framebuffer_damage (fb, T - 1, T - 1, 2, 2);
+  g_ptr_array_set_size (held, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (held, g_object_ref (vireo_framebuffer_get_tile (fb, i, NULL)));
+  pixels[T * row + T] = 0x00010203;
+  vireo_framebuffer_damage (fb, T - 1, T - 1, 2, 2);
+  vireo_framebuffer_update (fb);
+  {
+    guint renewed = 0;
+
+    for (guint i = 0; i < n; i++)
+      renewed += vireo_framebuffer_get_tile (fb, i, NULL) != g_ptr_array_index (held, i);
+    g_assert_cmpuint (renewed, ==, 4);
+  }
+
+  /* The screenshot texture has every tile's pixels, opaque. */
+  g_assert_cmphex (texel (vireo_framebuffer_get_texture (fb), 2 * T + 5, T + 10), ==, 0xfffedcba);
+  g_assert_cmphex (texel (vireo_framebuffer_get_texture (fb), T, T), ==, 0xff010203);
+  g_assert_cmphex (texel (vireo_framebuffer_get_texture (fb), 0, 0), ==, 0xff000000);
 }
 
 /* ---- display on the fake server ------------------------------------------ */
@@ -610,6 +689,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/console/framebuffer/copies", test_framebuffer_copies);
+  g_test_add_func ("/console/framebuffer/tiles", test_framebuffer_tiles);
 #define ADD(path, func) \
   g_test_add ("/console/display/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("pixels", test_pixels);

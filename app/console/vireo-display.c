@@ -117,17 +117,70 @@ compute_area (VireoDisplay    *self,
 }
 
 static void
+append_black (GtkSnapshot *snapshot,
+              double       x0,
+              double       y0,
+              double       x1,
+              double       y1)
+{
+  if (x1 > x0 && y1 > y0)
+    gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
+                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+}
+
+/*
+ * The screen goes down tile by tile (see VireoFramebuffer), so that a
+ * change redraws only its tiles. Tile edges are rounded to whole device
+ * pixels: at a fractional scale, edges between pixels would be
+ * antialiased into faint seams. Black goes only where the guest's screen
+ * does not (the letterbox margins); painting it under the screen as well
+ * cost the cairo renderer a sixth of its time.
+ */
+static void
 vireo_display_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   VireoDisplay *self = VIREO_DISPLAY (widget);
   VireoFramebuffer *fb = framebuffer (self);
-  graphene_rect_t bounds, area;
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double sf = device_scale (self);
+  double ox, oy, s, x1, y1;
+  graphene_rect_t area;
 
-  graphene_rect_init (&bounds, 0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 }, &bounds);
-  if (fb != NULL && compute_area (self, &area, NULL))
-    gtk_snapshot_append_texture (snapshot, vireo_framebuffer_get_texture (fb), &area);
+  if (fb == NULL || !compute_area (self, &area, &s))
+    {
+      append_black (snapshot, 0, 0, width, height);
+      return;
+    }
+
+  /* Device pixels from here on: the origin is on one already. */
+  ox = area.origin.x * sf;
+  oy = area.origin.y * sf;
+  s *= sf;
+  x1 = (ox + round (vireo_framebuffer_get_width (fb) * s)) / sf;
+  y1 = (oy + round (vireo_framebuffer_get_height (fb) * s)) / sf;
+
+  append_black (snapshot, 0, 0, width, area.origin.y);
+  append_black (snapshot, 0, y1, width, height);
+  append_black (snapshot, 0, area.origin.y, area.origin.x, MIN (y1, height));
+  append_black (snapshot, x1, area.origin.y, width, MIN (y1, height));
+
+  vireo_framebuffer_update (fb);
+  for (guint i = 0; i < vireo_framebuffer_get_n_tiles (fb); i++)
+    {
+      cairo_rectangle_int_t r;
+      GdkTexture *tile = vireo_framebuffer_get_tile (fb, i, &r);
+      double tx0 = ox + round (r.x * s);
+      double ty0 = oy + round (r.y * s);
+      double tx1 = ox + round ((r.x + r.width) * s);
+      double ty1 = oy + round ((r.y + r.height) * s);
+
+      if (tx1 > tx0 && ty1 > ty0)
+        gtk_snapshot_append_texture (snapshot, tile,
+                                     &GRAPHENE_RECT_INIT (tx0 / sf, ty0 / sf,
+                                                          (tx1 - tx0) / sf, (ty1 - ty0) / sf));
+    }
 }
 
 static void

@@ -6,13 +6,19 @@
 /*
  * A GdkTexture is immutable and GTK keeps the last one until the next frame
  * is drawn, so the protocol cannot write into the memory a texture shows.
- * Each texture therefore gets a copy, and the copy is the one cost here.
+ * Each texture therefore gets a copy, and the copy is one cost here.
  *
- * Copies live in a small pool of "back" buffers. Each back remembers what
- * it lacks (the damage since it was last brought up to date); once GTK
- * lets go of the texture made from it, the next frame reuses it and copies
- * only that. A guest that redraws a clock or a cursor line costs a few
- * kilobytes a frame, not a whole screen. The same pass sets the alpha byte,
+ * The other cost is GTK's: a texture that changes is uploaded (GL) or
+ * converted and scaled (cairo) whole, and the area it covers is redrawn
+ * whole. One texture for the screen made a blinking cursor cost a full
+ * 1080p redraw, 25 ms a frame with the cairo renderer. So the screen is cut
+ * into tiles, each its own texture: GTK's render-node diff sees which
+ * textures are new and redraws only those tiles; the rest stay uploaded.
+ *
+ * Each tile's copies live in a small pool of "back" buffers. Each back
+ * remembers what it lacks (the damage since it was last brought up to
+ * date); once GTK lets go of the texture made from it, the next frame
+ * reuses it and copies only that. The same pass sets the alpha byte,
  * which VNC and SPICE leave undefined and GTK 4.8 has no opaque 32-bit
  * format to ignore.
  */
@@ -26,9 +32,16 @@ typedef struct
 {
   gatomicrefcount  ref;
   gint             in_use;   /* a texture shows it */
-  guint8          *data;
-  cairo_region_t  *stale;    /* what it lacks */
+  guint8          *data;     /* the tile's pixels, tile->rect.width * 4 a row */
+  cairo_region_t  *stale;    /* what it lacks, in screen coordinates */
 } Back;
+
+typedef struct
+{
+  cairo_rectangle_int_t  rect;
+  GPtrArray             *backs;
+  GdkTexture            *texture;
+} Tile;
 
 struct _VireoFramebuffer
 {
@@ -38,23 +51,23 @@ struct _VireoFramebuffer
   int              height;
   gsize            stride;
   guint8          *data;
-  cairo_region_t  *damage;   /* since the last texture */
-  GPtrArray       *backs;
-  GdkTexture      *texture;
+  cairo_region_t  *damage;   /* not yet in the tiles */
+  Tile            *tiles;
+  guint            n_tiles;
+  GdkTexture      *whole;    /* the screen in one texture, made on request */
   guint64          copied_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (VireoFramebuffer, vireo_framebuffer, G_TYPE_OBJECT)
 
 static Back *
-back_new (VireoFramebuffer *self)
+back_new (const Tile *tile)
 {
-  cairo_rectangle_int_t all = { 0, 0, self->width, self->height };
   Back *back = g_new0 (Back, 1);
 
   g_atomic_ref_count_init (&back->ref);
-  back->data = g_malloc (self->stride * self->height);
-  back->stale = cairo_region_create_rectangle (&all);
+  back->data = g_malloc ((gsize) tile->rect.width * 4 * tile->rect.height);
+  back->stale = cairo_region_create_rectangle (&tile->rect);
   return back;
 }
 
@@ -85,8 +98,13 @@ vireo_framebuffer_finalize (GObject *object)
 {
   VireoFramebuffer *self = VIREO_FRAMEBUFFER (object);
 
-  g_clear_object (&self->texture);
-  g_ptr_array_unref (self->backs);
+  for (guint i = 0; i < self->n_tiles; i++)
+    {
+      g_clear_object (&self->tiles[i].texture);
+      g_ptr_array_unref (self->tiles[i].backs);
+    }
+  g_free (self->tiles);
+  g_clear_object (&self->whole);
   cairo_region_destroy (self->damage);
   g_free (self->data);
 
@@ -103,7 +121,6 @@ static void
 vireo_framebuffer_init (VireoFramebuffer *self)
 {
   self->damage = cairo_region_create ();
-  self->backs = g_ptr_array_new_with_free_func (back_unref);
 }
 
 VireoFramebuffer *
@@ -111,6 +128,7 @@ vireo_framebuffer_new (int width,
                        int height)
 {
   VireoFramebuffer *self;
+  int columns, rows;
 
   g_return_val_if_fail (width > 0 && height > 0, NULL);
 
@@ -119,7 +137,24 @@ vireo_framebuffer_new (int width,
   self->height = height;
   self->stride = (gsize) width * 4;
   self->data = g_malloc0 (self->stride * height);
-  /* The first texture shows the whole (black) screen. */
+
+  columns = (width + VIREO_FRAMEBUFFER_TILE_SIZE - 1) / VIREO_FRAMEBUFFER_TILE_SIZE;
+  rows = (height + VIREO_FRAMEBUFFER_TILE_SIZE - 1) / VIREO_FRAMEBUFFER_TILE_SIZE;
+  self->n_tiles = columns * rows;
+  self->tiles = g_new0 (Tile, self->n_tiles);
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < columns; c++)
+      {
+        Tile *tile = &self->tiles[r * columns + c];
+
+        tile->rect.x = c * VIREO_FRAMEBUFFER_TILE_SIZE;
+        tile->rect.y = r * VIREO_FRAMEBUFFER_TILE_SIZE;
+        tile->rect.width = MIN (VIREO_FRAMEBUFFER_TILE_SIZE, width - tile->rect.x);
+        tile->rect.height = MIN (VIREO_FRAMEBUFFER_TILE_SIZE, height - tile->rect.y);
+        tile->backs = g_ptr_array_new_with_free_func (back_unref);
+      }
+
+  /* The first frame shows the whole (black) screen. */
   vireo_framebuffer_damage (self, 0, 0, width, height);
   return self;
 }
@@ -197,18 +232,21 @@ region_area (const cairo_region_t *region)
   return area;
 }
 
-/* Copies with the alpha byte set. A plain loop over 32-bit words is what
- * the compiler vectorizes; it runs at memcpy's speed. */
+/* Copies @r (screen coordinates) to @dest, laid out with @dest_stride
+ * from (@dest_x, @dest_y), with the alpha byte set. A plain loop over
+ * 32-bit words is what the compiler vectorizes; it runs at memcpy's speed. */
 static void
 copy_rect (VireoFramebuffer            *self,
            guint8                      *dest,
+           gsize                        dest_stride,
+           int                          dest_x,
+           int                          dest_y,
            const cairo_rectangle_int_t *r)
 {
   for (int row = r->y; row < r->y + r->height; row++)
     {
-      gsize offset = row * self->stride + (gsize) r->x * 4;
-      const guint32 *s = (const guint32 *) (self->data + offset);
-      guint32 *d = (guint32 *) (dest + offset);
+      const guint32 *s = (const guint32 *) (self->data + row * self->stride + (gsize) r->x * 4);
+      guint32 *d = (guint32 *) (dest + (gsize) (row - dest_y) * dest_stride + (gsize) (r->x - dest_x) * 4);
 
       for (int i = 0; i < r->width; i++)
         d[i] = s[i] | 0xff000000u;
@@ -216,15 +254,15 @@ copy_rect (VireoFramebuffer            *self,
 }
 
 static Back *
-pick_back (VireoFramebuffer *self,
-           gboolean         *pooled)
+pick_back (Tile     *tile,
+           gboolean *pooled)
 {
   Back *best = NULL;
   gsize best_area = G_MAXSIZE;
 
-  for (guint i = 0; i < self->backs->len; i++)
+  for (guint i = 0; i < tile->backs->len; i++)
     {
-      Back *back = g_ptr_array_index (self->backs, i);
+      Back *back = g_ptr_array_index (tile->backs, i);
       gsize area;
 
       if (g_atomic_int_get (&back->in_use))
@@ -241,16 +279,117 @@ pick_back (VireoFramebuffer *self,
   if (best != NULL)
     return best;
 
-  best = back_new (self);
-  if (self->backs->len < MAX_BACKS)
-    g_ptr_array_add (self->backs, best);
+  best = back_new (tile);
+  if (tile->backs->len < MAX_BACKS)
+    g_ptr_array_add (tile->backs, best);
   else
     *pooled = FALSE;
   return best;
 }
 
+static void
+update_tile (VireoFramebuffer     *self,
+             Tile                 *tile,
+             const cairo_region_t *damage)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize stride = (gsize) tile->rect.width * 4;
+  gboolean pooled;
+  Back *back;
+
+  /* Letting go first may free the back it shows, for reuse right now. */
+  g_clear_object (&tile->texture);
+
+  for (guint i = 0; i < tile->backs->len; i++)
+    cairo_region_union (((Back *) g_ptr_array_index (tile->backs, i))->stale, damage);
+
+  back = pick_back (tile, &pooled);
+  for (int i = 0; i < cairo_region_num_rectangles (back->stale); i++)
+    {
+      cairo_rectangle_int_t r;
+
+      cairo_region_get_rectangle (back->stale, i, &r);
+      copy_rect (self, back->data, stride, tile->rect.x, tile->rect.y, &r);
+      self->copied_bytes += (gsize) r.width * r.height * 4;
+    }
+  cairo_region_subtract (back->stale, back->stale);
+
+  g_atomic_int_set (&back->in_use, 1);
+  if (pooled)
+    g_atomic_ref_count_inc (&back->ref);
+  bytes = g_bytes_new_with_free_func (back->data, stride * tile->rect.height, back_release, back);
+  /* Premultiplied with alpha 255 is the same as opaque, and it is GTK's
+   * native format: no conversion on upload. */
+  tile->texture = gdk_memory_texture_new (tile->rect.width, tile->rect.height,
+                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, stride);
+}
+
+/**
+ * vireo_framebuffer_update:
+ *
+ * Brings the tiles' textures up to date: every tile the damage touches
+ * gets a new texture, every other tile keeps the one it had. This is
+ * where the copy happens; the widget calls it once a frame.
+ */
+void
+vireo_framebuffer_update (VireoFramebuffer *self)
+{
+  g_return_if_fail (VIREO_IS_FRAMEBUFFER (self));
+
+  if (cairo_region_is_empty (self->damage))
+    return;
+
+  for (guint i = 0; i < self->n_tiles; i++)
+    {
+      Tile *tile = &self->tiles[i];
+      cairo_region_t *part;
+
+      if (cairo_region_contains_rectangle (self->damage, &tile->rect) == CAIRO_REGION_OVERLAP_OUT)
+        continue;
+      part = cairo_region_copy (self->damage);
+      cairo_region_intersect_rectangle (part, &tile->rect);
+      update_tile (self, tile, part);
+      cairo_region_destroy (part);
+    }
+  cairo_region_subtract (self->damage, self->damage);
+  g_clear_object (&self->whole);
+}
+
+guint
+vireo_framebuffer_get_n_tiles (VireoFramebuffer *self)
+{
+  g_return_val_if_fail (VIREO_IS_FRAMEBUFFER (self), 0);
+  return self->n_tiles;
+}
+
+/**
+ * vireo_framebuffer_get_tile:
+ * @rect: (out) (optional): where the tile sits on the screen
+ *
+ * Returns: (transfer none): tile @i as it is now (after
+ * vireo_framebuffer_update()). Without damage in it since the last call
+ * it is the same texture.
+ */
+GdkTexture *
+vireo_framebuffer_get_tile (VireoFramebuffer      *self,
+                            guint                  i,
+                            cairo_rectangle_int_t *rect)
+{
+  g_return_val_if_fail (VIREO_IS_FRAMEBUFFER (self), NULL);
+  g_return_val_if_fail (i < self->n_tiles, NULL);
+
+  vireo_framebuffer_update (self);
+  if (rect != NULL)
+    *rect = self->tiles[i].rect;
+  return self->tiles[i].texture;
+}
+
 /**
  * vireo_framebuffer_get_texture:
+ *
+ * The whole screen in one texture, for a screenshot or a test; drawing
+ * goes through the tiles. Its copy is not counted in
+ * vireo_framebuffer_get_copied_bytes().
  *
  * Returns: (transfer none): the screen as it is now. Without damage since
  * the last call it is the same texture.
@@ -259,44 +398,26 @@ GdkTexture *
 vireo_framebuffer_get_texture (VireoFramebuffer *self)
 {
   g_autoptr(GBytes) bytes = NULL;
-  gboolean pooled;
-  Back *back;
+  cairo_rectangle_int_t all = { 0, 0, 0, 0 };
+  guint8 *data;
 
   g_return_val_if_fail (VIREO_IS_FRAMEBUFFER (self), NULL);
 
-  if (self->texture != NULL && cairo_region_is_empty (self->damage))
-    return self->texture;
+  vireo_framebuffer_update (self);
+  if (self->whole != NULL)
+    return self->whole;
 
-  /* Letting go first may free the back it shows, for reuse right now. */
-  g_clear_object (&self->texture);
-
-  for (guint i = 0; i < self->backs->len; i++)
-    cairo_region_union (((Back *) g_ptr_array_index (self->backs, i))->stale, self->damage);
-  cairo_region_subtract (self->damage, self->damage);
-
-  back = pick_back (self, &pooled);
-  for (int i = 0; i < cairo_region_num_rectangles (back->stale); i++)
-    {
-      cairo_rectangle_int_t r;
-
-      cairo_region_get_rectangle (back->stale, i, &r);
-      copy_rect (self, back->data, &r);
-      self->copied_bytes += (gsize) r.width * r.height * 4;
-    }
-  cairo_region_subtract (back->stale, back->stale);
-
-  g_atomic_int_set (&back->in_use, 1);
-  if (pooled)
-    g_atomic_ref_count_inc (&back->ref);
-  bytes = g_bytes_new_with_free_func (back->data, self->stride * self->height, back_release, back);
-  /* Premultiplied with alpha 255 is the same as opaque, and it is GTK's
-   * native format: no conversion on upload. */
-  self->texture = gdk_memory_texture_new (self->width, self->height,
-                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, self->stride);
-  return self->texture;
+  all.width = self->width;
+  all.height = self->height;
+  data = g_malloc (self->stride * self->height);
+  copy_rect (self, data, self->stride, 0, 0, &all);
+  bytes = g_bytes_new_take (data, self->stride * self->height);
+  self->whole = gdk_memory_texture_new (self->width, self->height,
+                                        GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, self->stride);
+  return self->whole;
 }
 
-/* Bytes copied into textures so far, for tests and the benchmark. */
+/* Bytes copied into tile textures so far, for tests and the benchmark. */
 guint64
 vireo_framebuffer_get_copied_bytes (VireoFramebuffer *self)
 {
@@ -304,9 +425,14 @@ vireo_framebuffer_get_copied_bytes (VireoFramebuffer *self)
   return self->copied_bytes;
 }
 
+/* Copy buffers held for the tiles, all tiles together. */
 guint
 vireo_framebuffer_get_n_buffers (VireoFramebuffer *self)
 {
+  guint n = 0;
+
   g_return_val_if_fail (VIREO_IS_FRAMEBUFFER (self), 0);
-  return self->backs->len;
+  for (guint i = 0; i < self->n_tiles; i++)
+    n += self->tiles[i].backs->len;
+  return n;
 }

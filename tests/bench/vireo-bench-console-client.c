@@ -11,10 +11,11 @@
  *            framebuffer, the session's damage handling and update
  *            requests, and the main loop itself;
  *   copy     VireoFramebuffer's copy of the damage into a texture's memory
- *            (vireo_framebuffer_get_texture). The widget does it in
- *            snapshot(); here the frame clock's before-paint handler asks
- *            for the same texture first, so the copy can be timed on its
- *            own and snapshot() finds nothing left to copy;
+ *            (vireo_framebuffer_update, which renews the textures of the
+ *            tiles the damage touches). The widget does it in snapshot();
+ *            here the frame clock's before-paint handler does it first, so
+ *            the copy can be timed on its own and snapshot() finds nothing
+ *            left to copy;
  *   render   the rest of the frame cycle, before-paint to after-paint:
  *            layout, snapshot, GSK's renderer, handing the frame to X.
  *
@@ -149,7 +150,7 @@ on_before_paint (GdkFrameClock *clock,
     return;
 
   /* The copy snapshot() would make, made (and timed) here. */
-  vireo_display_get_texture (self->display);
+  vireo_framebuffer_update (fb);
   self->after_copy = bench_thread_cpu_ns ();
   self->after_copy_wall = g_get_monotonic_time ();
   if (self->measuring)

@@ -973,7 +973,7 @@ print_stages (Driver *self)
       printf ("%-9s | %-24s | %-24s | %7.2f ms   | %7.3f ms\n", size_label (gvnc, size, sizeof size), a, b,
               rec_num (full, "ms"), rec_num (part, "ms"));
     }
-  printf ("  \"copy\" is VireoFramebuffer's texture copy (vireo_framebuffer_get_texture), as in the \"copy\" column.\n");
+  printf ("  \"copy\" is VireoFramebuffer's copy into its tiles' textures (vireo_framebuffer_update), as in the \"copy\" column.\n");
 }
 
 static void
