@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "vireo-graphics-session.h"
 #include "vireo-keymap.h"
 
@@ -9,6 +11,8 @@ typedef struct
   VireoGraphicsState  state;
   char               *error;
   char               *protocol;
+  char               *password;
+  VireoGraphicsAuth   auth;
   VireoFramebuffer   *framebuffer;
   GdkTexture         *cursor;
   int                 hot_x;
@@ -46,12 +50,21 @@ static guint signals[N_SIGNALS];
 #define PRIV(self) ((VireoGraphicsSessionPrivate *) vireo_graphics_session_get_instance_private (self))
 
 static void
+wipe_password (VireoGraphicsSessionPrivate *priv)
+{
+  if (priv->password != NULL)
+    memset (priv->password, 0, strlen (priv->password));
+  g_clear_pointer (&priv->password, g_free);
+}
+
+static void
 vireo_graphics_session_finalize (GObject *object)
 {
   VireoGraphicsSessionPrivate *priv = PRIV (VIREO_GRAPHICS_SESSION (object));
 
   g_free (priv->error);
   g_free (priv->protocol);
+  wipe_password (priv);
   g_clear_object (&priv->framebuffer);
   g_clear_object (&priv->cursor);
   vireo_key_state_free (priv->keys);
@@ -188,6 +201,48 @@ vireo_graphics_session_get_error (VireoGraphicsSession *self)
 {
   g_return_val_if_fail (VIREO_IS_GRAPHICS_SESSION (self), NULL);
   return PRIV (self)->error;
+}
+
+/**
+ * vireo_graphics_session_set_password:
+ *
+ * For a display that asks for its own password (one reached through a
+ * tunnel; the daemon's socket never asks). Set it before connecting. Kept
+ * only in memory, and wiped when the session goes.
+ */
+void
+vireo_graphics_session_set_password (VireoGraphicsSession *self,
+                                     const char           *password)
+{
+  VireoGraphicsSessionPrivate *priv;
+
+  g_return_if_fail (VIREO_IS_GRAPHICS_SESSION (self));
+
+  priv = PRIV (self);
+  wipe_password (priv);
+  priv->password = g_strdup (password);
+}
+
+const char *
+_vireo_graphics_session_get_password (VireoGraphicsSession *self)
+{
+  return PRIV (self)->password;
+}
+
+/* Whether a disconnected session ended at the display's sign-in: the
+ * caller can ask the user for a password rather than show an error. */
+VireoGraphicsAuth
+vireo_graphics_session_get_auth (VireoGraphicsSession *self)
+{
+  g_return_val_if_fail (VIREO_IS_GRAPHICS_SESSION (self), VIREO_GRAPHICS_AUTH_OK);
+  return PRIV (self)->auth;
+}
+
+void
+_vireo_graphics_session_set_auth (VireoGraphicsSession *self,
+                                  VireoGraphicsAuth     auth)
+{
+  PRIV (self)->auth = auth;
 }
 
 VireoFramebuffer *

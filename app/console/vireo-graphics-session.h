@@ -14,6 +14,14 @@ typedef enum
   VIREO_GRAPHICS_STATE_DISCONNECTED,
 } VireoGraphicsState;
 
+/* How the display's own sign-in went, for a session that ended. */
+typedef enum
+{
+  VIREO_GRAPHICS_AUTH_OK,
+  VIREO_GRAPHICS_AUTH_NEEDED,   /* it asks for a password and had none */
+  VIREO_GRAPHICS_AUTH_REFUSED,  /* it refused the password it was given */
+} VireoGraphicsAuth;
+
 /* Pointer buttons as the guest numbers them (X11 / VNC order). */
 typedef enum
 {
@@ -82,6 +90,9 @@ gboolean            vireo_graphics_session_get_share_clipboard  (VireoGraphicsSe
 void                vireo_graphics_session_set_share_clipboard  (VireoGraphicsSession *self,
                                                                  gboolean              share);
 const char         *vireo_graphics_session_get_protocol   (VireoGraphicsSession *self);
+void                vireo_graphics_session_set_password   (VireoGraphicsSession *self,
+                                                           const char           *password);
+VireoGraphicsAuth   vireo_graphics_session_get_auth       (VireoGraphicsSession *self);
 
 void                vireo_graphics_session_key            (VireoGraphicsSession *self,
                                                            guint16               xt,
@@ -133,5 +144,8 @@ void                _vireo_graphics_session_clipboard_received   (VireoGraphicsS
                                                                   const char           *text);
 void                _vireo_graphics_session_set_protocol    (VireoGraphicsSession *self,
                                                              const char           *protocol);
+const char         *_vireo_graphics_session_get_password    (VireoGraphicsSession *self);
+void                _vireo_graphics_session_set_auth        (VireoGraphicsSession *self,
+                                                             VireoGraphicsAuth     auth);
 
 G_END_DECLS

@@ -87,13 +87,19 @@ static void
 fail (VireoSpiceSession *self,
       const char        *message)
 {
+  /* Whoever watches the state may drop the last reference to this
+   * session; it must outlive the disconnect below. */
+  g_autoptr(VireoSpiceSession) hold = NULL;
+
   if (self->closed)
     return;
+  hold = g_object_ref (self);
   self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
   _vireo_graphics_session_set_state (VIREO_GRAPHICS_SESSION (self), VIREO_GRAPHICS_STATE_DISCONNECTED,
                                      message);
-  spice_session_disconnect (self->spice);
+  if (self->spice != NULL)
+    spice_session_disconnect (self->spice);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -252,6 +258,10 @@ on_channel_event (SpiceChannel      *channel,
       return;
     }
 
+  if (event == SPICE_CHANNEL_ERROR_AUTH)
+    _vireo_graphics_session_set_auth (VIREO_GRAPHICS_SESSION (self),
+                                      _vireo_graphics_session_get_password (VIREO_GRAPHICS_SESSION (self)) != NULL
+                                        ? VIREO_GRAPHICS_AUTH_REFUSED : VIREO_GRAPHICS_AUTH_NEEDED);
   error = spice_channel_get_error (channel);
   if (error != NULL && error->message != NULL && *error->message != '\0')
     message = g_strdup_printf ("%s: %s", event_message (event), error->message);
@@ -1364,6 +1374,8 @@ vireo_spice_session_connect (VireoSpiceSession *self)
   g_return_if_fail (!self->started);
 
   self->started = TRUE;
+  g_object_set (self->spice, "password",
+                _vireo_graphics_session_get_password (VIREO_GRAPHICS_SESSION (self)), NULL);
   if (self->audio)
     start_audio (self);
   /* -1: no socket yet; the main channel asks for one with "open-fd". */

@@ -23,7 +23,6 @@ struct _VireoVncSession
 
   VncConnection        *vnc;
   VncBaseFramebuffer   *vnc_fb;
-  char                 *password;
   char                 *error;
   guint                 button_mask;
   guint                 request_id;
@@ -200,26 +199,49 @@ on_server_cut_text (VncConnection   *vnc,
   _vireo_graphics_session_clipboard_received (VIREO_GRAPHICS_SESSION (self), utf8);
 }
 
+static const char *
+password (VireoVncSession *self)
+{
+  return _vireo_graphics_session_get_password (VIREO_GRAPHICS_SESSION (self));
+}
+
 /* The daemon's socket skips the display's own password (SKIPAUTH), and
  * QEMU then offers "none"; gvnc waits for the client to pick. A display
- * reached another way may ask for its password. */
+ * reached another way may offer only its password. */
 static void
 on_auth_choose_type (VncConnection   *vnc,
-                     gpointer         types,
+                     GValueArray     *types,
                      VireoVncSession *self)
 {
-  vnc_connection_set_auth_type (vnc, self->password != NULL ? VNC_CONNECTION_AUTH_VNC
-                                                            : VNC_CONNECTION_AUTH_NONE);
+  gboolean offers_none = FALSE, offers_vnc = FALSE;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; types != NULL && i < types->n_values; i++)
+    {
+      const GValue *value = g_value_array_get_nth (types, i);
+      guint type = G_VALUE_HOLDS_ENUM (value) ? (guint) g_value_get_enum (value)
+                   : G_VALUE_HOLDS_UINT (value) ? g_value_get_uint (value) : G_MAXUINT;
+
+      offers_none |= type == VNC_CONNECTION_AUTH_NONE;
+      offers_vnc |= type == VNC_CONNECTION_AUTH_VNC;
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (offers_vnc && (password (self) != NULL || !offers_none))
+    vnc_connection_set_auth_type (vnc, VNC_CONNECTION_AUTH_VNC);
+  else
+    vnc_connection_set_auth_type (vnc, VNC_CONNECTION_AUTH_NONE);
 }
 
 static void
 on_auth_credential (VncConnection   *vnc,
-                    gpointer         credentials,
+                    GValueArray     *credentials,
                     VireoVncSession *self)
 {
-  if (self->password == NULL ||
-      !vnc_connection_set_credential (vnc, VNC_CONNECTION_CREDENTIAL_PASSWORD, self->password))
+  if (password (self) == NULL ||
+      !vnc_connection_set_credential (vnc, VNC_CONNECTION_CREDENTIAL_PASSWORD, password (self)))
     {
+      _vireo_graphics_session_set_auth (VIREO_GRAPHICS_SESSION (self), VIREO_GRAPHICS_AUTH_NEEDED);
       set_error (self, _("The display asks for a password"));
       vnc_connection_shutdown (vnc);
     }
@@ -232,6 +254,8 @@ on_auth_failure (VncConnection   *vnc,
 {
   g_autofree char *message = g_strdup_printf (_("The display refused the password: %s"), reason);
 
+  if (password (self) != NULL)
+    _vireo_graphics_session_set_auth (VIREO_GRAPHICS_SESSION (self), VIREO_GRAPHICS_AUTH_REFUSED);
   set_error (self, message);
 }
 
@@ -404,9 +428,6 @@ vireo_vnc_session_finalize (GObject *object)
 {
   VireoVncSession *self = VIREO_VNC_SESSION (object);
 
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
   g_free (self->error);
 
   G_OBJECT_CLASS (vireo_vnc_session_parent_class)->finalize (object);
@@ -455,20 +476,6 @@ VireoVncSession *
 vireo_vnc_session_new (void)
 {
   return g_object_new (VIREO_TYPE_VNC_SESSION, NULL);
-}
-
-/* For a display that asks for its own password; the daemon's socket never
- * does. Kept only in memory, and wiped when the session goes. */
-void
-vireo_vnc_session_set_password (VireoVncSession *self,
-                                const char      *password)
-{
-  g_return_if_fail (VIREO_IS_VNC_SESSION (self));
-
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
-  self->password = g_strdup (password);
 }
 
 /**

@@ -9,8 +9,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VireoVncSession, vireo_vnc_session, VIREO, VNC_SESSION, VireoGraphicsSession)
 
 VireoVncSession *vireo_vnc_session_new          (void);
-void             vireo_vnc_session_set_password (VireoVncSession *self,
-                                                 const char      *password);
 gboolean         vireo_vnc_session_open_fd      (VireoVncSession *self,
                                                  int              fd,
                                                  gboolean         local,

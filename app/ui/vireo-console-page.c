@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vireo-console-page.h"
 #include "vireo-domain-config.h"
 #include "vireo-graphics.h"
 #include "vireo-keymap.h"
+#include "vireo-secrets.h"
 #include "vireo-serial-console.h"
 #include "vireo-spice-session.h"
 #include "vireo-text-console.h"
@@ -20,6 +23,9 @@
  *
  * The display is reached through the socket the daemon hands over
  * (virDomainOpenGraphicsFD): no port, no password, nothing on the network.
+ * A remote machine's display is reached through the connection's SSH
+ * transport instead, and may ask for its own password: the keyring's
+ * first, then the user's, with "Remember".
  *
  * The Consoles menu switches between the graphical console and the
  * machine's serial ports and text consoles (a VireoSerialConsole in the
@@ -51,6 +57,7 @@ typedef enum
   STATUS_RECONNECT,
   STATUS_ADD_DISPLAY,
   STATUS_TAKE_OVER,
+  STATUS_PASSWORD,
 } StatusAction;
 
 struct _VireoConsolePage
@@ -82,6 +89,11 @@ struct _VireoConsolePage
   guint                 osd_hide_id;
   GtkWindow            *window;         /* the root whose fullscreen state is followed */
   guint                 n_text_consoles;
+  char                 *graphics_type;  /* of the display being shown */
+  char                 *password;       /* the display's own, in memory only */
+  gboolean              password_typed; /* by the user, not from the keyring */
+  gboolean              keyring_tried;
+  gboolean              keyring_available;
 
   /* Template widgets */
   GtkWidget            *toolbar;
@@ -89,6 +101,9 @@ struct _VireoConsolePage
   AdwStatusPage        *status_page;
   GtkSpinner           *spinner;
   GtkButton            *status_button;
+  GtkWidget            *password_box;
+  GtkPasswordEntry     *password_entry;
+  GtkCheckButton       *remember_check;
   VireoDisplay         *display;
   GtkScrolledWindow    *scroller;
   GtkLabel             *hint_label;
@@ -162,6 +177,7 @@ show_status (VireoConsolePage *self,
     [STATUS_RECONNECT] = N_("_Reconnect"),
     [STATUS_ADD_DISPLAY] = N_("_Add Display…"),
     [STATUS_TAKE_OVER] = N_("_Take Over"),
+    [STATUS_PASSWORD] = N_("_Connect"),
   };
 
   g_free (self->status_title);
@@ -175,6 +191,7 @@ show_status (VireoConsolePage *self,
     gtk_button_set_label (self->status_button, _(labels[action]));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (self->password_box, action == STATUS_PASSWORD);
   gtk_stack_set_visible_child_name (self->stack, "status");
   /* Nothing to look at: the toolbar, with the way out of fullscreen. */
   reveal_osd (self, 0);
@@ -376,6 +393,164 @@ is_remote (VireoConsolePage *self)
   return conn != NULL && vireo_connection_get_is_remote (conn);
 }
 
+/* ---- the display's own password ------------------------------------------ */
+
+static void
+forget_password (VireoConsolePage *self)
+{
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_clear_pointer (&self->password, g_free);
+  self->password_typed = FALSE;
+  self->keyring_tried = FALSE;
+}
+
+static void
+set_password (VireoConsolePage *self,
+              const char       *password,
+              gboolean          typed)
+{
+  forget_password (self);
+  self->password = g_strdup (password);
+  self->password_typed = typed;
+  self->keyring_tried = TRUE;
+}
+
+static char *
+password_question (VireoConsolePage *self)
+{
+  g_autofree char *protocol = g_ascii_strup (self->graphics_type != NULL ? self->graphics_type : "vnc", -1);
+
+  /* Translators: the first %s is VNC or SPICE, the second a machine's name */
+  return g_strdup_printf (_("The %s display of “%s” asks for a password of its own."),
+                          protocol, vireo_domain_get_name (self->domain));
+}
+
+static void
+ask_password (VireoConsolePage *self,
+              const char       *title,
+              const char       *description)
+{
+  self->connecting = FALSE;
+  self->failed = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->remember_check), self->keyring_available);
+  show_status (self, "dialog-password-symbolic", title, description, STATUS_PASSWORD, FALSE);
+  /* A refused password stays, selected: the next key replaces it, an
+   * arrow key edits it. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->password_entry), 0, -1);
+  update_actions (self);
+}
+
+static void
+found_password_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(VireoConsolePage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *question = NULL;
+  char *password;
+  gboolean available = FALSE;
+
+  password = vireo_secrets_find_console_password_finish (result, &available, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->keyring_available = available;
+  if (error != NULL)
+    g_debug ("No display password from the keyring: %s", error->message);
+  if (password != NULL)
+    {
+      set_password (self, password, FALSE);
+      memset (password, 0, strlen (password));
+      g_free (password);
+      connect_display (self);
+      return;
+    }
+  question = password_question (self);
+  ask_password (self, _("Password Needed"), question);
+}
+
+/* The display turned the session away at its sign-in: the keyring's
+ * password first (once), then the user's. */
+static void
+handle_auth (VireoConsolePage  *self,
+             VireoGraphicsAuth  auth)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+  g_autofree char *question = password_question (self);
+  g_autofree char *description = NULL;
+
+  if (auth == VIREO_GRAPHICS_AUTH_NEEDED && !self->keyring_tried && conn != NULL)
+    {
+      self->keyring_tried = TRUE;
+      self->connecting = TRUE;
+      self->cancellable = g_cancellable_new ();
+      show_status (self, "dialog-password-symbolic", _("Connecting…"), NULL, STATUS_NONE, TRUE);
+      vireo_secrets_find_console_password_async (vireo_connection_get_uri (conn), vireo_domain_get_uuid (self->domain),
+                                                 self->graphics_type != NULL ? self->graphics_type : "vnc",
+                                                 self->cancellable, found_password_cb, g_object_ref (self));
+      return;
+    }
+  if (auth == VIREO_GRAPHICS_AUTH_NEEDED)
+    {
+      ask_password (self, _("Password Needed"), question);
+      return;
+    }
+  description = g_strdup_printf ("%s %s", question,
+                                 self->password_typed
+                                   ? _("It refused the one typed.")
+                                   : _("It refused the one in your keyring; it may have changed since."));
+  ask_password (self, _("Wrong Password"), description);
+}
+
+static void
+on_password_activate (VireoConsolePage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+
+  if (*text == '\0')
+    {
+      adw_status_page_set_description (self->status_page, _("Type the display’s password, then Connect."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+      return;
+    }
+  set_password (self, text, TRUE);
+  self->failed = FALSE;
+  self->retries = 0;
+  connect_display (self);
+}
+
+static void
+kept_password_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_secrets_keep_console_password_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The display password could not be kept in the keyring: %s", error->message);
+}
+
+/* A password the user typed worked: into the keyring if asked, and out of
+ * the entry either way. */
+static void
+password_worked (VireoConsolePage *self)
+{
+  VireoConnection *conn = vireo_domain_get_connection (self->domain);
+
+  if (self->password == NULL || !self->password_typed)
+    return;
+  if (conn != NULL && self->keyring_available && gtk_check_button_get_active (self->remember_check))
+    vireo_secrets_keep_console_password_async (vireo_connection_get_uri (conn), vireo_domain_get_uuid (self->domain),
+                                               self->graphics_type != NULL ? self->graphics_type : "vnc",
+                                               vireo_domain_get_name (self->domain), self->password,
+                                               NULL, kept_password_cb, NULL);
+  self->password_typed = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+}
+
 /* ---- text consoles ------------------------------------------------------- */
 
 static void
@@ -535,6 +710,7 @@ open_fd_cb (GObject      *source,
     }
 
   session = vireo_vnc_session_new ();
+  vireo_graphics_session_set_password (VIREO_GRAPHICS_SESSION (session), self->password);
   take_session (self, VIREO_GRAPHICS_SESSION (g_steal_pointer (&session)));
   /* Raw pixels cost nothing on this computer's loopback; over a network
    * gvnc's compressed encodings come first. */
@@ -583,6 +759,8 @@ read_xml_cb (GObject      *source,
     }
 
   rebuild_consoles_menu (self, config, type);
+  g_free (self->graphics_type);
+  self->graphics_type = g_strdup (type);
   if (showing_text (self))
     {
       self->connecting = FALSE;
@@ -601,6 +779,7 @@ read_xml_cb (GObject      *source,
     {
       g_autoptr(VireoSpiceSession) session = vireo_spice_session_new (self->domain, index);
 
+      vireo_graphics_session_set_password (VIREO_GRAPHICS_SESSION (session), self->password);
       take_session (self, VIREO_GRAPHICS_SESSION (g_steal_pointer (&session)));
       vireo_spice_session_connect (VIREO_SPICE_SESSION (self->session));
       update (self);
@@ -674,6 +853,7 @@ update (VireoConsolePage *self)
       self->connecting = FALSE;
       self->retries = 0;
       self->session_shown = TRUE;
+      password_worked (self);
       gtk_stack_set_visible_child_name (self->stack, "display");
     }
   else if (state == VIREO_GRAPHICS_STATE_CONNECTING)
@@ -682,8 +862,14 @@ update (VireoConsolePage *self)
     {
       g_autofree char *error = g_strdup (vireo_graphics_session_get_error (self->session));
       gboolean shown = self->session_shown;
+      VireoGraphicsAuth auth = vireo_graphics_session_get_auth (self->session);
 
       drop_session (self);
+      if (auth != VIREO_GRAPHICS_AUTH_OK)
+        {
+          handle_auth (self, auth);
+          return;
+        }
       /* A display that hangs up halfway through the handshake is usually
        * one QEMU is still setting up (or a guest stopping); try again
        * before calling it lost. */
@@ -911,6 +1097,9 @@ on_status_button (VireoConsolePage *self)
       break;
     case STATUS_ADD_DISPLAY:
       gtk_widget_activate_action (GTK_WIDGET (self), "details.add-hardware", NULL);
+      break;
+    case STATUS_PASSWORD:
+      on_password_activate (self);
       break;
     case STATUS_NONE:
     default:
@@ -1186,6 +1375,7 @@ vireo_console_page_set_domain (VireoConsolePage *self,
   if (self->domain != NULL)
     g_signal_handlers_disconnect_by_data (self->domain, self);
   g_set_object (&self->domain, domain);
+  forget_password (self);
   self->failed = FALSE;
   self->retries = 0;
   if (domain != NULL)
@@ -1288,6 +1478,8 @@ vireo_console_page_finalize (GObject *object)
   g_free (self->status_title);
   g_free (self->scale);
   g_free (self->console);
+  g_free (self->graphics_type);
+  forget_password (self);
   g_clear_pointer (&self->text_consoles, g_ptr_array_unref);
   g_clear_object (&self->consoles_menu);
 
@@ -1411,6 +1603,10 @@ vireo_console_page_class_init (VireoConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_button);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_popover);
   gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, usb_box);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, password_box);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, VireoConsolePage, remember_check);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activate);
 
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.type-clipboard", NULL, type_clipboard_action);

@@ -193,3 +193,92 @@ vireo_secrets_keep_console_password_finish (GAsyncResult  *result,
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+typedef struct
+{
+  char     *password;
+  gboolean  available;
+} FoundPassword;
+
+static void
+found_password_free (gpointer data)
+{
+  FoundPassword *found = data;
+
+  if (found->password != NULL)
+    memset (found->password, 0, strlen (found->password));
+  g_free (found->password);
+  g_free (found);
+}
+
+static void
+find_console_password_thread (GTask        *task,
+                              gpointer      source,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  SecretJob *job = task_data;
+  FoundPassword *found = g_new0 (FoundPassword, 1);
+  GError *error = NULL;
+
+  /* No keyring is no error: the user is asked, without "Remember". */
+  found->available = vireo_secrets_available ();
+  if (found->available)
+    found->password = vireo_secrets_lookup (job->uri, job->prompt, &error);
+  if (error != NULL)
+    {
+      found_password_free (found);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, found, found_password_free);
+}
+
+/**
+ * vireo_secrets_find_console_password_async:
+ *
+ * Looks up the password a guest's display was given in Vireo (or kept
+ * from a console's "Remember"), on a thread of its own.
+ */
+void
+vireo_secrets_find_console_password_async (const char          *uri,
+                                           const char          *uuid,
+                                           const char          *graphics_type,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SecretJob *job = g_new0 (SecretJob, 1);
+
+  job->uri = g_strdup (uri);
+  job->prompt = vireo_secrets_console_prompt (uuid, graphics_type);
+  g_task_set_source_tag (task, vireo_secrets_find_console_password_async);
+  g_task_set_task_data (task, job, secret_job_free);
+  g_task_run_in_thread (task, find_console_password_thread);
+}
+
+/**
+ * vireo_secrets_find_console_password_finish:
+ * @keyring_available: (out) (optional): whether a keyring answered, so
+ *   that "Remember" can be offered
+ *
+ * Returns: (transfer full) (nullable): the password, or %NULL when none
+ * is kept (with @error unset) or on error. Wipe it before freeing it.
+ */
+char *
+vireo_secrets_find_console_password_finish (GAsyncResult  *result,
+                                            gboolean      *keyring_available,
+                                            GError       **error)
+{
+  FoundPassword *found = g_task_propagate_pointer (G_TASK (result), error);
+  char *password;
+
+  if (keyring_available != NULL)
+    *keyring_available = found != NULL && found->available;
+  if (found == NULL)
+    return NULL;
+  password = g_steal_pointer (&found->password);
+  found_password_free (found);
+  return password;
+}

@@ -38,6 +38,15 @@ void      vireo_secrets_keep_console_password_async  (const char          *uri,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+void      vireo_secrets_find_console_password_async  (const char          *uri,
+                                                      const char          *uuid,
+                                                      const char          *graphics_type,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char     *vireo_secrets_find_console_password_finish (GAsyncResult        *result,
+                                                      gboolean            *keyring_available,
+                                                      GError             **error);
 gboolean  vireo_secrets_keep_console_password_finish (GAsyncResult        *result,
                                                       GError             **error);
 

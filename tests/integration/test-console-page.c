@@ -21,12 +21,14 @@
 #include "vireo-serial-console.h"
 #include "vireo-spice-session.h"
 #include "vireo-test-bootsector.h"
+#include "vireo-secrets.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
 #include "vireo-worker.h"
 
 #define GUEST "vireo-console-page"
+#define DISPLAY_PASSWORD "s3cret"
 
 static const char *
 require_env (const char *name)
@@ -84,6 +86,22 @@ static const char remote_xml[] =
   "  <os><type arch='x86_64' machine='pc'>hvm</type></os>"
   "  <devices>"
   "    <graphics type='vnc' autoport='yes'>%s</graphics>"
+  "    <video><model type='vga'/></video>"
+  "    <memballoon model='none'/>"
+  "  </devices>"
+  "</domain>";
+
+/* Displays with a password of their own, on the far side's loopback. */
+static const char password_xml[] =
+  "<domain type='qemu'>"
+  "  <name>%s</name>"
+  "  <memory unit='MiB'>64</memory>"
+  "  <vcpu>1</vcpu>"
+  "  <os><type arch='x86_64' machine='pc'>hvm</type></os>"
+  "  <devices>"
+  "    <graphics type='%s' autoport='yes' passwd='" DISPLAY_PASSWORD "'>"
+  "      <listen type='address' address='127.0.0.1'/>"
+  "    </graphics>"
   "    <video><model type='vga'/></video>"
   "    <memballoon model='none'/>"
   "  </devices>"
@@ -530,6 +548,171 @@ test_remote (void)
   virConnectClose (direct);
 }
 
+typedef struct
+{
+  VireoConsolePage *page;
+  gboolean          asked;
+} Watch;
+
+static gboolean
+shown_watching (gpointer data)
+{
+  Watch *w = data;
+
+  if (g_strcmp0 (vireo_console_page_get_status_title (w->page), "Password Needed") == 0)
+    w->asked = TRUE;
+  return screen_shown (w->page);
+}
+
+static gboolean
+status_is_password_needed (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Password Needed") == 0;
+}
+
+static gboolean
+status_is_wrong_password (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Wrong Password") == 0;
+}
+
+typedef struct
+{
+  const char *uri;
+  const char *uuid;
+  const char *type;
+  char       *found;
+  gboolean    done;
+} KeyringLook;
+
+static gpointer
+keyring_look_thread (gpointer data)
+{
+  KeyringLook *look = data;
+  g_autofree char *prompt = vireo_secrets_console_prompt (look->uuid, look->type);
+
+  look->found = vireo_secrets_lookup (look->uri, prompt, NULL);
+  g_atomic_int_set (&look->done, TRUE);
+  return NULL;
+}
+
+/* The keyring answers on D-Bus: off the main thread, as in Vireo. */
+static char *
+keyring_password (const char *uri,
+                  const char *uuid,
+                  const char *type)
+{
+  KeyringLook look = { uri, uuid, type, NULL, FALSE };
+  GThread *thread = g_thread_new ("keyring", keyring_look_thread, &look);
+
+  while (!g_atomic_int_get (&look.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  return look.found;
+}
+
+static gboolean
+keyring_has_password (gpointer data)
+{
+  const char **key = data;
+  g_autofree char *found = keyring_password (key[0], key[1], key[2]);
+
+  return g_strcmp0 (found, DISPLAY_PASSWORD) == 0;
+}
+
+static GtkWindow *
+open_page (VireoDomain       *domain,
+           VireoConsolePage **page)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  *page = VIREO_CONSOLE_PAGE (vireo_console_page_new ());
+  gtk_window_set_default_size (window, 800, 560);
+  gtk_window_set_child (window, GTK_WIDGET (*page));
+  gtk_window_present (window);
+  vireo_console_page_set_domain (*page, domain);
+  return window;
+}
+
+/* A remote display with a password of its own: Vireo asks (keyring
+ * first), says when the password is wrong without losing what was typed,
+ * keeps a working one in the keyring when asked to, and the next console
+ * gets in with it without asking. VNC and SPICE. */
+static void
+test_remote_password (gconstpointer data)
+{
+  const char *type = data;
+  const char *uri = require_env ("VIREO_TEST_URI");
+  const char *ssh_uri = require_env ("VIREO_TEST_SSH_URI");
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (ssh_uri, 0);
+  virConnectPtr direct = virConnectOpen (uri);
+  g_autofree char *name = g_strdup_printf (GUEST "-pw-%s", type);
+  g_autofree char *xml = g_strdup_printf (password_xml, name, type);
+  Lookup lookup = { conn, name };
+  VireoConsolePage *page;
+  VireoDomain *domain;
+  GtkWindow *window;
+  GtkWidget *entry, *remember;
+  virDomainPtr dom;
+  Watch watch = { NULL, FALSE };
+  const char *key[3];
+
+  g_assert_nonnull (direct);
+  dom = virDomainDefineXML (direct, xml);
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  vireo_test_wait_for (named_listed, &lookup, 10, "the guest in the remote list");
+  domain = vireo_test_find_domain (conn, name);
+  key[0] = vireo_connection_get_uri (conn);
+  key[1] = vireo_domain_get_uuid (domain);
+  key[2] = type;
+
+  /* Nothing in the keyring: the user is asked. */
+  window = open_page (domain, &page);
+  vireo_test_wait_for (status_is_password_needed, page, 60, "\"Password Needed\"");
+  entry = vireo_test_find_named (GTK_WIDGET (page), "password-entry");
+  remember = vireo_test_find_named (GTK_WIDGET (page), "remember-check");
+  g_assert_true (gtk_widget_is_visible (entry));
+  /* Typing goes straight into it. */
+  g_assert_nonnull (gtk_window_get_focus (window));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (window), entry));
+  /* A keyring answers here, so "Remember" is offered, and on. */
+  g_assert_true (gtk_widget_is_visible (remember));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (remember)));
+
+  /* Empty: nothing is tried, the page says what to do. */
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (status_is_password_needed (page));
+
+  /* Wrong: said so, and the typing stays. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "wrong");
+  g_signal_emit_by_name (entry, "activate");
+  vireo_test_wait_for (status_is_wrong_password, page, 60, "\"Wrong Password\"");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "wrong");
+
+  /* Right, through the Connect button. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), DISPLAY_PASSWORD);
+  gtk_widget_activate (vireo_test_find_named (GTK_WIDGET (page), "status-button"));
+  vireo_test_wait_for (screen_shown, page, 60, "the screen after the password");
+  g_assert_cmpstr (vireo_graphics_session_get_protocol (vireo_console_page_get_session (page)), ==, type);
+  /* Out of the entry once it worked. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  vireo_test_wait_for (keyring_has_password, key, 20, "the password in the keyring");
+  gtk_window_destroy (window);
+
+  /* A new console: in with the keyring's password, never asking. */
+  window = open_page (domain, &page);
+  watch.page = page;
+  vireo_test_wait_for (shown_watching, &watch, 60, "the screen with the keyring's password");
+  g_assert_false (watch.asked);
+  gtk_window_destroy (window);
+
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (direct);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,6 +728,8 @@ main (int   argc,
   g_test_add_data_func ("/console-integration/console-page/spice", "spice", test_console_page);
   g_test_add_func ("/console-integration/console-page/headless", test_headless);
   g_test_add_func ("/console-integration/console-page/remote", test_remote);
+  g_test_add_data_func ("/console-integration/console-page/remote-password/vnc", "vnc", test_remote_password);
+  g_test_add_data_func ("/console-integration/console-page/remote-password/spice", "spice", test_remote_password);
 
   {
     int ret = g_test_run ();
