@@ -159,6 +159,20 @@ test_framebuffer_tiles (void)
     g_assert_cmpuint (renewed, ==, 4);
   }
 
+  /* Another texture format (the cairo renderer's fast one) renews every
+   * tile, with the same pixels. */
+  g_ptr_array_set_size (held, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (held, g_object_ref (vireo_framebuffer_get_tile (fb, i, NULL)));
+  vireo_framebuffer_set_texture_format (fb, GDK_MEMORY_B8G8R8A8);
+  g_assert_true (vireo_framebuffer_has_damage (fb));
+  for (guint i = 0; i < n; i++)
+    g_assert_true (vireo_framebuffer_get_tile (fb, i, NULL) != g_ptr_array_index (held, i));
+  g_assert_cmphex (texel (vireo_framebuffer_get_tile (fb, n - 1, NULL), 5, 10), ==, 0xfffedcba);
+  /* The same format again changes nothing. */
+  vireo_framebuffer_set_texture_format (fb, GDK_MEMORY_B8G8R8A8);
+  g_assert_false (vireo_framebuffer_has_damage (fb));
+
   /* The screenshot texture has every tile's pixels, opaque. */
   g_assert_cmphex (texel (vireo_framebuffer_get_texture (fb), 2 * T + 5, T + 10), ==, 0xfffedcba);
   g_assert_cmphex (texel (vireo_framebuffer_get_texture (fb), T, T), ==, 0xff010203);

@@ -147,6 +147,7 @@ vireo_display_snapshot (GtkWidget   *widget,
   double sf = device_scale (self);
   double ox, oy, s, x1, y1;
   graphene_rect_t area;
+  GskRenderer *renderer;
 
   if (fb == NULL || !compute_area (self, &area, &s))
     {
@@ -166,6 +167,9 @@ vireo_display_snapshot (GtkWidget   *widget,
   append_black (snapshot, 0, area.origin.y, area.origin.x, MIN (y1, height));
   append_black (snapshot, x1, area.origin.y, width, MIN (y1, height));
 
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  vireo_framebuffer_set_texture_format (fb, renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer)
+                                              ? GDK_MEMORY_B8G8R8A8 : GDK_MEMORY_B8G8R8A8_PREMULTIPLIED);
   vireo_framebuffer_update (fb);
   for (guint i = 0; i < vireo_framebuffer_get_n_tiles (fb); i++)
     {

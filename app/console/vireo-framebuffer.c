@@ -57,6 +57,7 @@ struct _VireoFramebuffer
   Tile            *tiles;
   guint            n_tiles;
   GdkTexture      *whole;    /* the screen in one texture, made on request */
+  GdkMemoryFormat  format;   /* of the tiles */
   guint64          copied_bytes;
 };
 
@@ -123,6 +124,9 @@ static void
 vireo_framebuffer_init (VireoFramebuffer *self)
 {
   self->damage = cairo_region_create ();
+  /* With alpha 255 premultiplied or not is the same pixels. Premultiplied
+   * is what GL takes as it is. */
+  self->format = GDK_MEMORY_B8G8R8A8_PREMULTIPLIED;
 }
 
 VireoFramebuffer *
@@ -335,10 +339,8 @@ update_tile (VireoFramebuffer     *self,
   if (pooled)
     g_atomic_ref_count_inc (&back->ref);
   bytes = g_bytes_new_with_free_func (back->data, stride * tile->rect.height, back_release, back);
-  /* Premultiplied with alpha 255 is the same as opaque, and it is GTK's
-   * native format: no conversion on upload. */
   tile->texture = gdk_memory_texture_new (tile->rect.width, tile->rect.height,
-                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, stride);
+                                          self->format, bytes, stride);
 }
 
 /**
@@ -370,6 +372,30 @@ vireo_framebuffer_update (VireoFramebuffer *self)
     }
   cairo_region_subtract (self->damage, self->damage);
   g_clear_object (&self->whole);
+}
+
+/**
+ * vireo_framebuffer_set_texture_format:
+ * @format: %GDK_MEMORY_B8G8R8A8_PREMULTIPLIED (the default) or
+ *   %GDK_MEMORY_B8G8R8A8
+ *
+ * The format the tiles' textures say they are in; the pixels are the same
+ * (alpha is 255). GTK 4.8 converts a premultiplied texture for cairo
+ * through floats, pixel by pixel, but has a fast path from the straight
+ * one: the cairo renderer draws twice as fast with it, GL slower.
+ */
+void
+vireo_framebuffer_set_texture_format (VireoFramebuffer *self,
+                                      GdkMemoryFormat   format)
+{
+  g_return_if_fail (VIREO_IS_FRAMEBUFFER (self));
+  g_return_if_fail (format == GDK_MEMORY_B8G8R8A8_PREMULTIPLIED || format == GDK_MEMORY_B8G8R8A8);
+
+  if (self->format == format)
+    return;
+  self->format = format;
+  /* Every tile gets a texture in the new format. */
+  vireo_framebuffer_damage (self, 0, 0, self->width, self->height);
 }
 
 guint

@@ -31,6 +31,8 @@ void              vireo_framebuffer_damage       (VireoFramebuffer *self,
                                                   int               width,
                                                   int               height);
 gboolean          vireo_framebuffer_has_damage   (VireoFramebuffer *self);
+void              vireo_framebuffer_set_texture_format (VireoFramebuffer *self,
+                                                        GdkMemoryFormat   format);
 void              vireo_framebuffer_update       (VireoFramebuffer *self);
 guint             vireo_framebuffer_get_n_tiles  (VireoFramebuffer *self);
 GdkTexture       *vireo_framebuffer_get_tile     (VireoFramebuffer      *self,
