@@ -844,7 +844,7 @@ print_vireo (Driver *self)
     {
       printf ("  upd/s: updates the server sent; fps: frames GTK drew with new guest pixels.\n"
               "  decode: main-thread CPU outside GTK's frame cycle, per update (gvnc reading and writing\n"
-              "  the pixels, Vireo's damage handling); copy: VireoFramebuffer's copy into a texture, per frame;\n"
+              "  the pixels, Vireo's damage handling); copy: VireoFramebuffer's copy into its tiles' textures, per frame;\n"
               "  =before: decode + copy, \"before the renderer\"; render: main-thread CPU of the rest of the\n"
               "  frame cycle (layout, snapshot, GSK, handing the frame to X), wall time beside it.\n"
               "  main%%/proc%%: CPU of the main thread / whole client process; X%%: the X server's CPU\n"
