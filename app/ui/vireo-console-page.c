@@ -499,8 +499,8 @@ handle_auth (VireoConsolePage  *self,
     }
   description = g_strdup_printf ("%s %s", question,
                                  self->password_typed
-                                   ? _("It refused the one typed.")
-                                   : _("It refused the one in your keyring; it may have changed since."));
+                                   ? _("It refused that one.")
+                                   : _("It refused the one in your keyring, which may have changed since."));
   ask_password (self, _("Wrong Password"), description);
 }
 
