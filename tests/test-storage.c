@@ -225,6 +225,50 @@ test_secrets_unsupported (void)
   g_object_unref (a.result);
 }
 
+/* virConnectFindStoragePoolSources' answer for an NFS server and for LVM,
+ * in the shape libvirt 9.0 writes them. */
+static void
+test_sources_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nfs = vireo_pool_sources_parse (
+    "<sources>\n"
+    "  <source>\n"
+    "    <host name='nas.example.org'/>\n"
+    "    <dir path='/srv/images'/>\n"
+    "    <format type='nfs'/>\n"
+    "  </source>\n"
+    "  <source>\n"
+    "    <host name='nas.example.org'/>\n"
+    "    <dir path='/srv/iso'/>\n"
+    "    <format type='nfs'/>\n"
+    "  </source>\n"
+    "</sources>\n", &error);
+  g_autoptr(GPtrArray) lvm = vireo_pool_sources_parse (
+    "<sources>\n"
+    "  <source>\n"
+    "    <device path='/dev/sdb1'/>\n"
+    "    <device path='/dev/sdc1'/>\n"
+    "    <name>vg0</name>\n"
+    "    <format type='lvm2'/>\n"
+    "  </source>\n"
+    "</sources>\n", &error);
+  VireoPoolSource *s;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (nfs->len, ==, 2);
+  s = g_ptr_array_index (nfs, 1);
+  g_assert_cmpstr (s->host, ==, "nas.example.org");
+  g_assert_cmpstr (s->dir, ==, "/srv/iso");
+  g_assert_cmpstr (s->format, ==, "nfs");
+  g_assert_true (g_str_has_prefix (s->xml, "<source>\n  <host name=\"nas.example.org\"/>"));
+  s = g_ptr_array_index (lvm, 0);
+  g_assert_cmpstr (s->name, ==, "vg0");
+  g_assert_cmpstrv (s->devices, ((const char *[]) { "/dev/sdb1", "/dev/sdc1", NULL }));
+  g_assert_null (vireo_pool_sources_parse ("<pool/>", &error));
+  g_assert_error (error, VIREO_STORAGE_CONFIG_ERROR, VIREO_STORAGE_CONFIG_ERROR_PARSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -241,6 +285,7 @@ main (int   argc,
   g_test_add_func ("/storage/define-and-delete-pool", test_define_and_delete_pool);
   g_test_add_func ("/storage/volumes", test_volumes);
   g_test_add_func ("/storage/secrets-unsupported", test_secrets_unsupported);
+  g_test_add_func ("/storage/sources-parse", test_sources_parse);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
