@@ -13,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "vireo-connection-private.h"
+#include "vireo-lookup-private.h"
 #include "vireo-lookup.h"
 #include "vireo-virt-error.h"
 #include "vireo-xml.h"
@@ -72,6 +73,9 @@ vireo_volume_info_free (VireoVolumeInfo *info)
   g_free (info->type);
   g_free (info->format);
   g_free (info->pool);
+  g_free (info->backing_path);
+  g_free (info->backing_format);
+  g_clear_pointer (&info->used_by, g_ptr_array_unref);
   g_free (info);
 }
 
@@ -350,6 +354,8 @@ volume_from_xml (const char *xml,
   info->capacity = xml_size (&x, "/volume/capacity");
   info->allocation = xml_size (&x, "/volume/allocation");
   info->pool = g_strdup (pool);
+  info->backing_path = xml_string (&x, "string(/volume/backingStore/path)");
+  info->backing_format = xml_string (&x, "string(/volume/backingStore/format/@type)");
   if (info->type == NULL)
     info->type = g_strdup ("file");
   return g_steal_pointer (&info);
@@ -369,6 +375,13 @@ read_volume (virStorageVolPtr  vol,
   if (info != NULL && info->name == NULL)
     info->name = g_strdup (virStorageVolGetName (vol));
   return info;
+}
+
+VireoVolumeInfo *
+_vireo_volume_info_read (virStorageVolPtr  vol,
+                         const char       *pool)
+{
+  return read_volume (vol, pool);
 }
 
 /* Returns: (nullable): NULL with libvirt's error set when it failed */
@@ -624,6 +637,7 @@ list_pools_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_pool_info_free);
+  g_autoptr(GHashTable) users = NULL;
   virStoragePoolPtr *pools = NULL;
   GError *error = NULL;
   int n;
@@ -631,6 +645,10 @@ list_pools_thread (GTask        *task,
   if (return_if_not_connected (task, conn))
     return;
   n = virConnectListAllStoragePools (conn, &pools, 0);
+  /* Which machines use each volume: every domain's disks read once per
+   * listing, not once per volume. */
+  if (n > 0)
+    users = _vireo_collect_volume_users (conn);
   if (n < 0 && !driver_lacks_it ())
     {
       g_task_return_error (task, error_from_last (_("Could not list the storage pools")));
@@ -645,7 +663,11 @@ list_pools_thread (GTask        *task,
         continue;
       info = read_pool (pool);
       if (info != NULL)
-        g_ptr_array_add (list, info);
+        {
+          for (guint j = 0; j < info->volumes->len; j++)
+            _vireo_volume_info_set_users (g_ptr_array_index (info->volumes, j), users);
+          g_ptr_array_add (list, info);
+        }
       else if (!item_vanished ())
         error = error_from_last (_("Could not read a storage pool"));
     }

@@ -56,6 +56,10 @@ typedef struct
   guint64  allocation;
   char    *format;   /* (nullable): "qcow2", "raw", "iso", … */
   char    *pool;     /* (nullable): the name of the pool it is in */
+  char    *backing_path;    /* (nullable): the image this one is an overlay of */
+  char    *backing_format;  /* (nullable) */
+  GPtrArray *used_by;       /* (element-type utf8) (nullable): the machines whose
+                               disks name this volume; filled by list_pools */
 } VireoVolumeInfo;
 
 void vireo_volume_info_free (VireoVolumeInfo *info);

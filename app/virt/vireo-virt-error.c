@@ -38,6 +38,8 @@ vireo_virt_error_map (int domain,
       return VIREO_VIRT_ERROR_NO_DOMAIN;
     case VIR_ERR_NO_STORAGE_VOL:
       return VIREO_VIRT_ERROR_NO_VOLUME;
+    case VIR_ERR_STORAGE_VOL_EXIST:
+      return VIREO_VIRT_ERROR_EXISTS;
     case VIR_ERR_OPERATION_INVALID:
       return VIREO_VIRT_ERROR_OPERATION_INVALID;
     case VIR_ERR_NO_SUPPORT:
