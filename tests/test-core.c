@@ -8,6 +8,36 @@
 #include "vireo-worker.h"
 
 static void
+test_parse_size (void)
+{
+  const guint64 G = G_GUINT64_CONSTANT (1) << 30;
+  static const struct { const char *text; guint64 bytes; } good[] = {
+    { "20", 20 * (G_GUINT64_CONSTANT (1) << 30) },
+    { " 20G ", 20 * (G_GUINT64_CONSTANT (1) << 30) },
+    { "20 GiB", 20 * (G_GUINT64_CONSTANT (1) << 30) },
+    { "20gb", 20 * (G_GUINT64_CONSTANT (1) << 30) },
+    { "512M", 512 * (G_GUINT64_CONSTANT (1) << 20) },
+    { "1.5T", 3 * (G_GUINT64_CONSTANT (1) << 39) },
+    { "4096 B", 4096 },
+    { "0", 0 },
+  };
+  static const char *bad[] = { NULL, "", "-1", "+1", "G", "20X", "20 GiBs", "1e30T", "nan" };
+  guint64 bytes;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_assert_true (vireo_parse_size (good[i].text, G, &bytes));
+      g_assert_cmpuint (bytes, ==, good[i].bytes);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      bytes = 1;
+      g_assert_false (vireo_parse_size (bad[i], G, &bytes));
+      g_assert_cmpuint (bytes, ==, 0);
+    }
+}
+
+static void
 test_format_sizes (void)
 {
   g_autofree char *a = vireo_format_size_kib (512 * 1024);
@@ -245,6 +275,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/format/sizes", test_format_sizes);
+  g_test_add_func ("/core/format/parse-size", test_parse_size);
   g_test_add_func ("/core/history/ring", test_history_ring);
   g_test_add_func ("/core/worker/serial-order-and-cancel", test_worker_serial_order);
   g_test_add_func ("/core/worker/releases-on-main", test_worker_releases_on_main);
