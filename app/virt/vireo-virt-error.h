@@ -20,6 +20,8 @@ typedef enum
   VIREO_VIRT_ERROR_NOT_SUPPORTED,
   VIREO_VIRT_ERROR_INVALID_ARG,
   VIREO_VIRT_ERROR_TIMED_OUT,
+  VIREO_VIRT_ERROR_NO_NETWORK,
+  VIREO_VIRT_ERROR_EXISTS,      /* a name already taken (network) */
 } VireoVirtError;
 
 GQuark  vireo_virt_error_quark     (void);
