@@ -269,6 +269,40 @@ test_uri_field_errors (void)
 }
 
 static void
+test_network_command_lines (void)
+{
+  g_autofree char *start = vireo_command_for_network ("qemu:///system", VIREO_NETWORK_COMMAND_START, "default");
+  g_autofree char *stop = vireo_command_for_network (NULL, VIREO_NETWORK_COMMAND_STOP, "lab net");
+  g_autofree char *on = vireo_command_for_network ("qemu:///system", VIREO_NETWORK_COMMAND_AUTOSTART_ON, "default");
+  g_autofree char *off = vireo_command_for_network ("qemu:///system", VIREO_NETWORK_COMMAND_AUTOSTART_OFF, "default");
+  g_autofree char *undefine = vireo_command_for_network (NULL, VIREO_NETWORK_COMMAND_UNDEFINE, "old");
+  g_autofree char *dump = vireo_command_for_network (NULL, VIREO_NETWORK_COMMAND_DUMPXML, "default");
+  g_autofree char *leases = vireo_command_for_network (NULL, VIREO_NETWORK_COMMAND_DHCP_LEASES, "default");
+  g_autofree char *list = vireo_command_for_network ("qemu+ssh://root@kvm1/system", VIREO_NETWORK_COMMAND_LIST, NULL);
+  g_autofree char *define = vireo_command_for_network (NULL, VIREO_NETWORK_COMMAND_DEFINE, "lab;rm");
+  g_autofree char *update =
+    vireo_command_for_network_update ("qemu:///system", "default", "ip-dhcp-host", VIREO_NETWORK_UPDATE_COMMAND_ADD,
+                                      "<host mac=\"52:54:00:aa:00:01\" ip=\"192.168.122.5\"/>", TRUE, TRUE);
+  g_autofree char *remove =
+    vireo_command_for_network_update (NULL, "default", "dns-host", VIREO_NETWORK_UPDATE_COMMAND_DELETE,
+                                      "<host ip='10.0.0.2'/>", TRUE, FALSE);
+
+  g_assert_cmpstr (start, ==, "virsh -c qemu:///system net-start default");
+  g_assert_cmpstr (stop, ==, "virsh net-destroy 'lab net'");
+  g_assert_cmpstr (on, ==, "virsh -c qemu:///system net-autostart default");
+  g_assert_cmpstr (off, ==, "virsh -c qemu:///system net-autostart --disable default");
+  g_assert_cmpstr (undefine, ==, "virsh net-undefine old");
+  g_assert_cmpstr (dump, ==, "virsh net-dumpxml default");
+  g_assert_cmpstr (leases, ==, "virsh net-dhcp-leases default");
+  g_assert_cmpstr (list, ==, "virsh -c qemu+ssh://root@kvm1/system net-list --all");
+  /* A name is never a shell command, whatever it holds. */
+  g_assert_cmpstr (define, ==, "virsh net-define 'lab;rm.xml'");
+  g_assert_cmpstr (update, ==, "virsh -c qemu:///system net-update default add-last ip-dhcp-host "
+                               "'<host mac=\"52:54:00:aa:00:01\" ip=\"192.168.122.5\"/>' --live --config");
+  g_assert_cmpstr (remove, ==, "virsh net-update default delete dns-host '<host ip='\\''10.0.0.2'\\''/>' --live");
+}
+
+static void
 test_host_command_lines (void)
 {
   g_autofree char *info = vireo_command_for_host ("qemu:///system", VIREO_HOST_COMMAND_NODEINFO);
@@ -1013,6 +1047,7 @@ main (int   argc,
   g_test_add_func ("/model/uri/fields", test_uri_fields);
   g_test_add_func ("/model/uri/field-errors", test_uri_field_errors);
   g_test_add_func ("/model/command/host-lines", test_host_command_lines);
+  g_test_add_func ("/model/command/network-lines", test_network_command_lines);
   g_test_add_func ("/model/device/disk-edits-touch-one-line", test_disk_edits_touch_one_line);
   g_test_add_func ("/model/device/interface-and-graphics", test_interface_and_graphics_edits);
   g_test_add_func ("/model/device/add-remove-edit", test_add_remove_and_edit_devices);

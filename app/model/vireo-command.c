@@ -355,3 +355,114 @@ vireo_live_change_to_command (VireoLiveChange *change,
     }
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Virtual networks                                                          */
+
+static void
+append_uri (GString    *line,
+            const char *uri)
+{
+  if (uri != NULL)
+    {
+      g_autofree char *quoted = vireo_command_quote (uri);
+      g_string_append_printf (line, " -c %s", quoted);
+    }
+}
+
+/**
+ * vireo_command_for_network:
+ * @uri: (nullable): the connection's URI
+ * @name: (nullable): the network; unused for %VIREO_NETWORK_COMMAND_LIST
+ *
+ * Returns: the `virsh net-*` line for @command. For
+ *   %VIREO_NETWORK_COMMAND_DEFINE it names a file, NAME.xml, that the
+ *   definition would be saved in first: virsh takes no XML inline.
+ */
+char *
+vireo_command_for_network (const char          *uri,
+                           VireoNetworkCommand  command,
+                           const char          *name)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted = NULL;
+  const char *verb;
+
+  switch (command)
+    {
+    case VIREO_NETWORK_COMMAND_START:         verb = "net-start"; break;
+    case VIREO_NETWORK_COMMAND_STOP:          verb = "net-destroy"; break;
+    case VIREO_NETWORK_COMMAND_AUTOSTART_ON:  verb = "net-autostart"; break;
+    case VIREO_NETWORK_COMMAND_AUTOSTART_OFF: verb = "net-autostart --disable"; break;
+    case VIREO_NETWORK_COMMAND_UNDEFINE:      verb = "net-undefine"; break;
+    case VIREO_NETWORK_COMMAND_DUMPXML:       verb = "net-dumpxml"; break;
+    case VIREO_NETWORK_COMMAND_DHCP_LEASES:   verb = "net-dhcp-leases"; break;
+    case VIREO_NETWORK_COMMAND_LIST:          verb = "net-list --all"; break;
+    case VIREO_NETWORK_COMMAND_DEFINE:        verb = "net-define"; break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  append_uri (line, uri);
+  g_string_append_printf (line, " %s", verb);
+  if (command == VIREO_NETWORK_COMMAND_LIST)
+    return g_string_free (g_steal_pointer (&line), FALSE);
+
+  g_return_val_if_fail (name != NULL, NULL);
+  if (command == VIREO_NETWORK_COMMAND_DEFINE)
+    {
+      g_autofree char *file = g_strconcat (name, ".xml", NULL);
+      quoted = vireo_command_quote (file);
+    }
+  else
+    quoted = vireo_command_quote (name);
+  g_string_append_printf (line, " %s", quoted);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/**
+ * vireo_command_for_network_update:
+ * @section: virsh's name of the section: "ip-dhcp-host", "dns-host"
+ * @xml: the element, quoted as one word
+ * @live: the running network (`--live`)
+ * @config: its definition (`--config`)
+ *
+ * Returns: the `virsh net-update` line for a live change
+ */
+char *
+vireo_command_for_network_update (const char             *uri,
+                                  const char             *name,
+                                  const char             *section,
+                                  VireoNetworkUpdateVerb  verb,
+                                  const char             *xml,
+                                  gboolean                live,
+                                  gboolean                config)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted_name = NULL;
+  g_autofree char *quoted_section = NULL;
+  g_autofree char *quoted_xml = NULL;
+  const char *command;
+
+  g_return_val_if_fail (name != NULL && section != NULL && xml != NULL, NULL);
+
+  switch (verb)
+    {
+    case VIREO_NETWORK_UPDATE_COMMAND_ADD:    command = "add-last"; break;
+    case VIREO_NETWORK_UPDATE_COMMAND_MODIFY: command = "modify"; break;
+    case VIREO_NETWORK_UPDATE_COMMAND_DELETE: command = "delete"; break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  quoted_name = vireo_command_quote (name);
+  quoted_section = vireo_command_quote (section);
+  quoted_xml = vireo_command_quote (xml);
+  append_uri (line, uri);
+  g_string_append_printf (line, " net-update %s %s %s %s", quoted_name, command, quoted_section, quoted_xml);
+  if (live)
+    g_string_append (line, " --live");
+  if (config)
+    g_string_append (line, " --config");
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}

@@ -44,4 +44,37 @@ GStrv       vireo_command_for_config_changes (const char        *uri,
                                               VireoDomainConfig *before,
                                               VireoDomainConfig *after);
 
+/* Virtual networks (display only, like everything here). */
+typedef enum
+{
+  VIREO_NETWORK_COMMAND_START,          /* net-start NAME */
+  VIREO_NETWORK_COMMAND_STOP,           /* net-destroy NAME */
+  VIREO_NETWORK_COMMAND_AUTOSTART_ON,   /* net-autostart NAME */
+  VIREO_NETWORK_COMMAND_AUTOSTART_OFF,  /* net-autostart --disable NAME */
+  VIREO_NETWORK_COMMAND_UNDEFINE,       /* net-undefine NAME */
+  VIREO_NETWORK_COMMAND_DUMPXML,        /* net-dumpxml NAME */
+  VIREO_NETWORK_COMMAND_DHCP_LEASES,    /* net-dhcp-leases NAME */
+  VIREO_NETWORK_COMMAND_LIST,           /* net-list --all (NAME unused) */
+  VIREO_NETWORK_COMMAND_DEFINE,         /* net-define NAME.xml: the file to save the XML in */
+} VireoNetworkCommand;
+
+/* virNetworkUpdate's sections and commands, as virsh net-update names them. */
+typedef enum
+{
+  VIREO_NETWORK_UPDATE_COMMAND_ADD,
+  VIREO_NETWORK_UPDATE_COMMAND_MODIFY,
+  VIREO_NETWORK_UPDATE_COMMAND_DELETE,
+} VireoNetworkUpdateVerb;
+
+char       *vireo_command_for_network    (const char          *uri,
+                                          VireoNetworkCommand  command,
+                                          const char          *name);
+char       *vireo_command_for_network_update (const char     *uri,
+                                              const char     *name,
+                                              const char     *section,
+                                              VireoNetworkUpdateVerb verb,
+                                              const char     *xml,
+                                              gboolean        live,
+                                              gboolean        config);
+
 G_END_DECLS

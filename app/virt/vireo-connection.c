@@ -55,6 +55,9 @@ typedef struct
   int             lifecycle_id;
   int             reboot_id;
   int             metadata_id;
+  int             network_id;
+  int             pool_id;
+  int             pool_refresh_id;
 } VireoLink;
 
 struct _VireoConnection
@@ -118,6 +121,8 @@ static GParamSpec *properties[N_PROPS];
 enum {
   DOMAIN_STATE_CHANGED,
   AUTHENTICATE,
+  NETWORK_CHANGED,
+  POOL_CHANGED,
   N_SIGNALS
 };
 
@@ -144,6 +149,7 @@ vireo_link_new (VireoConnection *owner)
   g_mutex_init (&link->call_lock);
   g_weak_ref_init (&link->owner, owner);
   link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  link->network_id = link->pool_id = link->pool_refresh_id = -1;
   return link;
 }
 
@@ -209,7 +215,14 @@ vireo_link_drop_conn (VireoLink *link)
     virConnectDomainEventDeregisterAny (conn, link->reboot_id);
   if (link->metadata_id >= 0)
     virConnectDomainEventDeregisterAny (conn, link->metadata_id);
+  if (link->network_id >= 0)
+    virConnectNetworkEventDeregisterAny (conn, link->network_id);
+  if (link->pool_id >= 0)
+    virConnectStoragePoolEventDeregisterAny (conn, link->pool_id);
+  if (link->pool_refresh_id >= 0)
+    virConnectStoragePoolEventDeregisterAny (conn, link->pool_refresh_id);
   link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  link->network_id = link->pool_id = link->pool_refresh_id = -1;
   virResetLastError ();
   virConnectClose (conn);
   virResetLastError ();
@@ -617,6 +630,80 @@ on_metadata_event (virConnectPtr  conn,
                    void          *opaque)
 {
   post_lifecycle (opaque, dom, EVENT_METADATA, 0);
+}
+
+/* Networks and pools: the signal only says which one changed; the pages
+ * that show them read what is true now (one list call), so the event's
+ * kind is not carried. */
+typedef struct
+{
+  VireoLink *link;
+  char      *name;
+  guint      signal;
+} ObjectEvent;
+
+static void
+object_event_free (gpointer data)
+{
+  ObjectEvent *ev = data;
+
+  vireo_link_unref (ev->link);
+  g_free (ev->name);
+  g_free (ev);
+}
+
+static gboolean
+handle_object_event (gpointer data)
+{
+  ObjectEvent *ev = data;
+  g_autoptr(VireoConnection) self = g_weak_ref_get (&ev->link->owner);
+
+  g_assert (vireo_is_main_thread ());
+  if (self != NULL)
+    g_signal_emit (self, signals[ev->signal], 0, ev->name);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_object_event (VireoLink  *link,
+                   const char *name,
+                   guint       signal)
+{
+  ObjectEvent *ev = g_new0 (ObjectEvent, 1);
+
+  ev->link = vireo_link_ref (link);
+  ev->name = g_strdup (name);
+  ev->signal = signal;
+  vireo_main_invoke (handle_object_event, ev, object_event_free, G_PRIORITY_DEFAULT);
+}
+
+static void
+on_network_event (virConnectPtr  conn,
+                  virNetworkPtr  net,
+                  int            event,
+                  int            detail,
+                  void          *opaque)
+{
+  /* virNetworkGetName reads the handle; no RPC. */
+  post_object_event (opaque, virNetworkGetName (net), NETWORK_CHANGED);
+}
+
+static void
+on_pool_event (virConnectPtr     conn,
+               virStoragePoolPtr pool,
+               int               event,
+               int               detail,
+               void             *opaque)
+{
+  post_object_event (opaque, virStoragePoolGetName (pool), POOL_CHANGED);
+}
+
+static void
+on_pool_refresh_event (virConnectPtr     conn,
+                       virStoragePoolPtr pool,
+                       void             *opaque)
+{
+  post_object_event (opaque, virStoragePoolGetName (pool), POOL_CHANGED);
 }
 
 typedef struct
@@ -1295,6 +1382,36 @@ open_thread_locked (GTask        *task,
                                       VIR_DOMAIN_EVENT_CALLBACK (on_metadata_event),
                                       vireo_link_ref (link), vireo_link_unref);
   if (link->metadata_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+
+  /* Drivers without networks or storage (some remotes) refuse these; the
+   * pages then have nothing to follow. */
+  link->network_id =
+    virConnectNetworkEventRegisterAny (conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                       VIR_NETWORK_EVENT_CALLBACK (on_network_event),
+                                       vireo_link_ref (link), vireo_link_unref);
+  if (link->network_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+  link->pool_id =
+    virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                           VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_event),
+                                           vireo_link_ref (link), vireo_link_unref);
+  if (link->pool_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+  link->pool_refresh_id =
+    virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+                                           VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_refresh_event),
+                                           vireo_link_ref (link), vireo_link_unref);
+  if (link->pool_refresh_id < 0)
     {
       vireo_link_unref (link);
       virResetLastError ();
@@ -2404,6 +2521,29 @@ vireo_connection_class_init (VireoConnectionClass *klass)
     g_signal_new ("authenticate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, g_signal_accumulator_true_handled, NULL, NULL,
                   G_TYPE_BOOLEAN, 1, VIREO_TYPE_AUTH_REQUEST);
+
+  /**
+   * VireoConnection::network-changed:
+   * @name: the virtual network's name
+   *
+   * A network was defined, undefined, started or stopped (libvirt's
+   * network lifecycle event, registered before the first listing). The
+   * Networks page re-reads its list; nothing is polled.
+   */
+  signals[NETWORK_CHANGED] =
+    g_signal_new ("network-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * VireoConnection::pool-changed:
+   * @name: the storage pool's name
+   *
+   * A pool was defined, undefined, started, stopped, created, deleted or
+   * refreshed (libvirt's pool lifecycle and refresh events).
+   */
+  signals[POOL_CHANGED] =
+    g_signal_new ("pool-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 void

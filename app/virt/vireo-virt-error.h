@@ -21,7 +21,8 @@ typedef enum
   VIREO_VIRT_ERROR_INVALID_ARG,
   VIREO_VIRT_ERROR_TIMED_OUT,
   VIREO_VIRT_ERROR_IN_USE,        /* a volume a machine uses; the message names them */
-  VIREO_VIRT_ERROR_EXISTS,        /* a pool, volume or secret of that name exists */
+  VIREO_VIRT_ERROR_EXISTS,        /* a network, pool, volume or secret of that name exists */
+  VIREO_VIRT_ERROR_NO_NETWORK,
 } VireoVirtError;
 
 GQuark  vireo_virt_error_quark     (void);

@@ -8,6 +8,7 @@
 #include "vireo-delete-plan.h"
 #include "vireo-host.h"
 #include "vireo-lookup.h"
+#include "vireo-network-ops.h"
 #include "vireo-storage.h"
 #include "vireo-virt-enums.h"
 #include "vireo-virt-error.h"
