@@ -9,11 +9,13 @@
 #include "vireo-format.h"
 #include "vireo-graph.h"
 #include "vireo-host-window.h"
+#include "vireo-networks-page.h"
+#include "vireo-storage-page.h"
 
 /*
- * Host Details: one window per connection, a view stack whose first page is
- * the Overview (facts and usage graphs); Networks and Storage pages will
- * join it. Everything shown comes from the connection's VireoHost, which
+ * Host Details: one window per connection, a view stack of the Overview
+ * (facts and usage graphs), Networks (VireoNetworksPage) and Storage
+ * (VireoStoragePage). Everything shown comes from the connection's VireoHost, which
  * samples only while this window is mapped. When the connection drops, the
  * last values stay on screen, dimmed, under a banner that says so.
  */
@@ -55,6 +57,11 @@ struct _VireoHostWindow
   GtkWidget            *memory_command_button;
   GtkStack             *memory_stack;
   VireoGraph           *memory_graph;
+  AdwBin               *networks_bin;
+  AdwBin               *storage_bin;
+  AdwViewStack         *stack;
+  VireoNetworksPage    *networks_page;
+  VireoStoragePage     *storage_page;
 };
 
 G_DEFINE_FINAL_TYPE (VireoHostWindow, vireo_host_window, ADW_TYPE_WINDOW)
@@ -340,6 +347,16 @@ copy_command_action (GtkWidget  *widget,
 }
 
 static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VireoHostWindow *self = VIREO_HOST_WINDOW (widget);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (g_variant_get_string (parameter, NULL)));
+}
+
+static void
 vireo_host_window_map (GtkWidget *widget)
 {
   VireoHostWindow *self = VIREO_HOST_WINDOW (widget);
@@ -399,6 +416,11 @@ vireo_host_window_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::display-name", G_CALLBACK (update_title),
                            self, G_CONNECT_SWAPPED);
+
+  self->networks_page = VIREO_NETWORKS_PAGE (vireo_networks_page_new (self->connection));
+  adw_bin_set_child (self->networks_bin, GTK_WIDGET (self->networks_page));
+  self->storage_page = VIREO_STORAGE_PAGE (vireo_storage_page_new (self->connection));
+  adw_bin_set_child (self->storage_bin, GTK_WIDGET (self->storage_page));
 
   update_title (self);
   on_host_notify (self);
@@ -517,10 +539,14 @@ vireo_host_window_class_init (VireoHostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_command_button);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_graph);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, networks_bin);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, storage_bin);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "host.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "host.copy-uri", NULL, copy_uri_action);
   gtk_widget_class_install_action (widget_class, "host.copy-command", "s", copy_command_action);
+  gtk_widget_class_install_action (widget_class, "host.toast", "s", toast_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -597,4 +623,34 @@ vireo_host_window_get_host (VireoHostWindow *self)
 {
   g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
   return self->host;
+}
+
+/**
+ * vireo_host_window_show_page:
+ * @name: "overview", "networks" or "storage"
+ *
+ * Returns: (transfer none): that page's widget
+ */
+GtkWidget *
+vireo_host_window_show_page (VireoHostWindow *self,
+                             const char      *name)
+{
+  g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+  return adw_view_stack_get_visible_child (self->stack);
+}
+
+VireoNetworksPage *
+vireo_host_window_get_networks_page (VireoHostWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
+  return self->networks_page;
+}
+
+VireoStoragePage *
+vireo_host_window_get_storage_page (VireoHostWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
+  return self->storage_page;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "vireo-networks-page.h"
+#include "vireo-storage-page.h"
 #include "vireo-virt.h"
 
 G_BEGIN_DECLS
@@ -15,5 +17,9 @@ VireoHostWindow *vireo_host_window_present_for    (GtkWindow       *parent,
                                                    VireoConnection *connection);
 VireoConnection *vireo_host_window_get_connection (VireoHostWindow *self);
 VireoHost       *vireo_host_window_get_host       (VireoHostWindow *self);
+GtkWidget       *vireo_host_window_show_page      (VireoHostWindow *self,
+                                                   const char      *name);
+VireoNetworksPage *vireo_host_window_get_networks_page (VireoHostWindow *self);
+VireoStoragePage  *vireo_host_window_get_storage_page  (VireoHostWindow *self);
 
 G_END_DECLS

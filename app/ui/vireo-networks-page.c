@@ -1,0 +1,1208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vireo-networks-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vireo-command.h"
+#include "vireo-network-config.h"
+#include "vireo-network-dialog.h"
+#include "vireo-network-ops.h"
+#include "vireo-networks-page.h"
+#include "vireo-virt-error.h"
+
+/*
+ * Host Details › Networks: every virtual network of one connection, what it
+ * is (mode in plain words, bridge, subnets, DHCP), which machines use it and
+ * who holds a lease, with the actions `virsh net-*` has. The list is read
+ * in one worker call (each network's XML and the machines on it) and read
+ * again on the connection's network events, so a network started from a
+ * shell shows up as started. The selection is kept by name across reloads.
+ */
+struct _VireoNetworksPage
+{
+  GtkWidget             parent_instance;
+
+  /* Owned */
+  VireoConnection      *connection;
+  GCancellable         *cancellable;        /* the list read */
+  GCancellable         *leases_cancellable;
+  GPtrArray            *networks;           /* (element-type VireoNetworkDetails) */
+  char                 *selected;           /* name */
+  guint                 reload_source;
+  guint                 loading : 1;
+  guint                 reload_again : 1;
+  guint                 updating : 1;       /* setting widgets, not the user */
+
+  /* Template widgets */
+  GtkListBox           *list_box;
+  GtkWidget            *list_command_button;
+  GtkStack             *details_stack;
+  AdwStatusPage        *empty_page;
+  AdwPreferencesPage   *details_page;
+  AdwPreferencesGroup  *overview_group;
+  GtkWidget            *start_button;
+  GtkWidget            *stop_button;
+  GtkWidget            *command_button;
+  AdwActionRow         *mode_row;
+  GtkLabel             *mode_label;
+  GtkLabel             *state_label;
+  GtkWidget            *autostart_row;
+  GtkSwitch            *autostart_switch;
+  GtkWidget            *bridge_row;
+  GtkLabel             *bridge_label;
+  GtkWidget            *forward_row;
+  GtkLabel             *forward_label;
+  GtkWidget            *domain_row;
+  GtkLabel             *domain_label;
+  GtkWidget            *ipv4_group;
+  GtkLabel             *ipv4_network_label;
+  GtkLabel             *ipv4_dhcp_label;
+  GtkWidget            *ipv6_group;
+  GtkLabel             *ipv6_network_label;
+  GtkLabel             *ipv6_dhcp_label;
+  AdwPreferencesGroup  *machines_group;
+  GtkListBox           *machines_list;
+  GtkWidget            *leases_group;
+  GtkWidget            *leases_command_button;
+  GtkStack             *leases_stack;
+  GtkLabel             *leases_empty_label;
+  GtkGrid              *leases_grid;
+};
+
+G_DEFINE_FINAL_TYPE (VireoNetworksPage, vireo_networks_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload_leases (VireoNetworksPage *self);
+
+/* ------------------------------------------------------------------------ */
+
+static VireoNetworkDetails *
+find_network (VireoNetworksPage *self,
+              const char        *name)
+{
+  if (self->networks == NULL || name == NULL)
+    return NULL;
+  for (guint i = 0; i < self->networks->len; i++)
+    {
+      VireoNetworkDetails *details = g_ptr_array_index (self->networks, i);
+
+      if (g_strcmp0 (details->name, name) == 0)
+        return details;
+    }
+  return NULL;
+}
+
+static VireoNetworkDetails *
+selected_network (VireoNetworksPage *self)
+{
+  return find_network (self, self->selected);
+}
+
+/* The configuration a network runs with: its live XML while active (a
+ * live update may not be in the definition), else its definition. */
+static VireoNetworkConfig *
+parse_config (const VireoNetworkDetails *details)
+{
+  g_autoptr(GError) error = NULL;
+  const char *xml = details->live_xml != NULL ? details->live_xml : details->xml;
+  VireoNetworkConfig *config = vireo_network_config_new_from_xml (xml, &error);
+
+  if (config == NULL)
+    g_warning ("Could not read network %s: %s", details->name, error->message);
+  return config;
+}
+
+/* "192.168.122.0/24": the subnet, host bits cleared, from the host's
+ * address and the prefix. */
+static char *
+format_subnet (const VireoNetworkIp *ip)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GInetAddress) network = NULL;
+  g_autofree char *text = NULL;
+  guint8 bytes[16];
+  gsize size;
+
+  if (ip == NULL || ip->address == NULL || (address = g_inet_address_new_from_string (ip->address)) == NULL)
+    return NULL;
+  size = g_inet_address_get_native_size (address);
+  if (ip->prefix > size * 8)
+    return g_strdup_printf ("%s/%u", ip->address, ip->prefix);
+  memcpy (bytes, g_inet_address_to_bytes (address), size);
+  for (gsize i = 0; i < size; i++)
+    {
+      guint keep = ip->prefix > i * 8 ? MIN (ip->prefix - i * 8, 8u) : 0;
+
+      bytes[i] &= (guint8) (0xff00u >> keep);
+    }
+  network = g_inet_address_new_from_bytes (bytes, g_inet_address_get_family (address));
+  text = g_inet_address_to_string (network);
+  return g_strdup_printf ("%s/%u", text, ip->prefix);
+}
+
+static char *
+format_range (const VireoNetworkIp *ip)
+{
+  if (ip == NULL || ip->dhcp_start == NULL || ip->dhcp_end == NULL)
+    return NULL;
+  /* Translators: a DHCP address range, "192.168.122.2 – 192.168.122.254" */
+  return g_strdup_printf (_("%s – %s"), ip->dhcp_start, ip->dhcp_end);
+}
+
+static char *
+row_subtitle (const VireoNetworkDetails *details)
+{
+  g_autoptr(VireoNetworkConfig) config = parse_config (details);
+  g_autoptr(VireoNetworkIp) ip4 = NULL;
+  g_autofree char *subnet = NULL;
+
+  if (config == NULL)
+    return g_strdup ("");
+  ip4 = vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV4);
+  subnet = format_subnet (ip4);
+  if (subnet == NULL)
+    return g_strdup (vireo_network_mode_get_label (vireo_network_config_get_mode (config)));
+  /* Translators: a network's mode and subnet in the list, "NAT · 192.168.122.0/24" */
+  return g_strdup_printf (_("%s · %s"), vireo_network_mode_get_label (vireo_network_config_get_mode (config)), subnet);
+}
+
+static void
+set_command (VireoNetworksPage *self,
+             GtkWidget         *button,
+             const char        *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *markup = NULL;
+
+  if (strchr (text, '\n') != NULL)
+    markup = g_strdup_printf ("<tt>%s</tt>\n%s", escaped, _("Click to copy these commands"));
+  else
+    markup = g_strdup_printf ("<tt>%s</tt>\n%s", escaped, _("Click to copy this command"));
+  gtk_widget_set_tooltip_markup (button, markup);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (text));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "host.copy-command");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy the equivalent virsh command"),
+                                  -1);
+}
+
+static char *
+commands_for (VireoNetworksPage   *self,
+              const char          *name,
+              const VireoNetworkCommand *commands,
+              guint                n_commands)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *uri = vireo_connection_get_uri (self->connection);
+
+  for (guint i = 0; i < n_commands; i++)
+    {
+      g_autofree char *line = vireo_command_for_network (uri, commands[i], name);
+
+      g_string_append_printf (text, "%s%s", i ? "\n" : "", line);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Details                                                                   */
+
+static void
+clear_box (GtkListBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_list_box_remove (box, child);
+}
+
+static void
+set_label (GtkLabel   *label,
+           GtkWidget  *row,
+           const char *text)
+{
+  gtk_label_set_text (label, text != NULL && *text != '\0' ? text : "—");
+  if (row != NULL)
+    gtk_widget_set_visible (row, text != NULL && *text != '\0');
+}
+
+static void
+update_ip_group (GtkWidget               *group,
+                 GtkLabel                *network_label,
+                 GtkLabel                *dhcp_label,
+                 const VireoNetworkIp    *ip)
+{
+  g_autofree char *subnet = format_subnet (ip);
+  g_autofree char *range = format_range (ip);
+
+  gtk_widget_set_visible (group, subnet != NULL);
+  if (subnet == NULL)
+    return;
+  /* The host's own address on the network is what guests use as their
+   * gateway: show it beside the subnet. */
+  if (ip->address != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: a subnet and the host's address on it, "192.168.122.0/24, host 192.168.122.1" */
+      text = g_strdup_printf (_("%s, host %s"), subnet, ip->address);
+      gtk_label_set_text (network_label, text);
+    }
+  gtk_label_set_text (dhcp_label, range != NULL ? range : _("Off"));
+}
+
+static void
+update_machines (VireoNetworksPage         *self,
+                 const VireoNetworkDetails *details)
+{
+  clear_box (self->machines_list);
+  if (details->domains == NULL || details->domains->len == 0)
+    {
+      adw_preferences_group_set_description (self->machines_group, _("No virtual machine has a network card on this network."));
+      gtk_widget_set_visible (GTK_WIDGET (self->machines_list), FALSE);
+      return;
+    }
+  adw_preferences_group_set_description (self->machines_group, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->machines_list), TRUE);
+  for (guint i = 0; i < details->domains->len; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (details->domains, i));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("computer-symbolic"));
+      gtk_list_box_append (self->machines_list, row);
+    }
+}
+
+static void
+update_details (VireoNetworksPage *self)
+{
+  VireoNetworkDetails *details = selected_network (self);
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(VireoNetworkIp) ip4 = NULL;
+  g_autoptr(VireoNetworkIp) ip6 = NULL;
+  g_autofree char *forward = NULL;
+  g_autofree char *bridge = NULL;
+  g_autofree char *dns_domain = NULL;
+  g_autofree char *command = NULL;
+  VireoNetworkMode mode;
+  gboolean connected = vireo_connection_get_state (self->connection) == VIREO_CONNECTION_STATE_CONNECTED;
+  static const VireoNetworkCommand start_cmds[] = { VIREO_NETWORK_COMMAND_START };
+  static const VireoNetworkCommand stop_cmds[] = { VIREO_NETWORK_COMMAND_STOP };
+  static const VireoNetworkCommand info_cmds[] = { VIREO_NETWORK_COMMAND_DUMPXML };
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.start", connected && details && !details->active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.stop", connected && details && details->active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.restart", connected && details && details->active &&
+                                 details->persistent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.delete", connected && details != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.refresh-leases", connected && details && details->active);
+
+  if (details == NULL || (config = parse_config (details)) == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->details_stack, "empty");
+      adw_status_page_set_title (self->empty_page,
+                                 self->networks != NULL && self->networks->len == 0
+                                   ? _("No Virtual Networks") : _("No Network Selected"));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->details_stack, "details");
+
+  self->updating = TRUE;
+
+  mode = vireo_network_config_get_mode (config);
+  adw_preferences_group_set_title (self->overview_group, details->name);
+  gtk_label_set_text (self->mode_label, vireo_network_mode_get_label (mode));
+  adw_action_row_set_subtitle (self->mode_row, vireo_network_mode_get_description (mode));
+  gtk_label_set_text (self->state_label,
+                      details->active
+                        ? (details->persistent ? _("Active") : _("Active, transient (gone when stopped)"))
+                        : _("Inactive"));
+  gtk_widget_set_visible (self->start_button, !details->active);
+  gtk_widget_set_visible (self->stop_button, details->active);
+
+  gtk_widget_set_sensitive (self->autostart_row, connected && details->persistent);
+  gtk_switch_set_active (self->autostart_switch, details->autostart);
+
+  bridge = vireo_network_config_dup_bridge_name (config);
+  set_label (self->bridge_label, self->bridge_row, bridge);
+  switch (mode)
+    {
+    case VIREO_NETWORK_MODE_NAT:
+    case VIREO_NETWORK_MODE_ROUTE:
+    case VIREO_NETWORK_MODE_OPEN:
+      forward = vireo_network_config_dup_forward_dev (config);
+      if (forward == NULL)
+        forward = g_strdup (_("Any host interface"));
+      break;
+    case VIREO_NETWORK_MODE_MACVTAP:
+    case VIREO_NETWORK_MODE_HOSTDEV:
+      {
+        g_auto(GStrv) devs = vireo_network_config_dup_interfaces (config);
+
+        if (devs != NULL && devs[0] != NULL)
+          forward = g_strjoinv (", ", devs);
+      }
+      break;
+    case VIREO_NETWORK_MODE_ISOLATED:
+    case VIREO_NETWORK_MODE_BRIDGE:
+    default:
+      break;
+    }
+  set_label (self->forward_label, self->forward_row, forward);
+  dns_domain = vireo_network_config_dup_domain_name (config, NULL);
+  set_label (self->domain_label, self->domain_row, dns_domain);
+
+  ip4 = vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV4);
+  ip6 = vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV6);
+  update_ip_group (self->ipv4_group, self->ipv4_network_label, self->ipv4_dhcp_label, ip4);
+  update_ip_group (self->ipv6_group, self->ipv6_network_label, self->ipv6_dhcp_label, ip6);
+
+  update_machines (self, details);
+
+  command = commands_for (self, details->name, details->active ? stop_cmds : start_cmds, 1);
+  set_command (self, self->command_button, command);
+  g_free (command);
+  command = commands_for (self, details->name, info_cmds, G_N_ELEMENTS (info_cmds));
+  set_command (self, self->list_command_button, command);
+  g_free (command);
+  {
+    static const VireoNetworkCommand leases_cmds[] = { VIREO_NETWORK_COMMAND_DHCP_LEASES };
+
+    command = commands_for (self, details->name, leases_cmds, 1);
+    set_command (self, self->leases_command_button, command);
+  }
+
+  /* Leases exist only where libvirt's dnsmasq hands out addresses. */
+  gtk_widget_set_visible (self->leases_group, ip4 != NULL || ip6 != NULL);
+  self->updating = FALSE;
+
+  reload_leases (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Leases                                                                    */
+
+static GtkWidget *
+cell (const char *text,
+      gboolean    header)
+{
+  GtkWidget *label = gtk_label_new (text != NULL && *text != '\0' ? text : "—");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), !header);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, header ? "heading" : "vireo-numeric");
+  return label;
+}
+
+static char *
+format_expiry (gint64 expiry)
+{
+  g_autoptr(GDateTime) when = NULL;
+
+  if (expiry <= 0)
+    return g_strdup (_("Never"));
+  when = g_date_time_new_from_unix_local (expiry);
+  return when ? g_date_time_format (when, "%x %X") : NULL;
+}
+
+static void
+show_leases (VireoNetworksPage *self,
+             GPtrArray         *leases)
+{
+  GtkWidget *child;
+  static const char *headers[] = {
+    N_("IP Address"), N_("MAC Address"), N_("Hostname"), N_("Client ID"), N_("Expires"),
+  };
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->leases_grid))) != NULL)
+    gtk_grid_remove (self->leases_grid, child);
+
+  if (leases == NULL || leases->len == 0)
+    {
+      gtk_stack_set_visible_child_name (self->leases_stack, "none");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->leases_stack, "table");
+
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    gtk_grid_attach (self->leases_grid, cell (_(headers[c]), TRUE), c, 0, 1, 1);
+  for (guint i = 0; i < leases->len; i++)
+    {
+      VireoNetworkLease *lease = g_ptr_array_index (leases, i);
+      g_autofree char *address = NULL;
+      g_autofree char *expiry = format_expiry (lease->expiry);
+
+      address = lease->prefix > 0 ? g_strdup_printf ("%s/%u", lease->ipaddr, lease->prefix)
+                                  : g_strdup (lease->ipaddr);
+      gtk_grid_attach (self->leases_grid, cell (address, FALSE), 0, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (lease->mac, FALSE), 1, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (lease->hostname, FALSE), 2, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (lease->clientid, FALSE), 3, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (expiry, FALSE), 4, i + 1, 1, 1);
+    }
+}
+
+static void
+on_leases_listed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VireoNetworksPage) self = user_data;
+  g_autoptr(GPtrArray) leases = NULL;
+  g_autoptr(GError) error = NULL;
+
+  leases = vireo_connection_list_network_leases_finish (VIREO_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      gtk_label_set_text (self->leases_empty_label, error->message);
+      show_leases (self, NULL);
+      return;
+    }
+  gtk_label_set_text (self->leases_empty_label, _("No machine holds a lease on this network."));
+  show_leases (self, leases);
+}
+
+static void
+reload_leases (VireoNetworksPage *self)
+{
+  VireoNetworkDetails *details = selected_network (self);
+
+  g_cancellable_cancel (self->leases_cancellable);
+  g_clear_object (&self->leases_cancellable);
+
+  if (details == NULL || !details->active ||
+      vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
+    {
+      gtk_label_set_text (self->leases_empty_label,
+                          details != NULL && !details->active
+                            ? _("Leases are handed out while the network is active.")
+                            : _("No machine holds a lease on this network."));
+      show_leases (self, NULL);
+      return;
+    }
+  self->leases_cancellable = g_cancellable_new ();
+  vireo_connection_list_network_leases_async (self->connection, details->name, self->leases_cancellable,
+                                              on_leases_listed, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------ */
+/* The list                                                                  */
+
+static GtkWidget *
+make_row (const VireoNetworkDetails *details)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = row_subtitle (details);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("network-workgroup-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), details->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (!details->active)
+    {
+      GtkWidget *state = gtk_label_new (_("Inactive"));
+
+      gtk_widget_add_css_class (state, "dim-label");
+      gtk_widget_add_css_class (state, "caption");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      gtk_widget_add_css_class (icon, "dim-label");
+    }
+  g_object_set_data_full (G_OBJECT (row), "vireo-network", g_strdup (details->name), g_free);
+  gtk_widget_set_name (row, details->name);
+  return row;
+}
+
+static void
+rebuild_list (VireoNetworksPage *self)
+{
+  GtkListBoxRow *select = NULL;
+
+  self->updating = TRUE;
+  clear_box (self->list_box);
+  for (guint i = 0; self->networks != NULL && i < self->networks->len; i++)
+    {
+      VireoNetworkDetails *details = g_ptr_array_index (self->networks, i);
+      GtkWidget *row = make_row (details);
+
+      gtk_list_box_append (self->list_box, row);
+      if (g_strcmp0 (details->name, self->selected) == 0)
+        select = GTK_LIST_BOX_ROW (row);
+    }
+  /* Something is always shown when there is something to show. */
+  if (select == NULL)
+    {
+      select = gtk_list_box_get_row_at_index (self->list_box, 0);
+      g_free (self->selected);
+      self->selected = select ? g_strdup (g_object_get_data (G_OBJECT (select), "vireo-network")) : NULL;
+    }
+  gtk_list_box_select_row (self->list_box, select);
+  self->updating = FALSE;
+  update_details (self);
+}
+
+static void
+set_loading (VireoNetworksPage *self,
+             gboolean           loading)
+{
+  if (self->loading == !!loading)
+    return;
+  self->loading = !!loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+on_listed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VireoNetworksPage) self = user_data;
+  g_autoptr(GPtrArray) networks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  networks = vireo_connection_list_network_details_finish (VIREO_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+
+  if (error != NULL)
+    {
+      /* Keep what was on screen: a dropped connection is said by the
+       * window's banner. */
+      if (!g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED))
+        g_warning ("Could not list networks: %s", error->message);
+    }
+  else
+    {
+      g_clear_pointer (&self->networks, g_ptr_array_unref);
+      self->networks = g_steal_pointer (&networks);
+      rebuild_list (self);
+    }
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      vireo_networks_page_reload (self);
+      return;
+    }
+  set_loading (self, FALSE);
+}
+
+/**
+ * vireo_networks_page_reload:
+ *
+ * Reads the networks again. A reload asked for while one runs starts when
+ * it ends, so the last state wins and a burst of events is two reads.
+ */
+void
+vireo_networks_page_reload (VireoNetworksPage *self)
+{
+  g_return_if_fail (VIREO_IS_NETWORKS_PAGE (self));
+
+  if (self->cancellable != NULL)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
+    {
+      update_details (self);
+      return;
+    }
+  set_loading (self, TRUE);
+  self->cancellable = g_cancellable_new ();
+  vireo_connection_list_network_details_async (self->connection, self->cancellable, on_listed, g_object_ref (self));
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  VireoNetworksPage *self = user_data;
+
+  self->reload_source = 0;
+  vireo_networks_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Events come in bursts (define, then start): one read for the burst. */
+static void
+queue_reload (VireoNetworksPage *self)
+{
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (100, reload_cb, self);
+}
+
+static void
+on_row_selected (VireoNetworksPage *self,
+                 GtkListBoxRow     *row)
+{
+  /* Rows are removed, and selections change, while the page is disposed. */
+  if (self->details_stack == NULL)
+    return;
+  if (self->updating)
+    return;
+  g_free (self->selected);
+  self->selected = row ? g_strdup (g_object_get_data (G_OBJECT (row), "vireo-network")) : NULL;
+  update_details (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions                                                                   */
+
+typedef struct
+{
+  VireoNetworksPage  *self;
+  char               *name;
+  VireoNetworkAction  action;
+} ActionData;
+
+static void
+action_data_free (ActionData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+show_error (VireoNetworksPage *self,
+            const char        *heading,
+            const char        *message,
+            const char        *hint)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *body = hint ? g_strdup_printf ("%s\n\n%s", message, hint) : g_strdup (message);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_action_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ActionData *data = user_data;
+  VireoNetworksPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_connection_network_action_finish (VIREO_CONNECTION (source), result, &error))
+    {
+      g_autofree char *heading = NULL;
+      g_autofree char *hint = NULL;
+
+      switch (data->action)
+        {
+        case VIREO_NETWORK_ACTION_START:
+        case VIREO_NETWORK_ACTION_RESTART:
+          /* Translators: %s is a network's name */
+          heading = g_strdup_printf (_("Could Not Start “%s”"), data->name);
+          hint = vireo_network_explain_start_error (error->message);
+          break;
+        case VIREO_NETWORK_ACTION_STOP:
+          heading = g_strdup_printf (_("Could Not Stop “%s”"), data->name);
+          break;
+        case VIREO_NETWORK_ACTION_UNDEFINE:
+          heading = g_strdup_printf (_("Could Not Delete “%s”"), data->name);
+          break;
+        case VIREO_NETWORK_ACTION_AUTOSTART_ON:
+        case VIREO_NETWORK_ACTION_AUTOSTART_OFF:
+        default:
+          heading = g_strdup_printf (_("Could Not Change “%s”"), data->name);
+          break;
+        }
+      show_error (self, heading, error->message, hint);
+    }
+  /* Events will say it too; a driver without them (test:///) must not
+   * leave the page stale. */
+  queue_reload (self);
+  action_data_free (data);
+}
+
+static void
+run_action (VireoNetworksPage  *self,
+            const char         *name,
+            VireoNetworkAction  action)
+{
+  ActionData *data = g_new0 (ActionData, 1);
+
+  data->self = g_object_ref (self);
+  data->name = g_strdup (name);
+  data->action = action;
+  vireo_connection_network_action_async (self->connection, name, action, NULL, on_action_done, data);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+
+  if (self->selected != NULL)
+    run_action (self, self->selected, VIREO_NETWORK_ACTION_START);
+}
+
+static void
+on_stop_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (user_data);
+  const char *name = g_object_get_data (G_OBJECT (dialog), "vireo-network");
+  VireoNetworkAction action = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "vireo-action"));
+
+  if (g_strcmp0 (response, "confirm") == 0)
+    run_action (self, name, action);
+}
+
+/* Stopping a network takes every running guest on it off the wire; a
+ * restart does too, briefly. Say who, before doing it. */
+static void
+confirm_disruption (VireoNetworksPage  *self,
+                    VireoNetworkAction  action)
+{
+  VireoNetworkDetails *details = selected_network (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+  gboolean restart = action == VIREO_NETWORK_ACTION_RESTART;
+
+  if (details == NULL)
+    return;
+  if (details->domains == NULL || details->domains->len == 0)
+    {
+      if (!details->persistent && !restart)
+        ; /* fall through to the question: a transient network is gone for good */
+      else
+        {
+          run_action (self, details->name, action);
+          return;
+        }
+    }
+
+  heading = restart ? g_strdup_printf (_("Restart “%s”?"), details->name)
+                    : g_strdup_printf (_("Stop “%s”?"), details->name);
+  if (details->domains != NULL && details->domains->len > 0)
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (details->domains, NULL);
+      names = g_strjoinv (", ", (char **) details->domains->pdata);
+      g_ptr_array_remove_index (details->domains, details->domains->len - 1);
+      g_string_append_printf (body,
+                              restart
+                                ? _("Running machines on it lose their connection until it is back and "
+                                    "may need to be reconnected: %s.")
+                                : _("Running machines on it lose their connection: %s."),
+                              names);
+    }
+  if (!details->persistent && !restart)
+    {
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append (body, _("This network is transient: once stopped, it is gone."));
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                    "confirm", restart ? _("_Restart") : _("S_top"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "confirm", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-network", g_strdup (details->name), g_free);
+  g_object_set_data (G_OBJECT (dialog), "vireo-action", GINT_TO_POINTER (action));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  confirm_disruption (VIREO_NETWORKS_PAGE (widget), VIREO_NETWORK_ACTION_STOP);
+}
+
+static void
+restart_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  confirm_disruption (VIREO_NETWORKS_PAGE (widget), VIREO_NETWORK_ACTION_RESTART);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (user_data);
+  const char *name = g_object_get_data (G_OBJECT (dialog), "vireo-network");
+
+  if (g_strcmp0 (response, "delete") == 0)
+    run_action (self, name, VIREO_NETWORK_ACTION_UNDEFINE);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+  VireoNetworkDetails *details = selected_network (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  if (details == NULL)
+    return;
+
+  /* Translators: %s is a network's name */
+  heading = g_strdup_printf (_("Delete “%s”?"), details->name);
+  if (details->active)
+    g_string_append (body, _("The network is stopped first. "));
+  g_string_append (body, _("Its definition is removed from the host; this cannot be undone."));
+  if (details->domains != NULL && details->domains->len > 0)
+    {
+      g_string_append (body, "\n\n");
+      g_string_append (body, ngettext ("This machine has a network card on it and will not start until the card "
+                                       "is moved to another network:",
+                                       "These machines have network cards on it and will not start until the "
+                                       "cards are moved to another network:",
+                                       details->domains->len));
+      for (guint i = 0; i < details->domains->len; i++)
+        g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (details->domains, i));
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-network", g_strdup (details->name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_autostart_changed (VireoNetworksPage *self)
+{
+  VireoNetworkDetails *details = selected_network (self);
+  gboolean on = gtk_switch_get_active (self->autostart_switch);
+
+  if (self->updating || details == NULL || details->autostart == on)
+    return;
+  details->autostart = on;
+  run_action (self, details->name, on ? VIREO_NETWORK_ACTION_AUTOSTART_ON : VIREO_NETWORK_ACTION_AUTOSTART_OFF);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  vireo_networks_page_reload (VIREO_NETWORKS_PAGE (widget));
+}
+
+static void
+refresh_leases_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  reload_leases (VIREO_NETWORKS_PAGE (widget));
+}
+
+static GStrv
+other_subnets (VireoNetworksPage *self,
+               const char        *except)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->networks != NULL && i < self->networks->len; i++)
+    {
+      VireoNetworkDetails *details = g_ptr_array_index (self->networks, i);
+      g_autoptr(VireoNetworkConfig) config = NULL;
+      g_auto(GStrv) subnets = NULL;
+
+      if (g_strcmp0 (details->name, except) == 0 || (config = parse_config (details)) == NULL)
+        continue;
+      subnets = vireo_network_config_dup_subnets (config);
+      for (guint j = 0; subnets != NULL && subnets[j] != NULL; j++)
+        g_strv_builder_add (builder, subnets[j]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_dialog_created (VireoNetworksPage *self,
+                   const char        *name)
+{
+  g_free (self->selected);
+  self->selected = g_strdup (name);
+  queue_reload (self);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_auto(GStrv) subnets = other_subnets (self, NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) taken = NULL;
+  GtkWidget *dialog;
+
+  for (guint i = 0; self->networks != NULL && i < self->networks->len; i++)
+    g_strv_builder_add (names, ((VireoNetworkDetails *) g_ptr_array_index (self->networks, i))->name);
+  taken = g_strv_builder_end (names);
+
+  dialog = vireo_network_dialog_new (self->connection, (const char * const *) subnets,
+                                     (const char * const *) taken);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_dialog_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+on_connection_state (VireoNetworksPage *self)
+{
+  if (vireo_connection_get_state (self->connection) == VIREO_CONNECTION_STATE_CONNECTED)
+    queue_reload (self);
+  else
+    update_details (self);
+}
+
+static void
+vireo_networks_page_constructed (GObject *object)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (object);
+  static const VireoNetworkCommand list_cmds[] = { VIREO_NETWORK_COMMAND_LIST };
+  g_autofree char *command = NULL;
+
+  G_OBJECT_CLASS (vireo_networks_page_parent_class)->constructed (object);
+
+  g_assert (self->connection != NULL);
+  g_signal_connect_object (self->connection, "network-changed", G_CALLBACK (queue_reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (on_connection_state), self,
+                           G_CONNECT_SWAPPED);
+
+  command = commands_for (self, NULL, list_cmds, 1);
+  set_command (self, self->list_command_button, command);
+
+  vireo_networks_page_reload (self);
+}
+
+static void
+vireo_networks_page_dispose (GObject *object)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->leases_cancellable);
+  g_clear_object (&self->leases_cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  /* The connection outlives the page: no event may reach a disposed one. */
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIREO_TYPE_NETWORKS_PAGE);
+  /* The template's top box has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+
+  g_clear_pointer (&self->networks, g_ptr_array_unref);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (vireo_networks_page_parent_class)->dispose (object);
+}
+
+static void
+vireo_networks_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_networks_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      self->connection = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vireo_networks_page_class_init (VireoNetworksPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = vireo_networks_page_constructed;
+  object_class->dispose = vireo_networks_page_dispose;
+  object_class->get_property = vireo_networks_page_get_property;
+  object_class->set_property = vireo_networks_page_set_property;
+
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, VIREO_TYPE_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-networks-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, list_command_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, details_page);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, overview_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, command_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, mode_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, autostart_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, autostart_switch);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, bridge_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, bridge_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, forward_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, forward_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, domain_row);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, domain_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv4_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv4_network_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv4_dhcp_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv6_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv6_network_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, ipv6_dhcp_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, machines_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, machines_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_command_button);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_grid);
+
+  gtk_widget_class_install_action (widget_class, "networks.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "networks.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "networks.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "networks.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "networks.restart", NULL, restart_action);
+  gtk_widget_class_install_action (widget_class, "networks.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "networks.refresh-leases", NULL, refresh_leases_action);
+}
+
+static void
+vireo_networks_page_init (VireoNetworksPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->list_box, "row-selected", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->autostart_switch, "notify::active", G_CALLBACK (on_autostart_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_label_set_text (self->leases_empty_label, _("No machine holds a lease on this network."));
+}
+
+GtkWidget *
+vireo_networks_page_new (VireoConnection *connection)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (connection), NULL);
+
+  return g_object_new (VIREO_TYPE_NETWORKS_PAGE, "connection", connection, NULL);
+}
+
+/**
+ * vireo_networks_page_select:
+ *
+ * Shows the network called @name.
+ *
+ * Returns: whether the list has it
+ */
+gboolean
+vireo_networks_page_select (VireoNetworksPage *self,
+                            const char        *name)
+{
+  GtkWidget *child;
+
+  g_return_val_if_fail (VIREO_IS_NETWORKS_PAGE (self), FALSE);
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "vireo-network"), name) == 0)
+      {
+        gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (child));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+vireo_networks_page_get_selected (VireoNetworksPage *self)
+{
+  g_return_val_if_fail (VIREO_IS_NETWORKS_PAGE (self), NULL);
+  return self->selected;
+}
+
+gboolean
+vireo_networks_page_get_loading (VireoNetworksPage *self)
+{
+  g_return_val_if_fail (VIREO_IS_NETWORKS_PAGE (self), FALSE);
+  return self->loading;
+}

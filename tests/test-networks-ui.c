@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Host Details › Networks and Storage on a test-driver host
+ * (tests/data/test-networks.xml): what each network shows, stop and start
+ * with the machines named, New Virtual Network's refusals (overlap, DHCP
+ * range, taken name) with the field marked and the typing kept, creating
+ * NAT and isolated networks, delete; pools with usage, volumes with their
+ * users, New Volume's refusals and its overcommit warning, deleting a
+ * volume a machine uses. The same pages on a real daemon are in
+ * tests/integration.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "vireo-network-config.h"
+#include "vireo-network-dialog.h"
+#include "vireo-storage-config.h"
+#include "vireo-test-virt.h"
+#include "vireo-ui.h"
+#include "vireo-virt.h"
+#include "vireo-volume-dialog.h"
+#include "vireo-worker.h"
+
+static char *
+node_uri (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-networks.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+
+  return g_strconcat ("test://", abs, NULL);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An AdwEntryRow or AdwActionRow by its title. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_group (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_group (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} Wait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  Wait *w = data;
+  GtkWidget *label = find_label (w->root, w->text);
+
+  return label != NULL && gtk_widget_is_drawable (label);
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *text)
+{
+  Wait w = { root, text };
+
+  vireo_test_wait_for (label_shown, &w, 10, text);
+}
+
+static gboolean
+named_present (gpointer data)
+{
+  Wait *w = data;
+
+  return find_named (w->root, w->text) != NULL;
+}
+
+static gboolean
+named_absent (gpointer data)
+{
+  return !named_present (data);
+}
+
+static void
+wait_for_named (GtkWidget  *root,
+                const char *name,
+                gboolean    present)
+{
+  Wait w = { root, name };
+
+  vireo_test_wait_for (present ? named_present : named_absent, &w, 10, name);
+}
+
+static GType message_dialog_type;
+
+/* Returns: (transfer none): the newest toplevel of @type */
+static GtkWindow *
+find_window (GType type)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+  GtkWindow *found = NULL;
+
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        found = window;
+    }
+  return found;
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  return find_window (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static GtkWindow *
+wait_for_window (GType type)
+{
+  vireo_test_wait_for (window_shown, GSIZE_TO_POINTER (type), 10, g_type_name (type));
+  return find_window (type);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return find_window (GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+static gboolean
+not_loading_networks (gpointer data)
+{
+  return !vireo_networks_page_get_loading (data) && vireo_networks_page_get_selected (data) != NULL;
+}
+
+static gboolean
+not_loading_storage (gpointer data)
+{
+  return !vireo_storage_page_get_loading (data) && vireo_storage_page_get_selected (data) != NULL;
+}
+
+typedef struct
+{
+  VireoConnection   *conn;
+  VireoHostWindow   *window;
+  VireoNetworksPage *networks;
+  VireoStoragePage  *storage;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *uri = node_uri ();
+
+  f->conn = vireo_test_open_connection (uri, 0);
+  f->window = vireo_host_window_present_for (NULL, f->conn);
+  f->networks = vireo_host_window_get_networks_page (f->window);
+  f->storage = vireo_host_window_get_storage_page (f->window);
+  vireo_test_wait_for (not_loading_networks, f->networks, 10, "the networks");
+  vireo_test_wait_for (not_loading_storage, f->storage, 10, "the pools");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWindow *dialog;
+
+  while ((dialog = find_window (message_dialog_type)) != NULL)
+    gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  vireo_connection_close (f->conn);
+  g_clear_object (&f->conn);
+}
+
+static void
+select_network (Fixture    *f,
+                const char *name)
+{
+  g_assert_true (vireo_networks_page_select (f->networks, name));
+  g_assert_cmpstr (vireo_networks_page_get_selected (f->networks), ==, name);
+}
+
+static void
+respond (const char *response)
+{
+  GtkWindow *dialog = wait_for_window (message_dialog_type);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Each mode says what it is, with the host's addresses, DHCP and the
+ * machines on it. */
+static void
+test_networks_show (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWidget *ipv4 = NULL;
+  GtkWidget *ipv6 = NULL;
+
+  vireo_host_window_show_page (f->window, "networks");
+  for (guint i = 0; i < 4; i++)
+    wait_for_named (page, (const char *[]) { "backend", "default", "dmz", "lan" }[i], TRUE);
+
+  select_network (f, "default");
+  wait_for_label (page, "NAT");
+  wait_for_label (page, "Active");
+  wait_for_label (page, "virbr0");
+  wait_for_label (page, "lab");
+  wait_for_label (page, "192.168.122.0/24, host 192.168.122.1");
+  wait_for_label (page, "192.168.122.2 – 192.168.122.254");
+  g_assert_nonnull (find_row (page, "web"));
+  g_assert_null (find_row (page, "db"));
+  /* The row's subtitle says who can reach whom. */
+  g_assert_nonnull (find_row (page, "Mode"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (page, "Mode"))), ==,
+                   vireo_network_mode_get_description (VIREO_NETWORK_MODE_NAT));
+
+  select_network (f, "backend");
+  wait_for_label (page, "Isolated");
+  wait_for_label (page, "10.20.0.0/24, host 10.20.0.1");
+  g_assert_nonnull (find_row (page, "web"));
+  g_assert_nonnull (find_row (page, "db"));
+
+  select_network (f, "dmz");
+  wait_for_label (page, "Routed");
+  wait_for_label (page, "fd00:30::/64, host fd00:30::1");
+  wait_for_label (page, "No machine holds a lease on this network.");
+
+  select_network (f, "lan");
+  wait_for_label (page, "Host bridge");
+  wait_for_label (page, "br0");
+  /* A bridge to the LAN has no addresses of libvirt's. */
+  ipv4 = find_group (page, "IPv4");
+  ipv6 = find_group (page, "IPv6");
+  g_assert_nonnull (ipv4);
+  g_assert_false (gtk_widget_get_visible (ipv4));
+  g_assert_false (gtk_widget_get_visible (ipv6));
+}
+
+static gboolean
+state_is (gpointer data)
+{
+  Wait *w = data;
+
+  return label_shown (w);
+}
+
+/* Stopping names the machines that lose their network first. */
+static void
+test_networks_stop_start (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWindow *dialog;
+  Wait inactive = { page, "Inactive" };
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "backend");
+  wait_for_label (page, "Active");
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.stop", NULL));
+  dialog = wait_for_window (message_dialog_type);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop “backend”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "db, web"));
+  /* Cancel does nothing. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  g_assert_true (gtk_widget_activate_action (page, "networks.stop", NULL));
+  respond ("confirm");
+  vireo_test_wait_for (state_is, &inactive, 10, "the network to stop");
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.start", NULL));
+  wait_for_label (page, "Active");
+}
+
+static void
+set_row (GtkWidget  *root,
+         const char *title,
+         const char *text)
+{
+  GtkWidget *row = find_row (root, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static const char *
+row_text (GtkWidget  *root,
+          const char *title)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (find_row (root, title)));
+}
+
+static gboolean
+has_error_class (GtkWidget  *root,
+                 const char *title)
+{
+  return gtk_widget_has_css_class (find_row (root, title), "error");
+}
+
+static guint
+n_rows (GtkWidget *page)
+{
+  GtkWidget *list = find_type (page, GTK_TYPE_LIST_BOX);
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* Bad input is refused on the field at fault, the typing kept, nothing
+ * created; good input makes a running NAT network, selected. */
+static void
+test_networks_create (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWidget *dialog;
+  VireoNetworkDialog *nd;
+  g_autofree char *xml = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(VireoNetworkIp) ip = NULL;
+
+  vireo_host_window_show_page (f->window, "networks");
+  g_assert_cmpuint (n_rows (page), ==, 4);
+  g_assert_true (gtk_widget_activate_action (page, "networks.add", NULL));
+  dialog = GTK_WIDGET (wait_for_window (VIREO_TYPE_NETWORK_DIALOG));
+  nd = VIREO_NETWORK_DIALOG (dialog);
+
+  /* The defaults are a valid NAT network on a free subnet. */
+  g_assert_cmpstr (row_text (dialog, "_Name"), ==, "network1");
+  xml = vireo_network_dialog_dup_xml (nd);
+  config = vireo_network_config_new_from_xml (xml, NULL);
+  g_assert_nonnull (config);
+  g_assert_cmpint (vireo_network_config_get_mode (config), ==, VIREO_NETWORK_MODE_NAT);
+  ip = vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV4);
+  g_assert_nonnull (ip);
+  g_assert_false (g_str_has_prefix (ip->address, "192.168.122."));
+  g_assert_false (g_str_has_prefix (ip->address, "10.20.0."));
+  command = vireo_network_dialog_dup_command (nd);
+  g_assert_nonnull (strstr (command, "net-define"));
+  g_assert_nonnull (strstr (command, "net-start network1"));
+
+  /* Overlap with "default". */
+  set_row (dialog, "_Name", "lab2");
+  set_row (dialog, "Host _Address / Prefix", "192.168.122.50/24");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_OVERLAP);
+  g_assert_nonnull (strstr (vireo_network_dialog_get_error (nd), "default"));
+  g_assert_true (has_error_class (dialog, "Host _Address / Prefix"));
+  g_assert_cmpstr (row_text (dialog, "Host _Address / Prefix"), ==, "192.168.122.50/24");
+  /* The default DHCP range followed the address; nothing else is wrong. */
+  g_assert_cmpstr (row_text (dialog, "DHCP Range _Start"), ==, "192.168.122.2");
+  g_assert_cmpstr (row_text (dialog, "DHCP Range _End"), ==, "192.168.122.254");
+
+  /* A DHCP range the wrong way round. */
+  set_row (dialog, "Host _Address / Prefix", "10.50.0.1/24");
+  set_row (dialog, "DHCP Range _Start", "10.50.0.200");
+  set_row (dialog, "DHCP Range _End", "10.50.0.100");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_DHCP_RANGE);
+  g_assert_true (has_error_class (dialog, "DHCP Range _Start"));
+  g_assert_false (has_error_class (dialog, "Host _Address / Prefix"));
+  g_assert_cmpstr (row_text (dialog, "DHCP Range _End"), ==, "10.50.0.100");
+
+  /* A name the host has. */
+  set_row (dialog, "DHCP Range _End", "10.50.0.250");
+  set_row (dialog, "_Name", "default");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_NAME);
+  g_assert_true (has_error_class (dialog, "_Name"));
+  g_assert_cmpuint (n_rows (page), ==, 4);
+
+  set_row (dialog, "_Name", "lab2");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
+  wait_for_named (page, "lab2", TRUE);
+  vireo_test_wait_for (not_loading_networks, f->networks, 10, "the networks");
+  g_assert_cmpstr (vireo_networks_page_get_selected (f->networks), ==, "lab2");
+  wait_for_label (page, "10.50.0.0/24, host 10.50.0.1");
+  wait_for_label (page, "10.50.0.200 – 10.50.0.250");
+  wait_for_label (page, "Active");
+}
+
+/* Isolated: no forward device, no uplink, still DHCP. */
+static void
+test_networks_create_isolated (Fixture       *f,
+                               gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWidget *dialog;
+  AdwComboRow *mode;
+
+  vireo_host_window_show_page (f->window, "networks");
+  g_assert_true (gtk_widget_activate_action (page, "networks.add", NULL));
+  dialog = GTK_WIDGET (wait_for_window (VIREO_TYPE_NETWORK_DIALOG));
+  mode = ADW_COMBO_ROW (find_row (dialog, "_Mode"));
+  adw_combo_row_set_selected (mode, 3);
+  g_assert_false (gtk_widget_get_visible (find_row (dialog, "_Forward Through")));
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_ancestor (GTK_WIDGET (mode), ADW_TYPE_PREFERENCES_GROUP))), ==,
+                   vireo_network_mode_get_description (VIREO_NETWORK_MODE_ISOLATED));
+  set_row (dialog, "_Name", "private");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
+  wait_for_named (page, "private", TRUE);
+  vireo_test_wait_for (not_loading_networks, f->networks, 10, "the networks");
+  g_assert_cmpstr (vireo_networks_page_get_selected (f->networks), ==, "private");
+  wait_for_label (page, "Isolated");
+}
+
+static void
+test_networks_delete (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWindow *dialog;
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "backend");
+  g_assert_true (gtk_widget_activate_action (page, "networks.delete", NULL));
+  dialog = wait_for_window (message_dialog_type);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “backend”?");
+  /* Both machines with a card on it are listed. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• db"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• web"));
+  respond ("delete");
+  wait_for_named (page, "backend", FALSE);
+  g_assert_cmpuint (n_rows (page), ==, 3);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_storage_show (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->storage);
+  GtkWidget *row, *volume;
+
+  vireo_host_window_show_page (f->window, "storage");
+  wait_for_named (page, "lab-pool", TRUE);
+  row = find_named (page, "lab-pool");
+  /* The list shows how full each pool is. */
+  g_assert_nonnull (find_type (row, GTK_TYPE_LEVEL_BAR));
+  wait_for_label (page, "/lab-pool");
+  wait_for_label (page, "14.0 GiB of 100.0 GiB used, 86.0 GiB free");
+
+  wait_for_named (page, "web.qcow2", TRUE);
+  volume = find_named (page, "web.qcow2");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "qcow2"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by web"));
+  volume = find_named (page, "base.img");
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by"));
+}
+
+static void
+test_storage_new_volume (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->storage);
+  GtkWidget *dialog;
+  VireoVolumeDialog *vd;
+  GtkWidget *full;
+  g_autofree char *command = NULL;
+
+  vireo_host_window_show_page (f->window, "storage");
+  dialog = vireo_storage_page_new_volume (f->storage);
+  g_assert_nonnull (dialog);
+  vd = VIREO_VOLUME_DIALOG (dialog);
+  g_assert_cmpstr (row_text (dialog, "_Name"), ==, "volume1.qcow2");
+
+  /* A name the pool has. */
+  set_row (dialog, "_Name", "web.qcow2");
+  gtk_widget_activate_action (dialog, "volume.create", NULL);
+  g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_NAME);
+  g_assert_true (has_error_class (dialog, "_Name"));
+
+  /* Fully allocated beyond the free space: refused. */
+  set_row (dialog, "_Name", "data.qcow2");
+  set_row (dialog, "_Size", "500 GiB");
+  full = find_type (find_row (dialog, "_Allocate All Space Now"), GTK_TYPE_SWITCH);
+  gtk_switch_set_active (GTK_SWITCH (full), TRUE);
+  gtk_widget_activate_action (dialog, "volume.create", NULL);
+  g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_CAPACITY);
+  g_assert_true (has_error_class (dialog, "_Size"));
+  g_assert_cmpstr (row_text (dialog, "_Size"), ==, "500 GiB");
+
+  /* Not a size. */
+  set_row (dialog, "_Size", "lots");
+  gtk_widget_activate_action (dialog, "volume.create", NULL);
+  g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_CAPACITY);
+
+  /* Thin: a warning first, then made. */
+  set_row (dialog, "_Size", "500 GiB");
+  gtk_switch_set_active (GTK_SWITCH (full), FALSE);
+  command = vireo_volume_dialog_dup_command (vd);
+  g_assert_nonnull (strstr (command, "vol-create-as"));
+  g_assert_nonnull (strstr (command, "data.qcow2"));
+  gtk_widget_activate_action (dialog, "volume.create", NULL);
+  g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_OVERCOMMIT);
+  g_assert_true (find_window (VIREO_TYPE_VOLUME_DIALOG) != NULL);
+  gtk_widget_activate_action (dialog, "volume.create", NULL);
+  vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_VOLUME_DIALOG), 10, "the dialog to close");
+  wait_for_named (page, "data.qcow2", TRUE);
+}
+
+/* A volume a machine uses is deleted only after naming the machine. */
+static void
+test_storage_delete_used (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->storage);
+  GtkWindow *dialog;
+
+  vireo_host_window_show_page (f->window, "storage");
+  wait_for_named (page, "web.qcow2", TRUE);
+  g_assert_true (gtk_widget_activate_action (page, "storage.volume-delete", "s", "web.qcow2"));
+  dialog = wait_for_window (message_dialog_type);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “web.qcow2”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• web"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "ok"), ==, "_Delete Anyway");
+  respond ("ok");
+  wait_for_named (page, "web.qcow2", FALSE);
+  g_assert_nonnull (find_named (page, "base.img"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  adw_init ();
+  vireo_virt_init ();
+  vireo_ui_init ();
+  message_dialog_type = ADW_TYPE_MESSAGE_DIALOG;
+
+#define ADD(path, func) g_test_add ("/ui/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("networks/show", test_networks_show);
+  ADD ("networks/stop-start", test_networks_stop_start);
+  ADD ("networks/create", test_networks_create);
+  ADD ("networks/create-isolated", test_networks_create_isolated);
+  ADD ("networks/delete", test_networks_delete);
+  ADD ("storage/show", test_storage_show);
+  ADD ("storage/new-volume", test_storage_new_volume);
+  ADD ("storage/delete-used", test_storage_delete_used);
+#undef ADD
+
+  status = g_test_run ();
+  /* Workers may still be closing connections; exit only once they are done. */
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  return status;
+}
