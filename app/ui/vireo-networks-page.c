@@ -12,6 +12,7 @@
 #include "vireo-network-ops.h"
 #include "vireo-networks-page.h"
 #include "vireo-virt-error.h"
+#include "vireo-xml-editor.h"
 
 /*
  * Host Details › Networks: every virtual network of one connection, what it
@@ -70,6 +71,11 @@ struct _VireoNetworksPage
   GtkStack             *leases_stack;
   GtkLabel             *leases_empty_label;
   GtkGrid              *leases_grid;
+  GtkWidget            *hosts_group;
+  GtkListBox           *hosts_list;
+  GtkRevealer          *restart_revealer;
+
+  GHashTable           *edited;             /* names saved while running: the change waits for a restart */
 };
 
 G_DEFINE_FINAL_TYPE (VireoNetworksPage, vireo_networks_page, GTK_TYPE_WIDGET)
@@ -287,6 +293,46 @@ update_machines (VireoNetworksPage         *self,
 }
 
 static void
+update_hosts (VireoNetworksPage         *self,
+              const VireoNetworkDetails *details,
+              const VireoNetworkIp      *ip4)
+{
+  clear_box (self->hosts_list);
+  /* Static entries belong to libvirt's DHCP server, which needs a range. */
+  gtk_widget_set_visible (self->hosts_group, ip4 != NULL && ip4->dhcp_start != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->hosts_list), ip4 != NULL && ip4->hosts != NULL && ip4->hosts->len > 0);
+  for (guint i = 0; ip4 != NULL && ip4->hosts != NULL && i < ip4->hosts->len; i++)
+    {
+      VireoNetworkDhcpHost *host = g_ptr_array_index (ip4->hosts, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *title = NULL;
+      g_autofree char *mac = host->mac ? g_ascii_strdown (host->mac, -1) : NULL;
+      const char *owner = mac && details->mac_owners ? g_hash_table_lookup (details->mac_owners, mac) : NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: a static DHCP entry, "192.168.122.10 — web" */
+      title = host->name ? g_strdup_printf (_("%s — %s"), host->ip ? host->ip : "—", host->name)
+                         : g_strdup (host->ip ? host->ip : "—");
+      /* Translators: the card a static DHCP entry is for, and its machine */
+      subtitle = owner ? g_strdup_printf (_("%s (%s)"), host->mac ? host->mac : "", owner)
+                       : g_strdup (host->mac ? host->mac : "");
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove"));
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_string (host->mac ? host->mac
+                                                                                                        : ""));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "networks.remove-host");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_widget_set_name (row, host->mac ? host->mac : "");
+      gtk_list_box_append (self->hosts_list, row);
+    }
+}
+
+static void
 update_details (VireoNetworksPage *self)
 {
   VireoNetworkDetails *details = selected_network (self);
@@ -309,6 +355,10 @@ update_details (VireoNetworksPage *self)
                                  details->persistent);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.delete", connected && details != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.refresh-leases", connected && details && details->active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.add-host", connected && details != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.remove-host", connected && details != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.edit-xml", connected && details != NULL &&
+                                 details->persistent);
 
   if (details == NULL || (config = parse_config (details)) == NULL)
     {
@@ -371,6 +421,9 @@ update_details (VireoNetworksPage *self)
   update_ip_group (self->ipv6_group, self->ipv6_network_label, self->ipv6_dhcp_label, ip6);
 
   update_machines (self, details);
+  update_hosts (self, details, ip4);
+  gtk_revealer_set_reveal_child (self->restart_revealer,
+                                 details->active && g_hash_table_contains (self->edited, details->name));
 
   command = commands_for (self, details->name, details->active ? stop_cmds : start_cmds, 1);
   set_command (self, self->command_button, command);
@@ -425,8 +478,9 @@ show_leases (VireoNetworksPage *self,
 {
   GtkWidget *child;
   static const char *headers[] = {
-    N_("IP Address"), N_("MAC Address"), N_("Hostname"), N_("Client ID"), N_("Expires"),
+    N_("IP Address"), N_("MAC Address"), N_("Machine"), N_("Hostname"), N_("Client ID"), N_("Expires"),
   };
+  VireoNetworkDetails *details = selected_network (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->leases_grid))) != NULL)
     gtk_grid_remove (self->leases_grid, child);
@@ -449,10 +503,17 @@ show_leases (VireoNetworksPage *self,
       address = lease->prefix > 0 ? g_strdup_printf ("%s/%u", lease->ipaddr, lease->prefix)
                                   : g_strdup (lease->ipaddr);
       gtk_grid_attach (self->leases_grid, cell (address, FALSE), 0, i + 1, 1, 1);
+      g_autofree char *mac = lease->mac ? g_ascii_strdown (lease->mac, -1) : NULL;
+      /* The lease's MAC is the link to the machine: a guest's hostname is
+       * whatever its DHCP client sends. */
+      const char *owner = mac && details && details->mac_owners ? g_hash_table_lookup (details->mac_owners, mac)
+                                                               : NULL;
+
       gtk_grid_attach (self->leases_grid, cell (lease->mac, FALSE), 1, i + 1, 1, 1);
-      gtk_grid_attach (self->leases_grid, cell (lease->hostname, FALSE), 2, i + 1, 1, 1);
-      gtk_grid_attach (self->leases_grid, cell (lease->clientid, FALSE), 3, i + 1, 1, 1);
-      gtk_grid_attach (self->leases_grid, cell (expiry, FALSE), 4, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (owner, FALSE), 2, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (lease->hostname, FALSE), 3, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (lease->clientid, FALSE), 4, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (expiry, FALSE), 5, i + 1, 1, 1);
     }
 }
 
@@ -732,6 +793,9 @@ on_action_done (GObject      *source,
         }
       show_error (self, heading, error->message, hint);
     }
+  else if (data->action == VIREO_NETWORK_ACTION_STOP || data->action == VIREO_NETWORK_ACTION_RESTART ||
+           data->action == VIREO_NETWORK_ACTION_UNDEFINE)
+    g_hash_table_remove (self->edited, data->name);
   /* Events will say it too; a driver without them (test:///) must not
    * leave the page stale. */
   queue_reload (self);
@@ -991,6 +1055,338 @@ add_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Static DHCP entries: live through virNetworkUpdate, no restart           */
+
+typedef struct
+{
+  VireoNetworksPage *self;
+  char              *network;
+  char              *heading;
+} UpdateData;
+
+static void
+update_data_free (UpdateData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->network);
+  g_free (data->heading);
+  g_free (data);
+}
+
+static void
+on_updated (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  UpdateData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_connection_update_network_finish (VIREO_CONNECTION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (data->self, data->heading, error->message, NULL);
+  queue_reload (data->self);
+  update_data_free (data);
+}
+
+static void
+run_host_update (VireoNetworksPage         *self,
+                 const VireoNetworkDetails *details,
+                 VireoNetworkUpdateCommand  command,
+                 const VireoNetworkDhcpHost *host,
+                 char                      *heading)
+{
+  UpdateData *data = g_new0 (UpdateData, 1);
+  g_autofree char *xml = vireo_network_dhcp_host_to_xml (host);
+
+  data->self = g_object_ref (self);
+  data->network = g_strdup (details->name);
+  data->heading = heading;
+  /* The running dnsmasq and the definition both, so it holds after a
+   * restart too. */
+  vireo_connection_update_network_async (self->connection, details->name, VIREO_NETWORK_UPDATE_DHCP_HOST, command,
+                                         xml, details->active, details->persistent, NULL, on_updated, data);
+}
+
+static void ask_for_host (VireoNetworksPage *self, const char *mac, const char *ip, const char *name,
+                          const char *error);
+
+static void
+on_host_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  gpointer          user_data)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (user_data);
+  VireoNetworkDetails *details = selected_network (self);
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *mac_entry = gtk_widget_get_first_child (box);
+  GtkWidget *ip_entry = gtk_widget_get_next_sibling (mac_entry);
+  GtkWidget *name_entry = gtk_widget_get_next_sibling (ip_entry);
+  g_autofree char *mac = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (mac_entry))));
+  g_autofree char *ip = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (ip_entry))));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (name_entry))));
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(VireoNetworkIp) ip4 = NULL;
+  g_autoptr(VireoNetworkDhcpHost) host = NULL;
+  g_auto(GStrv) others = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "add") != 0 || details == NULL)
+    return;
+
+  host = vireo_network_dhcp_host_new (*mac ? mac : NULL, *ip ? ip : NULL, *name ? name : NULL);
+  /* Checked as part of the whole network: inside the subnet, not the
+   * host's own address, no MAC or address twice. */
+  config = parse_config (details);
+  ip4 = config ? vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV4) : NULL;
+  if (ip4 == NULL)
+    return;
+  g_ptr_array_add (ip4->hosts, vireo_network_dhcp_host_copy (host));
+  vireo_network_config_set_ip (config, VIREO_NETWORK_FAMILY_IPV4, ip4);
+  others = other_subnets (self, details->name);
+  if (!vireo_network_config_validate (config, (const char * const *) others, &error))
+    {
+      /* Asked again with what was typed, and why. */
+      ask_for_host (self, mac, ip, name, error->message);
+      return;
+    }
+  run_host_update (self, details, VIREO_NETWORK_UPDATE_ADD, host,
+                   g_strdup_printf (_("Could Not Add the Address to “%s”"), details->name));
+}
+
+static GtkWidget *
+host_entry (const char *placeholder,
+            const char *text)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
+  return entry;
+}
+
+static void
+ask_for_host (VireoNetworksPage *self,
+              const char        *mac,
+              const char        *ip,
+              const char        *name,
+              const char        *error)
+{
+  VireoNetworkDetails *details = selected_network (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_autofree char *heading = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  if (details == NULL)
+    return;
+  gtk_box_append (GTK_BOX (box), host_entry (_("MAC address, such as 52:54:00:12:34:56"), mac));
+  gtk_box_append (GTK_BOX (box), host_entry (_("IPv4 address"), ip));
+  gtk_box_append (GTK_BOX (box), host_entry (_("Host name (optional)"), name));
+  gtk_widget_set_name (box, "host-entries");
+
+  heading = g_strdup_printf (_("Static Address on “%s”"), details->name);
+  if (error != NULL)
+    g_string_append_printf (body, "%s\n\n", error);
+  g_string_append (body, details->active ? _("The card with this MAC address gets this address from its next "
+                                             "DHCP request on; the network keeps running.")
+                                         : _("The card with this MAC address gets this address once the network "
+                                             "runs."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_extra_child (dialog, box);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_host_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_host_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ask_for_host (VIREO_NETWORKS_PAGE (widget), NULL, NULL, NULL, NULL);
+}
+
+static void
+remove_host_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+  VireoNetworkDetails *details = selected_network (self);
+  const char *mac = g_variant_get_string (parameter, NULL);
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(VireoNetworkIp) ip4 = NULL;
+
+  if (details == NULL || (config = parse_config (details)) == NULL ||
+      (ip4 = vireo_network_config_dup_ip (config, VIREO_NETWORK_FAMILY_IPV4)) == NULL)
+    return;
+  for (guint i = 0; i < ip4->hosts->len; i++)
+    {
+      VireoNetworkDhcpHost *host = g_ptr_array_index (ip4->hosts, i);
+
+      if (host->mac != NULL && g_ascii_strcasecmp (host->mac, mac) == 0)
+        {
+          run_host_update (self, details, VIREO_NETWORK_UPDATE_DELETE, host,
+                           g_strdup_printf (_("Could Not Remove the Address from “%s”"), details->name));
+          return;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Edit XML                                                                  */
+
+typedef struct
+{
+  VireoNetworksPage *self;
+  VireoXmlEditor    *editor;
+  GtkWindow         *window;
+  char              *name;
+  gboolean           active;
+  gboolean           autostart;
+} EditData;
+
+static void
+edit_data_free (EditData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->window);
+  g_object_unref (data->editor);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+edit_data_closure_free (gpointer  data,
+                        GClosure *closure)
+{
+  edit_data_free (data);
+}
+
+static void
+on_edit_defined (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  EditData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = vireo_connection_define_network_finish (VIREO_CONNECTION (source), result, &error);
+
+  if (name == NULL)
+    {
+      vireo_xml_editor_set_error (data->editor, vireo_xml_editor_parse_error_line (error->message), error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (data->window), TRUE);
+    }
+  else
+    {
+      /* libvirt changes a running network's definition only: say so and
+       * offer the restart, rather than restarting guests' network behind
+       * the user's back. */
+      if (data->active)
+        g_hash_table_add (data->self->edited, g_strdup (name));
+      gtk_window_destroy (data->window);
+      queue_reload (data->self);
+    }
+  edit_data_free (data);
+}
+
+static void
+apply_edit (GtkWidget *button,
+            EditData  *data)
+{
+  g_autofree char *text = vireo_xml_editor_dup_text (data->editor);
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) others = NULL;
+  EditData *copy;
+
+  config = vireo_network_config_new_from_xml (text, &error);
+  if (config == NULL)
+    {
+      vireo_xml_editor_set_error (data->editor, vireo_xml_editor_parse_error_line (error->message), error->message);
+      return;
+    }
+  others = other_subnets (data->self, data->name);
+  if (!vireo_network_config_validate (config, (const char * const *) others, &error))
+    {
+      vireo_xml_editor_set_error (data->editor, 0, error->message);
+      return;
+    }
+  vireo_xml_editor_clear_error (data->editor);
+  gtk_widget_set_sensitive (GTK_WIDGET (data->window), FALSE);
+
+  copy = g_new0 (EditData, 1);
+  copy->self = g_object_ref (data->self);
+  copy->editor = g_object_ref (data->editor);
+  copy->window = g_object_ref (data->window);
+  copy->name = g_strdup (data->name);
+  copy->active = data->active;
+  vireo_connection_define_network_async (data->self->connection, text, data->name, FALSE, data->autostart,
+                                         NULL, on_edit_defined, copy);
+}
+
+static void
+edit_xml_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+  VireoNetworkDetails *details = selected_network (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *window, *header, *box, *editor, *apply, *cancel;
+  g_autofree char *title = NULL;
+  EditData *data;
+
+  if (details == NULL)
+    return;
+  window = adw_window_new ();
+  /* Translators: a window title; %s is a network's name */
+  title = g_strdup_printf (_("Edit “%s”"), details->name);
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "window.close");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  apply = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_widget_add_css_class (apply, "suggested-action");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), apply);
+
+  editor = vireo_xml_editor_new ();
+  gtk_widget_set_vexpand (editor, TRUE);
+  /* The definition, not the running state: that is what Save replaces. */
+  vireo_xml_editor_set_original (VIREO_XML_EDITOR (editor), details->xml);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), editor);
+  adw_window_set_content (ADW_WINDOW (window), box);
+
+  data = g_new0 (EditData, 1);
+  data->self = g_object_ref (self);
+  data->editor = VIREO_XML_EDITOR (g_object_ref (editor));
+  data->window = GTK_WINDOW (g_object_ref (window));
+  data->name = g_strdup (details->name);
+  data->active = details->active;
+  data->autostart = details->autostart;
+  g_signal_connect_data (apply, "clicked", G_CALLBACK (apply_edit), data, edit_data_closure_free, 0);
+  gtk_widget_set_name (window, "network-xml-editor");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ------------------------------------------------------------------------ */
 
 static void
 on_connection_state (VireoNetworksPage *self)
@@ -1042,6 +1438,7 @@ vireo_networks_page_dispose (GObject *object)
 
   g_clear_pointer (&self->networks, g_ptr_array_unref);
   g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->edited, g_hash_table_unref);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (vireo_networks_page_parent_class)->dispose (object);
@@ -1139,6 +1536,9 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_empty_label);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_grid);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, hosts_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, hosts_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, restart_revealer);
 
   gtk_widget_class_install_action (widget_class, "networks.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "networks.refresh", NULL, refresh_action);
@@ -1147,12 +1547,16 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   gtk_widget_class_install_action (widget_class, "networks.restart", NULL, restart_action);
   gtk_widget_class_install_action (widget_class, "networks.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "networks.refresh-leases", NULL, refresh_leases_action);
+  gtk_widget_class_install_action (widget_class, "networks.add-host", NULL, add_host_action);
+  gtk_widget_class_install_action (widget_class, "networks.remove-host", "s", remove_host_action);
+  gtk_widget_class_install_action (widget_class, "networks.edit-xml", NULL, edit_xml_action);
 }
 
 static void
 vireo_networks_page_init (VireoNetworksPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->edited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_signal_connect_object (self->list_box, "row-selected", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->autostart_switch, "notify::active", G_CALLBACK (on_autostart_changed), self,

@@ -47,6 +47,7 @@ vireo_network_details_free (VireoNetworkDetails *details)
   g_free (details->xml);
   g_free (details->live_xml);
   g_clear_pointer (&details->domains, g_ptr_array_unref);
+  g_clear_pointer (&details->mac_owners, g_hash_table_unref);
   g_free (details);
 }
 
@@ -163,9 +164,12 @@ lookup_network (virConnectPtr  conn,
 /* Network list                                                              */
 
 /* Adds to @users (network name -> GHashTable of domain names) the networks
- * the <interface type='network'> devices of @xml use. */
+ * the <interface type='network'> devices of @xml use, and to @owners
+ * (network name -> GHashTable of lower-case MAC -> domain name) their
+ * MACs, so a lease can name its machine. */
 static void
 collect_domain_networks (GHashTable *users,
+                         GHashTable *owners,
                          const char *domain_name,
                          const char *xml)
 {
@@ -193,6 +197,21 @@ collect_domain_networks (GHashTable *users,
           g_hash_table_insert (users, g_strdup (network), names);
         }
       g_hash_table_add (names, g_strdup (domain_name));
+
+      {
+        g_autofree char *mac = vireo_xml_get_child_prop (n, "mac", "address");
+        GHashTable *macs;
+
+        if (mac == NULL)
+          continue;
+        macs = g_hash_table_lookup (owners, network);
+        if (macs == NULL)
+          {
+            macs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+            g_hash_table_insert (owners, g_strdup (network), macs);
+          }
+        g_hash_table_replace (macs, g_ascii_strdown (mac, -1), g_strdup (domain_name));
+      }
     }
   xmlFreeDoc (doc);
 }
@@ -201,6 +220,7 @@ collect_domain_networks (GHashTable *users,
  * live definition: a NIC hot-plugged into a running guest counts too. */
 static GHashTable *
 read_network_users (virConnectPtr   conn,
+                    GHashTable     *owners,
                     GError        **error)
 {
   g_autoptr(GHashTable) users =
@@ -226,12 +246,12 @@ read_network_users (virConnectPtr   conn,
 
       if (persistent == 1 && (xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE)) != NULL)
         {
-          collect_domain_networks (users, name, xml);
+          collect_domain_networks (users, owners, name, xml);
           free (xml);
         }
       if (active == 1 && (xml = virDomainGetXMLDesc (dom, 0)) != NULL)
         {
-          collect_domain_networks (users, name, xml);
+          collect_domain_networks (users, owners, name, xml);
           free (xml);
         }
       /* A machine undefined meanwhile just uses nothing. */
@@ -265,7 +285,8 @@ dup_network_xml (virNetworkPtr net,
 
 static VireoNetworkDetails *
 read_network_details (virNetworkPtr  net,
-                      GHashTable    *users)
+                      GHashTable    *users,
+                      GHashTable    *owners)
 {
   g_autoptr(VireoNetworkDetails) details = g_new0 (VireoNetworkDetails, 1);
   char uuid[VIR_UUID_STRING_BUFLEN];
@@ -301,6 +322,11 @@ read_network_details (virNetworkPtr  net,
         g_ptr_array_add (details->domains, g_strdup (key));
       g_ptr_array_sort (details->domains, compare_strings);
     }
+  details->mac_owners = g_hash_table_lookup (owners, details->name);
+  if (details->mac_owners != NULL)
+    g_hash_table_ref (details->mac_owners);
+  else
+    details->mac_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return g_steal_pointer (&details);
 }
 
@@ -312,6 +338,8 @@ list_network_details_thread (GTask        *task,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_details_free);
   g_autoptr(GHashTable) users = NULL;
+  g_autoptr(GHashTable) owners =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   virNetworkPtr *nets = NULL;
   GError *error = NULL;
   int n;
@@ -328,7 +356,7 @@ list_network_details_thread (GTask        *task,
       return;
     }
   if (n > 0)
-    users = read_network_users (conn, &error);
+    users = read_network_users (conn, owners, &error);
   for (int i = 0; i < n; i++)
     {
       g_autoptr(virNetwork) net = nets[i];
@@ -336,7 +364,7 @@ list_network_details_thread (GTask        *task,
 
       if (error != NULL)
         continue;
-      details = read_network_details (net, users);
+      details = read_network_details (net, users, owners);
       if (details != NULL)
         g_ptr_array_add (list, details);
       else if (!item_vanished ())

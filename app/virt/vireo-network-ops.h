@@ -27,6 +27,8 @@ typedef struct
   char      *live_xml;  /* (nullable): when active */
   GPtrArray *domains;   /* (element-type utf8): machines with a NIC on it
                            (persistent or live XML), sorted */
+  GHashTable *mac_owners; /* (element-type utf8 utf8): lower-case MAC of
+                             each of those NICs -> machine name */
 } VireoNetworkDetails;
 
 void vireo_network_details_free (VireoNetworkDetails *details);
