@@ -27,6 +27,7 @@ struct _VireoSecretsDialog
   GPtrArray           *secrets;        /* (element-type VireoSecretInfo) */
   char                *error;
   int                  error_code;     /* VireoStorageConfigError, -1: none */
+  char                *setting_uuid;   /* the form sets this secret's value; NULL: it makes a new one */
   guint                loading : 1;
   guint                busy : 1;
 
@@ -42,6 +43,7 @@ struct _VireoSecretsDialog
   AdwComboRow         *usage_type_row;
   GtkWidget           *usage_id_row;
   GtkWidget           *description_row;
+  GtkWidget           *private_row;
   GtkWidget           *value_row;
   GtkWidget           *value_entry;
   GtkSwitch           *private_switch;
@@ -258,14 +260,39 @@ vireo_secrets_dialog_dup_command (VireoSecretsDialog *self)
 static void
 on_form_changed (VireoSecretsDialog *self)
 {
-  g_autofree char *usage_id = stripped (self->usage_id_row);
-  g_autofree char *description = stripped (self->description_row);
-  g_autofree char *xml = vireo_secret_xml (current_usage (self)->type, usage_id, description,
-                                           gtk_switch_get_active (self->private_switch));
-  g_autofree char *command = vireo_secrets_dialog_dup_command (self);
-  g_autofree char *text = g_strdup_printf ("%s\n\nsecret.xml:\n%s", command, xml);
+  const VireoSecretInfo *info = self->setting_uuid ? find_secret (self, self->setting_uuid) : NULL;
+  g_autofree char *text = NULL;
 
-  adw_preferences_group_set_description (self->form_group, _(current_usage (self)->hint));
+  if (info != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Set the Value of “%s”"), secret_title (info));
+
+      adw_preferences_group_set_title (self->form_group, title);
+      adw_preferences_group_set_description (self->form_group,
+                                             _("The new value replaces the old one. Pools and disks that use "
+                                               "this secret read it the next time they log in or open the "
+                                               "volume."));
+      gtk_button_set_label (GTK_BUTTON (self->create_button), _("_Set Value"));
+      text = vireo_command_secret_set_value (vireo_connection_get_uri (self->connection), info->uuid,
+                                             "value.txt");
+    }
+  else
+    {
+      g_autofree char *usage_id = stripped (self->usage_id_row);
+      g_autofree char *description = stripped (self->description_row);
+      g_autofree char *xml = vireo_secret_xml (current_usage (self)->type, usage_id, description,
+                                               gtk_switch_get_active (self->private_switch));
+      g_autofree char *command = vireo_secrets_dialog_dup_command (self);
+
+      adw_preferences_group_set_title (self->form_group, _("New Secret"));
+      adw_preferences_group_set_description (self->form_group, _(current_usage (self)->hint));
+      gtk_button_set_label (GTK_BUTTON (self->create_button), _("C_reate Secret"));
+      text = g_strdup_printf ("%s\n\nsecret.xml:\n%s", command, xml);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->usage_type_row), info == NULL);
+  gtk_widget_set_visible (self->usage_id_row, info == NULL);
+  gtk_widget_set_visible (self->description_row, info == NULL);
+  gtk_widget_set_visible (self->private_row, info == NULL);
   gtk_label_set_text (self->command_label, text);
 }
 
@@ -274,10 +301,17 @@ on_new_toggled (VireoSecretsDialog *self)
 {
   gboolean active = gtk_toggle_button_get_active (self->new_button);
 
+  /* Closed: the next opening is New Secret again. */
+  if (!active)
+    {
+      g_clear_pointer (&self->setting_uuid, g_free);
+      gtk_editable_set_text (GTK_EDITABLE (self->value_entry), "");
+    }
+  on_form_changed (self);
   gtk_widget_set_visible (GTK_WIDGET (self->form_group), active);
   gtk_widget_set_visible (self->command_group, active);
   if (active)
-    gtk_widget_grab_focus (self->usage_id_row);
+    gtk_widget_grab_focus (self->setting_uuid ? self->value_entry : self->usage_id_row);
 }
 
 static GBytes *
@@ -317,6 +351,30 @@ on_defined (GObject      *source,
 }
 
 static void
+on_value_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VireoSecretsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vireo_connection_set_secret_value_finish (VIREO_CONNECTION (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      update_actions (self);
+      show_error (self, -1, error->message);
+      return;
+    }
+  self->busy = FALSE;
+  update_actions (self);
+  show_error (self, -1, NULL);
+  gtk_toggle_button_set_active (self->new_button, FALSE);
+  toast (self, _("Value set"));
+}
+
+static void
 create_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -331,6 +389,22 @@ create_action (GtkWidget  *widget,
 
   if (self->busy)
     return;
+  if (self->setting_uuid != NULL)
+    {
+      if (*gtk_editable_get_text (GTK_EDITABLE (self->value_entry)) == '\0')
+        {
+          show_error (self, -2, _("Type the secret’s new value."));
+          gtk_widget_grab_focus (self->value_entry);
+          return;
+        }
+      show_error (self, -1, NULL);
+      value = take_value (self->value_entry);
+      self->busy = TRUE;
+      update_actions (self);
+      vireo_connection_set_secret_value_async (self->connection, self->setting_uuid, value, self->cancellable,
+                                               on_value_set, g_object_ref (self));
+      return;
+    }
   if (!vireo_secret_validate_usage (usage->type, usage_id, &error))
     {
       show_error (self, error->code, error->message);
@@ -356,50 +430,7 @@ create_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Set Value and Delete                                                      */
 
-static void
-on_value_set (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(VireoSecretsDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!vireo_connection_set_secret_value_finish (VIREO_CONNECTION (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      self->busy = FALSE;
-      update_actions (self);
-      show_error (self, -1, error->message);
-      return;
-    }
-  self->busy = FALSE;
-  update_actions (self);
-  show_error (self, -1, NULL);
-  toast (self, _("Value set"));
-}
-
-static void
-on_set_value_response (AdwMessageDialog   *dialog,
-                       const char         *response,
-                       VireoSecretsDialog *self)
-{
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
-  const char *uuid = g_object_get_data (G_OBJECT (dialog), "vireo-uuid");
-  g_autoptr(GBytes) value = NULL;
-
-  if (g_strcmp0 (response, "set") != 0)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (entry), "");
-      return;
-    }
-  value = take_value (entry);
-  self->busy = TRUE;
-  update_actions (self);
-  vireo_connection_set_secret_value_async (self->connection, uuid, value, self->cancellable, on_value_set,
-                                           g_object_ref (self));
-}
-
+/* Set Value reuses the form: only the value row, and its own virsh line. */
 static void
 set_value_action (GtkWidget  *widget,
                   const char *action_name,
@@ -408,32 +439,17 @@ set_value_action (GtkWidget  *widget,
   VireoSecretsDialog *self = VIREO_SECRETS_DIALOG (widget);
   const char *uuid = g_variant_get_string (parameter, NULL);
   const VireoSecretInfo *info = find_secret (self, uuid);
-  g_autofree char *heading = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
-  GtkWidget *entry;
 
   if (info == NULL || self->busy)
     return;
-  /* Translators: %s is a secret's usage id or UUID */
-  heading = g_strdup_printf (_("Set the Value of “%s”"), secret_title (info));
-  command = vireo_command_secret_set_value (vireo_connection_get_uri (self->connection), uuid, "value.txt");
-  body = g_strdup_printf ("%s\n\n%s", _("The new value replaces the old one. Pools and disks that use this "
-                                        "secret read it the next time they log in or open the volume."),
-                          command);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_widget_set_name (entry, "secret-value");
-  adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "set", _("_Set Value"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "set", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "set");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-uuid", g_strdup (uuid), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_set_value_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_free (self->setting_uuid);
+  self->setting_uuid = g_strdup (uuid);
+  gtk_editable_set_text (GTK_EDITABLE (self->value_entry), "");
+  show_error (self, -1, NULL);
+  if (gtk_toggle_button_get_active (self->new_button))
+    on_new_toggled (self);
+  else
+    gtk_toggle_button_set_active (self->new_button, TRUE);
 }
 
 static void
@@ -518,6 +534,7 @@ vireo_secrets_dialog_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->secrets, g_ptr_array_unref);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->setting_uuid, g_free);
 
   G_OBJECT_CLASS (vireo_secrets_dialog_parent_class)->dispose (object);
 }
@@ -557,7 +574,6 @@ vireo_secrets_dialog_init (VireoSecretsDialog *self)
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   GtkWidget *list_group = adw_preferences_group_new ();
-  GtkWidget *private_row = adw_action_row_new ();
   GtkWidget *loading = gtk_spinner_new ();
   g_autoptr(GtkStringList) usage_model = gtk_string_list_new (NULL);
 
@@ -604,14 +620,16 @@ vireo_secrets_dialog_init (VireoSecretsDialog *self)
   gtk_widget_set_hexpand (self->value_entry, TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->value_row), self->value_entry);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->value_row), self->value_entry);
+  self->private_row = adw_action_row_new ();
   self->private_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->private_switch), "secret-private");
   gtk_widget_set_valign (GTK_WIDGET (self->private_switch), GTK_ALIGN_CENTER);
   gtk_switch_set_active (self->private_switch, TRUE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (private_row), _("_Private"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (private_row), TRUE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (private_row), _("libvirt never gives the value back to anyone"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (private_row), GTK_WIDGET (self->private_switch));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (private_row), GTK_WIDGET (self->private_switch));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->private_row), _("_Private"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->private_row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->private_row), _("libvirt never gives the value back to anyone"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->private_row), GTK_WIDGET (self->private_switch));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self->private_row), GTK_WIDGET (self->private_switch));
   self->create_button = gtk_button_new_with_mnemonic (_("C_reate Secret"));
   gtk_widget_set_name (self->create_button, "secret-create");
   gtk_widget_add_css_class (self->create_button, "suggested-action");
@@ -622,7 +640,7 @@ vireo_secrets_dialog_init (VireoSecretsDialog *self)
   adw_preferences_group_add (self->form_group, self->usage_id_row);
   adw_preferences_group_add (self->form_group, self->description_row);
   adw_preferences_group_add (self->form_group, self->value_row);
-  adw_preferences_group_add (self->form_group, private_row);
+  adw_preferences_group_add (self->form_group, self->private_row);
   gtk_widget_set_visible (GTK_WIDGET (self->form_group), FALSE);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->form_group));
 
