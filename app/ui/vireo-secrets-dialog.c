@@ -662,6 +662,8 @@ vireo_secrets_dialog_init (VireoSecretsDialog *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (list_group),
                                          _("Pools and disks refer to a secret by its usage ID or UUID."));
   self->list_stack = GTK_STACK (gtk_stack_new ());
+  /* As tall as what it shows, not as the empty page. */
+  gtk_stack_set_vhomogeneous (self->list_stack, FALSE);
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");

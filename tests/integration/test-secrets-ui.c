@@ -93,6 +93,24 @@ pool_dialog_ready (gpointer data)
   return vireo_pool_dialog_get_ready (data);
 }
 
+/* Holds the window open for a screenshot when VIREO_TEST_HOLD says for
+ * how many seconds (never in the test runs). */
+static void
+maybe_hold (GtkWidget *dialog)
+{
+  const char *hold = g_getenv ("VIREO_TEST_HOLD");
+  gint64 end;
+
+  if (hold == NULL)
+    return;
+  end = g_get_monotonic_time () + (gint64) (g_ascii_strtod (hold, NULL) * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
 static gboolean
 no_message_dialog (gpointer data)
 {
@@ -152,6 +170,7 @@ test_secret_lifecycle (void)
   value = value_of (USAGE);
   g_assert_cmpstr (value, ==, "first-password");
   g_clear_pointer (&value, g_free);
+  maybe_hold (dialog);
 
   /* Set Value, in the same form: only the value, and its virsh line. */
   g_assert_true (gtk_widget_activate_action (dialog, "secrets.set-value", "s", uuid));
