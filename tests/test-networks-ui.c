@@ -16,6 +16,8 @@
 
 #include "vireo-network-config.h"
 #include "vireo-network-dialog.h"
+#include "vireo-pool-dialog.h"
+#include "vireo-xml-editor.h"
 #include "vireo-storage-config.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
@@ -608,6 +610,150 @@ test_storage_delete_used (Fixture       *f,
   g_assert_nonnull (find_named (page, "base.img"));
 }
 
+/* The page opens New Storage Pool; the pool made there is shown. */
+static void
+test_storage_add_pool (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->storage);
+  GtkWidget *dialog;
+
+  vireo_host_window_show_page (f->window, "storage");
+  g_assert_true (gtk_widget_activate_action (page, "storage.add-pool", NULL));
+  dialog = GTK_WIDGET (wait_for_window (VIREO_TYPE_POOL_DIALOG));
+  vireo_test_wait_for ((VireoTestCondition) vireo_pool_dialog_get_ready, dialog, 10, "the pool dialog");
+  g_assert_true (vireo_pool_dialog_select_type (VIREO_POOL_DIALOG (dialog), "dir"));
+  set_row (dialog, "_Name", "isos");
+  set_row (dialog, "_Target Path", "/srv/isos");
+  gtk_widget_activate_action (dialog, "pool.create", NULL);
+  vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_POOL_DIALOG), 10, "the dialog to close");
+  wait_for_named (page, "isos", TRUE);
+  vireo_test_wait_for (not_loading_storage, f->storage, 10, "the pools");
+  g_assert_cmpstr (vireo_storage_page_get_selected (f->storage), ==, "isos");
+  wait_for_label (page, "/srv/isos");
+}
+
+static gboolean
+has_host_entries (gpointer data)
+{
+  GtkWindow *dialog = find_window (message_dialog_type);
+
+  return dialog != NULL && find_named (GTK_WIDGET (dialog), "host-entries") != NULL;
+}
+
+/* Fills the three entries of the static address question and adds. */
+static void
+answer_host (const char *mac,
+             const char *ip,
+             const char *name)
+{
+  GtkWindow *dialog;
+  GtkWidget *box, *entry;
+
+  vireo_test_wait_for (has_host_entries, NULL, 10, "the static address question");
+  dialog = find_window (message_dialog_type);
+  box = find_named (GTK_WIDGET (dialog), "host-entries");
+  entry = gtk_widget_get_first_child (box);
+  gtk_editable_set_text (GTK_EDITABLE (entry), mac);
+  entry = gtk_widget_get_next_sibling (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), ip);
+  entry = gtk_widget_get_next_sibling (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_destroy (dialog);
+}
+
+/* A static address outside the subnet is asked again with the reason and
+ * the typing; a good one is listed; removing it takes it away. */
+static void
+test_networks_static_hosts (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWindow *dialog;
+  GtkWidget *box;
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "backend");
+  wait_for_label (page, "Isolated");
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.add-host", NULL));
+  answer_host ("52:54:00:aa:00:03", "10.99.0.5", "db");
+  vireo_test_wait_for (has_host_entries, NULL, 10, "the question again");
+  dialog = find_window (message_dialog_type);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "10.99.0.5"));
+  box = find_named (GTK_WIDGET (dialog), "host-entries");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_first_child (box))), ==,
+                   "52:54:00:aa:00:03");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.add-host", NULL));
+  answer_host ("52:54:00:aa:00:03", "10.20.0.30", "db");
+  wait_for_named (page, "52:54:00:aa:00:03", TRUE);
+  /* The row names the machine whose card has that MAC. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (page, "52:54:00:aa:00:03"))), ==,
+                   "52:54:00:aa:00:03 (db)");
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.remove-host", "s", "52:54:00:aa:00:03"));
+  wait_for_named (page, "52:54:00:aa:00:03", FALSE);
+}
+
+static gboolean
+widget_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* Edit XML refuses what the model refuses, on the editor; a good edit is
+ * saved, and a running network says it waits for a restart. */
+static void
+test_networks_edit_xml (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWindow *window;
+  VireoXmlEditor *editor;
+  GtkWidget *save;
+  g_autofree char *text = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *good = NULL;
+  GtkRevealer *banner;
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "dmz");
+  wait_for_label (page, "Routed");
+  banner = GTK_REVEALER (gtk_widget_get_ancestor (find_label (page, "Saved. The running network keeps its old "
+                                                                    "settings until it restarts."),
+                                                  GTK_TYPE_REVEALER));
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.edit-xml", NULL));
+  window = wait_for_window (ADW_TYPE_WINDOW);
+  g_object_ref (window);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (window)), ==, "network-xml-editor");
+  editor = VIREO_XML_EDITOR (find_type (GTK_WIDGET (window), VIREO_TYPE_XML_EDITOR));
+  save = find_label (GTK_WIDGET (window), "Save") ? gtk_widget_get_parent (find_label (GTK_WIDGET (window), "Save"))
+                                                : NULL;
+  g_assert_nonnull (save);
+  text = vireo_xml_editor_dup_text (editor);
+
+  /* Into the subnet of "default": refused on the editor, text kept. */
+  bad = g_strjoinv ("192.168.122.1", g_strsplit (text, "10.30.0.1", -1));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), bad, -1);
+  g_signal_emit_by_name (save, "clicked");
+  g_assert_nonnull (vireo_xml_editor_get_error_message (editor));
+  g_assert_nonnull (strstr (vireo_xml_editor_get_error_message (editor), "default"));
+  g_assert_true (find_window (ADW_TYPE_WINDOW) == window);
+
+  good = g_strjoinv ("10.31.0.1", g_strsplit (text, "10.30.0.1", -1));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), good, -1);
+  g_signal_emit_by_name (save, "clicked");
+  vireo_test_wait_for (widget_hidden, window, 10, "the editor to close");
+  g_object_unref (window);
+  vireo_test_wait_for ((VireoTestCondition) gtk_revealer_get_reveal_child, banner, 10, "the restart banner");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -628,6 +774,9 @@ main (int   argc,
   ADD ("networks/create", test_networks_create);
   ADD ("networks/create-isolated", test_networks_create_isolated);
   ADD ("networks/delete", test_networks_delete);
+  ADD ("networks/static-hosts", test_networks_static_hosts);
+  ADD ("networks/edit-xml", test_networks_edit_xml);
+  ADD ("storage/add-pool", test_storage_add_pool);
   ADD ("storage/show", test_storage_show);
   ADD ("storage/new-volume", test_storage_new_volume);
   ADD ("storage/delete-used", test_storage_delete_used);

@@ -1243,6 +1243,9 @@ remove_host_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Edit XML                                                                  */
 
+/* The Save button's copy borrows the window and editor it lives in (a
+ * reference would keep the window alive forever); the copy a define runs
+ * with owns them, since the user may close the window meanwhile. */
 typedef struct
 {
   VireoNetworksPage *self;
@@ -1251,14 +1254,18 @@ typedef struct
   char              *name;
   gboolean           active;
   gboolean           autostart;
+  gboolean           owns_widgets;
 } EditData;
 
 static void
 edit_data_free (EditData *data)
 {
   g_object_unref (data->self);
-  g_object_unref (data->window);
-  g_object_unref (data->editor);
+  if (data->owns_widgets)
+    {
+      g_object_unref (data->window);
+      g_object_unref (data->editor);
+    }
   g_free (data->name);
   g_free (data);
 }
@@ -1325,6 +1332,7 @@ apply_edit (GtkWidget *button,
   copy = g_new0 (EditData, 1);
   copy->self = g_object_ref (data->self);
   copy->editor = g_object_ref (data->editor);
+  copy->owns_widgets = TRUE;
   copy->window = g_object_ref (data->window);
   copy->name = g_strdup (data->name);
   copy->active = data->active;
@@ -1376,8 +1384,8 @@ edit_xml_action (GtkWidget  *widget,
 
   data = g_new0 (EditData, 1);
   data->self = g_object_ref (self);
-  data->editor = VIREO_XML_EDITOR (g_object_ref (editor));
-  data->window = GTK_WINDOW (g_object_ref (window));
+  data->editor = VIREO_XML_EDITOR (editor);
+  data->window = GTK_WINDOW (window);
   data->name = g_strdup (details->name);
   data->active = details->active;
   data->autostart = details->autostart;

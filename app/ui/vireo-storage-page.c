@@ -8,6 +8,8 @@
 
 #include "vireo-format.h"
 #include "vireo-lookup.h"
+#include "vireo-pool-dialog.h"
+#include "vireo-secrets-dialog.h"
 #include "vireo-storage.h"
 #include "vireo-storage-command.h"
 #include "vireo-storage-page.h"
@@ -696,6 +698,65 @@ delete_pool_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+on_pool_created (VireoStoragePage *self,
+                 const char       *name)
+{
+  g_free (self->selected);
+  self->selected = g_strdup (name);
+  queue_reload (self);
+}
+
+/**
+ * vireo_storage_page_add_pool:
+ *
+ * Opens New Storage Pool.
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWidget *
+vireo_storage_page_add_pool (VireoStoragePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VIREO_IS_STORAGE_PAGE (self), NULL);
+
+  for (guint i = 0; self->pools != NULL && i < self->pools->len; i++)
+    g_strv_builder_add (builder, ((VireoPoolInfo *) g_ptr_array_index (self->pools, i))->name);
+  names = g_strv_builder_end (builder);
+  dialog = vireo_pool_dialog_new (self->connection, self->caps, (const char * const *) names);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_pool_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+add_pool_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  vireo_storage_page_add_pool (VIREO_STORAGE_PAGE (widget));
+}
+
+static void
+secrets_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VireoStoragePage *self = VIREO_STORAGE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog = vireo_secrets_dialog_new (self->connection);
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ------------------------------------------------------------------------ */
 /* Volume actions                                                            */
 
@@ -1299,6 +1360,8 @@ vireo_storage_page_class_init (VireoStoragePageClass *klass)
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "storage.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "storage.add-pool", NULL, add_pool_action);
+  gtk_widget_class_install_action (widget_class, "storage.secrets", NULL, secrets_action);
   gtk_widget_class_install_action (widget_class, "storage.start", NULL, pool_action);
   gtk_widget_class_install_action (widget_class, "storage.stop", NULL, pool_action);
   gtk_widget_class_install_action (widget_class, "storage.refresh", NULL, pool_action);

@@ -17,5 +17,6 @@ gboolean    vireo_storage_page_select       (VireoStoragePage *self,
 const char *vireo_storage_page_get_selected (VireoStoragePage *self);
 gboolean    vireo_storage_page_get_loading  (VireoStoragePage *self);
 GtkWidget  *vireo_storage_page_new_volume   (VireoStoragePage *self);
+GtkWidget  *vireo_storage_page_add_pool     (VireoStoragePage *self);
 
 G_END_DECLS
