@@ -345,6 +345,7 @@ test_networks_stop_start (Fixture       *f,
   dialog = wait_for_window (message_dialog_type);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop “backend”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "db, web"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "net-destroy backend"));
   /* Cancel does nothing. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (dialog);
@@ -509,6 +510,7 @@ test_networks_delete (Fixture       *f,
   /* Both machines with a card on it are listed. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• db"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• web"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "net-undefine backend"));
   respond ("delete");
   wait_for_named (page, "backend", FALSE);
   g_assert_cmpuint (n_rows (page), ==, 3);
@@ -604,6 +606,7 @@ test_storage_delete_used (Fixture       *f,
   dialog = wait_for_window (message_dialog_type);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “web.qcow2”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• web"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "vol-delete"));
   g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "ok"), ==, "_Delete Anyway");
   respond ("ok");
   wait_for_named (page, "web.qcow2", FALSE);

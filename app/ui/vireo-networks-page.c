@@ -888,6 +888,14 @@ confirm_disruption (VireoNetworksPage  *self,
       g_string_append (body, _("This network is transient: once stopped, it is gone."));
     }
 
+  {
+    static const VireoNetworkCommand stop_cmds[] = { VIREO_NETWORK_COMMAND_STOP };
+    static const VireoNetworkCommand restart_cmds[] = { VIREO_NETWORK_COMMAND_STOP, VIREO_NETWORK_COMMAND_START };
+    g_autofree char *command = commands_for (self, details->name, restart ? restart_cmds : stop_cmds,
+                                             restart ? 2 : 1);
+
+    g_string_append_printf (body, "%s%s\n%s", body->len ? "\n\n" : "", _("The same with virsh:"), command);
+  }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                        heading, body->str));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
@@ -961,6 +969,14 @@ delete_action (GtkWidget  *widget,
         g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (details->domains, i));
     }
 
+  {
+    static const VireoNetworkCommand active_cmds[] = { VIREO_NETWORK_COMMAND_STOP, VIREO_NETWORK_COMMAND_UNDEFINE };
+    static const VireoNetworkCommand cmds[] = { VIREO_NETWORK_COMMAND_UNDEFINE };
+    g_autofree char *command = details->active ? commands_for (self, details->name, active_cmds, 2)
+                                               : commands_for (self, details->name, cmds, 1);
+
+    g_string_append_printf (body, "\n\n%s\n%s", _("The same with virsh:"), command);
+  }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                        heading, body->str));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);

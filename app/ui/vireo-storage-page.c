@@ -806,19 +806,23 @@ new_volume_action (GtkWidget  *widget,
   vireo_storage_page_new_volume (VIREO_STORAGE_PAGE (widget));
 }
 
+/* A question about a volume, with the virsh line it equals under it. */
 static AdwMessageDialog *
 ask (VireoStoragePage *self,
      const char       *heading,
      const char       *body,
      const char       *verb,
      gboolean          destructive,
-     GtkWidget        *extra)
+     GtkWidget        *extra,
+     const char       *command)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwMessageDialog *dialog;
+  g_autofree char *text = command ? g_strdup_printf ("%s\n\n%s\n%s", body, _("The same with virsh:"), command)
+                                  : g_strdup (body);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       heading, body));
+                                                       heading, text));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "ok", verb, NULL);
   adw_message_dialog_set_response_appearance (dialog, "ok",
                                               destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
@@ -948,7 +952,7 @@ on_volume_deleted (GObject      *source,
       if (g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_IN_USE))
         {
           g_autofree char *heading = g_strdup_printf (_("Delete “%s” Anyway?"), data->volume);
-          AdwMessageDialog *dialog = ask (data->self, heading, error->message, _("_Delete Anyway"), TRUE, NULL);
+          AdwMessageDialog *dialog = ask (data->self, heading, error->message, _("_Delete Anyway"), TRUE, NULL, NULL);
 
           g_object_set_data_full (G_OBJECT (dialog), "vireo-pool", g_strdup (data->pool), g_free);
           g_object_set_data_full (G_OBJECT (dialog), "vireo-volume", g_strdup (data->volume), g_free);
@@ -1132,6 +1136,7 @@ volume_action (GtkWidget  *widget,
   VireoVolumeInfo *info = find_volume (pool, volume);
   AdwMessageDialog *dialog = NULL;
   g_autofree char *heading = NULL;
+  g_autofree char *command = NULL;
 
   if (info == NULL)
     return;
@@ -1167,8 +1172,9 @@ volume_action (GtkWidget  *widget,
       gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
       gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
       heading = g_strdup_printf (_("Clone “%s”"), volume);
+      command = vireo_command_vol_clone (uri_of (self), self->selected, volume, suggestion);
       dialog = ask (self, heading, _("The copy is made in the same pool, with the same format and size."),
-                    _("_Clone"), FALSE, entry);
+                    _("_Clone"), FALSE, entry, command);
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_clone_response), self, 0);
     }
   else if (g_str_equal (action_name, "storage.volume-resize"))
@@ -1181,14 +1187,16 @@ volume_action (GtkWidget  *widget,
       gtk_editable_set_text (GTK_EDITABLE (entry), current);
       gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
       heading = g_strdup_printf (_("Resize “%s”"), volume);
-      dialog = ask (self, heading, body, _("_Resize"), FALSE, entry);
+      command = vireo_command_vol_resize (uri_of (self), self->selected, volume, info->capacity, FALSE);
+      dialog = ask (self, heading, body, _("_Resize"), FALSE, entry, command);
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_resize_response), self, 0);
     }
   else if (g_str_equal (action_name, "storage.volume-wipe"))
     {
       heading = g_strdup_printf (_("Wipe “%s”?"), volume);
+      command = vireo_command_vol_wipe (uri_of (self), self->selected, volume);
       dialog = ask (self, heading, _("Every byte of the volume is overwritten with zeros. This cannot be undone."),
-                    _("_Wipe"), TRUE, NULL);
+                    _("_Wipe"), TRUE, NULL, command);
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_wipe_response), self, 0);
     }
   else if (g_str_equal (action_name, "storage.volume-delete"))
@@ -1205,7 +1213,8 @@ volume_action (GtkWidget  *widget,
             g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (info->used_by, i));
         }
       heading = g_strdup_printf (_("Delete “%s”?"), volume);
-      dialog = ask (self, heading, body->str, used ? _("_Delete Anyway") : _("_Delete"), TRUE, NULL);
+      command = vireo_command_vol_delete (uri_of (self), self->selected, volume);
+      dialog = ask (self, heading, body->str, used ? _("_Delete Anyway") : _("_Delete"), TRUE, NULL, command);
       g_object_set_data (G_OBJECT (dialog), "vireo-force", GINT_TO_POINTER (used));
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_volume_response), self, 0);
     }
