@@ -760,6 +760,24 @@ test_explain_start_error (void)
   g_assert_null (vireo_network_explain_start_error (NULL));
 }
 
+/* The network named in libvirt's refusal to start a machine. */
+static void
+test_inactive_from_error (void)
+{
+  g_autofree char *a = vireo_network_inactive_from_error (
+    "Requested operation is not valid: network 'lab-net' is not active");
+  g_autofree char *b = vireo_network_inactive_from_error ("network 'default' is not active");
+  g_autofree char *c = vireo_network_inactive_from_error ("Cannot access storage file '/x.img'");
+  g_autofree char *d = vireo_network_inactive_from_error ("network '' is not active");
+  g_autofree char *e = vireo_network_inactive_from_error (NULL);
+
+  g_assert_cmpstr (a, ==, "lab-net");
+  g_assert_cmpstr (b, ==, "default");
+  g_assert_null (c);
+  g_assert_null (d);
+  g_assert_null (e);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -780,6 +798,7 @@ main (int   argc,
   g_test_add_func ("/model/network/overlap", test_overlap);
   g_test_add_func ("/model/network/update-xml", test_update_xml);
   g_test_add_func ("/model/network/explain-start-error", test_explain_start_error);
+  g_test_add_func ("/model/network/inactive-from-error", test_inactive_from_error);
 
   return g_test_run ();
 }

@@ -2735,6 +2735,33 @@ vireo_network_explain_start_error (const char *libvirt_message)
   return NULL;
 }
 
+/**
+ * vireo_network_inactive_from_error:
+ * @libvirt_message: (nullable): why a machine did not start
+ *
+ * libvirt refuses to start a machine whose network is not running with
+ * "network 'NAME' is not active"; the window then offers to start that
+ * network. The words are libvirt's own (not translated by it).
+ *
+ * Returns: (nullable): the network's name, or %NULL when the message is
+ *   about something else
+ */
+char *
+vireo_network_inactive_from_error (const char *libvirt_message)
+{
+  static const char prefix[] = "network '";
+  static const char suffix[] = "' is not active";
+  const char *start, *end;
+
+  if (libvirt_message == NULL || (start = strstr (libvirt_message, prefix)) == NULL)
+    return NULL;
+  start += strlen (prefix);
+  end = strstr (start, suffix);
+  if (end == NULL || end == start)
+    return NULL;
+  return g_strndup (start, end - start);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void

@@ -277,5 +277,6 @@ gboolean            vireo_network_config_validate       (VireoNetworkConfig *sel
                                                          GError            **error);
 
 char               *vireo_network_explain_start_error   (const char         *libvirt_message);
+char               *vireo_network_inactive_from_error   (const char         *libvirt_message);
 
 G_END_DECLS

@@ -469,7 +469,17 @@ format_expiry (gint64 expiry)
   if (expiry <= 0)
     return g_strdup (_("Never"));
   when = g_date_time_new_from_unix_local (expiry);
-  return when ? g_date_time_format (when, "%x %X") : NULL;
+  if (when == NULL)
+    return NULL;
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    /* Leases last an hour by default: the time is what matters. */
+    if (g_date_time_get_year (now) == g_date_time_get_year (when) &&
+        g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (when))
+      return g_date_time_format (when, "%X");
+  }
+  return g_date_time_format (when, "%x %X");
 }
 
 static void
@@ -478,7 +488,7 @@ show_leases (VireoNetworksPage *self,
 {
   GtkWidget *child;
   static const char *headers[] = {
-    N_("IP Address"), N_("MAC Address"), N_("Machine"), N_("Hostname"), N_("Client ID"), N_("Expires"),
+    N_("IP Address"), N_("MAC Address"), N_("Machine"), N_("Hostname"), N_("Expires"),
   };
   VireoNetworkDetails *details = selected_network (self);
 
@@ -502,18 +512,33 @@ show_leases (VireoNetworksPage *self,
 
       address = lease->prefix > 0 ? g_strdup_printf ("%s/%u", lease->ipaddr, lease->prefix)
                                   : g_strdup (lease->ipaddr);
-      gtk_grid_attach (self->leases_grid, cell (address, FALSE), 0, i + 1, 1, 1);
+      {
+        GtkWidget *address_cell = cell (address, FALSE);
+
+        gtk_label_set_ellipsize (GTK_LABEL (address_cell), PANGO_ELLIPSIZE_NONE);
+        gtk_grid_attach (self->leases_grid, address_cell, 0, i + 1, 1, 1);
+      }
       g_autofree char *mac = lease->mac ? g_ascii_strdown (lease->mac, -1) : NULL;
       /* The lease's MAC is the link to the machine: a guest's hostname is
        * whatever its DHCP client sends. */
       const char *owner = mac && details && details->mac_owners ? g_hash_table_lookup (details->mac_owners, mac)
                                                                : NULL;
 
-      gtk_grid_attach (self->leases_grid, cell (lease->mac, FALSE), 1, i + 1, 1, 1);
+      GtkWidget *mac_cell = cell (lease->mac, FALSE);
+
+      /* Addresses are never cut short; the client ID (long, rarely needed)
+       * is the MAC's tooltip. */
+      gtk_label_set_ellipsize (GTK_LABEL (mac_cell), PANGO_ELLIPSIZE_NONE);
+      if (lease->clientid != NULL)
+        {
+          g_autofree char *tip = g_strdup_printf (_("Client ID: %s"), lease->clientid);
+
+          gtk_widget_set_tooltip_text (mac_cell, tip);
+        }
+      gtk_grid_attach (self->leases_grid, mac_cell, 1, i + 1, 1, 1);
       gtk_grid_attach (self->leases_grid, cell (owner, FALSE), 2, i + 1, 1, 1);
       gtk_grid_attach (self->leases_grid, cell (lease->hostname, FALSE), 3, i + 1, 1, 1);
-      gtk_grid_attach (self->leases_grid, cell (lease->clientid, FALSE), 4, i + 1, 1, 1);
-      gtk_grid_attach (self->leases_grid, cell (expiry, FALSE), 5, i + 1, 1, 1);
+      gtk_grid_attach (self->leases_grid, cell (expiry, FALSE), 4, i + 1, 1, 1);
     }
 }
 

@@ -17,16 +17,24 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The newest .deb of a package: apt's cache, else downloaded into $work.
+# Downloads are kept here between runs: each test environment is new, and
+# the kernel package is 26 MB.
+cache=${VIREO_TEST_CACHE_DIR:-/var/cache/vireo-tests}
+
+# The newest .deb of a package: apt's cache, ours, else downloaded (and
+# kept in ours).
 deb() {
     local pkg=$1 found
-    found=$(ls -1 /var/cache/apt/archives/"${pkg}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+    found=$(ls -1 /var/cache/apt/archives/"${pkg}"_*.deb "$cache"/"${pkg}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
     if [[ -z $found ]]; then
         (cd "$work" && apt-get download -q "$pkg" >/dev/null 2>&1) || {
             echo "vireo-dhcp-guest: cannot get the package $pkg (apt-get download failed)" >&2
             exit 1
         }
         found=$(ls -1 "$work"/"${pkg}"_*.deb | tail -n1)
+        if mkdir -p "$cache" 2>/dev/null && cp "$found" "$cache/" 2>/dev/null; then
+            found=$cache/${found##*/}
+        fi
     fi
     echo "$found"
 }
