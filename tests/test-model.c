@@ -311,6 +311,7 @@ test_host_command_lines (void)
   g_autofree char *bare = vireo_command_for_host (NULL, VIREO_HOST_COMMAND_HOSTNAME);
   g_autofree char *version = vireo_command_for_host ("test:///default", VIREO_HOST_COMMAND_VERSION);
   g_autofree char *caps = vireo_command_for_host ("lxc:///", VIREO_HOST_COMMAND_CAPABILITIES);
+  g_autofree char *ifaces = vireo_command_for_host ("qemu:///system", VIREO_HOST_COMMAND_IFACE_LIST);
 
   g_assert_cmpstr (info, ==, "virsh -c qemu:///system nodeinfo");
   g_assert_cmpstr (cpu, ==, "virsh -c qemu+ssh://root@kvm1/system nodecpustats --percent");
@@ -319,6 +320,7 @@ test_host_command_lines (void)
   g_assert_cmpstr (bare, ==, "virsh hostname");
   g_assert_cmpstr (version, ==, "virsh -c test:///default version");
   g_assert_cmpstr (caps, ==, "virsh -c lxc:/// capabilities");
+  g_assert_cmpstr (ifaces, ==, "virsh -c qemu:///system iface-list --all");
 }
 
 

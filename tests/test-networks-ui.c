@@ -516,6 +516,22 @@ test_networks_delete (Fixture       *f,
   g_assert_cmpuint (n_rows (page), ==, 3);
 }
 
+/* The Overview lists the host's interfaces with their addresses. */
+static void
+test_host_interfaces (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *row;
+
+  wait_for_named (window, "eth0", TRUE);
+  wait_for_named (window, "br0", TRUE);
+  row = find_named (window, "eth0");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "52:54:00:11:22:33"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "192.0.2.10/24"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (window, "br0"))), "bridge"));
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void
@@ -780,6 +796,7 @@ main (int   argc,
   ADD ("networks/static-hosts", test_networks_static_hosts);
   ADD ("networks/edit-xml", test_networks_edit_xml);
   ADD ("storage/add-pool", test_storage_add_pool);
+  ADD ("host/interfaces", test_host_interfaces);
   ADD ("storage/show", test_storage_show);
   ADD ("storage/new-volume", test_storage_new_volume);
   ADD ("storage/delete-used", test_storage_delete_used);

@@ -123,6 +123,7 @@ vireo_command_for_host (const char       *uri,
     case VIREO_HOST_COMMAND_HOSTNAME:     verb = "hostname"; break;
     case VIREO_HOST_COMMAND_VERSION:      verb = "version"; break;
     case VIREO_HOST_COMMAND_CAPABILITIES: verb = "capabilities"; break;
+    case VIREO_HOST_COMMAND_IFACE_LIST:   verb = "iface-list --all"; break;
     default:
       g_return_val_if_reached (NULL);
     }

@@ -27,6 +27,7 @@ typedef enum
   VIREO_HOST_COMMAND_HOSTNAME,
   VIREO_HOST_COMMAND_VERSION,
   VIREO_HOST_COMMAND_CAPABILITIES,
+  VIREO_HOST_COMMAND_IFACE_LIST,
 } VireoHostCommand;
 
 const char *vireo_domain_action_get_verb (VireoDomainAction   action);

@@ -57,6 +57,10 @@ struct _VireoHostWindow
   GtkWidget            *memory_command_button;
   GtkStack             *memory_stack;
   VireoGraph           *memory_graph;
+  GtkWidget            *interfaces_group;
+  GtkListBox           *interfaces_list;
+  GtkWidget            *interfaces_command_button;
+  GCancellable         *interfaces_cancellable;
   AdwBin               *networks_bin;
   AdwBin               *storage_bin;
   AdwViewStack         *stack;
@@ -308,6 +312,60 @@ on_sampled (VireoHostWindow *self)
 }
 
 static void
+on_interfaces_listed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(VireoHostWindow) self = user_data;
+  g_autoptr(GPtrArray) interfaces = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  interfaces = vireo_connection_list_host_interface_details_finish (VIREO_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->interfaces_cancellable);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->interfaces_list))) != NULL)
+    gtk_list_box_remove (self->interfaces_list, child);
+  /* A host without an interface driver (a session daemon) lists nothing:
+   * no group rather than an empty one. */
+  gtk_widget_set_visible (self->interfaces_group, interfaces != NULL && interfaces->len > 0);
+  for (guint i = 0; interfaces != NULL && i < interfaces->len; i++)
+    {
+      VireoHostInterfaceDetails *iface = g_ptr_array_index (interfaces, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *state = gtk_label_new (iface->active ? _("Up") : _("Down"));
+      g_autoptr(GString) subtitle = g_string_new (iface->type ? iface->type : "");
+
+      if (iface->mac != NULL)
+        g_string_append_printf (subtitle, " · %s", iface->mac);
+      for (guint j = 0; iface->addresses != NULL && j < iface->addresses->len; j++)
+        g_string_append_printf (subtitle, "%s%s", j == 0 ? "\n" : ", ",
+                                (const char *) g_ptr_array_index (iface->addresses, j));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), iface->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_widget_add_css_class (state, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      gtk_widget_set_name (row, iface->name);
+      gtk_list_box_append (self->interfaces_list, row);
+    }
+}
+
+static void
+load_interfaces (VireoHostWindow *self)
+{
+  if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED ||
+      self->interfaces_cancellable != NULL)
+    return;
+  self->interfaces_cancellable = g_cancellable_new ();
+  vireo_connection_list_host_interface_details_async (self->connection, self->interfaces_cancellable,
+                                                      on_interfaces_listed, g_object_ref (self));
+}
+
+static void
 connect_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -394,6 +452,7 @@ vireo_host_window_constructed (GObject *object)
   static const VireoHostCommand nodeinfo[] = { VIREO_HOST_COMMAND_NODEINFO };
   static const VireoHostCommand cpu[] = { VIREO_HOST_COMMAND_NODECPUSTATS };
   static const VireoHostCommand memory[] = { VIREO_HOST_COMMAND_NODEMEMSTATS };
+  static const VireoHostCommand ifaces[] = { VIREO_HOST_COMMAND_IFACE_LIST };
 
   G_OBJECT_CLASS (vireo_host_window_parent_class)->constructed (object);
 
@@ -405,6 +464,8 @@ vireo_host_window_constructed (GObject *object)
   set_command (self->processor_command_button, uri, nodeinfo, G_N_ELEMENTS (nodeinfo));
   set_command (self->cpu_command_button, uri, cpu, G_N_ELEMENTS (cpu));
   set_command (self->memory_command_button, uri, memory, G_N_ELEMENTS (memory));
+  set_command (self->interfaces_command_button, uri, ifaces, G_N_ELEMENTS (ifaces));
+  gtk_widget_set_visible (self->interfaces_group, FALSE);
 
   vireo_graph_set_history (self->cpu_graph, vireo_host_get_cpu_history (self->host));
   vireo_graph_set_history (self->memory_graph, vireo_host_get_memory_history (self->host));
@@ -412,6 +473,7 @@ vireo_host_window_constructed (GObject *object)
   g_signal_connect_object (self->host, "notify", G_CALLBACK (on_host_notify), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->host, "sampled", G_CALLBACK (on_sampled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (load_interfaces), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::error-message", G_CALLBACK (update_state),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::display-name", G_CALLBACK (update_title),
@@ -424,6 +486,7 @@ vireo_host_window_constructed (GObject *object)
 
   update_title (self);
   on_host_notify (self);
+  load_interfaces (self);
 }
 
 static void
@@ -440,6 +503,8 @@ vireo_host_window_dispose (GObject *object)
       self->sampling = FALSE;
       vireo_host_stop_sampling (self->host);
     }
+  g_cancellable_cancel (self->interfaces_cancellable);
+  g_clear_object (&self->interfaces_cancellable);
   /* The graphs borrow the host's histories. */
   if (self->cpu_graph != NULL)
     vireo_graph_set_history (self->cpu_graph, NULL);
@@ -540,6 +605,9 @@ vireo_host_window_class_init (VireoHostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_graph);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, networks_bin);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_command_button);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, storage_bin);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, stack);
 
