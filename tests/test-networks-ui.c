@@ -724,6 +724,63 @@ widget_hidden (gpointer data)
   return !gtk_widget_get_visible (data);
 }
 
+static gboolean
+has_dns_entries (gpointer data)
+{
+  GtkWindow *dialog = find_window (message_dialog_type);
+
+  return dialog != NULL && find_named (GTK_WIDGET (dialog), "dns-entries") != NULL;
+}
+
+static void
+answer_dns (const char *ip,
+            const char *names)
+{
+  GtkWindow *dialog;
+  GtkWidget *box;
+
+  vireo_test_wait_for (has_dns_entries, NULL, 10, "the DNS name question");
+  dialog = find_window (message_dialog_type);
+  box = find_named (GTK_WIDGET (dialog), "dns-entries");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), ip);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_last_child (box)), names);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_destroy (dialog);
+}
+
+/* DNS names: a bad address is asked again with the typing kept; a good
+ * entry is listed with its names, and removed. */
+static void
+test_networks_dns_hosts (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWindow *dialog;
+  GtkWidget *box;
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "backend");
+  wait_for_label (page, "Isolated");
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.add-dns-host", NULL));
+  answer_dns ("10.20.0.999", "db, db.lab");
+  vireo_test_wait_for (has_dns_entries, NULL, 10, "the question again");
+  dialog = find_window (message_dialog_type);
+  box = find_named (GTK_WIDGET (dialog), "dns-entries");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_last_child (box))), ==, "db, db.lab");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "10.20.0.999"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.add-dns-host", NULL));
+  answer_dns ("10.20.0.40", "db, db.lab");
+  wait_for_named (page, "10.20.0.40", TRUE);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (page, "10.20.0.40"))), ==,
+                   "db, db.lab");
+  g_assert_true (gtk_widget_activate_action (page, "networks.remove-dns-host", "s", "10.20.0.40"));
+  wait_for_named (page, "10.20.0.40", FALSE);
+}
+
 /* Edit XML refuses what the model refuses, on the editor; a good edit is
  * saved, and a running network says it waits for a restart. */
 static void
@@ -795,6 +852,7 @@ main (int   argc,
   ADD ("networks/delete", test_networks_delete);
   ADD ("networks/static-hosts", test_networks_static_hosts);
   ADD ("networks/edit-xml", test_networks_edit_xml);
+  ADD ("networks/dns-hosts", test_networks_dns_hosts);
   ADD ("storage/add-pool", test_storage_add_pool);
   ADD ("host/interfaces", test_host_interfaces);
   ADD ("storage/show", test_storage_show);

@@ -73,6 +73,8 @@ struct _VireoNetworksPage
   GtkGrid              *leases_grid;
   GtkWidget            *hosts_group;
   GtkListBox           *hosts_list;
+  GtkWidget            *dns_group;
+  GtkListBox           *dns_list;
   GtkRevealer          *restart_revealer;
 
   GHashTable           *edited;             /* names saved while running: the change waits for a restart */
@@ -333,6 +335,38 @@ update_hosts (VireoNetworksPage         *self,
 }
 
 static void
+update_dns_hosts (VireoNetworksPage  *self,
+                  VireoNetworkConfig *config,
+                  gboolean            has_ip)
+{
+  g_autoptr(GPtrArray) hosts = vireo_network_config_dup_dns_hosts (config);
+
+  clear_box (self->dns_list);
+  /* libvirt's DNS server runs where libvirt has an address on the network. */
+  gtk_widget_set_visible (self->dns_group, has_ip);
+  gtk_widget_set_visible (GTK_WIDGET (self->dns_list), hosts != NULL && hosts->len > 0);
+  for (guint i = 0; hosts != NULL && i < hosts->len; i++)
+    {
+      VireoNetworkDnsHost *host = g_ptr_array_index (hosts, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *names = host->hostnames ? g_strjoinv (", ", host->hostnames) : g_strdup ("");
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), names);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), host->ip);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove"));
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_string (host->ip));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "networks.remove-dns-host");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_widget_set_name (row, host->ip);
+      gtk_list_box_append (self->dns_list, row);
+    }
+}
+
+static void
 update_details (VireoNetworksPage *self)
 {
   VireoNetworkDetails *details = selected_network (self);
@@ -357,6 +391,8 @@ update_details (VireoNetworksPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.refresh-leases", connected && details && details->active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.add-host", connected && details != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.remove-host", connected && details != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.add-dns-host", connected && details != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.remove-dns-host", connected && details != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.edit-xml", connected && details != NULL &&
                                  details->persistent);
 
@@ -422,6 +458,7 @@ update_details (VireoNetworksPage *self)
 
   update_machines (self, details);
   update_hosts (self, details, ip4);
+  update_dns_hosts (self, config, ip4 != NULL || ip6 != NULL);
   gtk_revealer_set_reveal_child (self->restart_revealer,
                                  details->active && g_hash_table_contains (self->edited, details->name));
 
@@ -1282,6 +1319,141 @@ remove_host_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------ */
+/* DNS names: live too ("dns-host" in virsh net-update)                     */
+
+static void
+run_dns_update (VireoNetworksPage         *self,
+                const VireoNetworkDetails *details,
+                VireoNetworkUpdateCommand  command,
+                const VireoNetworkDnsHost *host,
+                char                      *heading)
+{
+  UpdateData *data = g_new0 (UpdateData, 1);
+  g_autofree char *xml = vireo_network_dns_host_to_xml (host);
+
+  data->self = g_object_ref (self);
+  data->network = g_strdup (details->name);
+  data->heading = heading;
+  vireo_connection_update_network_async (self->connection, details->name, VIREO_NETWORK_UPDATE_DNS_HOST, command,
+                                         xml, details->active, details->persistent, NULL, on_updated, data);
+}
+
+static void ask_for_dns_host (VireoNetworksPage *self, const char *ip, const char *names, const char *error);
+
+static void
+on_dns_host_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (user_data);
+  VireoNetworkDetails *details = selected_network (self);
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *ip_entry = gtk_widget_get_first_child (box);
+  GtkWidget *names_entry = gtk_widget_get_next_sibling (ip_entry);
+  g_autofree char *ip = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (ip_entry))));
+  g_autofree char *names = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (names_entry))));
+  g_auto(GStrv) split = g_strsplit_set (names, ", ", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) hostnames = NULL;
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+  g_autoptr(VireoNetworkDnsHost) host = NULL;
+  g_auto(GStrv) others = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "add") != 0 || details == NULL || (config = parse_config (details)) == NULL)
+    return;
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0')
+      g_strv_builder_add (builder, split[i]);
+  hostnames = g_strv_builder_end (builder);
+  host = vireo_network_dns_host_new (ip, (const char * const *) hostnames);
+  hosts = vireo_network_config_dup_dns_hosts (config);
+  if (hosts == NULL)
+    hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_dns_host_free);
+  g_ptr_array_add (hosts, vireo_network_dns_host_copy (host));
+  vireo_network_config_set_dns_hosts (config, hosts);
+  others = other_subnets (self, details->name);
+  if (!vireo_network_config_validate (config, (const char * const *) others, &error))
+    {
+      /* Asked again with what was typed, and why. */
+      ask_for_dns_host (self, ip, names, error->message);
+      return;
+    }
+  run_dns_update (self, details, VIREO_NETWORK_UPDATE_ADD, host,
+                  g_strdup_printf (_("Could Not Add the Name to “%s”"), details->name));
+}
+
+static void
+ask_for_dns_host (VireoNetworksPage *self,
+                  const char        *ip,
+                  const char        *names,
+                  const char        *error)
+{
+  VireoNetworkDetails *details = selected_network (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_autofree char *heading = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  if (details == NULL)
+    return;
+  gtk_box_append (GTK_BOX (box), host_entry (_("IP address"), ip));
+  gtk_box_append (GTK_BOX (box), host_entry (_("Names, such as db, db.lab"), names));
+  gtk_widget_set_name (box, "dns-entries");
+  heading = g_strdup_printf (_("DNS Name on “%s”"), details->name);
+  if (error != NULL)
+    g_string_append_printf (body, "%s\n\n", error);
+  g_string_append (body, _("Machines on this network that ask its DNS server for one of these names get this "
+                           "address."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_extra_child (dialog, box);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_dns_host_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_dns_host_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ask_for_dns_host (VIREO_NETWORKS_PAGE (widget), NULL, NULL, NULL);
+}
+
+static void
+remove_dns_host_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+  VireoNetworkDetails *details = selected_network (self);
+  const char *ip = g_variant_get_string (parameter, NULL);
+  g_autoptr(VireoNetworkConfig) config = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+
+  if (details == NULL || (config = parse_config (details)) == NULL ||
+      (hosts = vireo_network_config_dup_dns_hosts (config)) == NULL)
+    return;
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      VireoNetworkDnsHost *host = g_ptr_array_index (hosts, i);
+
+      if (g_strcmp0 (host->ip, ip) == 0)
+        {
+          run_dns_update (self, details, VIREO_NETWORK_UPDATE_DELETE, host,
+                          g_strdup_printf (_("Could Not Remove the Name from “%s”"), details->name));
+          return;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Edit XML                                                                  */
 
 /* The Save button's copy borrows the window and editor it lives in (a
@@ -1587,6 +1759,8 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, leases_grid);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, hosts_group);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, hosts_list);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, dns_group);
+  gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, dns_list);
   gtk_widget_class_bind_template_child (widget_class, VireoNetworksPage, restart_revealer);
 
   gtk_widget_class_install_action (widget_class, "networks.add", NULL, add_action);
@@ -1598,6 +1772,8 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   gtk_widget_class_install_action (widget_class, "networks.refresh-leases", NULL, refresh_leases_action);
   gtk_widget_class_install_action (widget_class, "networks.add-host", NULL, add_host_action);
   gtk_widget_class_install_action (widget_class, "networks.remove-host", "s", remove_host_action);
+  gtk_widget_class_install_action (widget_class, "networks.add-dns-host", NULL, add_dns_host_action);
+  gtk_widget_class_install_action (widget_class, "networks.remove-dns-host", "s", remove_dns_host_action);
   gtk_widget_class_install_action (widget_class, "networks.edit-xml", NULL, edit_xml_action);
 }
 
