@@ -458,6 +458,19 @@ test_networks_create (Fixture       *f,
   g_assert_cmpuint (n_rows (page), ==, 4);
 
   set_row (dialog, "_Name", "lab2");
+
+  /* NAT ports that are not ports. */
+  set_row (dialog, "NAT _Ports, first – last (empty: 1024 – 65535)", "1024 – 70000");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_NAT_PORTS);
+  g_assert_true (has_error_class (dialog, "NAT _Ports, first – last (empty: 1024 – 65535)"));
+  set_row (dialog, "NAT _Ports, first – last (empty: 1024 – 65535)", "20000 – 29999");
+  set_row (dialog, "NAT A_ddresses, first – last (empty: the host’s)", "192.0.2.5 – 192.0.2.9");
+  g_free (xml);
+  xml = vireo_network_dialog_dup_xml (nd);
+  g_assert_nonnull (strstr (xml, "<address start=\"192.0.2.5\" end=\"192.0.2.9\"/>"));
+  g_assert_nonnull (strstr (xml, "<port start=\"20000\" end=\"29999\"/>"));
+
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
   wait_for_named (page, "lab2", TRUE);

@@ -45,6 +45,8 @@ struct _VireoNetworkDialog
   GtkWidget           *name_row;
   AdwComboRow         *mode_row;
   AdwComboRow         *forward_row;
+  GtkWidget           *nat_range_row;
+  GtkWidget           *nat_ports_row;
   GtkWidget           *host_bridge_row;
   AdwComboRow         *macvtap_mode_row;
   GtkWidget           *interfaces_row;
@@ -244,6 +246,27 @@ fill_ip (VireoNetworkDialog *self,
   vireo_network_config_set_ip (config, family, ip);
 }
 
+/* "a – b", "a-b", "a..b": two halves, either empty. */
+static void
+split_range (GtkWidget  *row,
+             char      **first,
+             char      **last)
+{
+  g_autofree char *text = stripped (row);
+  g_autoptr(GString) normal = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  *first = *last = NULL;
+  if (text == NULL)
+    return;
+  normal = g_string_new (text);
+  g_string_replace (normal, "–", "-", 0);
+  g_string_replace (normal, "..", "-", 0);
+  parts = g_strsplit (normal->str, "-", 2);
+  *first = g_strstrip (g_strdup (parts[0]));
+  *last = parts[1] ? g_strstrip (g_strdup (parts[1])) : g_strdup (*first);
+}
+
 /* The form as a network definition. Numbers that are not numbers are
  * reported here, with their field, since the model only sees numbers. */
 static VireoNetworkConfig *
@@ -274,6 +297,28 @@ build_config (VireoNetworkDialog  *self,
                                                 ((VireoHostInterfaceDetails *)
                                                  g_ptr_array_index (self->interfaces, i - 1))->name);
       }
+      if (mode == VIREO_NETWORK_MODE_NAT)
+        {
+          g_autofree char *first = NULL;
+          g_autofree char *last = NULL;
+          g_autofree char *port_first = NULL;
+          g_autofree char *port_last = NULL;
+          guint64 a = 0, b = 0;
+
+          split_range (self->nat_range_row, &first, &last);
+          if (first != NULL)
+            vireo_network_config_set_nat_range (config, first, last);
+          split_range (self->nat_ports_row, &port_first, &port_last);
+          if (port_first != NULL &&
+              (!g_ascii_string_to_unsigned (port_first, 10, 1, 65535, &a, NULL) ||
+               !g_ascii_string_to_unsigned (port_last, 10, 1, 65535, &b, NULL)))
+            {
+              g_set_error (error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_NAT_PORTS,
+                           _("NAT ports are two numbers from 1 to 65535, such as 1024 – 65535."));
+              return NULL;
+            }
+          vireo_network_config_set_nat_ports (config, (guint) a, (guint) b);
+        }
       break;
     case VIREO_NETWORK_MODE_BRIDGE:
       {
@@ -370,6 +415,10 @@ row_for_error (VireoNetworkDialog *self,
       return current_mode (self) == VIREO_NETWORK_MODE_HOSTDEV ? self->pf_row : GTK_WIDGET (self->forward_row);
     case VIREO_NETWORK_CONFIG_ERROR_INTERFACES:
       return self->interfaces_row;
+    case VIREO_NETWORK_CONFIG_ERROR_NAT_RANGE:
+      return self->nat_range_row;
+    case VIREO_NETWORK_CONFIG_ERROR_NAT_PORTS:
+      return self->nat_ports_row;
     default:
       return NULL;
     }
@@ -384,7 +433,7 @@ show_error (VireoNetworkDialog *self,
     self->name_row, self->host_bridge_row, self->bridge_name_row, self->delay_row, self->mtu_row,
     self->mac_row, self->domain_row, self->ipv4_address_row, self->dhcp4_start_row, self->dhcp4_end_row,
     self->ipv6_address_row, self->dhcp6_start_row, self->dhcp6_end_row, self->pf_row,
-    GTK_WIDGET (self->forward_row), self->interfaces_row,
+    GTK_WIDGET (self->forward_row), self->interfaces_row, self->nat_range_row, self->nat_ports_row,
   };
   GtkWidget *bad = message ? row_for_error (self, code) : NULL;
 
@@ -433,6 +482,8 @@ update_visibility (VireoNetworkDialog *self)
 
   adw_preferences_group_set_description (self->general_group, vireo_network_mode_get_description (mode));
   gtk_widget_set_visible (GTK_WIDGET (self->forward_row), forward);
+  gtk_widget_set_visible (self->nat_range_row, mode == VIREO_NETWORK_MODE_NAT);
+  gtk_widget_set_visible (self->nat_ports_row, mode == VIREO_NETWORK_MODE_NAT);
   gtk_widget_set_visible (self->host_bridge_row, mode == VIREO_NETWORK_MODE_BRIDGE);
   gtk_widget_set_visible (GTK_WIDGET (self->macvtap_mode_row), mode == VIREO_NETWORK_MODE_MACVTAP);
   gtk_widget_set_visible (self->interfaces_row, mode == VIREO_NETWORK_MODE_MACVTAP);
@@ -747,6 +798,8 @@ vireo_network_dialog_class_init (VireoNetworkDialogClass *klass)
   BIND (name_row);
   BIND (mode_row);
   BIND (forward_row);
+  BIND (nat_range_row);
+  BIND (nat_ports_row);
   BIND (host_bridge_row);
   BIND (macvtap_mode_row);
   BIND (interfaces_row);
@@ -802,6 +855,7 @@ vireo_network_dialog_init (VireoNetworkDialog *self)
   {
     GtkWidget *rows[] = {
       self->name_row, self->host_bridge_row, self->interfaces_row, self->pf_row, self->ipv4_address_row,
+      self->nat_range_row, self->nat_ports_row,
       self->dhcp4_start_row, self->dhcp4_end_row, self->ipv6_address_row, self->dhcp6_start_row,
       self->dhcp6_end_row, self->domain_row, self->bridge_name_row, self->delay_row, self->mtu_row,
       self->mac_row,
