@@ -28,6 +28,9 @@ struct _VireoNetworkDialog
   VireoConnection     *connection;
   GStrv                other_subnets;
   GStrv                taken_names;
+  VireoNetworkConfig  *original;       /* (nullable): editing this network */
+  char                *original_name;
+  gboolean             autostart;      /* an edited network's, kept */
   GPtrArray           *interfaces;     /* (element-type VireoHostInterfaceDetails) */
   GCancellable        *cancellable;
   char                *error;
@@ -274,13 +277,22 @@ build_config (VireoNetworkDialog  *self,
               GError             **error)
 {
   VireoNetworkMode mode = current_mode (self);
-  g_autoptr(VireoNetworkConfig) config = vireo_network_config_new (mode);
+  g_autoptr(VireoNetworkConfig) config = NULL;
   g_autofree char *name = stripped (self->name_row);
   g_autofree char *bridge = stripped (self->bridge_name_row);
   g_autofree char *mac = stripped (self->mac_row);
   g_autofree char *domain = stripped (self->domain_row);
   guint mtu, delay;
 
+  /* An edit changes the network's own document in place, so everything
+   * the form does not show survives. */
+  if (self->original != NULL)
+    {
+      config = vireo_network_config_dup (self->original);
+      vireo_network_config_set_mode (config, mode);
+    }
+  else
+    config = vireo_network_config_new (mode);
   vireo_network_config_set_name (config, name ? name : "");
 
   switch (mode)
@@ -296,6 +308,8 @@ build_config (VireoNetworkDialog  *self,
           vireo_network_config_set_forward_dev (config,
                                                 ((VireoHostInterfaceDetails *)
                                                  g_ptr_array_index (self->interfaces, i - 1))->name);
+        else if (i == 0)
+          vireo_network_config_set_forward_dev (config, NULL);
       }
       if (mode == VIREO_NETWORK_MODE_NAT)
         {
@@ -306,8 +320,7 @@ build_config (VireoNetworkDialog  *self,
           guint64 a = 0, b = 0;
 
           split_range (self->nat_range_row, &first, &last);
-          if (first != NULL)
-            vireo_network_config_set_nat_range (config, first, last);
+          vireo_network_config_set_nat_range (config, first, last);
           split_range (self->nat_ports_row, &port_first, &port_last);
           if (port_first != NULL &&
               (!g_ascii_string_to_unsigned (port_first, 10, 1, 65535, &a, NULL) ||
@@ -640,6 +653,13 @@ on_interfaces_listed (GObject      *source,
       VireoHostInterfaceDetails *iface = g_ptr_array_index (self->interfaces, i);
 
       gtk_string_list_append (model, iface->name);
+      if (self->original != NULL)
+        {
+          g_autofree char *dev = vireo_network_config_dup_forward_dev (self->original);
+
+          if (g_strcmp0 (dev, iface->name) == 0)
+            adw_combo_row_set_selected (self->forward_row, i + 1);
+        }
       if (g_strcmp0 (iface->type, "bridge") == 0 && first_bridge == NULL)
         first_bridge = iface->name;
       if (g_strcmp0 (iface->type, "ethernet") == 0)
@@ -708,7 +728,7 @@ create_action (GtkWidget  *widget,
   if (config != NULL)
     {
       name = vireo_network_config_dup_name (config);
-      if (self->taken_names != NULL && name != NULL &&
+      if (self->taken_names != NULL && name != NULL && g_strcmp0 (name, self->original_name) != 0 &&
           g_strv_contains ((const char * const *) self->taken_names, name))
         g_set_error (&error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_NAME,
                      /* Translators: %s is a network's name */
@@ -734,8 +754,8 @@ create_action (GtkWidget  *widget,
   gtk_spinner_start (self->spinner);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "network.create", FALSE);
   self->cancellable = g_cancellable_new ();
-  vireo_connection_define_network_async (self->connection, xml, NULL,
-                                         gtk_switch_get_active (self->start_switch),
+  vireo_connection_define_network_async (self->connection, xml, self->original_name,
+                                         self->original == NULL && gtk_switch_get_active (self->start_switch),
                                          gtk_switch_get_active (self->autostart_switch),
                                          self->cancellable, on_defined, g_object_ref (self));
 }
@@ -765,6 +785,8 @@ vireo_network_dialog_dispose (GObject *object)
   g_clear_pointer (&self->interfaces, g_ptr_array_unref);
   g_clear_pointer (&self->other_subnets, g_strfreev);
   g_clear_pointer (&self->taken_names, g_strfreev);
+  g_clear_object (&self->original);
+  g_clear_pointer (&self->original_name, g_free);
   g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (vireo_network_dialog_parent_class)->dispose (object);
@@ -908,6 +930,149 @@ vireo_network_dialog_new (VireoConnection    *connection,
   self->other_subnets = g_strdupv ((char **) other_subnets);
   self->taken_names = g_strdupv ((char **) taken_names);
   fill_defaults (self);
+  vireo_connection_list_host_interface_details_async (connection, NULL, on_interfaces_listed,
+                                                      g_object_ref (self));
+  return GTK_WIDGET (self);
+}
+
+static void
+fill_ip_rows (VireoNetworkDialog *self,
+              VireoNetworkFamily  family)
+{
+  gboolean v4 = family == VIREO_NETWORK_FAMILY_IPV4;
+  g_autoptr(VireoNetworkIp) ip = vireo_network_config_dup_ip (self->original, family);
+
+  gtk_switch_set_active (v4 ? self->ipv4_switch : self->ipv6_switch, ip != NULL);
+  gtk_switch_set_active (v4 ? self->dhcp4_switch : self->dhcp6_switch, ip == NULL || ip->dhcp_start != NULL);
+  if (ip == NULL)
+    return;
+  {
+    g_autofree char *address = g_strdup_printf ("%s/%u", ip->address, ip->prefix);
+
+    set_text (v4 ? self->ipv4_address_row : self->ipv6_address_row, address);
+  }
+  set_text (v4 ? self->dhcp4_start_row : self->dhcp6_start_row, ip->dhcp_start);
+  set_text (v4 ? self->dhcp4_end_row : self->dhcp6_end_row, ip->dhcp_end);
+}
+
+/* The form shows the network being edited. */
+static void
+fill_from_original (VireoNetworkDialog *self)
+{
+  VireoNetworkConfig *config = self->original;
+  VireoNetworkMode mode = vireo_network_config_get_mode (config);
+  g_autofree char *bridge = vireo_network_config_dup_bridge_name (config);
+  g_autofree char *mac = vireo_network_config_dup_mac (config);
+  g_autofree char *domain = NULL;
+  g_autofree char *pf = vireo_network_config_dup_hostdev_pf (config);
+  g_autofree char *nat_start = NULL;
+  g_autofree char *nat_end = NULL;
+  g_auto(GStrv) devs = vireo_network_config_dup_interfaces (config);
+  gboolean local_only = FALSE;
+  guint port_start = 0, port_end = 0;
+
+  self->filling = TRUE;
+  set_text (self->name_row, self->original_name);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (modes[i] == mode)
+      adw_combo_row_set_selected (self->mode_row, i);
+  for (guint i = 0; i < G_N_ELEMENTS (macvtap_modes); i++)
+    if (macvtap_modes[i] == vireo_network_config_get_macvtap_mode (config))
+      adw_combo_row_set_selected (self->macvtap_mode_row, i);
+  if (devs != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", devs);
+
+      set_text (self->interfaces_row, joined);
+    }
+  set_text (self->pf_row, pf);
+  if (vireo_network_config_get_nat_range (config, &nat_start, &nat_end) && nat_start != NULL)
+    {
+      g_autofree char *range = g_strdup_printf ("%s – %s", nat_start, nat_end ? nat_end : nat_start);
+
+      set_text (self->nat_range_row, range);
+    }
+  if (vireo_network_config_get_nat_ports (config, &port_start, &port_end) && port_start != 0)
+    {
+      g_autofree char *ports = g_strdup_printf ("%u – %u", port_start, port_end);
+
+      set_text (self->nat_ports_row, ports);
+    }
+  if (mode == VIREO_NETWORK_MODE_BRIDGE)
+    set_text (self->host_bridge_row, bridge);
+  else
+    set_text (self->bridge_name_row, bridge);
+  fill_ip_rows (self, VIREO_NETWORK_FAMILY_IPV4);
+  fill_ip_rows (self, VIREO_NETWORK_FAMILY_IPV6);
+  domain = vireo_network_config_dup_domain_name (config, &local_only);
+  set_text (self->domain_row, domain);
+  gtk_switch_set_active (self->local_only_switch, local_only);
+  gtk_switch_set_active (self->stp_switch, vireo_network_config_get_stp (config));
+  if (vireo_network_config_get_delay (config) > 0)
+    {
+      g_autofree char *delay = g_strdup_printf ("%u", vireo_network_config_get_delay (config));
+
+      set_text (self->delay_row, delay);
+    }
+  if (vireo_network_config_get_mtu (config) > 0)
+    {
+      g_autofree char *mtu = g_strdup_printf ("%u", vireo_network_config_get_mtu (config));
+
+      set_text (self->mtu_row, mtu);
+    }
+  set_text (self->mac_row, mac);
+  /* Saving never starts or stops it; autostart is its own. */
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->start_switch), ADW_TYPE_ACTION_ROW), FALSE);
+  gtk_switch_set_active (self->start_switch, FALSE);
+  gtk_switch_set_active (self->autostart_switch, self->autostart);
+  self->dhcp4_auto = FALSE;
+  self->filling = FALSE;
+  on_changed (self);
+}
+
+/**
+ * vireo_network_dialog_new_for_edit:
+ * @connection: the network's host
+ * @xml: the network's definition
+ * @autostart: whether it starts with the host
+ * @other_subnets: (nullable): the subnets of the host's other networks
+ * @taken_names: (nullable): names of the host's networks
+ *
+ * The same form, showing one network; Save defines it again under its name
+ * (or a new one: libvirt renames only stopped networks). Everything the
+ * form does not show is kept.
+ *
+ * Returns: (transfer floating) (nullable): the dialog, %NULL when @xml is
+ *   not a network
+ */
+GtkWidget *
+vireo_network_dialog_new_for_edit (VireoConnection    *connection,
+                                   const char         *xml,
+                                   gboolean            autostart,
+                                   const char * const *other_subnets,
+                                   const char * const *taken_names)
+{
+  VireoNetworkDialog *self;
+  g_autoptr(VireoNetworkConfig) original = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (VIREO_IS_CONNECTION (connection), NULL);
+
+  original = vireo_network_config_new_from_xml (xml, NULL);
+  if (original == NULL)
+    return NULL;
+  self = g_object_new (VIREO_TYPE_NETWORK_DIALOG, NULL);
+  self->connection = g_object_ref (connection);
+  self->other_subnets = g_strdupv ((char **) other_subnets);
+  self->taken_names = g_strdupv ((char **) taken_names);
+  self->original = g_steal_pointer (&original);
+  self->original_name = vireo_network_config_dup_name (self->original);
+  self->autostart = autostart;
+  /* Translators: a window title; %s is a network's name */
+  title = g_strdup_printf (_("Edit “%s”"), self->original_name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_button_set_label (GTK_BUTTON (self->create_button), _("_Save"));
+  fill_from_original (self);
   vireo_connection_list_host_interface_details_async (connection, NULL, on_interfaces_listed,
                                                       g_object_ref (self));
   return GTK_WIDGET (self);

@@ -13,6 +13,11 @@ G_DECLARE_FINAL_TYPE (VireoNetworkDialog, vireo_network_dialog, VIREO, NETWORK_D
 GtkWidget  *vireo_network_dialog_new          (VireoConnection    *connection,
                                                const char * const *other_subnets,
                                                const char * const *taken_names);
+GtkWidget  *vireo_network_dialog_new_for_edit (VireoConnection    *connection,
+                                               const char         *xml,
+                                               gboolean            autostart,
+                                               const char * const *other_subnets,
+                                               const char * const *taken_names);
 char       *vireo_network_dialog_dup_xml      (VireoNetworkDialog *self);
 const char *vireo_network_dialog_get_error    (VireoNetworkDialog *self);
 int         vireo_network_dialog_get_error_code (VireoNetworkDialog *self);

@@ -395,6 +395,8 @@ update_details (VireoNetworksPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.remove-dns-host", connected && details != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.edit-xml", connected && details != NULL &&
                                  details->persistent);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "networks.edit", connected && details != NULL &&
+                                 details->persistent);
 
   if (details == NULL || (config = parse_config (details)) == NULL)
     {
@@ -1607,6 +1609,66 @@ edit_xml_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+on_edited (VireoNetworksPage *self,
+           const char        *name)
+{
+  VireoNetworkDetails *details = selected_network (self);
+
+  /* A running network keeps its old settings until it restarts. */
+  if (details != NULL && details->active)
+    g_hash_table_add (self->edited, g_strdup (name));
+  g_free (self->selected);
+  self->selected = g_strdup (name);
+  queue_reload (self);
+}
+
+/**
+ * vireo_networks_page_edit:
+ *
+ * Opens the selected network in the New Virtual Network form, to edit.
+ *
+ * Returns: (transfer none) (nullable): the dialog
+ */
+GtkWidget *
+vireo_networks_page_edit (VireoNetworksPage *self)
+{
+  VireoNetworkDetails *details;
+  GtkRoot *root;
+  g_auto(GStrv) subnets = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) taken = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VIREO_IS_NETWORKS_PAGE (self), NULL);
+
+  details = selected_network (self);
+  if (details == NULL || !details->persistent)
+    return NULL;
+  subnets = other_subnets (self, details->name);
+  for (guint i = 0; i < self->networks->len; i++)
+    g_strv_builder_add (names, ((VireoNetworkDetails *) g_ptr_array_index (self->networks, i))->name);
+  taken = g_strv_builder_end (names);
+  dialog = vireo_network_dialog_new_for_edit (self->connection, details->xml, details->autostart,
+                                              (const char * const *) subnets, (const char * const *) taken);
+  if (dialog == NULL)
+    return NULL;
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_edited), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  vireo_networks_page_edit (VIREO_NETWORKS_PAGE (widget));
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void
@@ -1775,6 +1837,7 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   gtk_widget_class_install_action (widget_class, "networks.add-dns-host", NULL, add_dns_host_action);
   gtk_widget_class_install_action (widget_class, "networks.remove-dns-host", "s", remove_dns_host_action);
   gtk_widget_class_install_action (widget_class, "networks.edit-xml", NULL, edit_xml_action);
+  gtk_widget_class_install_action (widget_class, "networks.edit", NULL, edit_action);
 }
 
 static void

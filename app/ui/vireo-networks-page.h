@@ -16,5 +16,6 @@ gboolean    vireo_networks_page_select        (VireoNetworksPage *self,
                                                const char        *name);
 const char *vireo_networks_page_get_selected  (VireoNetworksPage *self);
 gboolean    vireo_networks_page_get_loading   (VireoNetworksPage *self);
+GtkWidget  *vireo_networks_page_edit          (VireoNetworksPage *self);
 
 G_END_DECLS
