@@ -9,6 +9,8 @@
 #include "vireo-domain-config.h"
 #include "vireo-graphics.h"
 #include "vireo-keymap.h"
+#include "vireo-network-config.h"
+#include "vireo-network-offer.h"
 #include "vireo-secrets.h"
 #include "vireo-serial-console.h"
 #include "vireo-spice-session.h"
@@ -1075,8 +1077,16 @@ start_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!vireo_domain_action_finish (VIREO_DOMAIN (source), result, &error))
-    show_status (self, "computer-fail-symbolic", _("The Machine Did Not Start"), error->message,
-                 STATUS_RUN, FALSE);
+    {
+      g_autofree char *network = vireo_network_inactive_from_error (error->message);
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      show_status (self, "computer-fail-symbolic", _("The Machine Did Not Start"), error->message,
+                   STATUS_RUN, FALSE);
+      /* Its network is stopped: offer to start it, then the machine. */
+      if (network != NULL && GTK_IS_WINDOW (root))
+        vireo_offer_network_start (GTK_WINDOW (root), VIREO_DOMAIN (source), network);
+    }
 }
 
 static void

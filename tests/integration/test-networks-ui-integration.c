@@ -304,6 +304,14 @@ guest_listed (gpointer data)
   return domain != NULL && !vireo_domain_get_active (domain);
 }
 
+static GtkWidget *find_named (GtkWidget *widget, const char *name);
+
+static gboolean
+console_not_running (gpointer data)
+{
+  return g_strcmp0 (vireo_console_page_get_status_title (data), "Not Running") == 0;
+}
+
 /* Start on a machine whose network is stopped offers to start it. */
 static void
 test_start_offers_network (void)
@@ -349,6 +357,33 @@ test_start_offers_network (void)
    * active while QEMU is still starting, and destroying it then would fail
    * the start. */
   vireo_test_wait_for (guest_started, NULL, 60, "the guest to start");
+  /* The same from the console page's Run. */
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  vireo_test_wait_for (guest_listed, NULL, 30, "the guest to stop");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.stop", NULL));
+  vireo_test_wait_for (stop_question_shown, NULL, 10, "the question");
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  gtk_window_destroy (dialog);
+  vireo_test_wait_for (network_active, GINT_TO_POINTER (FALSE), 30, "the network to stop");
+  {
+    GtkWidget *window = adw_window_new ();
+    GtkWidget *console = vireo_console_page_new ();
+
+    adw_window_set_content (ADW_WINDOW (window), console);
+    gtk_window_present (GTK_WINDOW (window));
+    vireo_console_page_set_domain (VIREO_CONSOLE_PAGE (console), vireo_test_find_domain (conn, GUEST));
+    vireo_test_wait_for (console_not_running, console, 30, "the console's Run");
+    g_signal_emit_by_name (find_named (console, "status-button"), "clicked");
+    vireo_test_wait_for (offer_shown, NULL, 30, "the offer from the console page");
+    dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "start");
+    gtk_window_destroy (dialog);
+    vireo_test_wait_for (network_active, GINT_TO_POINTER (TRUE), 30, "the network to start");
+    vireo_test_wait_for (guest_started, NULL, 60, "the guest to start");
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
 }
