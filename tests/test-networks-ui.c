@@ -19,6 +19,7 @@
 #include "vireo-pool-dialog.h"
 #include "vireo-xml-editor.h"
 #include "vireo-storage-config.h"
+#include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
@@ -34,72 +35,7 @@ node_uri (void)
   return g_strconcat ("test://", abs, NULL);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* An AdwEntryRow or AdwActionRow by its title. */
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 find_group (GtkWidget  *widget,
             const char *title)
@@ -127,7 +63,7 @@ static gboolean
 label_shown (gpointer data)
 {
   Wait *w = data;
-  GtkWidget *label = find_label (w->root, w->text);
+  GtkWidget *label = vireo_test_find_label (w->root, w->text);
 
   return label != NULL && gtk_widget_is_drawable (label);
 }
@@ -146,7 +82,7 @@ named_present (gpointer data)
 {
   Wait *w = data;
 
-  return find_named (w->root, w->text) != NULL;
+  return vireo_test_find_named (w->root, w->text) != NULL;
 }
 
 static gboolean
@@ -168,40 +104,23 @@ wait_for_named (GtkWidget  *root,
 static GType message_dialog_type;
 
 /* Returns: (transfer none): the newest toplevel of @type */
-static GtkWindow *
-find_window (GType type)
-{
-  g_autoptr(GListModel) toplevels = NULL;
-  GtkWindow *found = NULL;
-
-  toplevels = g_object_ref (gtk_window_get_toplevels ());
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        found = window;
-    }
-  return found;
-}
-
 static gboolean
 window_shown (gpointer data)
 {
-  return find_window (GPOINTER_TO_SIZE (data)) != NULL;
+  return vireo_test_find_newest_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
 }
 
 static GtkWindow *
 wait_for_window (GType type)
 {
   vireo_test_wait_for (window_shown, GSIZE_TO_POINTER (type), 10, g_type_name (type));
-  return find_window (type);
+  return vireo_test_find_newest_toplevel (type);
 }
 
 static gboolean
 window_gone (gpointer data)
 {
-  return find_window (GPOINTER_TO_SIZE (data)) == NULL;
+  return vireo_test_find_newest_toplevel (GPOINTER_TO_SIZE (data)) == NULL;
 }
 
 static gboolean
@@ -244,7 +163,7 @@ fixture_teardown (Fixture       *f,
 {
   GtkWindow *dialog;
 
-  while ((dialog = find_window (message_dialog_type)) != NULL)
+  while ((dialog = vireo_test_find_newest_toplevel (message_dialog_type)) != NULL)
     gtk_window_destroy (dialog);
   gtk_window_destroy (GTK_WINDOW (f->window));
   vireo_connection_close (f->conn);
@@ -291,18 +210,18 @@ test_networks_show (Fixture       *f,
   wait_for_label (page, "lab");
   wait_for_label (page, "192.168.122.0/24, host 192.168.122.1");
   wait_for_label (page, "192.168.122.2 – 192.168.122.254");
-  g_assert_nonnull (find_row (page, "web"));
-  g_assert_null (find_row (page, "db"));
+  g_assert_nonnull (vireo_test_find_row_titled (page, "web"));
+  g_assert_null (vireo_test_find_row_titled (page, "db"));
   /* The row's subtitle says who can reach whom. */
-  g_assert_nonnull (find_row (page, "Mode"));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (page, "Mode"))), ==,
+  g_assert_nonnull (vireo_test_find_row_titled (page, "Mode"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vireo_test_find_row_titled (page, "Mode"))), ==,
                    vireo_network_mode_get_description (VIREO_NETWORK_MODE_NAT));
 
   select_network (f, "backend");
   wait_for_label (page, "Isolated");
   wait_for_label (page, "10.20.0.0/24, host 10.20.0.1");
-  g_assert_nonnull (find_row (page, "web"));
-  g_assert_nonnull (find_row (page, "db"));
+  g_assert_nonnull (vireo_test_find_row_titled (page, "web"));
+  g_assert_nonnull (vireo_test_find_row_titled (page, "db"));
 
   select_network (f, "dmz");
   wait_for_label (page, "Routed");
@@ -362,7 +281,7 @@ set_row (GtkWidget  *root,
          const char *title,
          const char *text)
 {
-  GtkWidget *row = find_row (root, title);
+  GtkWidget *row = vireo_test_find_row_titled (root, title);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -372,20 +291,20 @@ static const char *
 row_text (GtkWidget  *root,
           const char *title)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (find_row (root, title)));
+  return gtk_editable_get_text (GTK_EDITABLE (vireo_test_find_row_titled (root, title)));
 }
 
 static gboolean
 has_error_class (GtkWidget  *root,
                  const char *title)
 {
-  return gtk_widget_has_css_class (find_row (root, title), "error");
+  return gtk_widget_has_css_class (vireo_test_find_row_titled (root, title), "error");
 }
 
 static guint
 n_rows (GtkWidget *page)
 {
-  GtkWidget *list = find_type (page, GTK_TYPE_LIST_BOX);
+  GtkWidget *list = vireo_test_find_descendant (page, GTK_TYPE_LIST_BOX);
   guint n = 0;
 
   for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
@@ -493,9 +412,9 @@ test_networks_create_isolated (Fixture       *f,
   vireo_host_window_show_page (f->window, "networks");
   g_assert_true (gtk_widget_activate_action (page, "networks.add", NULL));
   dialog = GTK_WIDGET (wait_for_window (VIREO_TYPE_NETWORK_DIALOG));
-  mode = ADW_COMBO_ROW (find_row (dialog, "_Mode"));
+  mode = ADW_COMBO_ROW (vireo_test_find_row_titled (dialog, "_Mode"));
   adw_combo_row_set_selected (mode, 3);
-  g_assert_false (gtk_widget_get_visible (find_row (dialog, "_Forward Through")));
+  g_assert_false (gtk_widget_get_visible (vireo_test_find_row_titled (dialog, "_Forward Through")));
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
                      gtk_widget_get_ancestor (GTK_WIDGET (mode), ADW_TYPE_PREFERENCES_GROUP))), ==,
                    vireo_network_mode_get_description (VIREO_NETWORK_MODE_ISOLATED));
@@ -539,10 +458,10 @@ test_host_interfaces (Fixture       *f,
 
   wait_for_named (window, "eth0", TRUE);
   wait_for_named (window, "br0", TRUE);
-  row = find_named (window, "eth0");
+  row = vireo_test_find_named (window, "eth0");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "52:54:00:11:22:33"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "192.0.2.10/24"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (window, "br0"))), "bridge"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vireo_test_find_named (window, "br0"))), "bridge"));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -556,17 +475,17 @@ test_storage_show (Fixture       *f,
 
   vireo_host_window_show_page (f->window, "storage");
   wait_for_named (page, "lab-pool", TRUE);
-  row = find_named (page, "lab-pool");
+  row = vireo_test_find_named (page, "lab-pool");
   /* The list shows how full each pool is. */
-  g_assert_nonnull (find_type (row, GTK_TYPE_LEVEL_BAR));
+  g_assert_nonnull (vireo_test_find_descendant (row, GTK_TYPE_LEVEL_BAR));
   wait_for_label (page, "/lab-pool");
   wait_for_label (page, "14.0 GiB of 100.0 GiB used, 86.0 GiB free");
 
   wait_for_named (page, "web.qcow2", TRUE);
-  volume = find_named (page, "web.qcow2");
+  volume = vireo_test_find_named (page, "web.qcow2");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "qcow2"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by web"));
-  volume = find_named (page, "base.img");
+  volume = vireo_test_find_named (page, "base.img");
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by"));
 }
 
@@ -595,7 +514,7 @@ test_storage_new_volume (Fixture       *f,
   /* Fully allocated beyond the free space: refused. */
   set_row (dialog, "_Name", "data.qcow2");
   set_row (dialog, "_Size", "500 GiB");
-  full = find_type (find_row (dialog, "_Allocate All Space Now"), GTK_TYPE_SWITCH);
+  full = vireo_test_find_descendant (vireo_test_find_row_titled (dialog, "_Allocate All Space Now"), GTK_TYPE_SWITCH);
   gtk_switch_set_active (GTK_SWITCH (full), TRUE);
   gtk_widget_activate_action (dialog, "volume.create", NULL);
   g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_CAPACITY);
@@ -615,7 +534,7 @@ test_storage_new_volume (Fixture       *f,
   g_assert_nonnull (strstr (command, "data.qcow2"));
   gtk_widget_activate_action (dialog, "volume.create", NULL);
   g_assert_cmpint (vireo_volume_dialog_get_error_code (vd), ==, VIREO_STORAGE_CONFIG_ERROR_OVERCOMMIT);
-  g_assert_true (find_window (VIREO_TYPE_VOLUME_DIALOG) != NULL);
+  g_assert_true (vireo_test_find_newest_toplevel (VIREO_TYPE_VOLUME_DIALOG) != NULL);
   gtk_widget_activate_action (dialog, "volume.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_VOLUME_DIALOG), 10, "the dialog to close");
   wait_for_named (page, "data.qcow2", TRUE);
@@ -639,7 +558,7 @@ test_storage_delete_used (Fixture       *f,
   g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "ok"), ==, "_Delete Anyway");
   respond ("ok");
   wait_for_named (page, "web.qcow2", FALSE);
-  g_assert_nonnull (find_named (page, "base.img"));
+  g_assert_nonnull (vireo_test_find_named (page, "base.img"));
 }
 
 /* The page opens New Storage Pool; the pool made there is shown. */
@@ -668,9 +587,9 @@ test_storage_add_pool (Fixture       *f,
 static gboolean
 has_host_entries (gpointer data)
 {
-  GtkWindow *dialog = find_window (message_dialog_type);
+  GtkWindow *dialog = vireo_test_find_newest_toplevel (message_dialog_type);
 
-  return dialog != NULL && find_named (GTK_WIDGET (dialog), "host-entries") != NULL;
+  return dialog != NULL && vireo_test_find_named (GTK_WIDGET (dialog), "host-entries") != NULL;
 }
 
 /* Fills the three entries of the static address question and adds. */
@@ -683,8 +602,8 @@ answer_host (const char *mac,
   GtkWidget *box, *entry;
 
   vireo_test_wait_for (has_host_entries, NULL, 10, "the static address question");
-  dialog = find_window (message_dialog_type);
-  box = find_named (GTK_WIDGET (dialog), "host-entries");
+  dialog = vireo_test_find_newest_toplevel (message_dialog_type);
+  box = vireo_test_find_named (GTK_WIDGET (dialog), "host-entries");
   entry = gtk_widget_get_first_child (box);
   gtk_editable_set_text (GTK_EDITABLE (entry), mac);
   entry = gtk_widget_get_next_sibling (entry);
@@ -712,9 +631,9 @@ test_networks_static_hosts (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (page, "networks.add-host", NULL));
   answer_host ("52:54:00:aa:00:03", "10.99.0.5", "db");
   vireo_test_wait_for (has_host_entries, NULL, 10, "the question again");
-  dialog = find_window (message_dialog_type);
+  dialog = vireo_test_find_newest_toplevel (message_dialog_type);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "10.99.0.5"));
-  box = find_named (GTK_WIDGET (dialog), "host-entries");
+  box = vireo_test_find_named (GTK_WIDGET (dialog), "host-entries");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_first_child (box))), ==,
                    "52:54:00:aa:00:03");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -724,7 +643,7 @@ test_networks_static_hosts (Fixture       *f,
   answer_host ("52:54:00:aa:00:03", "10.20.0.30", "db");
   wait_for_named (page, "52:54:00:aa:00:03", TRUE);
   /* The row names the machine whose card has that MAC. */
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (page, "52:54:00:aa:00:03"))), ==,
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vireo_test_find_named (page, "52:54:00:aa:00:03"))), ==,
                    "52:54:00:aa:00:03 (db)");
 
   g_assert_true (gtk_widget_activate_action (page, "networks.remove-host", "s", "52:54:00:aa:00:03"));
@@ -740,9 +659,9 @@ widget_hidden (gpointer data)
 static gboolean
 has_dns_entries (gpointer data)
 {
-  GtkWindow *dialog = find_window (message_dialog_type);
+  GtkWindow *dialog = vireo_test_find_newest_toplevel (message_dialog_type);
 
-  return dialog != NULL && find_named (GTK_WIDGET (dialog), "dns-entries") != NULL;
+  return dialog != NULL && vireo_test_find_named (GTK_WIDGET (dialog), "dns-entries") != NULL;
 }
 
 static void
@@ -753,8 +672,8 @@ answer_dns (const char *ip,
   GtkWidget *box;
 
   vireo_test_wait_for (has_dns_entries, NULL, 10, "the DNS name question");
-  dialog = find_window (message_dialog_type);
-  box = find_named (GTK_WIDGET (dialog), "dns-entries");
+  dialog = vireo_test_find_newest_toplevel (message_dialog_type);
+  box = vireo_test_find_named (GTK_WIDGET (dialog), "dns-entries");
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), ip);
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_last_child (box)), names);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
@@ -778,8 +697,8 @@ test_networks_dns_hosts (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (page, "networks.add-dns-host", NULL));
   answer_dns ("10.20.0.999", "db, db.lab");
   vireo_test_wait_for (has_dns_entries, NULL, 10, "the question again");
-  dialog = find_window (message_dialog_type);
-  box = find_named (GTK_WIDGET (dialog), "dns-entries");
+  dialog = vireo_test_find_newest_toplevel (message_dialog_type);
+  box = vireo_test_find_named (GTK_WIDGET (dialog), "dns-entries");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_last_child (box))), ==, "db, db.lab");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "10.20.0.999"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -788,7 +707,7 @@ test_networks_dns_hosts (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (page, "networks.add-dns-host", NULL));
   answer_dns ("10.20.0.40", "db, db.lab");
   wait_for_named (page, "10.20.0.40", TRUE);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (page, "10.20.0.40"))), ==,
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (vireo_test_find_named (page, "10.20.0.40"))), ==,
                    "db, db.lab");
   g_assert_true (gtk_widget_activate_action (page, "networks.remove-dns-host", "s", "10.20.0.40"));
   wait_for_named (page, "10.20.0.40", FALSE);
@@ -840,10 +759,10 @@ test_networks_edit_form (Fixture       *f,
 
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
-  g_assert_null (find_window (VIREO_TYPE_NETWORK_DIALOG));
+  g_assert_null (vireo_test_find_newest_toplevel (VIREO_TYPE_NETWORK_DIALOG));
   /* Running: the change waits for a restart, and the page says so; it
    * shows what runs until then. */
-  banner = GTK_REVEALER (gtk_widget_get_ancestor (find_label (page, "Saved. The running network keeps its old "
+  banner = GTK_REVEALER (gtk_widget_get_ancestor (vireo_test_find_label (page, "Saved. The running network keeps its old "
                                                                     "settings until it restarts."),
                                                   GTK_TYPE_REVEALER));
   vireo_test_wait_for ((VireoTestCondition) gtk_revealer_get_reveal_child, banner, 10, "the restart banner");
@@ -853,7 +772,7 @@ test_networks_edit_form (Fixture       *f,
   /* (The test driver restarts with the old definition; the new range
    * after a restart is checked on the real daemon.) */
   vireo_test_wait_for (revealer_hidden, banner, 10, "the banner to go");
-  g_assert_nonnull (find_named (page, "52:54:00:aa:00:01"));
+  g_assert_nonnull (vireo_test_find_named (page, "52:54:00:aa:00:01"));
 }
 
 /* Edit XML refuses what the model refuses, on the editor; a good edit is
@@ -874,7 +793,7 @@ test_networks_edit_xml (Fixture       *f,
   vireo_host_window_show_page (f->window, "networks");
   select_network (f, "dmz");
   wait_for_label (page, "Routed");
-  banner = GTK_REVEALER (gtk_widget_get_ancestor (find_label (page, "Saved. The running network keeps its old "
+  banner = GTK_REVEALER (gtk_widget_get_ancestor (vireo_test_find_label (page, "Saved. The running network keeps its old "
                                                                     "settings until it restarts."),
                                                   GTK_TYPE_REVEALER));
   g_assert_false (gtk_revealer_get_reveal_child (banner));
@@ -883,8 +802,8 @@ test_networks_edit_xml (Fixture       *f,
   window = wait_for_window (ADW_TYPE_WINDOW);
   g_object_ref (window);
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (window)), ==, "network-xml-editor");
-  editor = VIREO_XML_EDITOR (find_type (GTK_WIDGET (window), VIREO_TYPE_XML_EDITOR));
-  save = find_label (GTK_WIDGET (window), "Save") ? gtk_widget_get_parent (find_label (GTK_WIDGET (window), "Save"))
+  editor = VIREO_XML_EDITOR (vireo_test_find_descendant (GTK_WIDGET (window), VIREO_TYPE_XML_EDITOR));
+  save = vireo_test_find_label (GTK_WIDGET (window), "Save") ? gtk_widget_get_parent (vireo_test_find_label (GTK_WIDGET (window), "Save"))
                                                 : NULL;
   g_assert_nonnull (save);
   text = vireo_xml_editor_dup_text (editor);
@@ -895,7 +814,7 @@ test_networks_edit_xml (Fixture       *f,
   g_signal_emit_by_name (save, "clicked");
   g_assert_nonnull (vireo_xml_editor_get_error_message (editor));
   g_assert_nonnull (strstr (vireo_xml_editor_get_error_message (editor), "default"));
-  g_assert_true (find_window (ADW_TYPE_WINDOW) == window);
+  g_assert_true (vireo_test_find_newest_toplevel (ADW_TYPE_WINDOW) == window);
 
   good = g_strjoinv ("10.31.0.1", g_strsplit (text, "10.30.0.1", -1));
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), good, -1);

@@ -96,3 +96,36 @@ vireo_test_find_row_titled (GtkWidget  *root,
     }
   return NULL;
 }
+
+/* The first label under @root that shows exactly @text. */
+static inline GtkWidget *
+vireo_test_find_label (GtkWidget  *root,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vireo_test_find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The newest shown window of @type: a question opened over another of
+ * the same type (AdwWindow, AdwMessageDialog), or NULL. */
+static inline GtkWindow *
+vireo_test_find_newest_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        found = w;   /* GTK's list keeps it alive */
+    }
+  return found;
+}

@@ -20,6 +20,7 @@
 #include "vireo-network-config.h"
 #include "vireo-network-dialog.h"
 #include "vireo-volume-dialog.h"
+#include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
 #include "vireo-virt.h"
@@ -38,65 +39,16 @@ static VireoWindow            *main_window;
 static VireoHostWindow        *host_window;
 static virConnectPtr           direct;
 
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        found = window;
-    }
-  return found;
-}
-
 static gboolean
 window_shown (gpointer data)
 {
-  return find_window (GPOINTER_TO_SIZE (data)) != NULL;
+  return vireo_test_find_newest_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
 }
 
 static gboolean
 window_gone (gpointer data)
 {
-  return find_window (GPOINTER_TO_SIZE (data)) == NULL;
+  return vireo_test_find_newest_toplevel (GPOINTER_TO_SIZE (data)) == NULL;
 }
 
 typedef struct
@@ -109,7 +61,7 @@ static gboolean
 label_shown (gpointer data)
 {
   Wait *w = data;
-  GtkWidget *label = find_label (w->root, w->text);
+  GtkWidget *label = vireo_test_find_label (w->root, w->text);
 
   return label != NULL && gtk_widget_is_drawable (label);
 }
@@ -233,7 +185,7 @@ lease_shown (gpointer data)
       last = now;
       gtk_widget_activate_action (page, "networks.refresh-leases", NULL);
     }
-  return find_label (page, GUEST_MAC) != NULL && find_label (page, GUEST) != NULL;
+  return vireo_test_find_label (page, GUEST_MAC) != NULL && vireo_test_find_label (page, GUEST) != NULL;
 }
 
 static void
@@ -254,10 +206,10 @@ test_nat_lease (void)
   vireo_test_wait_for (not_loading, page, 30, "the networks");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.add", NULL));
   vireo_test_wait_for (window_shown, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "New Virtual Network");
-  dialog = GTK_WIDGET (find_window (VIREO_TYPE_NETWORK_DIALOG));
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "_Name")), NETWORK);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Host _Address / Prefix")), address);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
+  dialog = GTK_WIDGET (vireo_test_find_newest_toplevel (VIREO_TYPE_NETWORK_DIALOG));
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), NETWORK);
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Host _Address / Prefix")), address);
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
   save_window (dialog, "network-create-nat");
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 60, "the network to be made");
@@ -275,14 +227,14 @@ test_nat_lease (void)
   g_assert_nonnull (dom);
   g_assert_cmpint (virDomainCreate (dom), ==, 0);
   vireo_test_wait_for (lease_shown, &lw, 120, "the guest's lease in the table");
-  scroll_to (find_label (GTK_WIDGET (page), GUEST_MAC));
+  scroll_to (vireo_test_find_label (GTK_WIDGET (page), GUEST_MAC));
   save_window (GTK_WIDGET (host_window), "network-leases");
 }
 
 static gboolean
 offer_shown (gpointer data)
 {
-  GtkWindow *dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  GtkWindow *dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
   return dialog != NULL &&
          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
@@ -292,7 +244,7 @@ offer_shown (gpointer data)
 static gboolean
 stop_question_shown (gpointer data)
 {
-  return find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+  return vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 /* Listed, and known to be shut off (the destroy's event has arrived). */
@@ -303,8 +255,6 @@ guest_listed (gpointer data)
 
   return domain != NULL && !vireo_domain_get_active (domain);
 }
-
-static GtkWidget *find_named (GtkWidget *widget, const char *name);
 
 static gboolean
 console_not_running (gpointer data)
@@ -330,7 +280,7 @@ test_start_offers_network (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.stop", NULL));
   /* The guest's definition still has a card on it: it is named. */
   vireo_test_wait_for (stop_question_shown, NULL, 10, "the question");
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), GUEST));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   gtk_window_destroy (dialog);
@@ -347,7 +297,7 @@ test_start_offers_network (void)
     }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window), "vm.start", NULL));
   vireo_test_wait_for (offer_shown, NULL, 30, "the offer to start the network");
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "net-start " NETWORK));
   save_window (GTK_WIDGET (dialog), "network-preflight");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "start");
@@ -362,7 +312,7 @@ test_start_offers_network (void)
   vireo_test_wait_for (guest_listed, NULL, 30, "the guest to stop");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.stop", NULL));
   vireo_test_wait_for (stop_question_shown, NULL, 10, "the question");
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   gtk_window_destroy (dialog);
   vireo_test_wait_for (network_active, GINT_TO_POINTER (FALSE), 30, "the network to stop");
@@ -374,9 +324,9 @@ test_start_offers_network (void)
     gtk_window_present (GTK_WINDOW (window));
     vireo_console_page_set_domain (VIREO_CONSOLE_PAGE (console), vireo_test_find_domain (conn, GUEST));
     vireo_test_wait_for (console_not_running, console, 30, "the console's Run");
-    g_signal_emit_by_name (find_named (console, "status-button"), "clicked");
+    g_signal_emit_by_name (vireo_test_find_named (console, "status-button"), "clicked");
     vireo_test_wait_for (offer_shown, NULL, 30, "the offer from the console page");
-    dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "start");
     gtk_window_destroy (dialog);
     vireo_test_wait_for (network_active, GINT_TO_POINTER (TRUE), 30, "the network to start");
@@ -405,11 +355,11 @@ test_isolated (void)
   vireo_host_window_show_page (host_window, "networks");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.add", NULL));
   vireo_test_wait_for (window_shown, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "New Virtual Network");
-  dialog = GTK_WIDGET (find_window (VIREO_TYPE_NETWORK_DIALOG));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (dialog, "_Mode")), 3);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "_Name")), "vui-isolated");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Host _Address / Prefix")), address);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
+  dialog = GTK_WIDGET (vireo_test_find_newest_toplevel (VIREO_TYPE_NETWORK_DIALOG));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vireo_test_find_row_titled (dialog, "_Mode")), 3);
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), "vui-isolated");
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Host _Address / Prefix")), address);
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
   save_window (dialog, "network-create-isolated");
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 60, "the network to be made");
@@ -436,14 +386,14 @@ test_isolated (void)
     wait_for_label (GTK_WIDGET (page), old_range, 10);
     dialog = vireo_networks_page_edit (page);
     g_assert_nonnull (dialog);
-    gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "DHCP Range _End")), new_end);
+    gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "DHCP Range _End")), new_end);
     gtk_widget_activate_action (dialog, "network.create", NULL);
     vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 60, "the edit to be saved");
     wait_for_label (GTK_WIDGET (page), "Saved. The running network keeps its old settings until it restarts.", 10);
     wait_for_label (GTK_WIDGET (page), old_range, 10);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "networks.restart", NULL));
     /* No machine on it: restarted without a question. */
-    question = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    question = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     if (question != NULL)
       g_error ("unexpected question: %s — %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (question)),
                adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (question)));
@@ -457,26 +407,10 @@ pool_shown (gpointer data)
   return vireo_storage_page_select (data, "vui-pool") && !vireo_storage_page_get_loading (data);
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 volume_listed (gpointer data)
 {
-  return find_named (data, "disk1.qcow2") != NULL;
+  return vireo_test_find_named (data, "disk1.qcow2") != NULL;
 }
 
 /* New Volume on a real directory pool makes a real qcow2 file. */
@@ -505,8 +439,8 @@ test_new_volume (void)
 
   dialog = vireo_storage_page_new_volume (page);
   g_assert_nonnull (dialog);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "_Name")), "disk1.qcow2");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "_Size")), "1 GiB");
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), "disk1.qcow2");
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Size")), "1 GiB");
   save_window (dialog, "volume-create");
   gtk_widget_activate_action (dialog, "volume.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_VOLUME_DIALOG), 60, "the volume to be made");
