@@ -316,14 +316,17 @@ on_interfaces_listed (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(VireoHostWindow) self = user_data;
+  VireoHostWindow *self;
   g_autoptr(GPtrArray) interfaces = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
 
+  /* The window holds no reference for the read (closing it must free it
+   * at once); dispose cancels, and a cancelled read never looks at it. */
   interfaces = vireo_connection_list_host_interface_details_finish (VIREO_CONNECTION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self = user_data;
   g_clear_object (&self->interfaces_cancellable);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->interfaces_list))) != NULL)
@@ -362,7 +365,7 @@ load_interfaces (VireoHostWindow *self)
     return;
   self->interfaces_cancellable = g_cancellable_new ();
   vireo_connection_list_host_interface_details_async (self->connection, self->interfaces_cancellable,
-                                                      on_interfaces_listed, g_object_ref (self));
+                                                      on_interfaces_listed, self);
 }
 
 static void
