@@ -153,8 +153,13 @@ fixture_setup (Fixture       *f,
   f->window = vireo_host_window_present_for (NULL, f->conn);
   f->networks = vireo_host_window_get_networks_page (f->window);
   f->storage = vireo_host_window_get_storage_page (f->window);
+  /* Pages read the host only once shown. */
+  g_assert_null (vireo_networks_page_get_selected (f->networks));
+  vireo_host_window_show_page (f->window, "networks");
   vireo_test_wait_for (not_loading_networks, f->networks, 10, "the networks");
+  vireo_host_window_show_page (f->window, "storage");
   vireo_test_wait_for (not_loading_storage, f->storage, 10, "the pools");
+  vireo_host_window_show_page (f->window, "overview");
 }
 
 static void

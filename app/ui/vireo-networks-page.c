@@ -34,6 +34,7 @@ struct _VireoNetworksPage
   char                 *selected;           /* name */
   guint                 reload_source;
   guint                 loading : 1;
+  guint                 wanted : 1;         /* shown once: reads and follows events from then on */
   guint                 reload_again : 1;
   guint                 updating : 1;       /* setting widgets, not the user */
 
@@ -769,6 +770,8 @@ reload_cb (gpointer user_data)
 static void
 queue_reload (VireoNetworksPage *self)
 {
+  if (!self->wanted)
+    return;
   if (self->reload_source == 0)
     self->reload_source = g_timeout_add (100, reload_cb, self);
 }
@@ -1697,7 +1700,21 @@ vireo_networks_page_constructed (GObject *object)
   command = commands_for (self, NULL, list_cmds, 1);
   set_command (self, self->list_command_button, command);
 
-  vireo_networks_page_reload (self);
+}
+
+/* A host with hundreds of machines makes the list a long read (each
+ * machine's XML, for who uses what): only once someone looks. */
+static void
+vireo_networks_page_map (GtkWidget *widget)
+{
+  VireoNetworksPage *self = VIREO_NETWORKS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (vireo_networks_page_parent_class)->map (widget);
+  if (!self->wanted)
+    {
+      self->wanted = TRUE;
+      vireo_networks_page_reload (self);
+    }
 }
 
 static void
@@ -1776,6 +1793,7 @@ vireo_networks_page_class_init (VireoNetworksPageClass *klass)
   object_class->dispose = vireo_networks_page_dispose;
   object_class->get_property = vireo_networks_page_get_property;
   object_class->set_property = vireo_networks_page_set_property;
+  widget_class->map = vireo_networks_page_map;
 
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL, VIREO_TYPE_CONNECTION,

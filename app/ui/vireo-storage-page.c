@@ -39,6 +39,7 @@ struct _VireoStoragePage
   GCancellable         *transfer_cancellable;
   guint                 reload_source;
   guint                 loading : 1;
+  guint                 wanted : 1;         /* shown once: reads and follows events from then on */
   guint                 reload_again : 1;
   guint                 updating : 1;
 
@@ -502,6 +503,8 @@ reload_cb (gpointer user_data)
 static void
 queue_reload (VireoStoragePage *self)
 {
+  if (!self->wanted)
+    return;
   if (self->reload_source == 0)
     self->reload_source = g_timeout_add (100, reload_cb, self);
 }
@@ -1250,7 +1253,21 @@ vireo_storage_page_constructed (GObject *object)
   list = g_strdup_printf ("virsh%s%s pool-list --all --details", uri_of (self) ? " -c " : "",
                           uri_of (self) ? uri_of (self) : "");
   set_command (self->list_command_button, list);
-  vireo_storage_page_reload (self);
+}
+
+/* A host with hundreds of machines makes the list a long read (each
+ * machine's XML, for who uses what): only once someone looks. */
+static void
+vireo_storage_page_map (GtkWidget *widget)
+{
+  VireoStoragePage *self = VIREO_STORAGE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (vireo_storage_page_parent_class)->map (widget);
+  if (!self->wanted)
+    {
+      self->wanted = TRUE;
+      vireo_storage_page_reload (self);
+    }
 }
 
 static void
@@ -1332,6 +1349,7 @@ vireo_storage_page_class_init (VireoStoragePageClass *klass)
   object_class->dispose = vireo_storage_page_dispose;
   object_class->get_property = vireo_storage_page_get_property;
   object_class->set_property = vireo_storage_page_set_property;
+  widget_class->map = vireo_storage_page_map;
 
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL, VIREO_TYPE_CONNECTION,
