@@ -1078,6 +1078,37 @@ start_transfer (VireoStoragePage             *self,
                                    g_object_ref (self));
 }
 
+/**
+ * vireo_storage_page_start_transfer:
+ * @volume: a volume of the selected pool
+ * @file: the local file to read (upload) or write (download)
+ *
+ * What Upload From File and Download To File do once a file is chosen.
+ */
+void
+vireo_storage_page_start_transfer (VireoStoragePage             *self,
+                                   VireoVolumeTransferDirection  direction,
+                                   const char                   *volume,
+                                   GFile                        *file)
+{
+  g_return_if_fail (VIREO_IS_STORAGE_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  start_transfer (self, direction, self->selected, volume, file);
+}
+
+/**
+ * vireo_storage_page_get_transfer:
+ *
+ * Returns: (transfer none) (nullable): the upload or download running
+ */
+VireoVolumeTransfer *
+vireo_storage_page_get_transfer (VireoStoragePage *self)
+{
+  g_return_val_if_fail (VIREO_IS_STORAGE_PAGE (self), NULL);
+  return self->transfer;
+}
+
 static void
 on_file_chosen (GtkNativeDialog *chooser,
                 int              response,

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "vireo-connection.h"
+#include "vireo-storage.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,10 @@ const char *vireo_storage_page_get_selected (VireoStoragePage *self);
 gboolean    vireo_storage_page_get_loading  (VireoStoragePage *self);
 GtkWidget  *vireo_storage_page_new_volume   (VireoStoragePage *self);
 GtkWidget  *vireo_storage_page_add_pool     (VireoStoragePage *self);
+void        vireo_storage_page_start_transfer (VireoStoragePage             *self,
+                                               VireoVolumeTransferDirection  direction,
+                                               const char                   *volume,
+                                               GFile                        *file);
+VireoVolumeTransfer *vireo_storage_page_get_transfer (VireoStoragePage *self);
 
 G_END_DECLS

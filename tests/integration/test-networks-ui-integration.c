@@ -13,6 +13,9 @@
 
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <libvirt/libvirt.h>
 
@@ -413,6 +416,35 @@ volume_listed (gpointer data)
   return vireo_test_find_named (data, "disk1.qcow2") != NULL;
 }
 
+static gboolean
+up_listed (gpointer data)
+{
+  return vireo_test_find_named (data, "up.img") != NULL;
+}
+
+static gboolean
+no_transfer (gpointer data)
+{
+  return vireo_storage_page_get_transfer (data) == NULL;
+}
+
+/* Picks @format in New Volume's Format row. */
+static void
+select_format (GtkWidget  *dialog,
+                          const char *format)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (vireo_test_find_row_titled (dialog, "_Format"));
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), format) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+  g_error ("%s is not offered", format);
+}
+
 /* New Volume on a real directory pool makes a real qcow2 file. */
 static void
 test_new_volume (void)
@@ -452,6 +484,55 @@ test_new_volume (void)
   g_assert_cmpmem (head, 4, "QFI\xfb", 4);
   vireo_test_wait_for (volume_listed, page, 30, "the volume in the list");
   save_window (GTK_WIDGET (host_window), "storage-pools");
+
+  /* Upload a file into a raw volume made the same way, and download it
+   * back: the same bytes, with the progress shown meanwhile. */
+  {
+    g_autofree char *local = g_build_filename (g_get_tmp_dir (), "vireo-upload-XXXXXX", NULL);
+    g_autofree char *back = NULL;
+    g_autofree char *sent = NULL;
+    g_autofree char *received = NULL;
+    g_autoptr(GFile) source = NULL;
+    g_autoptr(GFile) target = NULL;
+    gsize sent_length = 4 << 20, received_length = 0;
+    GtkRevealer *revealer;
+    int fd;
+
+    dialog = vireo_storage_page_new_volume (page);
+    gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), "up.img");
+    select_format (dialog, "raw");
+    gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Size")), "4 MiB");
+    gtk_widget_activate_action (dialog, "volume.create", NULL);
+    vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_VOLUME_DIALOG), 60, "the raw volume");
+    vireo_test_wait_for (up_listed, page, 30, "the raw volume in the list");
+
+    sent = g_malloc (sent_length);
+    for (gsize i = 0; i < sent_length; i++)
+      sent[i] = (char) g_random_int ();
+    fd = g_mkstemp (local);
+    g_assert_cmpint (fd, >=, 0);
+    close (fd);
+    g_file_set_contents (local, sent, sent_length, &error);
+    g_assert_no_error (error);
+    source = g_file_new_for_path (local);
+    vireo_storage_page_start_transfer (page, VIREO_VOLUME_TRANSFER_UPLOAD, "up.img", source);
+    revealer = GTK_REVEALER (gtk_widget_get_ancestor (
+      vireo_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_PROGRESS_BAR), GTK_TYPE_REVEALER));
+    g_assert_true (gtk_revealer_get_reveal_child (revealer));
+    vireo_test_wait_for (no_transfer, page, 60, "the upload");
+
+    back = g_strconcat (local, ".back", NULL);
+    target = g_file_new_for_path (back);
+    vireo_storage_page_start_transfer (page, VIREO_VOLUME_TRANSFER_DOWNLOAD, "up.img", target);
+    vireo_test_wait_for (no_transfer, page, 60, "the download");
+    g_assert_false (gtk_revealer_get_reveal_child (revealer));
+    g_assert_null (vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    g_file_get_contents (back, &received, &received_length, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (received, received_length, sent, sent_length);
+    g_unlink (local);
+    g_unlink (back);
+  }
 
   virStoragePoolDestroy (pool);
   virStoragePoolFree (pool);
