@@ -656,6 +656,12 @@ test_networks_static_hosts (Fixture       *f,
 }
 
 static gboolean
+dialog_has_error (gpointer data)
+{
+  return vireo_network_dialog_get_error (data) != NULL;
+}
+
+static gboolean
 widget_hidden (gpointer data)
 {
   return !gtk_widget_get_visible (data);
@@ -780,6 +786,67 @@ test_networks_edit_form (Fixture       *f,
   g_assert_nonnull (vireo_test_find_named (page, "52:54:00:aa:00:01"));
 }
 
+/* A stopped network is renamed from the form; a running one is refused
+ * in libvirt's words and keeps its name. */
+static void
+test_networks_rename (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->networks);
+  GtkWidget *dialog;
+  Wait inactive = { page, "Inactive" };
+
+  vireo_host_window_show_page (f->window, "networks");
+  select_network (f, "dmz");
+  dialog = vireo_networks_page_edit (f->networks);
+  set_row (dialog, "_Name", "dmz2");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  vireo_test_wait_for (dialog_has_error, dialog, 10, "the refusal");
+  g_assert_nonnull (strstr (vireo_network_dialog_get_error (VIREO_NETWORK_DIALOG (dialog)), "Stop"));
+  g_assert_cmpstr (row_text (dialog, "_Name"), ==, "dmz2");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_true (gtk_widget_activate_action (page, "networks.stop", NULL));
+  vireo_test_wait_for (state_is, &inactive, 10, "the network to stop");
+  dialog = vireo_networks_page_edit (f->networks);
+  set_row (dialog, "_Name", "dmz2");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
+  wait_for_named (page, "dmz2", TRUE);
+  wait_for_named (page, "dmz", FALSE);
+  g_assert_cmpuint (n_rows (page), ==, 4);
+}
+
+/* Delete Pool and Volumes lists the volumes first, then removes both. */
+static void
+test_storage_delete_pool (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (f->storage);
+  GtkWindow *dialog;
+
+  vireo_host_window_show_page (f->window, "storage");
+  g_assert_true (vireo_storage_page_select (f->storage, "lab-pool"));
+  g_assert_true (gtk_widget_activate_action (page, "storage.delete", NULL));
+  dialog = wait_for_window (message_dialog_type);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “lab-pool”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• base.img"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "• web.qcow2 (used by web)"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete-all"));
+  /* A volume a machine uses: refused, in words, the pool kept. */
+  respond ("delete-all");
+  dialog = wait_for_window (message_dialog_type);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Delete “lab-pool”");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "web"));
+  respond ("close");
+  g_assert_nonnull (vireo_test_find_named (page, "lab-pool"));
+
+  /* The pool alone: forgotten. */
+  g_assert_true (gtk_widget_activate_action (page, "storage.delete", NULL));
+  respond ("delete");
+  wait_for_named (page, "lab-pool", FALSE);
+}
+
 /* Edit XML refuses what the model refuses, on the editor; a good edit is
  * saved, and a running network says it waits for a restart. */
 static void
@@ -852,6 +919,8 @@ main (int   argc,
   ADD ("networks/static-hosts", test_networks_static_hosts);
   ADD ("networks/edit-xml", test_networks_edit_xml);
   ADD ("networks/edit-form", test_networks_edit_form);
+  ADD ("networks/rename", test_networks_rename);
+  ADD ("storage/delete-pool", test_storage_delete_pool);
   ADD ("networks/dns-hosts", test_networks_dns_hosts);
   ADD ("storage/add-pool", test_storage_add_pool);
   ADD ("host/interfaces", test_host_interfaces);
