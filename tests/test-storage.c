@@ -35,7 +35,7 @@ list_pools (VireoConnection *conn)
   g_autoptr(GError) error = NULL;
   GPtrArray *pools;
 
-  vireo_connection_list_pools_async (conn, NULL, vireo_test_async_cb, &a);
+  vireo_connection_list_pools_with_users_async (conn, NULL, vireo_test_async_cb, &a);
   pools = vireo_connection_list_pools_finish (conn, vireo_test_async_wait (&a, 30), &error);
   g_assert_no_error (error);
   g_object_unref (a.result);
@@ -269,6 +269,88 @@ test_sources_parse (void)
   g_assert_error (error, VIREO_STORAGE_CONFIG_ERROR, VIREO_STORAGE_CONFIG_ERROR_PARSE);
 }
 
+static char *
+lab_uri (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-networks.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+
+  return g_strconcat ("test://", abs, NULL);
+}
+
+static VireoVolumeInfo *
+volume_named (VireoPoolInfo *pool,
+              const char    *name)
+{
+  for (guint i = 0; i < pool->volumes->len; i++)
+    {
+      VireoVolumeInfo *v = g_ptr_array_index (pool->volumes, i);
+      if (g_strcmp0 (v->name, name) == 0)
+        return v;
+    }
+  g_error ("volume “%s” is not listed", name);
+}
+
+typedef struct
+{
+  VireoConnection *conn;
+  const char      *volume;
+  const char      *user;
+} UsersWait;
+
+static gboolean
+users_are (gpointer data)
+{
+  UsersWait *w = data;
+  g_autoptr(GPtrArray) pools = list_pools (w->conn);
+  VireoVolumeInfo *v = volume_named (pool_named (pools, "lab-pool"), w->volume);
+
+  return v->used_by->len == 1 && g_str_equal (g_ptr_array_index (v->used_by, 0), w->user);
+}
+
+/* Users come only with the Storage page's listing; a machine defined
+ * anew (its disk moved) is seen at once, though definitions are cached. */
+static void
+test_volume_users (void)
+{
+  g_autofree char *uri = lab_uri ();
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  g_autoptr(GPtrArray) plain = NULL;
+  g_autofree char *xml = NULL;
+  g_autoptr(GString) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoDomain *web = vireo_test_find_domain (conn, "web");
+  VireoTestAsync a = { 0 };
+  UsersWait before = { conn, "web.qcow2", "web" };
+  UsersWait after = { conn, "base.img", "web" };
+
+  vireo_connection_list_pools_async (conn, NULL, vireo_test_async_cb, &a);
+  plain = vireo_connection_list_pools_finish (conn, vireo_test_async_wait (&a, 30), &error);
+  g_assert_no_error (error);
+  g_clear_object (&a.result);
+  g_assert_null (volume_named (pool_named (plain, "lab-pool"), "web.qcow2")->used_by);
+
+  g_assert_true (users_are (&before));
+  g_assert_true (users_are (&before));   /* from the cache this time */
+
+  vireo_domain_read_xml_async (web, TRUE, NULL, vireo_test_async_cb, &a);
+  xml = vireo_domain_read_xml_finish (web, vireo_test_async_wait (&a, 30), &error);
+  g_assert_no_error (error);
+  g_clear_object (&a.result);
+  moved = g_string_new (xml);
+  g_assert_cmpuint (g_string_replace (moved, "/lab-pool/web.qcow2", "/lab-pool/base.img", 0), ==, 1);
+  vireo_domain_define_xml_async (web, moved->str, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_define_xml_finish (web, vireo_test_async_wait (&a, 30), &error));
+  g_assert_no_error (error);
+  g_clear_object (&a.result);
+
+  /* web runs (the test driver starts its machines): web.qcow2 stays in
+   * use by the live machine, base.img is its next boot's. */
+  vireo_test_wait_for (users_are, &after, 10, "base.img to be web's");
+  g_assert_true (users_are (&before));
+  vireo_connection_close (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +368,7 @@ main (int   argc,
   g_test_add_func ("/storage/volumes", test_volumes);
   g_test_add_func ("/storage/secrets-unsupported", test_secrets_unsupported);
   g_test_add_func ("/storage/sources-parse", test_sources_parse);
+  g_test_add_func ("/storage/volume-users", test_volume_users);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));

@@ -20,7 +20,8 @@
  * Host Details › Storage: the pools of one connection with their usage,
  * and each pool's volumes (format, sizes, backing file, the machines that
  * use it), with what `virsh pool-*` and `vol-*` do. One worker call reads
- * every pool with its volumes (vireo_connection_list_pools_async), again on
+ * every pool with its volumes and their users
+ * (vireo_connection_list_pools_with_users_async), again on
  * the connection's pool events. Uploads and downloads run as a
  * VireoVolumeTransfer with a progress bar and Cancel above the page; one at
  * a time per window.
@@ -485,7 +486,7 @@ vireo_storage_page_reload (VireoStoragePage *self)
     }
   set_loading (self, TRUE);
   self->cancellable = g_cancellable_new ();
-  vireo_connection_list_pools_async (self->connection, self->cancellable, on_listed, g_object_ref (self));
+  vireo_connection_list_pools_with_users_async (self->connection, self->cancellable, on_listed, g_object_ref (self));
   if (self->caps == NULL)
     vireo_connection_get_pool_caps_async (self->connection, NULL, on_caps, g_object_ref (self));
 }

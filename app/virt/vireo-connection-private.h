@@ -68,6 +68,22 @@ void          vireo_connection_refresh_domain (VireoConnection   *self,
 
 void          _vireo_connection_domain_state_changed (VireoConnection *self,
                                                       VireoDomain     *domain);
+/* Worker threads: every domain's definition (cached) and live XML. */
+typedef struct
+{
+  char *name;
+  char *uuid;
+  char *inactive;  /* (nullable) */
+  char *live;      /* (nullable): running machines only */
+} VireoDomainXmls;
+
+void          _vireo_domain_xmls_free        (VireoDomainXmls *xmls);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainXmls, _vireo_domain_xmls_free)
+GPtrArray    *_vireo_connection_read_domain_xmls (VireoConnection *self,
+                                                  virConnectPtr    conn);
+void          _vireo_connection_forget_domain_xml (VireoConnection *self,
+                                                   const char      *uuid);
+
 void          _vireo_connection_ask          (VireoConnection         *self,
                                              VireoAuthRequest        *request);
 

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * NULL with libvirt's error set when it failed. */
 VireoVolumeInfo *_vireo_volume_info_read      (virStorageVolPtr  vol,
                                                const char       *pool);
-GHashTable      *_vireo_collect_volume_users  (virConnectPtr     conn);
+GHashTable      *_vireo_collect_volume_users  (VireoConnection  *self,
+                                               virConnectPtr     conn);
 void             _vireo_volume_info_set_users (VireoVolumeInfo  *info,
                                                GHashTable       *users);
 

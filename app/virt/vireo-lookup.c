@@ -645,10 +645,11 @@ list_pools_thread (GTask        *task,
   if (return_if_not_connected (task, conn))
     return;
   n = virConnectListAllStoragePools (conn, &pools, 0);
-  /* Which machines use each volume: every domain's disks read once per
-   * listing, not once per volume. */
-  if (n > 0)
-    users = _vireo_collect_volume_users (conn);
+  /* Which machines use each volume, for the Storage page only (the disk
+   * pickers need no such thing): every domain's disks read once per
+   * listing, not once per volume, definitions from the cache. */
+  if (n > 0 && GPOINTER_TO_INT (task_data))
+    users = _vireo_collect_volume_users (VIREO_CONNECTION (g_task_get_source_object (task)), conn);
   if (n < 0 && !driver_lacks_it ())
     {
       g_task_return_error (task, error_from_last (_("Could not list the storage pools")));
@@ -664,7 +665,9 @@ list_pools_thread (GTask        *task,
       info = read_pool (pool);
       if (info != NULL)
         {
-          for (guint j = 0; j < info->volumes->len; j++)
+          /* Not asked for: used_by stays NULL ("not known"), never an
+           * empty "nobody". */
+          for (guint j = 0; users != NULL && j < info->volumes->len; j++)
             _vireo_volume_info_set_users (g_ptr_array_index (info->volumes, j), users);
           g_ptr_array_add (list, info);
         }
@@ -703,6 +706,30 @@ vireo_connection_list_pools_async (VireoConnection     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vireo_connection_list_pools_async);
+  vireo_connection_run (self, task, list_pools_thread);
+}
+
+/**
+ * vireo_connection_list_pools_with_users_async:
+ *
+ * As vireo_connection_list_pools_async(), and each volume's `used_by` says
+ * which machines use it (every machine's XML is read for that; the
+ * definitions are cached by the connection). Finish with
+ * vireo_connection_list_pools_finish().
+ */
+void
+vireo_connection_list_pools_with_users_async (VireoConnection     *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_list_pools_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (TRUE), NULL);
   vireo_connection_run (self, task, list_pools_thread);
 }
 

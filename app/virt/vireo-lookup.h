@@ -144,6 +144,10 @@ void       vireo_connection_list_host_interfaces_async  (VireoConnection     *se
 GPtrArray *vireo_connection_list_host_interfaces_finish (VireoConnection     *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
+void       vireo_connection_list_pools_with_users_async (VireoConnection     *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
 void       vireo_connection_list_pools_async            (VireoConnection     *self,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,

@@ -217,47 +217,32 @@ collect_domain_networks (GHashTable *users,
 }
 
 /* Which machines use which network, from every domain's persistent and
- * live definition: a NIC hot-plugged into a running guest counts too. */
+ * live definition: a NIC hot-plugged into a running guest counts too.
+ * Definitions come from the connection's cache (read once). */
 static GHashTable *
-read_network_users (virConnectPtr   conn,
-                    GHashTable     *owners,
-                    GError        **error)
+read_network_users (VireoConnection *self,
+                    virConnectPtr    conn,
+                    GHashTable      *owners,
+                    GError         **error)
 {
   g_autoptr(GHashTable) users =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
-  virDomainPtr *doms = NULL;
-  int n;
+  g_autoptr(GPtrArray) xmls = _vireo_connection_read_domain_xmls (self, conn);
 
-  n = virConnectListAllDomains (conn, &doms, 0);
-  if (n < 0)
+  if (xmls == NULL)
     {
       if (driver_lacks_it ())
         return g_steal_pointer (&users);
       g_propagate_error (error, error_from_last (_("Could not list the machines")));
       return NULL;
     }
-  for (int i = 0; i < n; i++)
+  for (guint i = 0; i < xmls->len; i++)
     {
-      g_autoptr(virDomain) dom = doms[i];
-      const char *name = virDomainGetName (dom);
-      int persistent = virDomainIsPersistent (dom);
-      int active = virDomainIsActive (dom);
-      char *xml;
+      VireoDomainXmls *domain = g_ptr_array_index (xmls, i);
 
-      if (persistent == 1 && (xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE)) != NULL)
-        {
-          collect_domain_networks (users, owners, name, xml);
-          free (xml);
-        }
-      if (active == 1 && (xml = virDomainGetXMLDesc (dom, 0)) != NULL)
-        {
-          collect_domain_networks (users, owners, name, xml);
-          free (xml);
-        }
-      /* A machine undefined meanwhile just uses nothing. */
-      virResetLastError ();
+      collect_domain_networks (users, owners, domain->name, domain->inactive);
+      collect_domain_networks (users, owners, domain->name, domain->live);
     }
-  free (doms);
   return g_steal_pointer (&users);
 }
 
@@ -356,7 +341,7 @@ list_network_details_thread (GTask        *task,
       return;
     }
   if (n > 0)
-    users = read_network_users (conn, owners, &error);
+    users = read_network_users (VIREO_CONNECTION (g_task_get_source_object (task)), conn, owners, &error);
   for (int i = 0; i < n; i++)
     {
       g_autoptr(virNetwork) net = nets[i];

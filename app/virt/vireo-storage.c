@@ -174,27 +174,20 @@ add_disks_of (GHashTable *users,
  * Returns: (transfer full): key → GPtrArray of names
  */
 GHashTable *
-_vireo_collect_volume_users (virConnectPtr conn)
+_vireo_collect_volume_users (VireoConnection *self,
+                             virConnectPtr    conn)
 {
   GHashTable *users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_ptr_array_unref);
-  virDomainPtr *doms = NULL;
-  int n = virConnectListAllDomains (conn, &doms, 0);
+  g_autoptr(GPtrArray) xmls = _vireo_connection_read_domain_xmls (self, conn);
 
-  for (int i = 0; i < n; i++)
+  for (guint i = 0; xmls != NULL && i < xmls->len; i++)
     {
-      const char *name = virDomainGetName (doms[i]);
-      g_autofree char *inactive = virDomainGetXMLDesc (doms[i], VIR_DOMAIN_XML_INACTIVE);
+      VireoDomainXmls *domain = g_ptr_array_index (xmls, i);
 
-      add_disks_of (users, inactive, name);
-      if (virDomainIsActive (doms[i]) == 1)
-        {
-          g_autofree char *live = virDomainGetXMLDesc (doms[i], 0);
-          add_disks_of (users, live, name);
-        }
-      virDomainFree (doms[i]);
+      add_disks_of (users, domain->inactive, domain->name);
+      add_disks_of (users, domain->live, domain->name);
     }
-  free (doms);
   virResetLastError ();
   return users;
 }
@@ -414,12 +407,13 @@ vireo_connection_pool_action_finish (VireoConnection  *self,
 
 /* Names of the machines using any volume of @pool, "" when none. */
 static char *
-pool_users (virConnectPtr      conn,
+pool_users (VireoConnection   *self,
+            virConnectPtr      conn,
             virStoragePoolPtr  pool,
             virStorageVolPtr  *vols,
             int                n)
 {
-  g_autoptr(GHashTable) users = _vireo_collect_volume_users (conn);
+  g_autoptr(GHashTable) users = _vireo_collect_volume_users (self, conn);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
 
   for (int i = 0; i < n; i++)
@@ -479,7 +473,7 @@ delete_pool_thread (GTask        *task,
         }
       /* A machine's disk is never deleted behind its back: the user deletes
        * or detaches it first, or keeps the volumes. */
-      users = pool_users (conn, pool, vols, n);
+      users = pool_users (VIREO_CONNECTION (g_task_get_source_object (task)), conn, pool, vols, n);
       if (*users != '\0')
         error = g_error_new (VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_IN_USE,
                              /* Translators: %s is a list of machine names */
@@ -1054,7 +1048,8 @@ volume_op (GTask         *task,
     case VOLUME_DELETE:
       if (!d->flag)
         {
-          g_autoptr(GHashTable) users = _vireo_collect_volume_users (conn);
+          g_autoptr(GHashTable) users =
+            _vireo_collect_volume_users (VIREO_CONNECTION (g_task_get_source_object (task)), conn);
           g_autofree char *path = virStorageVolGetPath (vol);
           g_autoptr(GPtrArray) names = users_of (users, d->pool, d->volume, path);
 

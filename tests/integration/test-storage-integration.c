@@ -63,7 +63,7 @@ list_pools (void)
   g_autoptr(GError) error = NULL;
   GPtrArray *pools;
 
-  vireo_connection_list_pools_async (conn, NULL, vireo_test_async_cb, &a);
+  vireo_connection_list_pools_with_users_async (conn, NULL, vireo_test_async_cb, &a);
   pools = vireo_connection_list_pools_finish (conn, vireo_test_async_wait (&a, 60), &error);
   g_assert_no_error (error);
   g_object_unref (a.result);
