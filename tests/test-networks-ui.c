@@ -490,6 +490,7 @@ test_storage_show (Fixture       *f,
   volume = vireo_test_find_named (page, "web.qcow2");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "qcow2"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by web"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "/lab-pool/web.qcow2"));
   volume = vireo_test_find_named (page, "base.img");
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)), "Used by"));
 }

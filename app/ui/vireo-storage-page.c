@@ -210,6 +210,9 @@ make_volume_row (VireoStoragePage    *self,
   /* Translators: a volume's format and sizes, "qcow2 · 20 GiB, 1.2 GiB allocated" */
   g_string_printf (subtitle, _("%s · %s, %s allocated"), volume->format ? volume->format : volume->type,
                    capacity, allocation);
+  /* Where it is on the host: what a disk's source names. */
+  if (volume->path != NULL)
+    g_string_append_printf (subtitle, "\n%s", volume->path);
   if (volume->backing_path != NULL)
     /* Translators: the image a volume is an overlay of */
     g_string_append_printf (subtitle, "\n%s %s", _("Overlay on"), volume->backing_path);
@@ -227,7 +230,7 @@ make_volume_row (VireoStoragePage    *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), volume->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name (volume->backing_path ? "edit-copy-symbolic"
                                                                                 : "drive-harddisk-symbolic"));
