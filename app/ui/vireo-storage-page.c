@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vireo-command.h"
 #include "vireo-format.h"
 #include "vireo-lookup.h"
 #include "vireo-pool-dialog.h"
@@ -146,6 +147,30 @@ static const char *
 uri_of (VireoStoragePage *self)
 {
   return vireo_connection_get_uri (self->connection);
+}
+
+/* "virsh [-c URI] VERB [NAME]", quoted for a shell: display only. */
+static char *
+virsh_line (VireoStoragePage *self,
+            const char       *verb,
+            const char       *name)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+
+  if (uri_of (self) != NULL)
+    {
+      g_autofree char *uri = vireo_command_quote (uri_of (self));
+
+      g_string_append_printf (line, " -c %s", uri);
+    }
+  g_string_append_printf (line, " %s", verb);
+  if (name != NULL)
+    {
+      g_autofree char *quoted = vireo_command_quote (name);
+
+      g_string_append_printf (line, " %s", quoted);
+    }
+  return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
 static void
@@ -326,9 +351,7 @@ update_details (VireoStoragePage *self)
   for (guint i = 0; pool->active && pool->volumes != NULL && i < pool->volumes->len; i++)
     gtk_list_box_append (self->volumes_list, make_volume_row (self, pool, g_ptr_array_index (pool->volumes, i)));
   {
-    g_autofree char *line = g_strdup_printf ("virsh%s%s vol-list --details %s",
-                                             uri_of (self) ? " -c " : "", uri_of (self) ? uri_of (self) : "",
-                                             pool->name);
+    g_autofree char *line = virsh_line (self, "vol-list --details", pool->name);
     g_autofree char *create = vireo_command_vol_create_as (uri_of (self), pool->name, "NAME", 20ull << 30,
                                                            "qcow2", 0, NULL, NULL);
     g_autofree char *both = g_strdup_printf ("%s\n%s", line, create);
@@ -1285,8 +1308,7 @@ vireo_storage_page_constructed (GObject *object)
   g_signal_connect_object (self->connection, "pool-changed", G_CALLBACK (queue_reload), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (on_connection_state), self,
                            G_CONNECT_SWAPPED);
-  list = g_strdup_printf ("virsh%s%s pool-list --all --details", uri_of (self) ? " -c " : "",
-                          uri_of (self) ? uri_of (self) : "");
+  list = virsh_line (self, "pool-list --all --details", NULL);
   set_command (self->list_command_button, list);
 }
 
