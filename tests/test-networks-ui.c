@@ -395,6 +395,27 @@ test_networks_create (Fixture       *f,
   g_assert_nonnull (strstr (xml, "<address start=\"192.0.2.5\" end=\"192.0.2.9\"/>"));
   g_assert_nonnull (strstr (xml, "<port start=\"20000\" end=\"29999\"/>"));
 
+  /* DNS extras and routes: refused when unreadable, on their own field. */
+  set_row (dialog, "S_RV Records, such as ldap/tcp ldap.lab:389", "ldap");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_SRV);
+  g_assert_true (has_error_class (dialog, "S_RV Records, such as ldap/tcp ldap.lab:389"));
+  set_row (dialog, "S_RV Records, such as ldap/tcp ldap.lab:389", "ldap/tcp ldap.lab:389");
+  set_row (dialog, "Static _Routes, such as 10.1.0.0/24 via 192.168.100.254", "10.1.0.0/24");
+  gtk_widget_activate_action (dialog, "network.create", NULL);
+  g_assert_cmpint (vireo_network_dialog_get_error_code (nd), ==, VIREO_NETWORK_CONFIG_ERROR_ROUTE);
+  set_row (dialog, "Static _Routes, such as 10.1.0.0/24 via 192.168.100.254", "10.1.0.0/24 via 10.50.0.254");
+  set_row (dialog, "_Forwarders, such as 9.9.9.9, corp.lan=10.0.0.53", "9.9.9.9, corp.lan=10.0.0.53");
+  set_row (dialog, "T_XT Records, such as info=hello; other=text", "info=hello, world");
+  g_free (xml);
+  xml = vireo_network_dialog_dup_xml (nd);
+  g_assert_nonnull (strstr (xml, "<forwarder addr=\"9.9.9.9\"/>"));
+  g_assert_nonnull (strstr (xml, "domain=\"corp.lan\""));
+  g_assert_nonnull (strstr (xml, "service=\"ldap\""));
+  g_assert_nonnull (strstr (xml, "port=\"389\""));
+  g_assert_nonnull (strstr (xml, "value=\"hello, world\""));
+  g_assert_nonnull (strstr (xml, "gateway=\"10.50.0.254\""));
+
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 10, "the dialog to close");
   wait_for_named (page, "lab2", TRUE);
@@ -800,6 +821,17 @@ test_networks_rename (Fixture       *f,
   vireo_host_window_show_page (f->window, "networks");
   select_network (f, "dmz");
   dialog = vireo_networks_page_edit (f->networks);
+  /* What the form shows of DNS and routes comes back as it was. */
+  g_assert_cmpstr (row_text (dialog, "_Forwarders, such as 9.9.9.9, corp.lan=10.0.0.53"), ==, "8.8.8.8");
+  g_assert_cmpstr (row_text (dialog, "T_XT Records, such as info=hello; other=text"), ==, "site=dmz");
+  g_assert_cmpstr (row_text (dialog, "Static _Routes, such as 10.1.0.0/24 via 192.168.100.254"), ==,
+                   "10.9.0.0/24 via 10.30.0.254");
+  {
+    g_autofree char *xml = vireo_network_dialog_dup_xml (VIREO_NETWORK_DIALOG (dialog));
+
+    g_assert_nonnull (strstr (xml, "<route address=\"10.9.0.0\" prefix=\"24\" gateway=\"10.30.0.254\"/>"));
+    g_assert_nonnull (strstr (xml, "<forwarder addr=\"8.8.8.8\"/>"));
+  }
   set_row (dialog, "_Name", "dmz2");
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (dialog_has_error, dialog, 10, "the refusal");
@@ -861,6 +893,7 @@ test_networks_edit_xml (Fixture       *f,
   g_autofree char *text = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *good = NULL;
+  g_auto(GStrv) parts = NULL;
   GtkRevealer *banner;
 
   vireo_host_window_show_page (f->window, "networks");
@@ -882,14 +915,15 @@ test_networks_edit_xml (Fixture       *f,
   text = vireo_xml_editor_dup_text (editor);
 
   /* Into the subnet of "default": refused on the editor, text kept. */
-  bad = g_strjoinv ("192.168.122.1", g_strsplit (text, "10.30.0.1", -1));
+  parts = g_strsplit (text, "10.30.0.", -1);
+  bad = g_strjoinv ("192.168.122.", parts);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), bad, -1);
   g_signal_emit_by_name (save, "clicked");
   g_assert_nonnull (vireo_xml_editor_get_error_message (editor));
   g_assert_nonnull (strstr (vireo_xml_editor_get_error_message (editor), "default"));
   g_assert_true (vireo_test_find_newest_toplevel (ADW_TYPE_WINDOW) == window);
 
-  good = g_strjoinv ("10.31.0.1", g_strsplit (text, "10.30.0.1", -1));
+  good = g_strjoinv ("10.31.0.", parts);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (vireo_xml_editor_get_buffer (editor)), good, -1);
   g_signal_emit_by_name (save, "clicked");
   vireo_test_wait_for (widget_hidden, window, 10, "the editor to close");

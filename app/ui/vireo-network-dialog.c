@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vireo-command.h"
 #include "vireo-network-config.h"
@@ -71,6 +72,10 @@ struct _VireoNetworkDialog
   GtkWidget           *dns_group;
   GtkWidget           *domain_row;
   GtkSwitch           *local_only_switch;
+  GtkWidget           *forwarders_row;
+  GtkWidget           *srv_row;
+  GtkWidget           *txt_row;
+  GtkWidget           *routes_row;
   GtkWidget           *bridge_group;
   GtkWidget           *bridge_name_row;
   GtkSwitch           *stp_switch;
@@ -270,6 +275,178 @@ split_range (GtkWidget  *row,
   *last = parts[1] ? g_strstrip (g_strdup (parts[1])) : g_strdup (*first);
 }
 
+/* Items of a list field, trimmed, empty ones dropped. */
+static GStrv
+split_items (GtkWidget  *row,
+             const char *separators)
+{
+  g_autofree char *text = stripped (row);
+  g_auto(GStrv) parts = g_strsplit_set (text ? text : "", separators, -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* DNS extras and routes: the text fields as the model's lists. What cannot
+ * be read is named here; what can is checked by the model. */
+static gboolean
+fill_lists (VireoNetworkDialog  *self,
+            VireoNetworkConfig  *config,
+            GError             **error)
+{
+  g_auto(GStrv) forwarders = split_items (self->forwarders_row, ",");
+  g_auto(GStrv) srvs = split_items (self->srv_row, ",");
+  g_auto(GStrv) txts = split_items (self->txt_row, ";");
+  g_auto(GStrv) routes = split_items (self->routes_row, ",");
+  g_autoptr(GPtrArray) list = NULL;
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_forwarder_free);
+  for (guint i = 0; forwarders[i] != NULL; i++)
+    {
+      const char *eq = strchr (forwarders[i], '=');
+      g_autofree char *domain = eq ? g_strstrip (g_strndup (forwarders[i], eq - forwarders[i])) : NULL;
+
+      g_ptr_array_add (list, vireo_network_forwarder_new (eq ? g_strstrip ((char *) eq + 1) : forwarders[i], domain));
+    }
+  vireo_network_config_set_forwarders (config, list);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_srv_free);
+  for (guint i = 0; srvs[i] != NULL; i++)
+    {
+      /* "service/protocol [target[:port]]" */
+      g_auto(GStrv) words = g_strsplit (srvs[i], " ", 2);
+      g_auto(GStrv) sp = g_strsplit (words[0], "/", 2);
+      VireoNetworkSrv *srv;
+
+      if (sp[1] == NULL)
+        {
+          g_set_error (error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_SRV,
+                       _("“%s” is not an SRV record: write service/protocol, then the target and port, "
+                         "such as ldap/tcp ldap.lab:389."), srvs[i]);
+          return FALSE;
+        }
+      srv = vireo_network_srv_new (sp[0], sp[1]);
+      if (words[1] != NULL)
+        {
+          char *colon = strrchr (g_strstrip (words[1]), ':');
+          guint64 port = 0;
+
+          if (colon != NULL)
+            {
+              if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+                {
+                  vireo_network_srv_free (srv);
+                  g_set_error (error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_SRV,
+                               _("“%s” is not a port number (1 to 65535)."), colon + 1);
+                  return FALSE;
+                }
+              *colon = '\0';
+            }
+          srv->target = g_strdup (words[1]);
+          srv->port = (guint) port;
+        }
+      g_ptr_array_add (list, srv);
+    }
+  vireo_network_config_set_srvs (config, list);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_txt_free);
+  for (guint i = 0; txts[i] != NULL; i++)
+    {
+      const char *eq = strchr (txts[i], '=');
+      g_autofree char *name = NULL;
+
+      if (eq == NULL || eq == txts[i])
+        {
+          g_set_error (error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_TXT,
+                       _("“%s” is not a TXT record: write name=text."), txts[i]);
+          return FALSE;
+        }
+      name = g_strstrip (g_strndup (txts[i], eq - txts[i]));
+      g_ptr_array_add (list, vireo_network_txt_new (name, eq + 1));
+    }
+  vireo_network_config_set_txts (config, list);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_network_route_free);
+  for (guint i = 0; routes[i] != NULL; i++)
+    {
+      /* "a.b.c.d/p via g.h.i.j" */
+      g_auto(GStrv) words = g_strsplit (routes[i], " via ", 2);
+      g_autofree char *address = NULL;
+      guint prefix = 0;
+
+      if (words[1] == NULL)
+        {
+          g_set_error (error, VIREO_NETWORK_CONFIG_ERROR, VIREO_NETWORK_CONFIG_ERROR_ROUTE,
+                       _("“%s” is not a route: write the subnet, “via” and the gateway, such as "
+                         "10.1.0.0/24 via 192.168.100.254."), routes[i]);
+          return FALSE;
+        }
+      split_address (g_strstrip (words[0]), &address, &prefix);
+      g_ptr_array_add (list, vireo_network_route_new (address, prefix, g_strstrip (words[1])));
+    }
+  vireo_network_config_set_routes (config, list);
+  return TRUE;
+}
+
+/* The lists back as the fields' text, for an edit. */
+static void
+show_lists (VireoNetworkDialog *self,
+            VireoNetworkConfig *config)
+{
+  g_autoptr(GPtrArray) forwarders = vireo_network_config_dup_forwarders (config);
+  g_autoptr(GPtrArray) srvs = vireo_network_config_dup_srvs (config);
+  g_autoptr(GPtrArray) txts = vireo_network_config_dup_txts (config);
+  g_autoptr(GPtrArray) routes = vireo_network_config_dup_routes (config);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; forwarders != NULL && i < forwarders->len; i++)
+    {
+      VireoNetworkForwarder *f = g_ptr_array_index (forwarders, i);
+
+      g_string_append_printf (text, "%s%s%s%s", i ? ", " : "", f->domain ? f->domain : "", f->domain ? "=" : "",
+                              f->addr ? f->addr : "");
+    }
+  set_text (self->forwarders_row, text->str);
+  g_string_truncate (text, 0);
+  for (guint i = 0; srvs != NULL && i < srvs->len; i++)
+    {
+      VireoNetworkSrv *srv = g_ptr_array_index (srvs, i);
+
+      g_string_append_printf (text, "%s%s/%s", i ? ", " : "", srv->service, srv->protocol);
+      if (srv->target != NULL)
+        g_string_append_printf (text, " %s", srv->target);
+      if (srv->target != NULL && srv->port != 0)
+        g_string_append_printf (text, ":%u", srv->port);
+    }
+  set_text (self->srv_row, text->str);
+  g_string_truncate (text, 0);
+  for (guint i = 0; txts != NULL && i < txts->len; i++)
+    {
+      VireoNetworkTxt *txt = g_ptr_array_index (txts, i);
+
+      g_string_append_printf (text, "%s%s=%s", i ? "; " : "", txt->name, txt->value ? txt->value : "");
+    }
+  set_text (self->txt_row, text->str);
+  g_string_truncate (text, 0);
+  for (guint i = 0; routes != NULL && i < routes->len; i++)
+    {
+      VireoNetworkRoute *route = g_ptr_array_index (routes, i);
+
+      g_string_append_printf (text, "%s%s/%u via %s", i ? ", " : "", route->address, route->prefix,
+                              route->gateway ? route->gateway : "");
+    }
+  set_text (self->routes_row, text->str);
+}
+
 /* The form as a network definition. Numbers that are not numbers are
  * reported here, with their field, since the model only sees numbers. */
 static VireoNetworkConfig *
@@ -374,6 +551,8 @@ build_config (VireoNetworkDialog  *self,
       fill_ip (self, config, VIREO_NETWORK_FAMILY_IPV4);
       fill_ip (self, config, VIREO_NETWORK_FAMILY_IPV6);
       vireo_network_config_set_domain_name (config, domain, gtk_switch_get_active (self->local_only_switch));
+      if (!fill_lists (self, config, error))
+        return NULL;
       vireo_network_config_set_bridge_name (config, bridge);
       vireo_network_config_set_stp (config, gtk_switch_get_active (self->stp_switch));
       if (!parse_number (self->delay_row, &delay))
@@ -430,6 +609,14 @@ row_for_error (VireoNetworkDialog *self,
       return self->interfaces_row;
     case VIREO_NETWORK_CONFIG_ERROR_NAT_RANGE:
       return self->nat_range_row;
+    case VIREO_NETWORK_CONFIG_ERROR_FORWARDER:
+      return self->forwarders_row;
+    case VIREO_NETWORK_CONFIG_ERROR_SRV:
+      return self->srv_row;
+    case VIREO_NETWORK_CONFIG_ERROR_TXT:
+      return self->txt_row;
+    case VIREO_NETWORK_CONFIG_ERROR_ROUTE:
+      return self->routes_row;
     case VIREO_NETWORK_CONFIG_ERROR_NAT_PORTS:
       return self->nat_ports_row;
     default:
@@ -447,6 +634,7 @@ show_error (VireoNetworkDialog *self,
     self->mac_row, self->domain_row, self->ipv4_address_row, self->dhcp4_start_row, self->dhcp4_end_row,
     self->ipv6_address_row, self->dhcp6_start_row, self->dhcp6_end_row, self->pf_row,
     GTK_WIDGET (self->forward_row), self->interfaces_row, self->nat_range_row, self->nat_ports_row,
+    self->forwarders_row, self->srv_row, self->txt_row, self->routes_row,
   };
   GtkWidget *bad = message ? row_for_error (self, code) : NULL;
 
@@ -843,6 +1031,10 @@ vireo_network_dialog_class_init (VireoNetworkDialogClass *klass)
   BIND (dns_group);
   BIND (domain_row);
   BIND (local_only_switch);
+  BIND (forwarders_row);
+  BIND (srv_row);
+  BIND (txt_row);
+  BIND (routes_row);
   BIND (bridge_group);
   BIND (bridge_name_row);
   BIND (stp_switch);
@@ -877,7 +1069,8 @@ vireo_network_dialog_init (VireoNetworkDialog *self)
   {
     GtkWidget *rows[] = {
       self->name_row, self->host_bridge_row, self->interfaces_row, self->pf_row, self->ipv4_address_row,
-      self->nat_range_row, self->nat_ports_row,
+      self->nat_range_row, self->nat_ports_row, self->forwarders_row, self->srv_row, self->txt_row,
+      self->routes_row,
       self->dhcp4_start_row, self->dhcp4_end_row, self->ipv6_address_row, self->dhcp6_start_row,
       self->dhcp6_end_row, self->domain_row, self->bridge_name_row, self->delay_row, self->mtu_row,
       self->mac_row,
@@ -1007,6 +1200,7 @@ fill_from_original (VireoNetworkDialog *self)
   domain = vireo_network_config_dup_domain_name (config, &local_only);
   set_text (self->domain_row, domain);
   gtk_switch_set_active (self->local_only_switch, local_only);
+  show_lists (self, config);
   gtk_switch_set_active (self->stp_switch, vireo_network_config_get_stp (config));
   if (vireo_network_config_get_delay (config) > 0)
     {
