@@ -660,6 +660,10 @@ test_networks_static_hosts (Fixture       *f,
   vireo_test_wait_for (has_host_entries, NULL, 10, "the question again");
   dialog = vireo_test_find_newest_toplevel (message_dialog_type);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "10.99.0.5"));
+  /* The virsh line carries what was typed. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "net-update backend add-last ip-dhcp-host"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "52:54:00:aa:00:03"));
   box = vireo_test_find_named (GTK_WIDGET (dialog), "host-entries");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_first_child (box))), ==,
                    "52:54:00:aa:00:03");

@@ -1277,6 +1277,19 @@ ask_for_host (VireoNetworksPage *self,
                                              "DHCP request on; the network keeps running.")
                                          : _("The card with this MAC address gets this address once the network "
                                              "runs."));
+  {
+    /* What Add runs, with what is typed so far (placeholders before). */
+    g_autoptr(VireoNetworkDhcpHost) host = vireo_network_dhcp_host_new (mac && *mac ? mac : "52:54:00:00:00:00",
+                                                                       ip && *ip ? ip : "IP",
+                                                                       name && *name ? name : NULL);
+    g_autofree char *xml = vireo_network_dhcp_host_to_xml (host);
+    g_autofree char *command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection),
+                                                                 details->name, "ip-dhcp-host",
+                                                                 VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
+                                                                 details->active, details->persistent);
+
+    g_string_append_printf (body, "\n\n%s\n%s", _("The same with virsh:"), command);
+  }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                        heading, body->str));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
@@ -1412,6 +1425,27 @@ ask_for_dns_host (VireoNetworksPage *self,
     g_string_append_printf (body, "%s\n\n", error);
   g_string_append (body, _("Machines on this network that ask its DNS server for one of these names get this "
                            "address."));
+  {
+    const char *placeholder[] = { "NAME", NULL };
+    g_auto(GStrv) typed = names && *names ? g_strsplit_set (names, ", ", -1) : NULL;
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) hostnames = NULL;
+    g_autoptr(VireoNetworkDnsHost) host = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *command = NULL;
+
+    for (guint i = 0; typed != NULL && typed[i] != NULL; i++)
+      if (*typed[i] != '\0')
+        g_strv_builder_add (builder, typed[i]);
+    hostnames = g_strv_builder_end (builder);
+    host = vireo_network_dns_host_new (ip && *ip ? ip : "IP",
+                                       hostnames[0] != NULL ? (const char * const *) hostnames : placeholder);
+    xml = vireo_network_dns_host_to_xml (host);
+    command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection), details->name,
+                                                "dns-host", VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
+                                                details->active, details->persistent);
+    g_string_append_printf (body, "\n\n%s\n%s", _("The same with virsh:"), command);
+  }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                        heading, body->str));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
