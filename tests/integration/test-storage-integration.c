@@ -693,9 +693,11 @@ test_fs_pool (void)
   g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* ./vireo-dev test installs both (util-linux, e2fsprogs): missing, they
+   * are a broken setup, not a platform that cannot run this. */
   if (g_find_program_in_path ("losetup") == NULL || g_find_program_in_path ("mkfs.ext4") == NULL)
     {
-      g_test_skip ("fs pool not tested: losetup or mkfs.ext4 is missing");
+      g_test_fail_printf ("losetup or mkfs.ext4 is missing: install util-linux and e2fsprogs");
       return;
     }
   {
