@@ -1190,6 +1190,37 @@ run_host_update (VireoNetworksPage         *self,
                                          xml, details->active, details->persistent, NULL, on_updated, data);
 }
 
+/* A live-update question: the entries in @box (named @box_name for tests),
+ * why it was asked again if it was, what Add does, and its virsh line. */
+static void
+present_entry_question (VireoNetworksPage *self,
+                        const char        *heading,
+                        const char        *error,
+                        const char        *explanation,
+                        const char        *command,
+                        GtkWidget         *box,
+                        const char        *box_name,
+                        GCallback          on_response)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GString) body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  gtk_widget_set_name (box, box_name);
+  if (error != NULL)
+    g_string_append_printf (body, "%s\n\n", error);
+  g_string_append_printf (body, "%s\n\n%s\n%s", explanation, _("The same with virsh:"), command);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_extra_child (dialog, box);
+  g_signal_connect_object (dialog, "response", on_response, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void ask_for_host (VireoNetworksPage *self, const char *mac, const char *ip, const char *name,
                           const char *error);
 
@@ -1257,48 +1288,32 @@ ask_for_host (VireoNetworksPage *self,
               const char        *error)
 {
   VireoNetworkDetails *details = selected_network (self);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *box;
   g_autofree char *heading = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
-  AdwMessageDialog *dialog;
+  g_autoptr(VireoNetworkDhcpHost) host = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *command = NULL;
 
   if (details == NULL)
     return;
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_box_append (GTK_BOX (box), host_entry (_("MAC address, such as 52:54:00:12:34:56"), mac));
   gtk_box_append (GTK_BOX (box), host_entry (_("IPv4 address"), ip));
   gtk_box_append (GTK_BOX (box), host_entry (_("Host name (optional)"), name));
-  gtk_widget_set_name (box, "host-entries");
-
+  /* What Add runs, with what is typed so far (placeholders before). */
+  host = vireo_network_dhcp_host_new (mac && *mac ? mac : "52:54:00:00:00:00", ip && *ip ? ip : "IP",
+                                      name && *name ? name : NULL);
+  xml = vireo_network_dhcp_host_to_xml (host);
+  command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection), details->name,
+                                              "ip-dhcp-host", VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
+                                              details->active, details->persistent);
   heading = g_strdup_printf (_("Static Address on “%s”"), details->name);
-  if (error != NULL)
-    g_string_append_printf (body, "%s\n\n", error);
-  g_string_append (body, details->active ? _("The card with this MAC address gets this address from its next "
-                                             "DHCP request on; the network keeps running.")
-                                         : _("The card with this MAC address gets this address once the network "
-                                             "runs."));
-  {
-    /* What Add runs, with what is typed so far (placeholders before). */
-    g_autoptr(VireoNetworkDhcpHost) host = vireo_network_dhcp_host_new (mac && *mac ? mac : "52:54:00:00:00:00",
-                                                                       ip && *ip ? ip : "IP",
-                                                                       name && *name ? name : NULL);
-    g_autofree char *xml = vireo_network_dhcp_host_to_xml (host);
-    g_autofree char *command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection),
-                                                                 details->name, "ip-dhcp-host",
-                                                                 VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
-                                                                 details->active, details->persistent);
-
-    g_string_append_printf (body, "\n\n%s\n%s", _("The same with virsh:"), command);
-  }
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       heading, body->str));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  adw_message_dialog_set_extra_child (dialog, box);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_host_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_entry_question (self, heading, error,
+                          details->active ? _("The card with this MAC address gets this address from its next "
+                                              "DHCP request on; the network keeps running.")
+                                          : _("The card with this MAC address gets this address once the "
+                                              "network runs."),
+                          command, box, "host-entries", G_CALLBACK (on_host_response));
 }
 
 static void
@@ -1409,52 +1424,36 @@ ask_for_dns_host (VireoNetworksPage *self,
                   const char        *error)
 {
   VireoNetworkDetails *details = selected_network (self);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  const char *placeholder[] = { "NAME", NULL };
+  g_auto(GStrv) typed = names && *names ? g_strsplit_set (names, ", ", -1) : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) hostnames = NULL;
+  g_autoptr(VireoNetworkDnsHost) host = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *command = NULL;
   g_autofree char *heading = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
-  AdwMessageDialog *dialog;
+  GtkWidget *box;
 
   if (details == NULL)
     return;
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_box_append (GTK_BOX (box), host_entry (_("IP address"), ip));
   gtk_box_append (GTK_BOX (box), host_entry (_("Names, such as db, db.lab"), names));
-  gtk_widget_set_name (box, "dns-entries");
+  for (guint i = 0; typed != NULL && typed[i] != NULL; i++)
+    if (*typed[i] != '\0')
+      g_strv_builder_add (builder, typed[i]);
+  hostnames = g_strv_builder_end (builder);
+  host = vireo_network_dns_host_new (ip && *ip ? ip : "IP",
+                                     hostnames[0] != NULL ? (const char * const *) hostnames : placeholder);
+  xml = vireo_network_dns_host_to_xml (host);
+  command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection), details->name,
+                                              "dns-host", VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
+                                              details->active, details->persistent);
   heading = g_strdup_printf (_("DNS Name on “%s”"), details->name);
-  if (error != NULL)
-    g_string_append_printf (body, "%s\n\n", error);
-  g_string_append (body, _("Machines on this network that ask its DNS server for one of these names get this "
-                           "address."));
-  {
-    const char *placeholder[] = { "NAME", NULL };
-    g_auto(GStrv) typed = names && *names ? g_strsplit_set (names, ", ", -1) : NULL;
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) hostnames = NULL;
-    g_autoptr(VireoNetworkDnsHost) host = NULL;
-    g_autofree char *xml = NULL;
-    g_autofree char *command = NULL;
-
-    for (guint i = 0; typed != NULL && typed[i] != NULL; i++)
-      if (*typed[i] != '\0')
-        g_strv_builder_add (builder, typed[i]);
-    hostnames = g_strv_builder_end (builder);
-    host = vireo_network_dns_host_new (ip && *ip ? ip : "IP",
-                                       hostnames[0] != NULL ? (const char * const *) hostnames : placeholder);
-    xml = vireo_network_dns_host_to_xml (host);
-    command = vireo_command_for_network_update (vireo_connection_get_uri (self->connection), details->name,
-                                                "dns-host", VIREO_NETWORK_UPDATE_COMMAND_ADD, xml,
-                                                details->active, details->persistent);
-    g_string_append_printf (body, "\n\n%s\n%s", _("The same with virsh:"), command);
-  }
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       heading, body->str));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  adw_message_dialog_set_extra_child (dialog, box);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_dns_host_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_entry_question (self, heading, error,
+                          _("Machines on this network that ask its DNS server for one of these names get this "
+                            "address."),
+                          command, box, "dns-entries", G_CALLBACK (on_dns_host_response));
 }
 
 static void
