@@ -1465,7 +1465,20 @@ change_device_thread (GTask        *task,
       break;
     case VIREO_DEVICE_CHANGE_UPDATE:
     default:
-      ret = virDomainUpdateDeviceFlags (dom, d->xml, d->flags);
+      /* New media on a running guest: firmware or the guest may hold the
+       * tray shut, and then QEMU refuses the change ("Tray … is not
+       * open") for as long as it does, over a minute with SeaBIOS. Eject
+       * is what the user asked for, as `virsh change-media --force`. A
+       * driver that does not know the flag is asked again without it. */
+      if ((d->flags & VIR_DOMAIN_AFFECT_LIVE) && g_str_has_prefix (d->xml, "<disk"))
+        {
+          ret = virDomainUpdateDeviceFlags (dom, d->xml, d->flags | VIR_DOMAIN_DEVICE_MODIFY_FORCE);
+          if (ret < 0 && (virGetLastErrorCode () == VIR_ERR_INVALID_ARG ||
+                          virGetLastErrorCode () == VIR_ERR_NO_SUPPORT))
+            ret = virDomainUpdateDeviceFlags (dom, d->xml, d->flags);
+        }
+      else
+        ret = virDomainUpdateDeviceFlags (dom, d->xml, d->flags);
       break;
     }
   if (ret < 0)
