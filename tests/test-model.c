@@ -1034,6 +1034,46 @@ test_text_consoles (void)
   g_assert_cmpuint (consoles->len, ==, 0);
 }
 
+/* Moving a NIC to another network keeps the card: model, MAC, filters
+ * and boot order go with it; only the wire changes. */
+static void
+test_nic_move (void)
+{
+  const char *xml =
+    "<domain type='kvm'><name>web</name><devices>"
+    "<interface type='bridge'><mac address='52:54:00:AA:00:01'/><source bridge='br0'/>"
+    "<model type='e1000'/><filterref filter='clean-traffic'/><boot order='2'/></interface>"
+    "<interface type='network'><mac address='52:54:00:aa:00:02'/><source network='default' portgroup='x'/>"
+    "</interface></devices></domain>";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = vireo_interface_dup_moved_xml (xml, "52:54:00:aa:00:01", "isolated", &error);
+  g_autofree char *same_type = vireo_interface_dup_moved_xml (xml, "52:54:00:AA:00:02", "lab", NULL);
+  g_autofree char *missing = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (moved, "type=\"network\""));
+  g_assert_nonnull (strstr (moved, "<source network=\"isolated\"/>"));
+  g_assert_null (strstr (moved, "bridge="));
+  g_assert_nonnull (strstr (moved, "e1000"));
+  g_assert_nonnull (strstr (moved, "clean-traffic"));
+  g_assert_nonnull (strstr (moved, "order=\"2\""));
+  /* Same type: the rest of <source> stays. */
+  g_assert_nonnull (strstr (same_type, "network=\"lab\""));
+  g_assert_nonnull (strstr (same_type, "portgroup"));
+
+  missing = vireo_interface_dup_moved_xml (xml, "52:54:00:ff:ff:ff", "lab", &error);
+  g_assert_null (missing);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  line = vireo_command_for_device_update ("qemu:///system", "my vm", "<interface/>", TRUE, TRUE);
+  g_assert_cmpstr (line, ==, "virsh -c qemu:///system update-device 'my vm' /dev/stdin --live --config <<'EOF'\n"
+                             "<interface/>\nEOF");
+  g_clear_pointer (&line, g_free);
+  line = vireo_command_for_device_update (NULL, "web", "<interface/>", FALSE, TRUE);
+  g_assert_cmpstr (line, ==, "virsh update-device web /dev/stdin --config <<'EOF'\n<interface/>\nEOF");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1060,6 +1100,7 @@ main (int   argc,
   g_test_add_func ("/model/domain/device-identity", test_device_identity);
   g_test_add_func ("/model/live/changes", test_live_changes);
   g_test_add_func ("/model/domain/text-consoles", test_text_consoles);
+  g_test_add_func ("/model/interface/move", test_nic_move);
 
   return g_test_run ();
 }

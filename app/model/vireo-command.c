@@ -155,6 +155,36 @@ virsh_line (const char *uri,
   return line;
 }
 
+/**
+ * vireo_command_for_device_update:
+ *
+ * `virsh update-device` for one changed device, its element fed on
+ * standard input so the line pastes as it is.
+ *
+ * Returns: (transfer full): the command
+ */
+char *
+vireo_command_for_device_update (const char *uri,
+                                 const char *domain_name,
+                                 const char *xml,
+                                 gboolean    live,
+                                 gboolean    config)
+{
+  g_autoptr(GString) line = NULL;
+
+  g_return_val_if_fail (domain_name != NULL, NULL);
+  g_return_val_if_fail (xml != NULL, NULL);
+
+  line = virsh_line (uri, "update-device", domain_name);
+  g_string_append (line, " /dev/stdin");
+  if (live)
+    g_string_append (line, " --live");
+  if (config)
+    g_string_append (line, " --config");
+  g_string_append_printf (line, " <<'EOF'\n%s\nEOF", xml);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
 static gboolean
 same_text (const char *a,
            const char *b)

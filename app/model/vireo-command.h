@@ -67,6 +67,11 @@ typedef enum
   VIREO_NETWORK_UPDATE_COMMAND_DELETE,
 } VireoNetworkUpdateVerb;
 
+char       *vireo_command_for_device_update (const char      *uri,
+                                             const char      *domain_name,
+                                             const char      *xml,
+                                             gboolean         live,
+                                             gboolean         config);
 char       *vireo_command_for_network    (const char          *uri,
                                           VireoNetworkCommand  command,
                                           const char          *name);

@@ -5,8 +5,10 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "vireo-domain-config.h"
 #include "vireo-interface.h"
 #include "vireo-model-private.h"
 #include "vireo-xml.h"
@@ -657,4 +659,51 @@ vireo_interface_remove_port_forward (VireoInterface *self,
   vireo_xml_remove (node);
   _vireo_device_changed (VIREO_DEVICE (self));
   return TRUE;
+}
+
+/**
+ * vireo_interface_dup_moved_xml:
+ * @domain_xml: the machine's definition
+ * @mac: the NIC to move
+ * @network: the virtual network it moves to
+ *
+ * The NIC's own element with its source pointing at @network, for
+ * update-device: everything else it carries (model, MAC, filters, boot
+ * order) stays, so the guest sees the same card on another wire.
+ *
+ * Returns: (transfer full): the element, or %NULL with @error when the
+ *   definition cannot be read or has no NIC with that MAC
+ */
+char *
+vireo_interface_dup_moved_xml (const char  *domain_xml,
+                               const char  *mac,
+                               const char  *network,
+                               GError     **error)
+{
+  g_autoptr(VireoDomainConfig) config = NULL;
+  g_autoptr(GListModel) devices = NULL;
+
+  g_return_val_if_fail (domain_xml != NULL, NULL);
+  g_return_val_if_fail (mac != NULL, NULL);
+  g_return_val_if_fail (network != NULL, NULL);
+
+  config = vireo_domain_config_new_from_xml (domain_xml, error);
+  if (config == NULL)
+    return NULL;
+  devices = vireo_domain_config_list_devices (config);
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(VireoDevice) device = g_list_model_get_item (devices, i);
+      g_autofree char *device_mac = NULL;
+
+      if (!VIREO_IS_INTERFACE (device))
+        continue;
+      device_mac = vireo_interface_dup_mac (VIREO_INTERFACE (device));
+      if (device_mac == NULL || g_ascii_strcasecmp (device_mac, mac) != 0)
+        continue;
+      vireo_interface_set_source (VIREO_INTERFACE (device), "network", network, NULL);
+      return vireo_device_to_xml (device);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The machine has no network card with MAC address %s"), mac);
+  return NULL;
 }

@@ -26,6 +26,10 @@ gboolean  vireo_interface_get_link_up     (VireoInterface *self);
 void      vireo_interface_set_link_up     (VireoInterface *self,
                                            gboolean        up);
 char     *vireo_interface_generate_mac    (void);
+char     *vireo_interface_dup_moved_xml   (const char     *domain_xml,
+                                           const char     *mac,
+                                           const char     *network,
+                                           GError        **error);
 gboolean  vireo_interface_mac_is_valid    (const char     *mac);
 
 gboolean   vireo_interface_get_passt            (VireoInterface          *self);
