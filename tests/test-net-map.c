@@ -1045,6 +1045,50 @@ test_layout (void)
   }
 }
 
+/* Two chips that want the same place: the second moves right, and each
+ * uplink gets its own lane in the gap, by where it starts. */
+static void
+test_layout_chips (void)
+{
+  g_autoptr(VireoNetMap) map = vireo_net_map_new ("h");
+  const char *names[] = { "na", "nb", "nc" };
+  const char *devs[] = { "a", "b", "a" };
+  VireoMapNode *a, *b;
+
+  vireo_net_map_add_host_interface (map, "a", "ethernet", NULL, TRUE, NULL);
+  vireo_net_map_add_host_interface (map, "b", "ethernet", NULL, TRUE, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *xml = g_strdup_printf ("<network><name>%s</name><forward mode='route' dev='%s'/>"
+                                              "</network>", names[i], devs[i]);
+
+      g_assert_true (vireo_net_map_add_network (map, xml, TRUE, &error));
+      g_assert_no_error (error);
+    }
+  vireo_net_map_finish (map);
+  vireo_net_map_layout (map, NULL);
+  check_layout (map);
+
+  /* na, nb, nc at 24, 284, 544: "a" wants the middle of na and nc, "b"
+   * the middle of nb, the same place. */
+  a = node (map, "iface:a");
+  b = node (map, "iface:b");
+  g_assert_cmpfloat (a->x, ==, 394 - 75);
+  g_assert_cmpfloat (b->x, ==, 394 - 75 + 150 + 12);
+  g_assert_cmpfloat (a->y, ==, 24 + 84 - 6 - 44);
+
+  {
+    const double first[] = { 134, 172, 134, 124, 394, 124, 394, 102 };
+    const double second[] = { 394, 172, 394, 140, 556, 140, 556, 102 };
+    const double third[] = { 654, 172, 654, 156, 394, 156, 394, 102 };
+
+    assert_points (edge (map, "uplink:net:na"), first, 4);
+    assert_points (edge (map, "uplink:net:nb"), second, 4);
+    assert_points (edge (map, "uplink:net:nc"), third, 4);
+  }
+}
+
 static void
 snapshot_layout (VireoNetMap *map,
                  GArray      *out)
@@ -1259,6 +1303,7 @@ main (int   argc,
   g_test_add_func ("/model/net-map/parse-failure", test_parse_failure);
   g_test_add_func ("/model/net-map/refcount", test_refcount);
   g_test_add_func ("/model/net-map/layout", test_layout);
+  g_test_add_func ("/model/net-map/layout-chips", test_layout_chips);
   g_test_add_func ("/model/net-map/layout-deterministic", test_layout_deterministic);
   g_test_add_func ("/model/net-map/queries", test_queries);
   g_test_add_func ("/model/net-map/layout-large", test_layout_large);
