@@ -62,9 +62,11 @@ struct _VireoHostWindow
   GtkWidget            *interfaces_command_button;
   GCancellable         *interfaces_cancellable;
   AdwBin               *networks_bin;
+  AdwBin               *map_bin;
   AdwBin               *storage_bin;
   AdwViewStack         *stack;
   VireoNetworksPage    *networks_page;
+  VireoNetworkMapPage  *map_page;
   VireoStoragePage     *storage_page;
 };
 
@@ -484,6 +486,8 @@ vireo_host_window_constructed (GObject *object)
 
   self->networks_page = VIREO_NETWORKS_PAGE (vireo_networks_page_new (self->connection));
   adw_bin_set_child (self->networks_bin, GTK_WIDGET (self->networks_page));
+  self->map_page = VIREO_NETWORK_MAP_PAGE (vireo_network_map_page_new (self->connection));
+  adw_bin_set_child (self->map_bin, GTK_WIDGET (self->map_page));
   self->storage_page = VIREO_STORAGE_PAGE (vireo_storage_page_new (self->connection));
   adw_bin_set_child (self->storage_bin, GTK_WIDGET (self->storage_page));
 
@@ -608,6 +612,7 @@ vireo_host_window_class_init (VireoHostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_stack);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, memory_graph);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, networks_bin);
+  gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, map_bin);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_group);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_list);
   gtk_widget_class_bind_template_child (widget_class, VireoHostWindow, interfaces_command_button);
@@ -698,7 +703,7 @@ vireo_host_window_get_host (VireoHostWindow *self)
 
 /**
  * vireo_host_window_show_page:
- * @name: "overview", "networks" or "storage"
+ * @name: "overview", "networks", "map" or "storage"
  *
  * Returns: (transfer none): that page's widget
  */
@@ -724,4 +729,11 @@ vireo_host_window_get_storage_page (VireoHostWindow *self)
 {
   g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
   return self->storage_page;
+}
+
+VireoNetworkMapPage *
+vireo_host_window_get_map_page (VireoHostWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_HOST_WINDOW (self), NULL);
+  return self->map_page;
 }

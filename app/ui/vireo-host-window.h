@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "vireo-network-map-page.h"
 #include "vireo-networks-page.h"
 #include "vireo-storage-page.h"
 #include "vireo-virt.h"
@@ -21,5 +22,6 @@ GtkWidget       *vireo_host_window_show_page      (VireoHostWindow *self,
                                                    const char      *name);
 VireoNetworksPage *vireo_host_window_get_networks_page (VireoHostWindow *self);
 VireoStoragePage  *vireo_host_window_get_storage_page  (VireoHostWindow *self);
+VireoNetworkMapPage *vireo_host_window_get_map_page    (VireoHostWindow *self);
 
 G_END_DECLS

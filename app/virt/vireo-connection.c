@@ -39,6 +39,7 @@
 #define CONNECT_TIMEOUT_S 30
 /* Pseudo lifecycle events: reboot is -1 */
 #define EVENT_METADATA  (-2)
+#define EVENT_DEVICES   (-3)
 
 typedef struct
 {
@@ -55,6 +56,8 @@ typedef struct
   int             lifecycle_id;
   int             reboot_id;
   int             metadata_id;
+  int             device_added_id;
+  int             device_removed_id;
   int             network_id;
   int             pool_id;
   int             pool_refresh_id;
@@ -125,6 +128,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   DOMAIN_STATE_CHANGED,
+  DOMAIN_DEVICES_CHANGED,
   AUTHENTICATE,
   NETWORK_CHANGED,
   POOL_CHANGED,
@@ -154,6 +158,7 @@ vireo_link_new (VireoConnection *owner)
   g_mutex_init (&link->call_lock);
   g_weak_ref_init (&link->owner, owner);
   link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  link->device_added_id = link->device_removed_id = -1;
   link->network_id = link->pool_id = link->pool_refresh_id = -1;
   return link;
 }
@@ -220,6 +225,10 @@ vireo_link_drop_conn (VireoLink *link)
     virConnectDomainEventDeregisterAny (conn, link->reboot_id);
   if (link->metadata_id >= 0)
     virConnectDomainEventDeregisterAny (conn, link->metadata_id);
+  if (link->device_added_id >= 0)
+    virConnectDomainEventDeregisterAny (conn, link->device_added_id);
+  if (link->device_removed_id >= 0)
+    virConnectDomainEventDeregisterAny (conn, link->device_removed_id);
   if (link->network_id >= 0)
     virConnectNetworkEventDeregisterAny (conn, link->network_id);
   if (link->pool_id >= 0)
@@ -227,6 +236,7 @@ vireo_link_drop_conn (VireoLink *link)
   if (link->pool_refresh_id >= 0)
     virConnectStoragePoolEventDeregisterAny (conn, link->pool_refresh_id);
   link->lifecycle_id = link->reboot_id = link->metadata_id = -1;
+  link->device_added_id = link->device_removed_id = -1;
   link->network_id = link->pool_id = link->pool_refresh_id = -1;
   virResetLastError ();
   virConnectClose (conn);
@@ -569,6 +579,12 @@ handle_lifecycle (gpointer data)
           g_object_unref (domain);
         }
       break;
+    case EVENT_DEVICES:
+      /* A hot-plug changes the live XML only; the map and the details
+       * window re-read it. */
+      if (domain != NULL)
+        g_signal_emit (self, signals[DOMAIN_DEVICES_CHANGED], 0, domain);
+      return G_SOURCE_REMOVE;
     default:
       break;
     }
@@ -637,6 +653,15 @@ on_metadata_event (virConnectPtr  conn,
                    void          *opaque)
 {
   post_lifecycle (opaque, dom, EVENT_METADATA, 0);
+}
+
+static void
+on_device_event (virConnectPtr  conn,
+                 virDomainPtr   dom,
+                 const char    *alias,
+                 void          *opaque)
+{
+  post_lifecycle (opaque, dom, EVENT_DEVICES, 0);
 }
 
 /* Networks and pools: the signal only says which one changed; the pages
@@ -1389,6 +1414,27 @@ open_thread_locked (GTask        *task,
                                       VIR_DOMAIN_EVENT_CALLBACK (on_metadata_event),
                                       vireo_link_ref (link), vireo_link_unref);
   if (link->metadata_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+
+  /* Hot-plugged NICs and disks; a driver without them (test) just has
+   * nothing to say. */
+  link->device_added_id =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_device_event),
+                                      vireo_link_ref (link), vireo_link_unref);
+  if (link->device_added_id < 0)
+    {
+      vireo_link_unref (link);
+      virResetLastError ();
+    }
+  link->device_removed_id =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_device_event),
+                                      vireo_link_ref (link), vireo_link_unref);
+  if (link->device_removed_id < 0)
     {
       vireo_link_unref (link);
       virResetLastError ();
@@ -2517,6 +2563,17 @@ vireo_connection_class_init (VireoConnectionClass *klass)
    */
   signals[DOMAIN_STATE_CHANGED] =
     g_signal_new ("domain-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIREO_TYPE_DOMAIN);
+
+  /**
+   * VireoConnection::domain-devices-changed:
+   * @domain: the machine a device was hot-plugged into or out of
+   *
+   * libvirt's device-added and device-removed events: the live XML
+   * changed without a lifecycle event.
+   */
+  signals[DOMAIN_DEVICES_CHANGED] =
+    g_signal_new ("domain-devices-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIREO_TYPE_DOMAIN);
 
   /**

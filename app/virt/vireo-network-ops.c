@@ -1078,3 +1078,230 @@ vireo_connection_list_host_interface_details_finish (VireoConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* The network map                                                           */
+
+/* Only a connected agent is asked: a machine without one would hold the
+ * worker for libvirt's agent timeout, once per machine, per refresh. */
+static gboolean
+agent_connected (const char *live_xml)
+{
+  xmlDocPtr doc = live_xml != NULL ? vireo_xml_read (live_xml, "domain.xml") : NULL;
+  xmlNodePtr devices = doc != NULL ? vireo_xml_child (xmlDocGetRootElement (doc), "devices") : NULL;
+  gboolean connected = FALSE;
+
+  for (xmlNodePtr ch = vireo_xml_child (devices, "channel"); ch != NULL && !connected;
+       ch = vireo_xml_next_sibling (ch, "channel"))
+    {
+      xmlNodePtr target = vireo_xml_child (ch, "target");
+      g_autofree char *name = vireo_xml_get_prop (target, "name");
+      g_autofree char *state = vireo_xml_get_prop (target, "state");
+
+      connected = g_strcmp0 (name, "org.qemu.guest_agent.0") == 0 && g_strcmp0 (state, "connected") == 0;
+    }
+  if (doc != NULL)
+    xmlFreeDoc (doc);
+  return connected;
+}
+
+static void
+add_agent_addresses (VireoNetMap   *map,
+                     virConnectPtr  conn,
+                     const char    *uuid)
+{
+  g_autoptr(virDomain) dom = virDomainLookupByUUIDString (conn, uuid);
+  virDomainInterfacePtr *ifaces = NULL;
+  int n;
+
+  /* An agent that does not answer costs the addresses, not the map. */
+  if (dom == NULL || (n = virDomainInterfaceAddresses (dom, &ifaces, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, 0)) < 0)
+    {
+      virResetLastError ();
+      return;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      virDomainInterfacePtr iface = ifaces[i];
+
+      for (guint j = 0; iface->hwaddr != NULL && j < iface->naddrs; j++)
+        {
+          const char *addr = iface->addrs[j].addr;
+
+          if (addr != NULL && !g_str_has_prefix (addr, "127.") && g_strcmp0 (addr, "::1") != 0
+              && !g_str_has_prefix (addr, "fe80:"))
+            vireo_net_map_add_guest_address (map, uuid, iface->hwaddr, addr, iface->addrs[j].prefix);
+        }
+      virDomainInterfaceFree (iface);
+    }
+  free (ifaces);
+}
+
+static void
+add_map_leases (VireoNetMap   *map,
+                virNetworkPtr  net)
+{
+  virNetworkDHCPLeasePtr *leases = NULL;
+  int n = virNetworkGetDHCPLeases (net, NULL, &leases, 0);
+
+  if (n < 0)
+    {
+      virResetLastError ();
+      return;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (leases[i]->mac != NULL && leases[i]->ipaddr != NULL)
+        vireo_net_map_add_lease (map, virNetworkGetName (net), leases[i]->mac, leases[i]->ipaddr,
+                                 leases[i]->prefix, leases[i]->hostname);
+      virNetworkDHCPLeaseFree (leases[i]);
+    }
+  free (leases);
+}
+
+static gboolean
+add_map_networks (VireoNetMap   *map,
+                  virConnectPtr  conn,
+                  GError       **error)
+{
+  virNetworkPtr *nets = NULL;
+  int n = virConnectListAllNetworks (conn, &nets, 0);
+
+  if (n < 0)
+    {
+      if (driver_lacks_it ())
+        return TRUE;
+      g_propagate_error (error, error_from_last (_("Could not list the virtual networks")));
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(virNetwork) net = nets[i];
+      g_autofree char *xml = NULL;
+      int active = virNetworkIsActive (net);
+
+      if (active < 0 || (xml = dup_network_xml (net, 0)) == NULL)
+        {
+          /* Gone between the list and the read: the next event redraws. */
+          virResetLastError ();
+          continue;
+        }
+      if (!vireo_net_map_add_network (map, xml, active == 1, NULL))
+        g_debug ("Network %s: unreadable XML left off the map", virNetworkGetName (net));
+      if (active == 1)
+        add_map_leases (map, net);
+    }
+  free (nets);
+  return TRUE;
+}
+
+static void
+add_map_interfaces (VireoNetMap   *map,
+                    virConnectPtr  conn)
+{
+  virInterfacePtr *ifaces = NULL;
+  int n = virConnectListAllInterfaces (conn, &ifaces, 0);
+
+  /* A host that cannot list its interfaces still has networks and
+   * machines worth drawing; uplinks then go to the host itself. */
+  if (n < 0)
+    virResetLastError ();
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(virInterface) iface = ifaces[i];
+      g_autoptr(VireoHostInterfaceDetails) details = NULL;
+
+      if (g_strcmp0 (virInterfaceGetName (iface), "lo") == 0 || (details = read_interface_details (iface)) == NULL)
+        {
+          virResetLastError ();
+          continue;
+        }
+      g_ptr_array_add (details->addresses, NULL);
+      vireo_net_map_add_host_interface (map, details->name, details->type, details->mac, details->active,
+                                        (const char * const *) details->addresses->pdata);
+    }
+  free (ifaces);
+}
+
+static void
+read_network_map_thread (GTask        *task,
+                         virConnectPtr conn,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  VireoConnection *self = g_task_get_source_object (task);
+  g_autoptr(VireoNetMap) map = vireo_net_map_new (task_data);
+  g_autoptr(GPtrArray) xmls = NULL;
+  GError *error = NULL;
+
+  if (return_if_not_connected (task, conn))
+    return;
+  if (!add_map_networks (map, conn, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  add_map_interfaces (map, conn);
+  xmls = _vireo_connection_read_domain_xmls (self, conn);
+  if (xmls == NULL && !driver_lacks_it ())
+    {
+      g_task_return_error (task, error_from_last (_("Could not list the machines")));
+      return;
+    }
+  for (guint i = 0; xmls != NULL && i < xmls->len; i++)
+    {
+      VireoDomainXmls *domain = g_ptr_array_index (xmls, i);
+      const char *xml = domain->live != NULL ? domain->live : domain->inactive;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (xml == NULL || !vireo_net_map_add_domain (map, xml, domain->live != NULL, NULL))
+        continue;
+      if (agent_connected (domain->live))
+        add_agent_addresses (map, conn, domain->uuid);
+    }
+  vireo_net_map_finish (map);
+  g_task_return_pointer (task, g_steal_pointer (&map), (GDestroyNotify) vireo_net_map_unref);
+}
+
+/**
+ * vireo_connection_read_network_map_async:
+ *
+ * What the network map draws, in one worker job. Machines' definitions
+ * come from the connection's cache; live XML, leases and agent addresses
+ * are read afresh, so call it on events and on a slow timer for leases,
+ * not per frame.
+ */
+void
+vireo_connection_read_network_map_async (VireoConnection     *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  const char *hostname;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  /* Read here: the connection's fields belong to the main thread. */
+  hostname = vireo_connection_get_hostname (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_read_network_map_async);
+  g_task_set_task_data (task, hostname != NULL ? g_strdup (hostname) : vireo_connection_dup_display_name (self),
+                        g_free);
+  vireo_connection_run (self, task, read_network_map_thread);
+}
+
+/**
+ * vireo_connection_read_network_map_finish:
+ *
+ * Returns: (transfer full): the finished map, not laid out
+ */
+VireoNetMap *
+vireo_connection_read_network_map_finish (VireoConnection  *self,
+                                          GAsyncResult     *result,
+                                          GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "vireo-connection.h"
+#include "vireo-net-map.h"
 
 G_BEGIN_DECLS
 
@@ -147,5 +148,17 @@ void       vireo_connection_list_host_interface_details_async  (VireoConnection 
 GPtrArray *vireo_connection_list_host_interface_details_finish (VireoConnection     *self,
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
+
+/* Everything the network map draws, read in one go: networks, machines
+ * (live XML when running), host interfaces, DHCP leases of the running
+ * networks, and the guest agent's addresses where an agent is connected.
+ * Returns a finished VireoNetMap (not laid out). */
+void         vireo_connection_read_network_map_async  (VireoConnection     *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+VireoNetMap *vireo_connection_read_network_map_finish (VireoConnection     *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS
