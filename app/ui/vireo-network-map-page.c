@@ -794,6 +794,7 @@ vireo_network_map_page_move_nic (VireoNetworkMapPage *self,
   GtkRoot *root;
   GtkWidget *dialog;
   GtkWidget *label;
+  GtkWidget *scroller;
   MoveData *data;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
@@ -832,7 +833,13 @@ vireo_network_map_page_move_nic (VireoNetworkMapPage *self,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "monospace");
   gtk_widget_set_name (label, "map-move-command");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  /* The line carries the card's whole element: room for it from the
+   * start, so the dialog does not grow under the pointer. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 220);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
 
   data = g_new0 (MoveData, 1);
   data->self = g_object_ref (self);
