@@ -13,6 +13,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vireo-network-config.h"
+#include "vireo-network-ops.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
 
@@ -237,6 +238,54 @@ test_interfaces (void)
   g_assert_cmpstr (g_ptr_array_index (eth1->addresses, 0), ==, "192.168.0.5/24");
 }
 
+/* One worker job gives the map everything: networks, machines with their
+ * cards wired, host interfaces as uplinks. */
+static void
+test_network_map (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-net-map.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_strconcat ("test://", abs, NULL);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoNetMap) map = NULL;
+  GPtrArray *nodes;
+  VireoMapNode *web = NULL;
+  guint nics = 0;
+
+  vireo_connection_read_network_map_async (conn, NULL, vireo_test_async_cb, &a);
+  map = vireo_connection_read_network_map_finish (conn, vireo_test_async_wait (&a, 30), &error);
+  g_clear_object (&a.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (map);
+
+  nodes = vireo_net_map_get_nodes (map);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      VireoMapNode *node = g_ptr_array_index (nodes, i);
+
+      if (node->kind == VIREO_MAP_NODE_DOMAIN && g_strcmp0 (node->name, "web") == 0)
+        web = node;
+      if (node->kind == VIREO_MAP_NODE_NIC && node->parent == web && web != NULL)
+        {
+          nics++;
+          g_assert_nonnull (node->attached);
+        }
+    }
+  g_assert_nonnull (web);
+  g_assert_nonnull (web->uuid);
+  /* web is on NAT and isolated. */
+  g_assert_cmpuint (nics, ==, 2);
+  g_assert_nonnull (vireo_net_map_lookup (map, "net:default"));
+  g_assert_true (vireo_net_map_lookup (map, "net:default")->active);
+  g_assert_true (vireo_net_map_lookup (map, "net:isolated")->isolated);
+  /* The host's interfaces are read: routed forwards through eth0. */
+  g_assert_nonnull (vireo_net_map_lookup (map, "iface:eth0"));
+  g_assert_cmpstr (vireo_net_map_lookup_edge (map, "uplink:net:routed")->to->id, ==, "iface:eth0");
+  g_assert_cmpstr (vireo_net_map_lookup (map, "host")->name, !=, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/virt/network/default", test_default_network);
   g_test_add_func ("/virt/network/lifecycle", test_lifecycle);
   g_test_add_func ("/virt/network/interfaces", test_interfaces);
+  g_test_add_func ("/virt/network/map", test_network_map);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
