@@ -1271,6 +1271,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
+  vireo_test_trace_finalized_objects ();
   vireo_test_quiet_libvirt_glib ();
   adw_init ();
   vireo_virt_init ();

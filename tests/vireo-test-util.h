@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -11,6 +15,41 @@ vireo_test_drop_log (const char     *domain,
                      const char     *message,
                      gpointer        user_data)
 {
+}
+
+/* GLib's "already finalized" criticals are uses after free that show up
+ * about once in a few dozen runs: gdb writes every thread's stack to
+ * stderr before the abort, so the run that hits one says where. */
+static inline GLogWriterOutput
+vireo_test_trace_writer (GLogLevelFlags   log_level,
+                         const GLogField *fields,
+                         gsize            n_fields,
+                         gpointer         user_data)
+{
+  if (log_level & G_LOG_LEVEL_CRITICAL)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0
+          && strstr (fields[i].value, "finalized") != NULL)
+        {
+          g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+          char *argv[] = { "gdb", "-nx", "-batch", "-p", pid, "-ex", "thread apply all bt", NULL };
+          g_autofree char *out = NULL;
+
+          g_log_writer_default (log_level, fields, n_fields, user_data);
+          /* To stderr, so that TAP on stdout stays parseable. */
+          g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                        NULL, NULL);
+          if (out != NULL)
+            fputs (out, stderr);
+          break;
+        }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static inline void
+vireo_test_trace_finalized_objects (void)
+{
+  g_log_set_writer_func (vireo_test_trace_writer, NULL, NULL);
 }
 
 /* libvirt-glib logs every event-loop timer change at debug level. */
