@@ -1690,6 +1690,58 @@ lane_y (const VireoMapMetrics *m,
 /* Lays the blocks out left to right under the row; returns the bottom of
  * the lowest machine. */
 static double
+block_column_width (const VireoMapMetrics *m,
+                    const Block           *block)
+{
+  return m->gutter + m->lane_gap * (MAX (block->nets->len, 1) - 1) + m->domain_width;
+}
+
+/* How many rows of machines every block gets: the fewest that keep the
+ * whole area no more than MAX_AREA_ASPECT times as wide as it is tall. One
+ * count for all blocks, so that a network with many machines grows down
+ * like the others instead of sideways, and 300 machines over many pairs
+ * of networks still fit a screen's shape once zoomed out. */
+#define MAX_AREA_ASPECT 2.5
+
+static guint
+choose_rows (VireoNetMap           *self,
+             const VireoMapMetrics *m)
+{
+  guint most = 0;
+  guint machines = 0;
+  double heights = 0;
+  double row_height;
+
+  for (guint b = 0; b < self->blocks->len; b++)
+    {
+      Block *block = g_ptr_array_index (self->blocks, b);
+
+      most = MAX (most, block->machines->len);
+      for (guint i = 0; i < block->machines->len; i++)
+        heights += domain_box_height (m, g_ptr_array_index (block->machines, i));
+      machines += block->machines->len;
+    }
+  if (most == 0)
+    return 1;
+  row_height = heights / machines + m->row_gap;
+  for (guint rows = 1; rows < most; rows++)
+    {
+      double width = 0;
+
+      for (guint b = 0; b < self->blocks->len; b++)
+        {
+          Block *block = g_ptr_array_index (self->blocks, b);
+          guint cols = (block->machines->len + rows - 1) / rows;
+
+          width += MAX (cols * block_column_width (m, block), m->segment_width) + m->block_gap;
+        }
+      if (width <= MAX_AREA_ASPECT * rows * row_height)
+        return rows;
+    }
+  return most;
+}
+
+static double
 layout_blocks (VireoNetMap           *self,
                const VireoMapMetrics *m,
                double                 row_y,
@@ -1697,6 +1749,7 @@ layout_blocks (VireoNetMap           *self,
 {
   double x = m->margin;
   double bottom = area_top;
+  guint rows = choose_rows (self, m);
 
   for (guint b = 0; b < self->blocks->len; b++)
     {
@@ -1704,17 +1757,12 @@ layout_blocks (VireoNetMap           *self,
       guint n = block->machines->len;
       guint k = MAX (block->nets->len, 1);
       double gutter_width = m->gutter + m->lane_gap * (k - 1);
-      double column_width = gutter_width + m->domain_width;
-      guint cols = 0;
+      double column_width = block_column_width (m, block);
+      guint cols = (n + rows - 1) / rows;
       double grid_width;
       double grid_x;
       double y = area_top;
 
-      /* ceil (sqrt (n / 2)), at least 1: about twice as many rows as
-       * columns, since a machine is wider than it is tall. */
-      while (2 * cols * cols < n)
-        cols++;
-      cols = n > 0 ? MAX (cols, 1) : 0;
       grid_width = cols * column_width;
       block->x = x;
       block->width = MAX (grid_width, m->segment_width);
