@@ -78,6 +78,17 @@ typedef struct
 } VireoDomainXmls;
 
 void          _vireo_domain_xmls_free        (VireoDomainXmls *xmls);
+
+/* Worker threads: libvirt's last error as a GError that says what failed;
+ * a task answered "not connected" when there is no connection; a driver
+ * that has no such objects (an empty list, not an error); an object gone
+ * between a listing and its read (skipped, not a failed listing). The
+ * last two reset libvirt's error when they say yes. */
+GError       *_vireo_error_from_last         (const char      *what);
+gboolean      _vireo_return_if_not_connected (GTask           *task,
+                                              virConnectPtr    conn);
+gboolean      _vireo_driver_lacks_it         (void);
+gboolean      _vireo_item_vanished           (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainXmls, _vireo_domain_xmls_free)
 GPtrArray    *_vireo_connection_read_domain_xmls (VireoConnection *self,
                                                   virConnectPtr    conn);

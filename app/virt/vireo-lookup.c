@@ -130,63 +130,6 @@ compare_by_name (gconstpointer a,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Errors                                                                    */
-
-/* libvirt's message says why; @what says what could not be done. */
-static GError *
-error_from_last (const char *what)
-{
-  GError *error = vireo_virt_error_from_last (what);
-
-  if (g_strcmp0 (error->message, what) != 0)
-    g_prefix_error (&error, "%s: ", what);
-  return error;
-}
-
-static gboolean
-return_if_not_connected (GTask         *task,
-                         virConnectPtr  conn)
-{
-  if (conn != NULL)
-    return FALSE;
-  g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
-                           _("Not connected to the host"));
-  return TRUE;
-}
-
-/* A driver without this kind of object (no interface driver on a session
- * daemon or an ESX host, no network driver on some remotes) has none of
- * them: an empty list, not an error the user can do nothing about. */
-static gboolean
-driver_lacks_it (void)
-{
-  if (virGetLastErrorCode () != VIR_ERR_NO_SUPPORT)
-    return FALSE;
-  virResetLastError ();
-  return TRUE;
-}
-
-/* An object listed a moment ago and gone by the time it is read (undefined
- * by someone else) is skipped; any other failure fails the whole listing,
- * so a dropped connection never passes for a short list. */
-static gboolean
-item_vanished (void)
-{
-  switch (virGetLastErrorCode ())
-    {
-    case VIR_ERR_NO_NETWORK:
-    case VIR_ERR_NO_INTERFACE:
-    case VIR_ERR_NO_STORAGE_POOL:
-    case VIR_ERR_NO_STORAGE_VOL:
-    case VIR_ERR_NO_NODE_DEVICE:
-      virResetLastError ();
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* ------------------------------------------------------------------------ */
 /* Reading libvirt's XML                                                     */
 
 typedef struct
@@ -404,7 +347,7 @@ read_volumes (virStoragePoolPtr  pool,
 
           if (info != NULL)
             g_ptr_array_add (volumes, info);
-          else if (!item_vanished ())
+          else if (!_vireo_item_vanished ())
             failed = TRUE;
         }
       virStorageVolFree (vols[i]);
@@ -475,12 +418,12 @@ list_networks_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllNetworks (conn, &nets, 0);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the virtual networks")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the virtual networks")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -493,8 +436,8 @@ list_networks_thread (GTask        *task,
       info = read_network (net);
       if (info != NULL)
         g_ptr_array_add (list, info);
-      else if (!item_vanished ())
-        error = error_from_last (_("Could not read a virtual network"));
+      else if (!_vireo_item_vanished ())
+        error = _vireo_error_from_last (_("Could not read a virtual network"));
     }
   free (nets);
   if (error != NULL)
@@ -556,15 +499,15 @@ list_host_interfaces_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   /* Hosts without an interface driver (a session daemon, some remotes)
    * answer VIR_ERR_NO_SUPPORT: that is an empty list, not an error. The
    * user can still type a device name for a bridge or macvtap NIC. */
   n = virConnectListAllInterfaces (conn, &ifaces, 0);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the host's network interfaces")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the host's network interfaces")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -578,8 +521,8 @@ list_host_interfaces_thread (GTask        *task,
       info = read_host_interface (iface);
       if (info != NULL)
         g_ptr_array_add (list, info);
-      else if (!item_vanished ())
-        error = error_from_last (_("Could not read a host network interface"));
+      else if (!_vireo_item_vanished ())
+        error = _vireo_error_from_last (_("Could not read a host network interface"));
     }
   free (ifaces);
   if (error != NULL)
@@ -642,7 +585,7 @@ list_pools_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllStoragePools (conn, &pools, 0);
   /* Which machines use each volume, for the Storage page only (the disk
@@ -650,9 +593,9 @@ list_pools_thread (GTask        *task,
    * listing, not once per volume, definitions from the cache. */
   if (n > 0 && GPOINTER_TO_INT (task_data))
     users = _vireo_collect_volume_users (VIREO_CONNECTION (g_task_get_source_object (task)), conn);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the storage pools")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the storage pools")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -671,8 +614,8 @@ list_pools_thread (GTask        *task,
             _vireo_volume_info_set_users (g_ptr_array_index (info->volumes, j), users);
           g_ptr_array_add (list, info);
         }
-      else if (!item_vanished ())
-        error = error_from_last (_("Could not read a storage pool"));
+      else if (!_vireo_item_vanished ())
+        error = _vireo_error_from_last (_("Could not read a storage pool"));
     }
   free (pools);
   if (error != NULL)
@@ -802,7 +745,7 @@ lookup_volume_thread (GTask        *task,
   g_autoptr(virStorageVol) vol = NULL;
   VireoVolumeInfo *info;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   vol = virStorageVolLookupByPath (conn, path);
   if (vol == NULL && virGetLastErrorCode () == VIR_ERR_NO_STORAGE_VOL)
@@ -821,13 +764,13 @@ lookup_volume_thread (GTask        *task,
                                    _("“%s” is not in any active storage pool of this host"), path);
         }
       else
-        g_task_return_error (task, error_from_last (_("Could not look up the storage volume")));
+        g_task_return_error (task, _vireo_error_from_last (_("Could not look up the storage volume")));
       return;
     }
   info = read_volume_with_pool (vol);
   if (info == NULL)
     {
-      g_task_return_error (task, error_from_last (_("Could not read the storage volume")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not read the storage volume")));
       return;
     }
   g_task_return_pointer (task, info, (GDestroyNotify) vireo_volume_info_free);
@@ -937,13 +880,13 @@ create_volume_thread (GTask        *task,
   g_autofree char *xml = NULL;
   VireoVolumeInfo *info;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   pool = virStoragePoolLookupByName (conn, d->pool);
   if (pool == NULL)
     {
       g_autofree char *what = g_strdup_printf (_("Could not find the storage pool “%s”"), d->pool);
-      g_task_return_error (task, error_from_last (what));
+      g_task_return_error (task, _vireo_error_from_last (what));
       return;
     }
   xml = volume_xml (d->name, d->capacity, d->format);
@@ -951,13 +894,13 @@ create_volume_thread (GTask        *task,
   if (vol == NULL)
     {
       g_autofree char *what = g_strdup_printf (_("Could not create the volume “%s”"), d->name);
-      g_task_return_error (task, error_from_last (what));
+      g_task_return_error (task, _vireo_error_from_last (what));
       return;
     }
   info = read_volume (vol, d->pool);
   if (info == NULL)
     {
-      g_task_return_error (task, error_from_last (_("The volume was created but could not be read")));
+      g_task_return_error (task, _vireo_error_from_last (_("The volume was created but could not be read")));
       return;
     }
   g_task_return_pointer (task, info, (GDestroyNotify) vireo_volume_info_free);
@@ -1179,12 +1122,12 @@ list_node_devices_thread (GTask        *task,
                                                  : VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllNodeDevices (conn, &devs, flags);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the host's devices")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the host's devices")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -1198,8 +1141,8 @@ list_node_devices_thread (GTask        *task,
       xml = virNodeDeviceGetXMLDesc (dev, 0);
       if (xml == NULL)
         {
-          if (!item_vanished ())
-            error = error_from_last (_("Could not read a host device"));
+          if (!_vireo_item_vanished ())
+            error = _vireo_error_from_last (_("Could not read a host device"));
           continue;
         }
       info = vireo_node_device_info_new_from_xml (xml, NULL);
@@ -1315,7 +1258,7 @@ lookup_domain (GTask         *task,
 {
   virDomainPtr dom;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return NULL;
   dom = virDomainLookupByUUIDString (conn, uuid);
   if (dom == NULL)
@@ -1357,7 +1300,7 @@ address_error (VireoAddressSource source)
   switch (source)
     {
     case VIREO_ADDRESS_SOURCE_AGENT:
-      return error_from_last (_("Could not ask the guest agent for the guest's addresses"));
+      return _vireo_error_from_last (_("Could not ask the guest agent for the guest's addresses"));
     case VIREO_ADDRESS_SOURCE_ARP:
       /* libvirt up to at least 9.0 rejects the NLMSG_DONE that newer
        * kernels (6.9 on) put in the same reply as the last neighbour: its
@@ -1374,11 +1317,11 @@ address_error (VireoAddressSource source)
           virResetLastError ();
           return error;
         }
-      return error_from_last (_("Could not read the guest's addresses from the host's ARP table"));
+      return _vireo_error_from_last (_("Could not read the guest's addresses from the host's ARP table"));
     case VIREO_ADDRESS_SOURCE_LEASE:
     case VIREO_ADDRESS_SOURCE_AUTO:
     default:
-      return error_from_last (_("Could not read the guest's addresses from the DHCP leases"));
+      return _vireo_error_from_last (_("Could not read the guest's addresses from the DHCP leases"));
     }
 }
 
@@ -1595,7 +1538,7 @@ get_autostart_thread (GTask        *task,
     return;
   if (virDomainGetAutostart (dom, &autostart) < 0)
     {
-      g_task_return_error (task, error_from_last (_("Could not read whether the machine starts with the host")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not read whether the machine starts with the host")));
       return;
     }
   /* An int, not a boolean: a returned FALSE could not be told from a
@@ -1665,7 +1608,7 @@ set_autostart_thread (GTask        *task,
     return;
   if (virDomainSetAutostart (dom, d->autostart ? 1 : 0) < 0)
     {
-      g_task_return_error (task, error_from_last (_("Could not change whether the machine starts with the host")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not change whether the machine starts with the host")));
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -1798,12 +1741,12 @@ read_capabilities_thread (GTask        *task,
   GError *error = NULL;
   char *xml;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   xml = virConnectGetCapabilities (conn);
   if (xml == NULL)
     {
-      g_task_return_error (task, error_from_last (_("Could not read what the host can run")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not read what the host can run")));
       return;
     }
   caps = vireo_guest_caps_new_from_xml (xml, &error);

@@ -97,53 +97,7 @@ compare_strings (gconstpointer a,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Errors                                                                    */
-
-static GError *
-error_from_last (const char *what)
-{
-  GError *error = vireo_virt_error_from_last (what);
-
-  if (g_strcmp0 (error->message, what) != 0)
-    g_prefix_error (&error, "%s: ", what);
-  return error;
-}
-
-static gboolean
-return_if_not_connected (GTask         *task,
-                         virConnectPtr  conn)
-{
-  if (conn != NULL)
-    return FALSE;
-  g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
-                           _("Not connected to the host"));
-  return TRUE;
-}
-
-/* A driver without networks or interfaces has none: an empty list. */
-static gboolean
-driver_lacks_it (void)
-{
-  if (virGetLastErrorCode () != VIR_ERR_NO_SUPPORT)
-    return FALSE;
-  virResetLastError ();
-  return TRUE;
-}
-
-static gboolean
-item_vanished (void)
-{
-  switch (virGetLastErrorCode ())
-    {
-    case VIR_ERR_NO_NETWORK:
-    case VIR_ERR_NO_INTERFACE:
-    case VIR_ERR_NO_DOMAIN:
-      virResetLastError ();
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
+/* Lookups                                                                   */
 
 static virNetworkPtr
 lookup_network (virConnectPtr  conn,
@@ -155,7 +109,7 @@ lookup_network (virConnectPtr  conn,
   if (net == NULL)
     {
       g_autofree char *what = g_strdup_printf (_("Could not find the network “%s”"), name);
-      g_propagate_error (error, error_from_last (what));
+      g_propagate_error (error, _vireo_error_from_last (what));
     }
   return net;
 }
@@ -231,9 +185,9 @@ read_network_users (VireoConnection *self,
 
   if (xmls == NULL)
     {
-      if (driver_lacks_it ())
+      if (_vireo_driver_lacks_it ())
         return g_steal_pointer (&users);
-      g_propagate_error (error, error_from_last (_("Could not list the machines")));
+      g_propagate_error (error, _vireo_error_from_last (_("Could not list the machines")));
       return NULL;
     }
   for (guint i = 0; i < xmls->len; i++)
@@ -329,15 +283,15 @@ list_network_details_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllNetworks (conn, &nets, 0);
   if (n < 0)
     {
-      if (driver_lacks_it ())
+      if (_vireo_driver_lacks_it ())
         g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
       else
-        g_task_return_error (task, error_from_last (_("Could not list the virtual networks")));
+        g_task_return_error (task, _vireo_error_from_last (_("Could not list the virtual networks")));
       return;
     }
   if (n > 0)
@@ -352,8 +306,8 @@ list_network_details_thread (GTask        *task,
       details = read_network_details (net, users, owners);
       if (details != NULL)
         g_ptr_array_add (list, details);
-      else if (!item_vanished ())
-        error = error_from_last (_("Could not read a virtual network"));
+      else if (!_vireo_item_vanished ())
+        error = _vireo_error_from_last (_("Could not read a virtual network"));
     }
   free (nets);
   if (error != NULL)
@@ -433,7 +387,7 @@ network_action_thread (GTask        *task,
   int active;
   int rc = 0;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   net = lookup_network (conn, d->name, &error);
   if (net == NULL)
@@ -447,43 +401,43 @@ network_action_thread (GTask        *task,
     case VIREO_NETWORK_ACTION_START:
       rc = virNetworkCreate (net);
       if (rc < 0)
-        error = error_from_last (_("Could not start the network"));
+        error = _vireo_error_from_last (_("Could not start the network"));
       break;
 
     case VIREO_NETWORK_ACTION_STOP:
       rc = virNetworkDestroy (net);
       if (rc < 0)
-        error = error_from_last (_("Could not stop the network"));
+        error = _vireo_error_from_last (_("Could not stop the network"));
       break;
 
     case VIREO_NETWORK_ACTION_AUTOSTART_ON:
     case VIREO_NETWORK_ACTION_AUTOSTART_OFF:
       rc = virNetworkSetAutostart (net, d->action == VIREO_NETWORK_ACTION_AUTOSTART_ON);
       if (rc < 0)
-        error = error_from_last (_("Could not change whether the network starts with the host"));
+        error = _vireo_error_from_last (_("Could not change whether the network starts with the host"));
       break;
 
     case VIREO_NETWORK_ACTION_UNDEFINE:
       active = virNetworkIsActive (net);
       if (active == 1 && virNetworkDestroy (net) < 0)
         {
-          error = error_from_last (_("Could not stop the network before deleting it"));
+          error = _vireo_error_from_last (_("Could not stop the network before deleting it"));
           break;
         }
       /* A transient network is gone once stopped. */
       if (virNetworkIsPersistent (net) == 1 && virNetworkUndefine (net) < 0)
-        error = error_from_last (_("Could not delete the network"));
+        error = _vireo_error_from_last (_("Could not delete the network"));
       break;
 
     case VIREO_NETWORK_ACTION_RESTART:
       active = virNetworkIsActive (net);
       if (active == 1 && virNetworkDestroy (net) < 0)
         {
-          error = error_from_last (_("Could not stop the network"));
+          error = _vireo_error_from_last (_("Could not stop the network"));
           break;
         }
       if (virNetworkCreate (net) < 0)
-        error = error_from_last (_("Could not start the network again"));
+        error = _vireo_error_from_last (_("Could not start the network again"));
       break;
 
     default:
@@ -593,7 +547,7 @@ define_network_thread (GTask        *task,
   GError *error = NULL;
   int autostart = 0;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
 
   config = vireo_network_config_new_from_xml (d->xml, &error);
@@ -623,7 +577,7 @@ define_network_thread (GTask        *task,
         }
       if (virGetLastErrorCode () != VIR_ERR_NO_NETWORK)
         {
-          g_task_return_error (task, error_from_last (_("Could not check the network's name")));
+          g_task_return_error (task, _vireo_error_from_last (_("Could not check the network's name")));
           return;
         }
       virResetLastError ();
@@ -646,13 +600,13 @@ define_network_thread (GTask        *task,
       old_xml = dup_network_xml (old, VIR_NETWORK_XML_INACTIVE);
       if (old_xml == NULL)
         {
-          g_task_return_error (task, error_from_last (_("Could not read the network")));
+          g_task_return_error (task, _vireo_error_from_last (_("Could not read the network")));
           return;
         }
       virNetworkGetAutostart (old, &autostart);
       if (virNetworkUndefine (old) < 0)
         {
-          g_task_return_error (task, error_from_last (_("Could not rename the network")));
+          g_task_return_error (task, _vireo_error_from_last (_("Could not rename the network")));
           return;
         }
     }
@@ -660,7 +614,7 @@ define_network_thread (GTask        *task,
   net = define_xml (conn, d->xml);
   if (net == NULL)
     {
-      error = error_from_last (_("Could not save the network"));
+      error = _vireo_error_from_last (_("Could not save the network"));
       if (old_xml != NULL)
         {
           g_autoptr(virNetwork) back = virNetworkDefineXML (conn, old_xml);
@@ -679,12 +633,12 @@ define_network_thread (GTask        *task,
   if (virNetworkGetAutostart (net, &autostart) == 0 && !!autostart != !!d->autostart
       && virNetworkSetAutostart (net, d->autostart) < 0)
     {
-      g_task_return_error (task, error_from_last (_("The network was saved, but autostart could not be set")));
+      g_task_return_error (task, _vireo_error_from_last (_("The network was saved, but autostart could not be set")));
       return;
     }
   if (d->start && virNetworkIsActive (net) != 1 && virNetworkCreate (net) < 0)
     {
-      g_task_return_error (task, error_from_last (_("The network was saved, but could not start")));
+      g_task_return_error (task, _vireo_error_from_last (_("The network was saved, but could not start")));
       return;
     }
   g_task_return_pointer (task, g_strdup (virNetworkGetName (net)), g_free);
@@ -778,7 +732,7 @@ update_network_thread (GTask        *task,
   GError *error = NULL;
   unsigned int command, section, flags = 0;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   net = lookup_network (conn, d->name, &error);
   if (net == NULL)
@@ -800,7 +754,7 @@ update_network_thread (GTask        *task,
   /* parentIndex -1: the first <ip> of the family the host entry is for. */
   if (virNetworkUpdate (net, command, section, -1, d->xml, flags) < 0)
     {
-      g_task_return_error (task, error_from_last (_("Could not change the running network")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not change the running network")));
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -877,7 +831,7 @@ list_leases_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   net = lookup_network (conn, name, &error);
   if (net == NULL)
@@ -888,10 +842,10 @@ list_leases_thread (GTask        *task,
   n = virNetworkGetDHCPLeases (net, NULL, &leases, 0);
   if (n < 0)
     {
-      if (driver_lacks_it ())
+      if (_vireo_driver_lacks_it ())
         g_task_return_pointer (task, g_steal_pointer (&list), (GDestroyNotify) g_ptr_array_unref);
       else
-        g_task_return_error (task, error_from_last (_("Could not read the network's DHCP leases")));
+        g_task_return_error (task, _vireo_error_from_last (_("Could not read the network's DHCP leases")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -1010,12 +964,12 @@ list_interface_details_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllInterfaces (conn, &ifaces, 0);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the host's network interfaces")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the host's network interfaces")));
       return;
     }
   for (int i = 0; i < n; i++)
@@ -1029,8 +983,8 @@ list_interface_details_thread (GTask        *task,
       details = read_interface_details (iface);
       if (details != NULL)
         g_ptr_array_add (list, details);
-      else if (!item_vanished ())
-        error = error_from_last (_("Could not read a host network interface"));
+      else if (!_vireo_item_vanished ())
+        error = _vireo_error_from_last (_("Could not read a host network interface"));
     }
   free (ifaces);
   if (error != NULL)
@@ -1169,9 +1123,9 @@ add_map_networks (VireoNetMap   *map,
 
   if (n < 0)
     {
-      if (driver_lacks_it ())
+      if (_vireo_driver_lacks_it ())
         return TRUE;
-      g_propagate_error (error, error_from_last (_("Could not list the virtual networks")));
+      g_propagate_error (error, _vireo_error_from_last (_("Could not list the virtual networks")));
       return FALSE;
     }
   for (int i = 0; i < n; i++)
@@ -1234,7 +1188,7 @@ read_network_map_thread (GTask        *task,
   g_autoptr(GPtrArray) xmls = NULL;
   GError *error = NULL;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   if (!add_map_networks (map, conn, &error))
     {
@@ -1243,9 +1197,9 @@ read_network_map_thread (GTask        *task,
     }
   add_map_interfaces (map, conn);
   xmls = _vireo_connection_read_domain_xmls (self, conn);
-  if (xmls == NULL && !driver_lacks_it ())
+  if (xmls == NULL && !_vireo_driver_lacks_it ())
     {
-      g_task_return_error (task, error_from_last (_("Could not list the machines")));
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the machines")));
       return;
     }
   for (guint i = 0; xmls != NULL && i < xmls->len; i++)

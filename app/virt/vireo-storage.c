@@ -35,42 +35,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (virStream, virStreamFree)
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
 
-static GError *
-error_from_last (const char *what)
-{
-  GError *error = vireo_virt_error_from_last (what);
-
-  if (g_strcmp0 (error->message, what) != 0)
-    g_prefix_error (&error, "%s: ", what);
-  return error;
-}
-
 static void
 return_last (GTask      *task,
              const char *what)
 {
-  g_task_return_error (task, error_from_last (what));
-}
-
-static gboolean
-return_if_not_connected (GTask         *task,
-                         virConnectPtr  conn)
-{
-  if (conn != NULL)
-    return FALSE;
-  g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
-                           _("Not connected to the host"));
-  return TRUE;
-}
-
-/* A driver without storage or secrets has none: empty, not an error. */
-static gboolean
-driver_lacks_it (void)
-{
-  if (virGetLastErrorCode () != VIR_ERR_NO_SUPPORT)
-    return FALSE;
-  virResetLastError ();
-  return TRUE;
+  g_task_return_error (task, _vireo_error_from_last (what));
 }
 
 static virStoragePoolPtr
@@ -234,12 +203,12 @@ get_pool_caps_thread (GTask        *task,
   GError *error = NULL;
   VireoPoolCaps *caps;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   xml = virConnectGetStoragePoolCapabilities (conn, 0);
   /* Before libvirt 5.2 (and in the test driver) there is no such call:
    * Vireo's own list, marked as a guess. */
-  if (xml == NULL && !driver_lacks_it ())
+  if (xml == NULL && !_vireo_driver_lacks_it ())
     {
       return_last (task, _("Could not read the storage pool types of the host"));
       return;
@@ -322,7 +291,7 @@ pool_action_thread (GTask        *task,
   const char *what = NULL;
   int rc = -1;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((pool = lookup_pool (task, conn, d->name)) == NULL)
     return;
@@ -443,7 +412,7 @@ delete_pool_thread (GTask        *task,
   g_autofree char *type = NULL;
   int active, persistent;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((pool = lookup_pool (task, conn, d->name)) == NULL)
     return;
@@ -486,7 +455,7 @@ delete_pool_thread (GTask        *task,
               /* Translators: %s is a volume's name */
               g_autofree char *what = g_strdup_printf (_("Could not delete the volume “%s”"),
                                                        virStorageVolGetName (vols[i]));
-              error = error_from_last (what);
+              error = _vireo_error_from_last (what);
             }
           virStorageVolFree (vols[i]);
         }
@@ -574,7 +543,7 @@ define_pool_thread (GTask        *task,
   GError *error = NULL;
   const char *what = NULL;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((config = vireo_pool_config_new_from_xml (d->xml, &error)) == NULL)
     {
@@ -607,7 +576,7 @@ define_pool_thread (GTask        *task,
     {
       /* Nothing half-made stays behind: the error is the user's to fix in
        * the form, and the next try must not find the name taken. */
-      error = error_from_last (what);
+      error = _vireo_error_from_last (what);
       if (virStoragePoolIsActive (pool) == 1)
         virStoragePoolDestroy (pool);
       virStoragePoolUndefine (pool);
@@ -764,7 +733,7 @@ find_pool_sources_thread (GTask        *task,
   GPtrArray *sources;
   GError *error = NULL;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if (d->host != NULL)
     {
@@ -907,7 +876,7 @@ create_volume_thread (GTask        *task,
   GError *error = NULL;
   VireoVolumeInfo *result;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((config = vireo_volume_config_new_from_xml (d->xml, &error)) == NULL)
     {
@@ -1029,7 +998,7 @@ volume_op (GTask         *task,
   int rc = -1;
   const char *what = NULL;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((pool = lookup_pool (task, conn, d->pool)) == NULL ||
       (vol = lookup_volume (task, pool, d->volume)) == NULL)
@@ -1273,10 +1242,10 @@ list_secrets_thread (GTask        *task,
   GError *error = NULL;
   int n;
 
-  if (return_if_not_connected (task, conn))
+  if (_vireo_return_if_not_connected (task, conn))
     return;
   n = virConnectListAllSecrets (conn, &secrets, 0);
-  if (n < 0 && !driver_lacks_it ())
+  if (n < 0 && !_vireo_driver_lacks_it ())
     {
       return_last (task, _("Could not list the secrets"));
       return;
@@ -1295,7 +1264,7 @@ list_secrets_thread (GTask        *task,
           if (virGetLastErrorCode () == VIR_ERR_NO_SECRET)
             virResetLastError ();
           else
-            error = error_from_last (_("Could not read a secret"));
+            error = _vireo_error_from_last (_("Could not read a secret"));
           continue;
         }
       if ((info = vireo_secret_info_new_from_xml (xml, &error)) != NULL)
@@ -1356,7 +1325,7 @@ define_secret_thread (GTask        *task,
   g_autoptr(virSecret) secret = NULL;
   char uuid[VIR_UUID_STRING_BUFLEN];
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((secret = virSecretDefineXML (conn, d->xml, 0)) == NULL)
     {
@@ -1370,7 +1339,7 @@ define_secret_thread (GTask        *task,
 
       if (virSecretSetValue (secret, bytes, size, 0) < 0)
         {
-          GError *error = error_from_last (_("Could not set the secret’s value"));
+          GError *error = _vireo_error_from_last (_("Could not set the secret’s value"));
 
           /* A secret without its value would only fail later, elsewhere. */
           virSecretUndefine (secret);
@@ -1438,7 +1407,7 @@ secret_op_thread (GTask        *task,
   g_autoptr(virSecret) secret = NULL;
   int rc;
 
-  if (return_if_not_connected (task, conn) || task_return_cancelled (task))
+  if (_vireo_return_if_not_connected (task, conn) || task_return_cancelled (task))
     return;
   if ((secret = virSecretLookupByUUIDString (conn, d->uuid)) == NULL)
     {
