@@ -324,6 +324,81 @@ test_search (Fixture       *f,
 }
 
 static gboolean
+send_key (VireoNetworkMapView *view,
+          guint                keyval)
+{
+  gboolean handled = FALSE;
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+    }
+  g_object_unref (controllers);
+  return handled;
+}
+
+static gboolean
+vm_window_open (gpointer data)
+{
+  return vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW) != NULL;
+}
+
+/* Arrow keys go from box to box, Enter on a machine opens its window,
+ * Escape clears, + and - zoom, 0 fits. */
+static void
+test_keyboard (Fixture       *f,
+               gconstpointer  data)
+{
+  VireoNetMap *map = vireo_network_map_view_get_map (f->view);
+  const char *first;
+  VireoMapNode *node;
+  double zoom;
+  GtkWindow *window;
+
+  g_assert_null (vireo_network_map_view_get_selected (f->view));
+  g_assert_true (send_key (f->view, GDK_KEY_Right));
+  first = vireo_network_map_view_get_selected (f->view);
+  g_assert_nonnull (first);
+  g_assert_cmpint (vireo_net_map_lookup (map, first)->kind, ==, VIREO_MAP_NODE_NETWORK);
+
+  /* Down from a network reaches what hangs below it, on to a machine. */
+  for (guint i = 0; i < 4; i++)
+    {
+      node = vireo_net_map_lookup (map, vireo_network_map_view_get_selected (f->view));
+      if (node->kind == VIREO_MAP_NODE_DOMAIN)
+        break;
+      g_assert_true (send_key (f->view, GDK_KEY_Down));
+    }
+  node = vireo_net_map_lookup (map, vireo_network_map_view_get_selected (f->view));
+  if (node->kind == VIREO_MAP_NODE_NIC)
+    node = node->parent;
+  g_assert_true (vireo_network_map_view_select (f->view, node->id));
+  g_assert_cmpint (node->kind, ==, VIREO_MAP_NODE_DOMAIN);
+
+  g_assert_true (send_key (f->view, GDK_KEY_Return));
+  vireo_test_wait_for (vm_window_open, NULL, 10, "the machine's window");
+  window = GTK_WINDOW (vireo_test_find_toplevel (VIREO_TYPE_VM_WINDOW));
+  g_assert_cmpstr (vireo_domain_get_name (vireo_vm_window_get_domain (VIREO_VM_WINDOW (window))), ==, node->name);
+  gtk_window_destroy (window);
+
+  g_assert_true (send_key (f->view, GDK_KEY_Escape));
+  g_assert_null (vireo_network_map_view_get_selected (f->view));
+  g_assert_false (send_key (f->view, GDK_KEY_Escape));
+
+  zoom = vireo_network_map_view_get_zoom (f->view);
+  g_assert_true (send_key (f->view, GDK_KEY_plus));
+  g_assert_cmpfloat (vireo_network_map_view_get_zoom (f->view), >, zoom);
+  g_assert_false (vireo_network_map_view_get_fitted (f->view));
+  g_assert_true (send_key (f->view, GDK_KEY_minus));
+  g_assert_true (send_key (f->view, GDK_KEY_0));
+  g_assert_true (vireo_network_map_view_get_fitted (f->view));
+}
+
+static gboolean
 reads_above (gpointer data)
 {
   Fixture *f = data;
@@ -491,6 +566,7 @@ main (int   argc,
   ADD ("every-mode", test_every_mode);
   ADD ("explains", test_explains);
   ADD ("search", test_search);
+  ADD ("keyboard", test_keyboard);
   ADD ("live", test_live);
   ADD ("export", test_export);
 #undef ADD
