@@ -284,6 +284,18 @@ test_network_map (void)
   g_assert_nonnull (vireo_net_map_lookup (map, "iface:eth0"));
   g_assert_cmpstr (vireo_net_map_lookup_edge (map, "uplink:net:routed")->to->id, ==, "iface:eth0");
   g_assert_cmpstr (vireo_net_map_lookup (map, "host")->name, !=, "");
+
+  /* The test driver hands out no leases: none, and no error. */
+  {
+    g_auto(GStrv) keys = NULL;
+
+    vireo_connection_list_lease_keys_async (conn, NULL, vireo_test_async_cb, &a);
+    keys = vireo_connection_list_lease_keys_finish (conn, vireo_test_async_wait (&a, 30), &error);
+    g_clear_object (&a.result);
+    g_assert_no_error (error);
+    g_assert_nonnull (keys);
+    g_assert_cmpuint (g_strv_length (keys), ==, 0);
+  }
 }
 
 int

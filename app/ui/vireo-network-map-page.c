@@ -21,8 +21,8 @@
  * once the tab is first shown, then again on the events that change it:
  * networks and machines starting, stopping, being defined, and NICs being
  * hot-plugged. A burst of events is one read. DHCP leases and agent
- * addresses raise no event, so while the tab is on screen they are read
- * again every LEASE_POLL_SECONDS.
+ * addresses raise no event, so while the tab is on screen the leases are
+ * asked every LEASE_POLL_SECONDS (see poll_cb).
  */
 
 #define LEASE_POLL_SECONDS 10
@@ -40,6 +40,8 @@ struct _VireoNetworkMapPage
   AdwStatusPage        *status_page;
   GtkBox               *panel;
   GCancellable         *cancellable;
+  GCancellable         *poll_cancellable;
+  guint                 ticks;
   guint                 reload_source;
   guint                 poll_source;
   guint                 reads;
@@ -167,13 +169,80 @@ queue_reload (VireoNetworkMapPage *self)
     self->reload_source = g_timeout_add (150, reload_cb, self);
 }
 
+/* Whether the map shows every lease of a machine's card: a key is
+ * "mac ip/prefix"; leases of MACs no card has (a PXE client, a machine
+ * gone) are not the map's to show. */
+static gboolean
+shows_leases (VireoNetMap        *map,
+              const char * const *keys)
+{
+  GPtrArray *nodes = vireo_net_map_get_nodes (map);
+  g_autoptr(GHashTable) cards = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      VireoMapNode *node = g_ptr_array_index (nodes, i);
+
+      if (node->kind == VIREO_MAP_NODE_NIC && node->mac != NULL)
+        g_hash_table_insert (cards, node->mac, node);
+    }
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (keys[i], " ", 2);
+      VireoMapNode *card = parts[1] != NULL ? g_hash_table_lookup (cards, parts[0]) : NULL;
+      guint index;
+
+      if (card != NULL
+          && (card->addresses == NULL
+              || !g_ptr_array_find_with_equal_func (card->addresses, parts[1], g_str_equal, &index)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_lease_keys (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VireoNetworkMapPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) keys = vireo_connection_list_lease_keys_finish (VIREO_CONNECTION (source), result, &error);
+  VireoNetMap *map;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->poll_cancellable);
+  map = vireo_network_map_view_get_map (self->view);
+  if (keys != NULL && map != NULL && !shows_leases (map, (const char * const *) keys))
+    vireo_network_map_page_reload (self);
+}
+
+/* Leases and agent addresses raise no event. The cheap question (the
+ * leases alone, one call per running network) is asked every tick; the
+ * whole map, which reads every running machine, only when a lease is new,
+ * and otherwise every FULL_READ_TICKS ticks for agent addresses and leases
+ * that ended. A host with hundreds of machines over a slow link stays
+ * free for everything else. */
+#define FULL_READ_TICKS 6
+
 static gboolean
 poll_cb (gpointer user_data)
 {
   VireoNetworkMapPage *self = user_data;
 
-  if (self->cancellable == NULL)
-    vireo_network_map_page_reload (self);
+  if (self->cancellable != NULL || self->poll_cancellable != NULL)
+    return G_SOURCE_CONTINUE;
+  if (++self->ticks % FULL_READ_TICKS == 0)
+    {
+      vireo_network_map_page_reload (self);
+      return G_SOURCE_CONTINUE;
+    }
+  if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
+    return G_SOURCE_CONTINUE;
+  self->poll_cancellable = g_cancellable_new ();
+  vireo_connection_list_lease_keys_async (self->connection, self->poll_cancellable, on_lease_keys,
+                                          g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -1080,6 +1149,8 @@ vireo_network_map_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->poll_cancellable);
+  g_clear_object (&self->poll_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->poll_source, g_source_remove);
   /* The connection outlives the page: no event may reach a disposed one. */

@@ -1259,3 +1259,84 @@ vireo_connection_read_network_map_finish (VireoConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+list_lease_keys_thread (GTask        *task,
+                        virConnectPtr conn,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  virNetworkPtr *nets = NULL;
+  int n;
+
+  if (_vireo_return_if_not_connected (task, conn))
+    return;
+  n = virConnectListAllNetworks (conn, &nets, VIR_CONNECT_LIST_NETWORKS_ACTIVE);
+  if (n < 0)
+    {
+      if (_vireo_driver_lacks_it ())
+        g_task_return_pointer (task, g_new0 (char *, 1), (GDestroyNotify) g_strfreev);
+      else
+        g_task_return_error (task, _vireo_error_from_last (_("Could not list the virtual networks")));
+      return;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(virNetwork) net = nets[i];
+      virNetworkDHCPLeasePtr *leases = NULL;
+      int m = virNetworkGetDHCPLeases (net, NULL, &leases, 0);
+
+      /* A network stopped meanwhile has no leases to show. */
+      if (m < 0)
+        virResetLastError ();
+      for (int j = 0; j < m; j++)
+        {
+          if (leases[j]->mac != NULL && leases[j]->ipaddr != NULL)
+            {
+              g_autofree char *mac = g_ascii_strdown (leases[j]->mac, -1);
+              g_autoptr(GInetAddress) address = g_inet_address_new_from_string (leases[j]->ipaddr);
+              /* Written as the map writes it: IPv6 has many spellings. */
+              g_autofree char *ip = address != NULL ? g_inet_address_to_string (address)
+                                                    : g_ascii_strdown (leases[j]->ipaddr, -1);
+
+              g_ptr_array_add (keys, g_strdup_printf ("%s %s/%u", mac, ip, leases[j]->prefix));
+            }
+          virNetworkDHCPLeaseFree (leases[j]);
+        }
+      free (leases);
+    }
+  free (nets);
+  g_ptr_array_sort (keys, compare_strings);
+  g_ptr_array_add (keys, NULL);
+  g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&keys), FALSE), (GDestroyNotify) g_strfreev);
+}
+
+void
+vireo_connection_list_lease_keys_async (VireoConnection     *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_CONNECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vireo_connection_list_lease_keys_async);
+  vireo_connection_run (self, task, list_lease_keys_thread);
+}
+
+/**
+ * vireo_connection_list_lease_keys_finish:
+ *
+ * Returns: (transfer full): the keys, sorted; empty without network support
+ */
+GStrv
+vireo_connection_list_lease_keys_finish (VireoConnection  *self,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

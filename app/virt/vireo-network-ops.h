@@ -161,4 +161,16 @@ VireoNetMap *vireo_connection_read_network_map_finish (VireoConnection     *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* Every DHCP lease of every running network, as "mac ip/prefix" (MAC in
+ * lower case), sorted: one call per running network, and no machine read.
+ * The map asks this on its timer and reads itself again only when a lease
+ * it does not show has appeared. */
+void         vireo_connection_list_lease_keys_async   (VireoConnection     *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GStrv        vireo_connection_list_lease_keys_finish  (VireoConnection     *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vireo-dhcp-guest.h"
+#include "vireo-network-ops.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-virt.h"
 #include "vireo-ui.h"
@@ -188,6 +189,27 @@ test_lease (void)
   vireo_test_wait_for (map_read, NULL, 60, "the map");
   /* Leases raise no event: the page reads them again while it is shown. */
   vireo_test_wait_for (nic_shown, &lease, 150, "the guest's lease on its card");
+
+  /* The lease came through the page's cheap question: the same key. */
+  {
+    g_auto(GStrv) keys = NULL;
+    VireoTestAsync a = { 0 };
+    g_autoptr(GError) error = NULL;
+    gboolean found = FALSE;
+
+    vireo_connection_list_lease_keys_async (conn, NULL, vireo_test_async_cb, &a);
+    keys = vireo_connection_list_lease_keys_finish (conn, vireo_test_async_wait (&a, 30), &error);
+    g_clear_object (&a.result);
+    g_assert_no_error (error);
+    for (guint i = 0; keys[i] != NULL; i++)
+      {
+        g_autofree char *want = g_strdup_printf ("%s %s", NAT_MAC,
+                                                 (char *) g_ptr_array_index (nic_node (NAT_MAC)->addresses, 0));
+
+        found |= g_strcmp0 (keys[i], want) == 0;
+      }
+    g_assert_true (found);
+  }
 
   map = vireo_network_map_view_get_map (view);
   machine = nic_node (NAT_MAC)->parent;
