@@ -79,6 +79,7 @@ struct _VireoNetworkMapView
   char                 *selected;
   char                 *search;
   GHashTable           *matches;    /* (nullable): ids of matching nodes, and of machines with a matching NIC */
+  GHashTable           *layouts;    /* shaped text, see layout_for() */
 
   double                drag_offset_x;
   double                drag_offset_y;
@@ -105,7 +106,9 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   const Palette        *palette;
-  PangoLayout          *layout;
+  PangoLayout          *layout;     /* for text not cached */
+  GHashTable           *layouts;    /* (nullable): the view's cache, "font|width|text" -> PangoLayout */
+  PangoContext         *pango;      /* (nullable): the widget's, for cached layouts */
   PangoFontDescription *font;
   PangoFontDescription *bold;
   PangoFontDescription *small;
@@ -184,6 +187,41 @@ rounded_rect (cairo_t *cr,
   cairo_close_path (cr);
 }
 
+/* Shaping text is most of a frame's cost: on screen, each text is shaped
+ * once in the widget's own Pango context and kept, and cairo's transform
+ * only scales it. The export shapes afresh in its own context. */
+static PangoLayout *
+layout_for (DrawContext                *ctx,
+            const PangoFontDescription *font,
+            const char                 *text,
+            double                      width)
+{
+  g_autofree char *key = NULL;
+  PangoLayout *layout;
+
+  if (ctx->layouts == NULL)
+    {
+      layout = ctx->layout;
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_text (layout, text, -1);
+      return layout;
+    }
+  key = g_strdup_printf ("%c|%d|%s", font == ctx->bold ? 'b' : 's', (int) width, text);
+  layout = g_hash_table_lookup (ctx->layouts, key);
+  if (layout == NULL)
+    {
+      layout = pango_layout_new (ctx->pango);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_text (layout, text, -1);
+      g_hash_table_insert (ctx->layouts, g_steal_pointer (&key), layout);
+    }
+  return layout;
+}
+
 static void
 draw_text (cairo_t                    *cr,
            DrawContext                *ctx,
@@ -197,13 +235,9 @@ draw_text (cairo_t                    *cr,
 {
   if (text == NULL || *text == '\0' || width <= 4)
     return;
-  pango_layout_set_font_description (ctx->layout, font);
-  pango_layout_set_width (ctx->layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_ellipsize (ctx->layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_text (ctx->layout, text, -1);
   set_rgb (cr, color, alpha);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, ctx->layout);
+  pango_cairo_show_layout (cr, layout_for (ctx, font, text, width));
 }
 
 static gboolean
@@ -488,48 +522,122 @@ draw_uplink_arrows (cairo_t            *cr,
     arrow_head (cr, x + (outbound ? 7 : 0), y, 1);
 }
 
-static void
-draw_edge (cairo_t            *cr,
-           DrawContext        *ctx,
-           const VireoMapEdge *edge)
+static gboolean
+edge_lit (DrawContext        *ctx,
+          const VireoMapEdge *edge)
 {
-  static const double dashes[] = { 4, 3 };
-  const VireoMapNode *colour_node = edge->kind == VIREO_MAP_EDGE_LINK ? edge->to : edge->from;
-  gboolean lit = ctx->selected != NULL
-                 && (g_strcmp0 (ctx->selected, edge->id) == 0 || g_strcmp0 (ctx->selected, edge->from->id) == 0
-                     || g_strcmp0 (ctx->selected, edge->to->id) == 0
-                     || (edge->from->parent != NULL && g_strcmp0 (ctx->selected, edge->from->parent->id) == 0));
-  double width = edge->kind == VIREO_MAP_EDGE_UPLINK ? 2.5 : 1.5;
-  double alpha = edge->active ? 1.0 : 0.55;
-  double x0, y0, x1, y1;
+  return ctx->selected != NULL
+         && (g_strcmp0 (ctx->selected, edge->id) == 0 || g_strcmp0 (ctx->selected, edge->from->id) == 0
+             || g_strcmp0 (ctx->selected, edge->to->id) == 0
+             || (edge->from->parent != NULL && g_strcmp0 (ctx->selected, edge->from->parent->id) == 0));
+}
 
-  if (edge->n_points < 2)
-    return;
-  edge_bounds (edge, &x0, &y0, &x1, &y1);
-  if (!visible (ctx, x0 - 4, y0 - 4, x1 - x0 + 8, y1 - y0 + 8))
-    return;
+static double
+edge_alpha (DrawContext        *ctx,
+            const VireoMapEdge *edge)
+{
+  double alpha = edge->active ? 1.0 : 0.55;
+
   if (ctx->matches != NULL && !g_hash_table_contains (ctx->matches, edge->from->id)
       && !g_hash_table_contains (ctx->matches, edge->to->id))
     alpha *= 0.3;
+  return alpha;
+}
+
+static const VireoMapNode *
+edge_colour_node (const VireoMapEdge *edge)
+{
+  return edge->kind == VIREO_MAP_EDGE_LINK ? edge->to : edge->from;
+}
+
+static void
+stroke_edge_path (cairo_t            *cr,
+                  const VireoMapEdge *like,
+                  double              alpha,
+                  gboolean            lit)
+{
+  static const double dashes[] = { 4, 3 };
+  double width = like->kind == VIREO_MAP_EDGE_UPLINK ? 2.5 : 1.5;
+
+  set_rgb (cr, mode_rgb (edge_colour_node (like)), alpha);
+  cairo_set_line_width (cr, lit ? width + 1 : width);
+  if (!like->active)
+    cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* Wires that look the same (same network, kind, state and fade) are one
+ * path and one stroke: a thousand strokes cost far more than one long
+ * path. Lit wires, uplink arrows and labels go on top, one by one. */
+static void
+draw_edges (cairo_t     *cr,
+            DrawContext *ctx,
+            GPtrArray   *edges)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_sized_new (edges->len);
+  g_autoptr(GPtrArray) lit = g_ptr_array_new ();
+  const VireoMapEdge *batch = NULL;
+  double batch_alpha = 0;
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  if (lit)
+  for (guint i = 0; i < edges->len; i++)
     {
+      VireoMapEdge *edge = g_ptr_array_index (edges, i);
+      double x0, y0, x1, y1;
+
+      if (edge->n_points < 2)
+        continue;
+      edge_bounds (edge, &x0, &y0, &x1, &y1);
+      if (!visible (ctx, x0 - 4, y0 - 4, x1 - x0 + 8, y1 - y0 + 8))
+        continue;
+      if (edge_lit (ctx, edge))
+        g_ptr_array_add (lit, edge);
+      else
+        g_ptr_array_add (order, edge);
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const VireoMapEdge *edge = g_ptr_array_index (order, i);
+      double alpha = edge_alpha (ctx, edge);
+
+      if (batch != NULL
+          && (edge_colour_node (edge) != edge_colour_node (batch) || edge->kind != batch->kind
+              || edge->active != batch->active || alpha != batch_alpha))
+        {
+          stroke_edge_path (cr, batch, batch_alpha, FALSE);
+          batch = NULL;
+        }
+      if (batch == NULL)
+        batch = edge, batch_alpha = alpha;
+      polyline (cr, edge);
+    }
+  if (batch != NULL)
+    stroke_edge_path (cr, batch, batch_alpha, FALSE);
+
+  for (guint i = 0; i < lit->len; i++)
+    {
+      const VireoMapEdge *edge = g_ptr_array_index (lit, i);
+      double width = edge->kind == VIREO_MAP_EDGE_UPLINK ? 2.5 : 1.5;
+
       polyline (cr, edge);
       set_rgb (cr, ctx->palette->accent, 0.35);
       cairo_set_line_width (cr, width + 5);
       cairo_stroke (cr);
+      polyline (cr, edge);
+      stroke_edge_path (cr, edge, edge_alpha (ctx, edge), TRUE);
     }
-  polyline (cr, edge);
-  set_rgb (cr, mode_rgb (colour_node), alpha);
-  cairo_set_line_width (cr, lit ? width + 1 : width);
-  if (!edge->active)
-    cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
 
-  if (edge->kind == VIREO_MAP_EDGE_UPLINK)
+  for (guint i = 0; i < order->len + lit->len; i++)
     {
+      const VireoMapEdge *edge = i < order->len ? g_ptr_array_index (order, i)
+                                                : g_ptr_array_index (lit, i - order->len);
+      double alpha = edge_alpha (ctx, edge);
+
+      if (edge->kind != VIREO_MAP_EDGE_UPLINK)
+        continue;
+      set_rgb (cr, mode_rgb (edge->from), alpha);
       draw_uplink_arrows (cr, edge);
       if (ctx->zoom >= 0.4 && edge->label != NULL)
         draw_text (cr, ctx, ctx->small, edge->label, edge->points[0] + 14, edge->points[1] - 22, 110,
@@ -554,8 +662,7 @@ draw_map (cairo_t     *cr,
         draw_host (cr, ctx, node);
     }
   /* Wires under the boxes, so a box always reads whole. */
-  for (guint i = 0; i < edges->len; i++)
-    draw_edge (cr, ctx, g_ptr_array_index (edges, i));
+  draw_edges (cr, ctx, edges);
 
   for (guint i = 0; i < nodes->len; i++)
     {
@@ -653,6 +760,11 @@ vireo_network_map_view_snapshot (GtkWidget   *widget,
     {
       draw_context_init (&ctx, cr,
                          pango_context_get_font_description (gtk_widget_get_pango_context (widget)), palette);
+      /* Bounded: a new map's texts replace the old ones'. */
+      if (g_hash_table_size (self->layouts) > 8192)
+        g_hash_table_remove_all (self->layouts);
+      ctx.layouts = self->layouts;
+      ctx.pango = gtk_widget_get_pango_context (widget);
       ctx.selected = self->selected;
       ctx.matches = self->matches;
       ctx.zoom = self->zoom;
@@ -1018,8 +1130,11 @@ vireo_network_map_view_set_map (VireoNetworkMapView *self,
           anchor_y = anchor->y - self->offset_y;
         }
     }
-  /* The old map's ids are in the match table until it is rebuilt. */
+  /* The old map's ids are in the match table until it is rebuilt; shaped
+   * texts go too, so a changed system font is picked up at the latest
+   * with the next map. */
   g_clear_pointer (&self->matches, g_hash_table_unref);
+  g_hash_table_remove_all (self->layouts);
   g_clear_pointer (&self->map, vireo_net_map_unref);
   if (map != NULL)
     {
@@ -1374,6 +1489,7 @@ vireo_network_map_view_finalize (GObject *object)
   VireoNetworkMapView *self = VIREO_NETWORK_MAP_VIEW (object);
 
   g_clear_pointer (&self->matches, g_hash_table_unref);
+  g_clear_pointer (&self->layouts, g_hash_table_unref);
   g_clear_pointer (&self->map, vireo_net_map_unref);
   g_free (self->selected);
   g_free (self->search);
@@ -1425,6 +1541,7 @@ vireo_network_map_view_init (VireoNetworkMapView *self)
   GtkEventController *key = gtk_event_controller_key_new ();
 
   vireo_map_metrics_init_default (&self->metrics);
+  self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->zoom = 1.0;
   self->fitted = TRUE;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -3,9 +3,11 @@
  * vireo-bench-map: what the network map costs for 10, 100 and 1,000
  * machines over six networks (every seventh machine on two): building the
  * map from XML (what the worker does after its libvirt reads), laying it
- * out, and drawing all of it (a PNG export at twice the size, encoding
- * included, and an SVG). Prints figures, never pass or fail: they depend
- * on the machine. Needs a display for GTK (run it under Xvfb).
+ * out, drawing all of it (a PNG export at twice the size, encoding
+ * included, and an SVG), and one frame of a 1280 × 800 view (snapshot and
+ * render) as first opened and zoomed out to the whole map. Prints figures,
+ * never pass or fail: they depend on the machine. Needs a display for GTK
+ * (run it under Xvfb).
  *
  *   build/tests/bench/vireo-bench-map [--sizes 10,100,1000] [--runs 3]
  */
@@ -75,6 +77,67 @@ median (GArray *values)
   return g_array_index (values, double, values->len / 2);
 }
 
+static VireoNetMap *
+map_for_frames (GPtrArray *docs)
+{
+  VireoNetMap *map = vireo_net_map_new ("bench");
+
+  for (guint i = 0; i < docs->len; i++)
+    {
+      const char *xml = g_ptr_array_index (docs, i);
+
+      if (i < G_N_ELEMENTS (modes))
+        vireo_net_map_add_network (map, xml, TRUE, NULL);
+      else
+        vireo_net_map_add_domain (map, xml, TRUE, NULL);
+    }
+  vireo_net_map_finish (map);
+  return map;
+}
+
+/* One frame of a 1280 × 800 view as the window draws it: the view's
+ * snapshot, then the window's renderer turning it into pixels. Median of
+ * 15, in ms; @all: zoomed out to the whole map, else opened as a user
+ * first sees it. */
+static double
+frame_cost (VireoNetMap *map,
+            gboolean     all)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = vireo_network_map_view_new ();
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  double result;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  vireo_network_map_view_set_map (VIREO_NETWORK_MAP_VIEW (view), map);
+  vireo_net_map_unref (map);
+  gtk_window_present (GTK_WINDOW (window));
+  while (gtk_widget_get_width (view) == 0 && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  if (all)
+    vireo_network_map_view_fit (VIREO_NETWORK_MAP_VIEW (view));
+  for (guint i = 0; i < 15; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double t;
+
+      GTK_WIDGET_GET_CLASS (view)->snapshot (view, snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                             &GRAPHENE_RECT_INIT (0, 0, 1280, 800));
+      t = ms_since (start);
+      g_array_append_val (times, t);
+    }
+  result = median (times);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return result;
+}
+
 static void
 measure (guint machines,
          guint runs)
@@ -88,6 +151,7 @@ measure (guint machines,
   g_autofree char *png_path = g_build_filename (dir, "map.png", NULL);
   g_autofree char *svg_path = g_build_filename (dir, "map.svg", NULL);
   double width = 0, height = 0;
+  double frame_readable, frame_all;
 
   for (guint r = 0; r < runs; r++)
     {
@@ -132,8 +196,10 @@ measure (guint machines,
       g_array_append_val (svg, t);
       g_object_unref (view);
     }
-  g_print ("%8u %10.2f %10.2f %10.1f %10.1f %7.0f x %-7.0f\n", machines, median (build), median (layout),
-           median (png), median (svg), width, height);
+  frame_readable = frame_cost (map_for_frames (docs), FALSE);
+  frame_all = frame_cost (map_for_frames (docs), TRUE);
+  g_print ("%8u %10.2f %10.2f %10.1f %10.1f %7.0f x %-7.0f %10.2f %10.2f\n", machines, median (build),
+           median (layout), median (png), median (svg), width, height, frame_readable, frame_all);
   g_unlink (png_path);
   g_unlink (svg_path);
   g_rmdir (dir);
@@ -164,7 +230,8 @@ main (int   argc,
   adw_init ();
   list = g_strsplit (sizes != NULL ? sizes : "10,100,1000", ",", -1);
   g_print ("network map, 6 networks, every 7th machine on two; medians of %d runs (ms)\n", runs);
-  g_print ("%8s %10s %10s %10s %10s %17s\n", "machines", "build", "layout", "draw+png", "draw+svg", "map size");
+  g_print ("%8s %10s %10s %10s %10s %17s %10s %10s\n", "machines", "build", "layout", "draw+png", "draw+svg",
+           "map size", "frame", "frame-all");
   for (guint i = 0; list[i] != NULL; i++)
     measure ((guint) atoi (list[i]), MAX (runs, 1));
   return 0;
