@@ -40,6 +40,8 @@ vireo_virt_error_map (int domain,
       return VIREO_VIRT_ERROR_NO_VOLUME;
     case VIR_ERR_NO_NETWORK:
       return VIREO_VIRT_ERROR_NO_NETWORK;
+    case VIR_ERR_NO_DOMAIN_SNAPSHOT:
+      return VIREO_VIRT_ERROR_NO_DOMAIN_SNAPSHOT;
     case VIR_ERR_NETWORK_EXIST:
     case VIR_ERR_STORAGE_VOL_EXIST:
       return VIREO_VIRT_ERROR_EXISTS;

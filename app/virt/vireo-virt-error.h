@@ -23,6 +23,7 @@ typedef enum
   VIREO_VIRT_ERROR_IN_USE,        /* a volume a machine uses; the message names them */
   VIREO_VIRT_ERROR_EXISTS,        /* a network, pool, volume or secret of that name exists */
   VIREO_VIRT_ERROR_NO_NETWORK,
+  VIREO_VIRT_ERROR_NO_DOMAIN_SNAPSHOT,  /* a machine's snapshot of that name is gone */
 } VireoVirtError;
 
 GQuark  vireo_virt_error_quark     (void);
