@@ -25,8 +25,8 @@
  *
  * The screenshot is read whole on the worker, decoded, scaled and encoded
  * as PNG with gdk-pixbuf (GLib-only, no GTK), because libvirt hands over
- * whatever the hypervisor wrote: QEMU 7.2 under libvirt 9.0 a PPM of the
- * full screen, the test driver a PNG.
+ * whatever the hypervisor wrote at full size: a PNG from QEMU 7.2 under
+ * libvirt 9.0 and from the test driver, a PPM from older QEMU.
  */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virDomainSnapshot, virDomainSnapshotFree)
@@ -414,7 +414,8 @@ revert_snapshot_thread (GTask        *task,
  *   libvirt calls the revert risky
  *
  * `virsh snapshot-revert`. The machine's new state arrives through
- * libvirt's events.
+ * libvirt's events. libvirt 9.0 reverts to internal snapshots only ("revert
+ * to external snapshot not supported yet").
  */
 void
 vireo_domain_revert_snapshot_async (VireoDomain              *self,
@@ -481,9 +482,13 @@ delete_snapshot_thread (GTask        *task,
  *   record only
  *
  * `virsh snapshot-delete`. libvirt 9.0 deletes external snapshots of a
- * QEMU machine too (merging the overlay back), but refuses one that has
- * children, and refuses TREE when the tree holds an external one:
- * libvirt's words come back as they are.
+ * QEMU machine too, running or shut off, merging each overlay into the
+ * image below and removing it. It refuses (and changes nothing): a shut
+ * off machine's external snapshot that has children ("could not find base
+ * disk source in disk source chain"; running, it works), TREE over
+ * external ones ("deletion of external children disk snapshots not
+ * supported"), and an external one whose parent is internal. libvirt's
+ * words come back as they are.
  */
 void
 vireo_domain_delete_snapshot_async (VireoDomain             *self,
