@@ -97,9 +97,12 @@ typedef struct
 /* @config: the machine's definition; @active: running or paused;
  * @internal_pflash: the host's libvirt supports internal snapshots with
  * pflash (UEFI) firmware (libvirt >= 10.10); FALSE on Debian 12's 9.0.
- * Disks considered: writable ones (not readonly, not shareable, not empty
- * CD-ROMs); internal needs each to be qcow2; external needs each to be a
- * local file or block device (not network). */
+ * Disks considered: writable ones (not readonly, not empty CD-ROMs).
+ * Internal needs each to be qcow2 and none shared or passed through (libvirt
+ * refuses one that leaves a writable disk out), and at least one disk to
+ * keep the memory in. External needs each to be a local file: an overlay
+ * goes beside its image, and a block device, a pool volume or a network
+ * disk has no folder to put one in. */
 VireoSnapshotPlan *vireo_snapshot_plan_for  (VireoDomainConfig *config,
                                              gboolean           active,
                                              gboolean           internal_pflash);
