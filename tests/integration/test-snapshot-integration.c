@@ -464,7 +464,9 @@ assert_exists (const char *path,
     g_error ("%s %s", path, want ? "is missing" : "is still there");
 }
 
-/* The overlays vireo_snapshot_build_xml() puts beside the images. */
+/* The overlays vireo_snapshot_build_xml() puts beside the images:
+ * "<image stem>.<name>.qcow2", so a snapshot taken on top of ext3's
+ * overlay has "ext-base.ext3.ext4.qcow2" (@name "ext3.ext4" here). */
 static void
 assert_overlays (const char *name,
                  gboolean    want)
@@ -613,10 +615,10 @@ test_external (void)
   g_clear_error (&error);
   assert_names (domain, "ext3,ext4");
   assert_overlays ("ext3", TRUE);
-  assert_overlays ("ext4", TRUE);
+  assert_overlays ("ext3.ext4", TRUE);
   {
     g_autofree char *ov3 = overlay ("ext-base", "ext3");
-    g_autofree char *ov4 = overlay ("ext-base", "ext4");
+    g_autofree char *ov4 = overlay ("ext-base", "ext3.ext4");
     g_autofree char *backing = backing_file_of (ov4);
     g_autofree char *sum = sha256_of (base);
 
@@ -630,19 +632,19 @@ test_external (void)
   start_guest (domain);
   delete_ok (domain, "ext3", VIREO_SNAPSHOT_DELETE_ONE);
   assert_overlays ("ext3", FALSE);
-  assert_overlays ("ext4", TRUE);
+  assert_overlays ("ext3.ext4", TRUE);
   list = vireo_test_list_snapshots_ok (domain);
   g_assert_null (vireo_test_find_snapshot (list, "ext4")->parent);
   g_assert_cmpuint (list->len, ==, 1);
   g_clear_pointer (&list, g_ptr_array_unref);
   {
-    g_autofree char *ov4 = overlay ("ext-base", "ext4");
+    g_autofree char *ov4 = overlay ("ext-base", "ext3.ext4");
     g_autofree char *backing = backing_file_of (ov4);
 
     g_assert_cmpstr (backing, ==, base);
   }
   delete_ok (domain, "ext4", VIREO_SNAPSHOT_DELETE_ONE);
-  assert_overlays ("ext4", FALSE);
+  assert_overlays ("ext3.ext4", FALSE);
   assert_disk_on (FALSE, base);
   assert_disk_on (TRUE, base);
 
