@@ -690,6 +690,22 @@ test_external (void)
     g_assert_cmpstr (sum, ==, merged_sum);
   }
 
+  /* An external snapshot whose parent is internal: 9.0 will not delete
+   * it, and keeps it. */
+  take (domain, "int1", VIREO_SNAPSHOT_INTERNAL, FALSE);
+  take (domain, "ext6", VIREO_SNAPSHOT_EXTERNAL, FALSE);
+  g_assert_false (vireo_test_delete_snapshot (domain, "ext6", VIREO_SNAPSHOT_DELETE_ONE, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not delete the snapshot “ext6”: Operation not supported: "
+                   "deleting external snapshot that has internal snapshot as parent not supported");
+  g_clear_error (&error);
+  list = vireo_test_list_snapshots_ok (domain);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (vireo_test_find_snapshot (list, "ext6")->parent, ==, "int1");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  assert_overlays ("ext5.ext6", TRUE);
+
   remove_guest (GUEST_EXT);
 }
 
