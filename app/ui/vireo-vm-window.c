@@ -91,6 +91,7 @@ struct _VireoVmWindow
   /* Template widgets */
   AdwToastOverlay   *toast_overlay;
   AdwViewStack      *view_stack;
+  AdwBin            *snapshots_bin;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget         *header_bar;
   gboolean           console_on_start; /* show the Console view once the machine runs */
@@ -5226,6 +5227,7 @@ vireo_vm_window_class_init (VireoVmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vireo/Vireo/vireo-vm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, snapshots_bin);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, VireoVmWindow, error_revealer);
@@ -5311,6 +5313,7 @@ vireo_vm_window_present_for (GtkWindow   *parent,
       adw_view_stack_set_visible_child_name (self->view_stack,
                                              vireo_domain_get_active (domain) ? "console" : "details");
       vireo_console_page_set_domain (self->console_page, domain);
+      adw_bin_set_child (self->snapshots_bin, vireo_snapshots_page_new (domain));
       /* Shown when the window is too narrow for the switcher. */
       adw_view_switcher_title_set_title (self->switcher_title, vireo_domain_get_name (domain));
       load (self);
@@ -5429,4 +5432,24 @@ vireo_vm_window_get_customizing (VireoVmWindow *self)
 {
   g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), FALSE);
   return self->install_job != NULL;
+}
+
+/**
+ * vireo_vm_window_get_snapshots_page:
+ *
+ * Returns: (transfer none): the Snapshots tab
+ */
+VireoSnapshotsPage *
+vireo_vm_window_get_snapshots_page (VireoVmWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_VM_WINDOW (self), NULL);
+  return VIREO_SNAPSHOTS_PAGE (adw_bin_get_child (self->snapshots_bin));
+}
+
+/* Shows the Snapshots tab. */
+void
+vireo_vm_window_show_snapshots (VireoVmWindow *self)
+{
+  g_return_if_fail (VIREO_IS_VM_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, "snapshots");
 }

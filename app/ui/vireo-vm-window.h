@@ -6,6 +6,7 @@
 #include "vireo-virt.h"
 #include "vireo-domain-config.h"
 #include "vireo-create-job.h"
+#include "vireo-snapshots-page.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,8 @@ void           vireo_vm_window_customize_install (VireoVmWindow  *self,
 gboolean       vireo_vm_window_get_customizing   (VireoVmWindow  *self);
 
 guint          vireo_vm_window_count_pending     (VireoVmWindow *self);
+VireoSnapshotsPage *vireo_vm_window_get_snapshots_page (VireoVmWindow *self);
+void           vireo_vm_window_show_snapshots    (VireoVmWindow  *self);
 const char    *vireo_vm_window_get_pending_text  (VireoVmWindow *self);
 
 G_END_DECLS

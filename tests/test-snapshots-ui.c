@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The VM window's Snapshots tab on libvirt's test driver
+ * (tests/data/test-snapshots.xml: a running machine on qcow2), under Xvfb:
+ * Take Snapshot suggests a name and refuses a taken one on its field, a
+ * snapshot taken after another shows under it in the tree, the
+ * description is edited in place, Revert and Delete ask first with the
+ * virsh line and do it. With VIREO_SCREENSHOT_DIR set, the windows are
+ * saved there.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "vireo-test-ui.h"
+#include "vireo-test-virt.h"
+#include "vireo-ui.h"
+#include "vireo-virt.h"
+#include "vireo-worker.h"
+
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+save_window (GtkWidget  *window,
+             const char *name)
+{
+  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  settle ();
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+typedef struct
+{
+  VireoSnapshotsPage *page;
+  guint               reads;
+} ReadWait;
+
+static gboolean
+read_again (gpointer data)
+{
+  ReadWait *w = data;
+
+  return vireo_snapshots_page_get_reads (w->page) > w->reads && !vireo_snapshots_page_get_loading (w->page);
+}
+
+static void
+wait_read (VireoSnapshotsPage *page,
+           guint               before)
+{
+  ReadWait w = { page, before };
+
+  vireo_test_wait_for (read_again, &w, 20, "the snapshots");
+}
+
+static char *cache;
+
+static gboolean
+thumbnail_saved (gpointer data)
+{
+  g_autofree char *file = g_strconcat (data, ".png", NULL);
+  g_autofree char *path = g_build_filename (cache, "vireo", "snapshots", "55555555-5555-4555-8555-555555555555",
+                                            file, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+create_ready (gpointer data)
+{
+  return gtk_widget_get_sensitive (vireo_test_find_named (data, "snapshot-create"));
+}
+
+static VireoSnapshotInfo *
+find (VireoSnapshotsPage *page,
+      const char         *name)
+{
+  GPtrArray *all = vireo_snapshots_page_get_snapshots (page);
+
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    if (g_strcmp0 (((VireoSnapshotInfo *) g_ptr_array_index (all, i))->name, name) == 0)
+      return g_ptr_array_index (all, i);
+  return NULL;
+}
+
+/* Take Snapshot with @name typed over the suggestion. */
+static void
+take (VireoSnapshotsPage *page,
+      const char         *name,
+      const char         *description,
+      const char         *screenshot)
+{
+  GtkWidget *window = vireo_snapshots_page_take (page);
+  guint reads = vireo_snapshots_page_get_reads (page);
+  GtkWidget *command;
+
+  vireo_test_wait_for (create_ready, window, 20, "the machine's definition");
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_named (window, "snapshot-name")), name);
+  if (description != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_named (window, "snapshot-new-description")), description);
+  /* qcow2 and running: internal, with the memory, chosen for the user. */
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (vireo_test_find_named (window, "snapshot-internal"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (vireo_test_find_named (window, "snapshot-memory"))));
+  command = vireo_test_find_named (window, "snapshot-command");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), "snapshot-create"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), name));
+  if (screenshot != NULL)
+    save_window (window, screenshot);
+  g_signal_emit_by_name (vireo_test_find_named (window, "snapshot-create"), "clicked");
+  wait_read (page, reads);
+  g_assert_nonnull (find (page, name));
+}
+
+static void
+test_snapshots (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-snapshots.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_strconcat ("test://", abs, NULL);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoDomain *domain = vireo_test_find_domain (conn, "web");
+  VireoVmWindow *window;
+  VireoSnapshotsPage *page;
+  GtkWidget *dialog;
+  GtkWidget *name_row;
+  GtkWidget *error_label;
+  GtkWidget *entry;
+  guint reads;
+
+  window = vireo_vm_window_present_for (NULL, domain);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  vireo_vm_window_show_snapshots (window);
+  page = vireo_vm_window_get_snapshots_page (window);
+  wait_read (page, 0);
+  g_assert_cmpuint (vireo_snapshots_page_get_snapshots (page)->len, ==, 0);
+
+  /* The suggestion, and a taken name refused on its field. */
+  take (page, "before-update", "Clean install, updates pending", "snapshot-take");
+  dialog = vireo_snapshots_page_take (page);
+  vireo_test_wait_for (create_ready, dialog, 20, "the machine's definition");
+  name_row = vireo_test_find_named (dialog, "snapshot-name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "snapshot1");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "before-update");
+  g_assert_false (gtk_widget_get_sensitive (vireo_test_find_named (dialog, "snapshot-create")));
+  g_assert_true (gtk_widget_has_css_class (name_row, "error"));
+  error_label = vireo_test_find_named (dialog, "snapshot-name-error");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "before-update"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Taken after the first: its child in the tree, and current. */
+  take (page, "after-update", NULL, NULL);
+  g_assert_cmpstr (find (page, "after-update")->parent, ==, "before-update");
+  g_assert_true (find (page, "after-update")->current);
+  g_assert_cmpstr (find (page, "before-update")->description, ==, "Clean install, updates pending");
+  /* A running machine's snapshots get a picture of its screen. */
+  vireo_test_wait_for (thumbnail_saved, "after-update", 20, "the thumbnail");
+  vireo_test_wait_for (thumbnail_saved, "before-update", 20, "the thumbnail");
+  save_window (GTK_WIDGET (window), "snapshot-tree");
+
+  /* The description, edited where it is shown. */
+  g_assert_true (vireo_snapshots_page_select (page, "before-update"));
+  entry = vireo_test_find_named (GTK_WIDGET (page), "snapshot-description");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Before the big update");
+  reads = vireo_snapshots_page_get_reads (page);
+  g_signal_emit_by_name (vireo_test_find_named (GTK_WIDGET (page), "snapshot-description-save"), "clicked");
+  wait_read (page, reads);
+  g_assert_cmpstr (find (page, "before-update")->description, ==, "Before the big update");
+  g_assert_true (find (page, "after-update")->current);
+
+  /* Revert asks, shows its line, then reverts: the first is current. */
+  dialog = vireo_snapshots_page_revert (page);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (vireo_test_find_named (dialog, "revert-command"))),
+                            "snapshot-revert web --snapshotname before-update"));
+  reads = vireo_snapshots_page_get_reads (page);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revert");
+  wait_read (page, reads);
+  g_assert_true (find (page, "before-update")->current);
+
+  /* Delete with what was taken after it. */
+  dialog = vireo_snapshots_page_delete (page);
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete-tree"));
+  reads = vireo_snapshots_page_get_reads (page);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete-tree");
+  wait_read (page, reads);
+  g_assert_cmpuint (vireo_snapshots_page_get_snapshots (page)->len, ==, 0);
+  g_assert_null (vireo_snapshots_page_get_selected (page));
+  /* Their pictures went with them. */
+  g_assert_false (thumbnail_saved ("before-update"));
+  g_assert_false (thumbnail_saved ("after-update"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  /* Thumbnails go to the cache: a private one, looked at below. */
+  cache = g_dir_make_tmp ("vireo-snapshots-ui-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  vireo_test_quiet_libvirt_glib ();
+  adw_init ();
+  vireo_virt_init ();
+  vireo_ui_init ();
+
+  g_test_add_func ("/snapshots-ui/take-edit-revert-delete", test_snapshots);
+  status = g_test_run ();
+  g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
+  {
+    g_autofree char *dir = g_build_filename (cache, "vireo", "snapshots", "55555555-5555-4555-8555-555555555555",
+                                             NULL);
+
+    g_rmdir (dir);
+    g_clear_pointer (&dir, g_free);
+    dir = g_build_filename (cache, "vireo", "snapshots", NULL);
+    g_rmdir (dir);
+    g_clear_pointer (&dir, g_free);
+    dir = g_build_filename (cache, "vireo", NULL);
+    g_rmdir (dir);
+    g_rmdir (cache);
+  }
+  return status;
+}
