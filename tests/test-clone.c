@@ -337,10 +337,24 @@ test_running (void)
   g_assert_null (xml);
   g_assert_error (error, VIREO_CLONE_ERROR, VIREO_CLONE_ERROR_STATE);
 
+  /* libvirt 9.0 copies qcow2 with qemu-img, which the paused QEMU's lock
+   * keeps out; raw it copies itself, and an overlay only reads a header. */
+  g_assert_false (disk (paused, VDA)->allowed[VIREO_CLONE_MODE_COPY]);
+  g_assert_cmpstr (disk (paused, VDA)->why_not[VIREO_CLONE_MODE_COPY], ==,
+                   "vda is a qcow2 image the paused machine holds open, and libvirt copies those with qemu-img, "
+                   "which cannot read an image in use. Shut the machine down to copy it.");
+  g_assert_true (disk (paused, VDA)->allowed[VIREO_CLONE_MODE_OVERLAY]);
+  g_assert_cmpint (disk (paused, VDA)->mode, ==, VIREO_CLONE_MODE_SHARE);
+  g_assert_cmpint (disk (paused, VDB)->mode, ==, VIREO_CLONE_MODE_COPY);
+  g_assert_cmpstr (disk (paused, VDB)->dest_name, ==, "web01-clone.raw");
+  g_assert_true (disk (paused, SDA)->allowed[VIREO_CLONE_MODE_COPY]);
+
   assert_valid (paused);
   warnings = vireo_clone_plan_dup_warnings (paused);
-  g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 2);
   g_assert_true (g_str_has_prefix (warnings[0], "“web01” is paused: its disks are copied as the host has them"));
+  g_assert_cmpstr (warnings[1], ==, "vda is shared by both machines and neither knows: only one of them can run "
+                                    "at a time.");
 }
 
 /* Names follow the clone's name until the user types one; suggestions
@@ -538,6 +552,8 @@ test_command (void)
   g_autofree char *other = NULL;
 
   g_assert_cmpstr (line, ==,
+                   "# virt-clone leaves the UEFI variables behind (it copies an NVRAM file only when it is a "
+                   "pool’s volume): its clone starts with the firmware’s defaults.\n"
                    "# virt-clone does not copy the TPM’s state: its clone starts with an empty TPM.\n"
                    "virt-clone --connect qemu:///system --original web01 --name web01-clone"
                    " --file /var/lib/libvirt/images/web01-clone.qcow2 --file /srv/data/web01-clone-1.raw"
@@ -553,10 +569,54 @@ test_command (void)
                    "# virt-clone only clones a machine that is shut off: shut “web01” down first.\n"
                    "# vda: virt-clone has no linked overlays, so this line shares the disk; Vireo makes "
                    "web's copy.qcow2 in pool default on top of /var/lib/libvirt/images/web01.qcow2 instead.\n"
+                   "# virt-clone leaves the UEFI variables behind (it copies an NVRAM file only when it is a "
+                   "pool’s volume): its clone starts with the firmware’s defaults.\n"
                    "# virt-clone does not copy the TPM’s state: its clone starts with an empty TPM.\n"
                    "virt-clone --original web01 --name 'web'\\''s copy' --skip-copy=vda --skip-copy=vdb"
                    " --force-copy=sda --file '/var/lib/libvirt/images/web'\\''s copy-1.iso'"
                    " --nvram '/var/lib/libvirt/qemu/nvram/web'\\''s copy_VARS.fd'");
+}
+
+/* libvirt 9.0 keeps <os firmware='efi'> as it is: no <nvram> in the
+ * definition, the file named after the machine in libvirt's folder. */
+static void
+test_nvram_implicit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoDomainConfig) source =
+    vireo_domain_config_new_from_xml ("<domain type='qemu'>\n  <name>efi</name>\n"
+                                      "  <uuid>0b7f6a58-7a47-4a0e-8d4f-1f8f2d0f6a12</uuid>\n"
+                                      "  <memory unit='KiB'>131072</memory>\n"
+                                      "  <os firmware='efi'>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                                      "  </os>\n  <devices/>\n</domain>\n", &error);
+  g_autoptr(VireoDomainConfig) stateless =
+    vireo_domain_config_new_from_xml ("<domain type='qemu'>\n  <name>efi</name>\n"
+                                      "  <uuid>0b7f6a58-7a47-4a0e-8d4f-1f8f2d0f6a13</uuid>\n"
+                                      "  <memory unit='KiB'>131072</memory>\n"
+                                      "  <os firmware='efi'>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                                      "    <loader stateless='yes'/>\n  </os>\n  <devices/>\n</domain>\n",
+                                      &error);
+  g_autoptr(VireoClonePlan) plan = NULL;
+  g_autoptr(VireoClonePlan) plan2 = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_no_error (error);
+  plan = vireo_clone_plan_new (source, VIREO_CLONE_SOURCE_SHUT_OFF, "efi2", NULL, NULL);
+  g_assert_true (plan->nvram_implicit);
+  g_assert_null (plan->nvram_source);
+  g_assert_null (plan->nvram_path);
+  xml = vireo_clone_plan_build_xml (plan, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (xml, "nvram"));
+  line = vireo_clone_plan_dup_command (plan, NULL);
+  g_assert_cmpstr (line, ==,
+                   "# virt-clone leaves the UEFI variables behind (it copies an NVRAM file only when it is a "
+                   "pool’s volume): its clone starts with the firmware’s defaults.\n"
+                   "virt-clone --original efi --name efi2");
+
+  plan2 = vireo_clone_plan_new (stateless, VIREO_CLONE_SOURCE_SHUT_OFF, "efi2", NULL, NULL);
+  g_assert_false (plan2->nvram_implicit);
 }
 
 /* A machine with no disk, NIC, NVRAM or TPM: nothing to plan but the
@@ -605,6 +665,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clone/running", test_running);
   g_test_add_func ("/clone/names-follow", test_names_follow);
   g_test_add_func ("/clone/nvram-taken", test_nvram_taken);
+  g_test_add_func ("/clone/nvram-implicit", test_nvram_implicit);
   g_test_add_func ("/clone/xml", test_xml);
   g_test_add_func ("/clone/xml-modes", test_xml_modes);
   g_test_add_func ("/clone/command", test_command);

@@ -12,6 +12,7 @@
 #include "vireo-clone.h"
 #include "vireo-command.h"
 #include "vireo-disk.h"
+#include "vireo-firmware.h"
 #include "vireo-interface.h"
 #include "vireo-model-private.h"
 #include "vireo-xml.h"
@@ -440,6 +441,7 @@ vireo_clone_plan_copy (const VireoClonePlan *plan)
   g_ptr_array_set_free_func (copy->disks, (GDestroyNotify) clone_disk_free);
   copy->nvram_source = g_strdup (plan->nvram_source);
   copy->nvram_path = g_strdup (plan->nvram_path);
+  copy->nvram_implicit = plan->nvram_implicit;
   copy->has_tpm = plan->has_tpm;
   copy->tpm_version = g_strdup (plan->tpm_version);
   copy->taken_names = g_strdupv (plan->taken_names);
@@ -621,6 +623,15 @@ set_why_not (VireoCloneDisk *disk,
 }
 
 /* What each mode needs of this disk, in the words a dialog shows. */
+/* Formats libvirt 9.0 copies itself, reading the file: the others go
+ * through `qemu-img convert`, which wants a lock the running QEMU of a
+ * paused machine holds ("Failed to get shared "write" lock"). */
+static gboolean
+copied_by_libvirt (const VireoCloneDisk *disk)
+{
+  return disk->format == NULL || g_str_equal (disk->format, "raw") || g_str_equal (disk->format, "iso");
+}
+
 static void
 judge_disk (const VireoClonePlan *plan,
             VireoCloneDisk       *disk)
@@ -684,6 +695,12 @@ judge_disk (const VireoClonePlan *plan,
     set_why_not (disk, VIREO_CLONE_MODE_COPY,
                  g_strdup (_("No active storage pool on this host holds files for the new volume. "
                              "Add or start a directory pool.")));
+  else if (plan->source_state == VIREO_CLONE_SOURCE_PAUSED && !copied_by_libvirt (disk))
+    set_why_not (disk, VIREO_CLONE_MODE_COPY,
+                 /* Translators: a disk's target ("vda"), then an image format ("qcow2") */
+                 g_strdup_printf (_("%s is a %s image the paused machine holds open, and libvirt copies "
+                                    "those with qemu-img, which cannot read an image in use. Shut the "
+                                    "machine down to copy it."), t, disk->format));
 
   /* OVERLAY: a qcow2 file whose backing file is the original's image,
    * which must be a local file or device, and one only this machine
@@ -946,6 +963,14 @@ vireo_clone_plan_new (VireoDomainConfig     *source,
 
   root = xmlDocGetRootElement (_vireo_domain_config_get_doc (source));
   plan->nvram_source = read_nvram_path (nvram_node (root));
+  if (nvram_node (root) == NULL)
+    {
+      g_autoptr(VireoFirmwareInfo) firmware = vireo_firmware_get_info (source);
+      g_autofree char *stateless =
+        vireo_xml_get_child_prop (vireo_xml_child (root, "os"), "loader", "stateless");
+
+      plan->nvram_implicit = g_strcmp0 (firmware->firmware, "efi") == 0 && g_strcmp0 (stateless, "yes") != 0;
+    }
   read_tpm (plan, vireo_xml_child (root, "devices"));
 
   refresh_volume_names (plan);
@@ -1551,6 +1576,16 @@ add_comment (GString    *text,
   g_string_append_printf (text, "# %s\n", flat);
 }
 
+static gboolean
+nvram_in_pool (const VireoClonePlan *plan)
+{
+  g_autofree char *name = NULL;
+  const VireoClonePool *pool = NULL;
+  const VireoCloneVolume *volume = NULL;
+
+  return find_path (plan, plan->nvram_source, &pool, &volume, &name) && find_volume (pool, name) != NULL;
+}
+
 /**
  * vireo_clone_plan_dup_command:
  * @uri: (nullable):
@@ -1588,6 +1623,9 @@ vireo_clone_plan_dup_command (const VireoClonePlan *plan,
           add_comment (text, comment);
         }
     }
+  if (plan->nvram_implicit || (plan->nvram_source != NULL && !nvram_in_pool (plan)))
+    add_comment (text, _("virt-clone leaves the UEFI variables behind (it copies an NVRAM file only when it "
+                         "is a pool’s volume): its clone starts with the firmware’s defaults."));
   if (plan->has_tpm)
     add_comment (text, _("virt-clone does not copy the TPM’s state: its clone starts with an empty TPM."));
 

@@ -153,6 +153,12 @@ typedef struct
   char                  *nvram_source;   /* (nullable): the original's <nvram> file */
   char                  *nvram_path;     /* (nullable): the clone's: same folder, "<name>_VARS.fd"
                                             (the original's suffix kept when it ends "_VARS.<ext>") */
+  gboolean               nvram_implicit; /* UEFI by libvirt's firmware auto-selection and no <nvram>
+                                            in the definition (what libvirt 9.0 keeps for <os
+                                            firmware='efi'>): libvirt names the file
+                                            "<name>_VARS.fd" in its own NVRAM folder, for the clone
+                                            too, so the definition says nothing and the job finds
+                                            the folder (nvram_source and nvram_path are NULL) */
   gboolean               has_tpm;        /* an emulated TPM whose state the job copies */
   char                  *tpm_version;    /* (nullable): "2.0", "1.2"; NULL: libvirt's default */
 
@@ -166,6 +172,10 @@ typedef struct
  * @taken_names: (nullable): every machine's name on the host.
  * @pools: (nullable) (element-type VireoClonePool): the host's pools with
  *   their volumes; copied.
+ * @state: a paused machine's qcow2 images cannot be copied: libvirt 9.0
+ *   copies them with qemu-img, which cannot get the lock a running QEMU
+ *   (paused or not) holds on them; raw images are copied by libvirt
+ *   itself, and overlays only read their backing file's header.
  * Never fails: what cannot be done is in the disks' allowed/why_not and
  * in vireo_clone_plan_validate(). Defaults: COPY for writable disks that
  * allow it, SHARE for read-only and shareable ones, removable media, and
@@ -238,7 +248,7 @@ char           *vireo_clone_plan_build_xml       (const VireoClonePlan *plan,
 /* The <volume> document for a COPY or OVERLAY disk's new volume:
  * dest_name, dest_format, @capacity bytes, allocation 0 (thin: qcow2
  * grows, raw is sparse); an overlay's <backingStore> is the source's path
- * and format. For virStorageVolCreateXMLFrom (COPY) or
+ * and format, and @capacity 0 gives it its backing image's size. For virStorageVolCreateXMLFrom (COPY) or
  * virStorageVolCreateXML (OVERLAY). Built with libxml2, so names are never
  * markup; no GObject, so any thread may call it. */
 char           *vireo_clone_disk_dup_volume_xml  (const VireoCloneDisk *disk,
@@ -246,9 +256,10 @@ char           *vireo_clone_disk_dup_volume_xml  (const VireoCloneDisk *disk,
 
 /* The equivalent virt-clone command (virt-manager 4.1's options), for
  * people to read or script; display only. Shell comment lines, each
- * ending in "\n", come first where virt-clone differs: an overlay (it has
- * none: it shares that disk), a paused machine (it wants it shut off), a
- * TPM (it does not copy its state). Then one line:
+ * ending in "\n", come first where virt-clone differs: a paused machine
+ * (it wants it shut off), an overlay (it has none: it shares that disk),
+ * UEFI variables it leaves behind (it copies an NVRAM file only when it
+ * is a pool's volume), a TPM (it does not copy its state). Then one line:
  *
  *   virt-clone --connect URI --original SRC --name NEW
  *     [--skip-copy=T | --force-copy=T]… [--file PATH]… [--nvram PATH]
