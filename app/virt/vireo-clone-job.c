@@ -1519,6 +1519,7 @@ update_fraction (VireoCloneJob *self)
 {
   double steps = self->steps_total > 0 ? (double) self->steps_done / self->steps_total : 0.0;
   double fraction;
+  gboolean moved;
 
   if (self->bytes_total > 0)
     fraction = COPY_WEIGHT * ((double) vireo_clone_job_get_bytes_done (self) / self->bytes_total) +
@@ -1526,12 +1527,13 @@ update_fraction (VireoCloneJob *self)
   else
     fraction = steps;
   fraction = CLAMP (fraction, 0.0, 1.0);
+  moved = fraction > self->fraction;
+  if (moved)
+    self->fraction = fraction;
+  /* Both are set before either is announced. */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
-  if (fraction > self->fraction)
-    {
-      self->fraction = fraction;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
-    }
+  if (moved)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
 }
 
 static void
