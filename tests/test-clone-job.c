@@ -512,6 +512,56 @@ test_cancel (Fixture       *f,
   remove_source (f, "cl-cancel");
 }
 
+/* Cancelled once the clone is defined (before its TPM state): the
+ * definition goes too. The test driver keeps no TPM state: the job only
+ * knows that from the URI. */
+static void
+test_cancel_defined (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const VireoCloneStep expected[] = {
+    VIREO_CLONE_STEP_CHECKING, VIREO_CLONE_STEP_DEFINING, VIREO_CLONE_STEP_COPYING_TPM,
+    VIREO_CLONE_STEP_ROLLING_BACK, VIREO_CLONE_STEP_FAILED,
+  };
+  virDomainPtr dom = virDomainDefineXML (f->direct,
+                                         "<domain type='test'><name>cl-tpm</name><memory>65536</memory>"
+                                         "<os><type>hvm</type></os><devices><tpm model='tpm-crb'>"
+                                         "<backend type='emulator' version='2.0'/></tpm></devices></domain>");
+  g_autofree char *xml = NULL;
+  g_autoptr(VireoClonePlan) plan = NULL;
+  g_autoptr(VireoClonePlan) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = NULL;
+  g_autoptr(VireoCloneResult) result = NULL;
+
+  g_assert_nonnull (dom);
+  virDomainFree (dom);
+  xml = inactive_xml (f, "cl-tpm");
+  plan = plan_for (f, xml, VIREO_CLONE_SOURCE_SHUT_OFF, NULL);
+  g_assert_true (plan->has_tpm);
+  result = run_plan (f->conn, plan, VIREO_CLONE_STEP_COPYING_TPM, 1, &steps, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_steps (steps, expected, G_N_ELEMENTS (expected));
+  g_assert_false (domain_exists (f->direct, "cl-tpm-clone"));
+  g_clear_error (&error);
+
+  /* Uncancelled: made, and the result says the TPM starts empty, and why. */
+  again = plan_for (f, xml, VIREO_CLONE_SOURCE_SHUT_OFF, NULL);
+  result = run_plan (f->conn, again, VIREO_CLONE_STEP_NONE, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->tpm, ==, VIREO_CLONE_STATE_RESET);
+  g_assert_cmpstr (result->tpm_note, ==, "This kind of host keeps no UEFI variables or TPM state where Vireo can find them.");
+  g_assert_true (domain_exists (f->direct, "cl-tpm-clone"));
+
+  dom = virDomainLookupByName (f->direct, "cl-tpm-clone");
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  dom = virDomainLookupByName (f->direct, "cl-tpm");
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+}
+
 static void
 test_labels (void)
 {
@@ -543,6 +593,7 @@ main (int   argc,
   ADD ("volume-taken", test_volume_taken);
   ADD ("name-taken", test_name_taken);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-defined", test_cancel_defined);
 #undef ADD
   g_test_add_func ("/clone-job/labels", test_labels);
 

@@ -752,6 +752,37 @@ test_uefi_tpm (void)
   g_assert_true (g_file_test (nvram, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (tpm, G_FILE_TEST_EXISTS));
 
+  /* Cancelled once the NVRAM is copied: the rollback takes the clone's
+   * NVRAM file with its definition, and leaves the original's files. */
+  {
+    static const VireoCloneStep cancelled[] = {
+      VIREO_CLONE_STEP_CHECKING, VIREO_CLONE_STEP_DEFINING, VIREO_CLONE_STEP_COPYING_NVRAM,
+      VIREO_CLONE_STEP_COPYING_TPM, VIREO_CLONE_STEP_ROLLING_BACK, VIREO_CLONE_STEP_FAILED,
+    };
+    g_autoptr(VireoClonePlan) first = plan_for (EFI, VIREO_CLONE_SOURCE_PAUSED);
+    g_autoptr(VireoCloneResult) none = NULL;
+    g_autofree char *nvram_sum = sha256_of (nvram);
+    g_autofree char *tpm_sum = sha256_of (tpm);
+    g_autofree char *first_tpm = daemon_lib ("swtpm", first->uuid, NULL);
+
+    w.at_step = VIREO_CLONE_STEP_COPYING_TPM;
+    w.at_detail = EFI "-clone";
+    w.cancel = TRUE;
+    none = run_plan (first, &w, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    assert_steps (w.steps, cancelled, G_N_ELEMENTS (cancelled));
+    g_array_unref (w.steps);
+    w.at_step = VIREO_CLONE_STEP_NONE;
+    w.cancel = FALSE;
+    g_assert_false (domain_exists (EFI "-clone"));
+    g_assert_false (g_file_test (clone_nvram, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (first_tpm, G_FILE_TEST_EXISTS));
+    g_assert_cmpstr (sha256_of (nvram), ==, nvram_sum);
+    g_assert_cmpstr (sha256_of (tpm), ==, tpm_sum);
+  }
+
   plan = plan_for (EFI, VIREO_CLONE_SOURCE_PAUSED);
   g_assert_true (vireo_clone_plan_validate (plan, &error));
   g_assert_no_error (error);
