@@ -127,6 +127,15 @@ sha256_of (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
+static void
+assert_sum (const char *path,
+            const char *sum)
+{
+  g_autofree char *now = sha256_of (path);
+
+  g_assert_cmpstr (now, ==, sum);
+}
+
 static char *
 image_info (const char *path,
             const char *field)
@@ -542,7 +551,11 @@ test_two_disks (void)
   g_assert_no_error (error);
   copy = g_strdup (((VireoCloneDisk *) plan->disks->pdata[0])->dest_path);
   overlay = g_strdup (((VireoCloneDisk *) plan->disks->pdata[1])->dest_path);
-  g_assert_cmpstr (copy, ==, in_pool (GUEST "-clone.qcow2"));
+  {
+    g_autofree char *want = in_pool (GUEST "-clone.qcow2");
+
+    g_assert_cmpstr (copy, ==, want);
+  }
   check_virt_clone_line (plan);
 
   result = run_plan (plan, &w, &error);
@@ -568,8 +581,8 @@ test_two_disks (void)
   out = run_tool_status ((const char *[]) { "qemu-img", "compare", "-q", b, overlay, NULL }, &ok);
   g_assert_true (ok);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpstr (sha256_of (a), ==, sum_a);
-  g_assert_cmpstr (sha256_of (b), ==, sum_b);
+  assert_sum (a, sum_a);
+  assert_sum (b, sum_b);
 
   /* libvirt's own view of both machines */
   after = inactive_xml (GUEST);
@@ -601,8 +614,8 @@ test_two_disks (void)
   wait_state (GUEST "-clone", VIREO_DOMAIN_STATE_RUNNING);
   domain_call (GUEST "-clone", virDomainDestroy);
   wait_state (GUEST "-clone", VIREO_DOMAIN_STATE_SHUTOFF);
-  g_assert_cmpstr (sha256_of (a), ==, sum_a);
-  g_assert_cmpstr (sha256_of (b), ==, sum_b);
+  assert_sum (a, sum_a);
+  assert_sum (b, sum_b);
 
   domain_call (GUEST "-clone", undefine_all);
   delete_volume (GUEST "-clone.qcow2");
@@ -779,8 +792,8 @@ test_uefi_tpm (void)
     g_assert_false (domain_exists (EFI "-clone"));
     g_assert_false (g_file_test (clone_nvram, G_FILE_TEST_EXISTS));
     g_assert_false (g_file_test (first_tpm, G_FILE_TEST_EXISTS));
-    g_assert_cmpstr (sha256_of (nvram), ==, nvram_sum);
-    g_assert_cmpstr (sha256_of (tpm), ==, tpm_sum);
+    assert_sum (nvram, nvram_sum);
+    assert_sum (tpm, tpm_sum);
   }
 
   plan = plan_for (EFI, VIREO_CLONE_SOURCE_PAUSED);
