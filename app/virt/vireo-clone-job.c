@@ -788,7 +788,7 @@ check_thread (GTask        *task,
       if (dest == NULL || virStoragePoolIsActive (dest) != 1)
         {
           virResetLastError ();
-          g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_SUPPORTED,
+          g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED,
                                    /* Translators: a disk's target ("vda"), then a storage pool's name */
                                    _("%s: the storage pool “%s” is not there or not active."), disk->target,
                                    disk->dest_pool);

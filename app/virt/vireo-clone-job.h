@@ -101,8 +101,10 @@ const char           *vireo_clone_job_get_detail     (VireoCloneJob         *sel
  * made is gone. Errors: %VIREO_VIRT_ERROR_OPERATION_INVALID for a running
  * machine, %VIREO_VIRT_ERROR_EXISTS for a name, UUID, volume or NVRAM
  * file taken meanwhile, %VIREO_VIRT_ERROR_NO_DOMAIN / _NO_VOLUME for what
- * went away, the plan's %VIREO_CLONE_ERROR when it does not validate,
- * else libvirt's words prefixed with what was being done. */
+ * went away (a destination pool gone or stopped: _FAILED, naming it), the
+ * plan's %VIREO_CLONE_ERROR when it does not validate, else libvirt's
+ * words prefixed with the disk and what was being done ("vdb: Could not
+ * make the overlay: …"). */
 void                  vireo_clone_job_run_async      (VireoCloneJob         *self,
                                                       GCancellable          *cancellable,
                                                       GAsyncReadyCallback    callback,
