@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "vireo-clone-job.h"
 #include "vireo-connection.h"
 #include "vireo-connection-manager.h"
 #include "vireo-console-stream.h"
