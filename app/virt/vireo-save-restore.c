@@ -3,9 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -33,6 +38,11 @@
  * reference-counted struct of plain data; progress reaches the main thread
  * through one idle at a time.
  */
+
+/* libvirt's QEMU driver heads a save file with this until the save is
+ * complete, then turns it into "LibvirtQemudSave"; a restore refuses an
+ * incomplete one ("save image is incomplete"). */
+#define PARTIAL_MAGIC   "LibvirtQemudPart"
 
 #define FIRST_POLL_MS   250   /* a bar that shows the size early */
 #define POLL_MS         1000
@@ -481,6 +491,7 @@ typedef struct _Shared
   char         *uuid;
   char         *path;
   unsigned int  flags;
+  gboolean      local;            /* the host's files are ours */
 
   /* The poller's handle on the machine: set by the save's thread, taken
    * by the poller when it starts, freed by it before it says it is gone. */
@@ -698,6 +709,28 @@ cancelled_error (void)
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The save was cancelled"));
 }
 
+/* libvirt 9.0 removes the file of a failed or aborted save only when the
+ * save created it; over an existing file it leaves its incomplete image
+ * there (the old content is gone either way). On a local connection that
+ * leftover goes too; an untouched file (the save failed before writing)
+ * has no such head and stays. */
+static void
+remove_incomplete_image (const char *path)
+{
+  char head[sizeof PARTIAL_MAGIC - 1];
+  gboolean incomplete;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    return;
+  incomplete = read (fd, head, sizeof head) == (ssize_t) sizeof head &&
+               memcmp (head, PARTIAL_MAGIC, sizeof head) == 0;
+  close (fd);
+  if (incomplete && g_unlink (path) != 0)
+    g_debug ("Could not remove the incomplete save image %s: %s", path, g_strerror (errno));
+}
+
 static void
 save_thread (GTask        *task,
              virConnectPtr conn,
@@ -741,6 +774,8 @@ save_thread (GTask        *task,
   cancelled = s->cancel_requested;
   g_mutex_unlock (&s->lock);
 
+  if (error != NULL && s->local)
+    remove_incomplete_image (s->path);
   if (error == NULL)
     g_task_return_boolean (task, TRUE);
   else if (cancelled)
@@ -944,6 +979,7 @@ vireo_save_job_run_async (VireoSaveJob        *self,
   s->uuid = g_strdup (vireo_domain_get_uuid (self->domain));
   s->path = g_strdup (self->path);
   s->flags = save_flags (self->restore_state);
+  s->local = !vireo_connection_get_is_remote (connection);
   s->job = self;
   self->shared = s;
 

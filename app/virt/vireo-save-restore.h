@@ -75,11 +75,15 @@ G_DECLARE_FINAL_TYPE (VireoSaveJob, vireo_save_job, VIREO, SAVE_JOB, GObject)
  * Properties, main thread, notified when they change:
  * - "progress" (double, 0..1): how much of the memory is written, from
  *   libvirt's job statistics, polled about once a second while the save
- *   runs. It only grows, and it is 1 once the save succeeded. A driver
- *   without job statistics (the test driver) reports nothing in between:
- *   0, then 1.
+ *   runs. It only grows, and it is 1 once the save succeeded. It can reach
+ *   1 some seconds before the run ends: libvirt then finishes the file
+ *   (libvirt 9.0, a 2 GiB TCG guest: memory written in 2 s, the call back
+ *   after 4 to 9 s), so show "running" with a full bar as finishing. A
+ *   driver without job statistics (the test driver) reports nothing in
+ *   between: 0, then 1.
  * - "bytes-done", "bytes-total" (guint64): the same as bytes, 0 until
- *   libvirt reports them (QEMU: the guest's RAM plus device state).
+ *   libvirt reports them (QEMU: the guest's RAM; zero pages count but
+ *   take no room in the file).
  * - "running" (boolean): between run_async() and its callback.
  *
  * The save is one blocking call on the connection's ops worker (other
@@ -89,12 +93,17 @@ G_DECLARE_FINAL_TYPE (VireoSaveJob, vireo_save_job, VIREO, SAVE_JOB, GObject)
  *
  * vireo_save_job_cancel() (or cancelling run_async()'s cancellable)
  * aborts the save (virDomainAbortJob, `virsh domjobabort`): the machine
- * keeps running as before, libvirt removes the partial file, and the run
- * finishes with G_IO_ERROR_CANCELLED. A save that finished before the
- * abort reached it stays done, and the run succeeds. A driver that cannot
- * abort jobs (the test driver) finishes its save regardless.
+ * goes on as before (running, or paused if it was), no partial file is
+ * left, and the run finishes with G_IO_ERROR_CANCELLED. Once the memory is
+ * written libvirt no longer takes an abort: the save then stays done and
+ * the run succeeds. A driver that cannot abort jobs (the test driver)
+ * finishes its save regardless.
  *
  * An existing file at @path is replaced, as `virsh save` does: ask first.
+ * libvirt 9.0 truncates it as the save begins, and if that save then
+ * fails or is cancelled it leaves an incomplete image there (a restore
+ * refuses it); Vireo removes that on a local connection and cannot on a
+ * remote one. A file libvirt created for the save it removes itself.
  * The run emits VireoDomain::action-requested with
  * VIREO_DOMAIN_ACTION_MANAGED_SAVE, so that an install watch
  * (vireo_domain_watch_install()) does not start the machine again once it
