@@ -189,6 +189,8 @@ test_save_and_restore (void)
   g_assert_cmpint (vireo_save_job_get_restore_state (job), ==, VIREO_RESTORE_AS_SAVED);
   g_assert_false (vireo_save_job_get_running (job));
   g_assert_cmpfloat (vireo_save_job_get_progress (job), ==, 0.0);
+  /* A local connection: libvirt is asked while it saves. */
+  g_assert_true (vireo_save_job_get_monitored (job));
 
   vireo_test_progress_watch (&progress, job);
   g_signal_connect (g.domain, "action-requested", G_CALLBACK (on_action_requested), actions);

@@ -37,6 +37,13 @@
  * with the next worker call. The poller and the two threads share a
  * reference-counted struct of plain data; progress reaches the main thread
  * through one idle at a time.
+ *
+ * Only on local connections. Checked on libvirt 9.0 over qemu+tcp through
+ * a relay that stops passing bytes mid-save: with the save alone in
+ * flight keepalive ends it after about 8 s; with a job query beside it
+ * (ours, or `virsh save --verbose`) neither call ever returns, the
+ * finding behind the link's call lock. A remote save is therefore one
+ * call, without progress in between or an abort.
  */
 
 /* libvirt's QEMU driver heads a save file with this until the save is
@@ -478,6 +485,7 @@ struct _VireoSaveJob
   gulong             cancel_handler;
   gulong             outer_handler;
   gboolean           running;
+  gboolean           monitored;
 };
 
 /* Plain data; the last reference may go on any thread. */
@@ -491,7 +499,9 @@ typedef struct _Shared
   char         *uuid;
   char         *path;
   unsigned int  flags;
-  gboolean      local;            /* the host's files are ours */
+  /* A local connection: the host's files are ours, and libvirt is asked
+   * about the save while it runs (see vireo_save_job_get_monitored()). */
+  gboolean      monitored;
 
   /* The poller's handle on the machine: set by the save's thread, taken
    * by the poller when it starts, freed by it before it says it is gone. */
@@ -747,7 +757,7 @@ save_thread (GTask        *task,
 
   g_mutex_lock (&s->lock);
   cancelled = s->cancel_requested;
-  if (!cancelled)
+  if (!cancelled && s->monitored)
     {
       virDomainRef (dom);
       s->poll_dom = dom;
@@ -760,7 +770,8 @@ save_thread (GTask        *task,
       return;
     }
 
-  vireo_thread_start ("vireo-save-poll", poll_thread, shared_ref (s));
+  if (s->monitored)
+    vireo_thread_start ("vireo-save-poll", poll_thread, shared_ref (s));
   if (virDomainSaveFlags (dom, s->path, NULL, s->flags) < 0)
     error = _vireo_error_from_last (_("The machine could not be saved"));
 
@@ -771,10 +782,12 @@ save_thread (GTask        *task,
   g_cond_broadcast (&s->cond);
   while (s->poller_running)
     g_cond_wait (&s->cond, &s->lock);
-  cancelled = s->cancel_requested;
+  /* Cancelled is what libvirt took an abort for; a save that failed on its
+   * own after a cancel that never reached it says why it failed. */
+  cancelled = s->aborted;
   g_mutex_unlock (&s->lock);
 
-  if (error != NULL && s->local)
+  if (error != NULL && s->monitored)
     remove_incomplete_image (s->path);
   if (error == NULL)
     g_task_return_boolean (task, TRUE);
@@ -801,6 +814,7 @@ enum {
   PROP_BYTES_DONE,
   PROP_BYTES_TOTAL,
   PROP_RUNNING,
+  PROP_MONITORED,
   N_PROPS
 };
 
@@ -929,6 +943,8 @@ vireo_save_job_new (VireoDomain       *domain,
   self->domain = g_object_ref (domain);
   self->path = g_strdup (path);
   self->restore_state = restore_state;
+  self->monitored = vireo_domain_get_connection (domain) != NULL &&
+                    !vireo_connection_get_is_remote (vireo_domain_get_connection (domain));
   return self;
 }
 
@@ -979,7 +995,7 @@ vireo_save_job_run_async (VireoSaveJob        *self,
   s->uuid = g_strdup (vireo_domain_get_uuid (self->domain));
   s->path = g_strdup (self->path);
   s->flags = save_flags (self->restore_state);
-  s->local = !vireo_connection_get_is_remote (connection);
+  s->monitored = self->monitored;
   s->job = self;
   self->shared = s;
 
@@ -1103,6 +1119,22 @@ vireo_save_job_get_running (VireoSaveJob *self)
   return self->running;
 }
 
+/**
+ * vireo_save_job_get_monitored:
+ *
+ * Returns: whether libvirt is asked about the save while it runs:
+ *   progress between 0 and 1 and a cancel that aborts it. Only on a local
+ *   connection: on libvirt 9.0 a second call in flight beside the save
+ *   keeps keepalive from ever ending either when a remote link dies, so
+ *   a remote save is one call, with neither.
+ */
+gboolean
+vireo_save_job_get_monitored (VireoSaveJob *self)
+{
+  g_return_val_if_fail (VIREO_IS_SAVE_JOB (self), FALSE);
+  return self->monitored;
+}
+
 static void
 vireo_save_job_finalize (GObject *object)
 {
@@ -1144,6 +1176,9 @@ vireo_save_job_get_property (GObject    *object,
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
+    case PROP_MONITORED:
+      g_value_set_boolean (value, self->monitored);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1175,6 +1210,9 @@ vireo_save_job_class_init (VireoSaveJobClass *klass)
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MONITORED] =
+    g_param_spec_boolean ("monitored", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

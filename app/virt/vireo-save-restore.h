@@ -85,14 +85,22 @@ G_DECLARE_FINAL_TYPE (VireoSaveJob, vireo_save_job, VIREO, SAVE_JOB, GObject)
  *   libvirt reports them (QEMU: the guest's RAM; zero pages count but
  *   take no room in the file).
  * - "running" (boolean): between run_async() and its callback.
+ * - "monitored" (boolean, fixed): progress in between and an abort, as
+ *   above.
  *
  * The save is one blocking call on the connection's ops worker (other
  * actions on that connection wait for it, as for a managed save); the
  * statistics and the cancel are sent from a thread of its own meanwhile,
  * because libvirt answers job queries while a save is under way.
  *
+ * That is only done on a local connection ("monitored", fixed at
+ * creation): on libvirt 9.0 a second call beside the save keeps keepalive
+ * from ever ending either when a remote link dies. On a remote connection
+ * "progress" goes from 0 to 1 at the end and a cancel only stops a save
+ * that has not begun (show a busy bar and no Cancel once it runs).
+ *
  * vireo_save_job_cancel() (or cancelling run_async()'s cancellable)
- * aborts the save (virDomainAbortJob, `virsh domjobabort`): the machine
+ * aborts a monitored save (virDomainAbortJob, `virsh domjobabort`): the machine
  * goes on as before (running, or paused if it was), no partial file is
  * left, and the run finishes with G_IO_ERROR_CANCELLED. Once the memory is
  * written libvirt no longer takes an abort: the save then stays done and
@@ -104,6 +112,8 @@ G_DECLARE_FINAL_TYPE (VireoSaveJob, vireo_save_job, VIREO, SAVE_JOB, GObject)
  * fails or is cancelled it leaves an incomplete image there (a restore
  * refuses it); Vireo removes that on a local connection and cannot on a
  * remote one. A file libvirt created for the save it removes itself.
+ * The run is G_IO_ERROR_CANCELLED only when the save did not happen
+ * because of the cancel; a save that failed on its own says why.
  * The run emits VireoDomain::action-requested with
  * VIREO_DOMAIN_ACTION_MANAGED_SAVE, so that an install watch
  * (vireo_domain_watch_install()) does not start the machine again once it
@@ -119,6 +129,7 @@ double             vireo_save_job_get_progress      (VireoSaveJob         *self)
 guint64            vireo_save_job_get_bytes_done    (VireoSaveJob         *self);
 guint64            vireo_save_job_get_bytes_total   (VireoSaveJob         *self);
 gboolean           vireo_save_job_get_running       (VireoSaveJob         *self);
+gboolean           vireo_save_job_get_monitored     (VireoSaveJob         *self);
 /* Runs the save once; a second run while one is under way fails with
  * G_IO_ERROR_PENDING. Errors: G_IO_ERROR_CANCELLED after a cancel;
  * VIREO_VIRT_ERROR_OPERATION_INVALID for a machine that is not running;

@@ -320,6 +320,7 @@ test_save_restore (void)
   guint64 total;
   gint64 start;
 
+  g_assert_true (vireo_save_job_get_monitored (job));
   vireo_test_progress_watch (&progress, job);
   start = g_get_monotonic_time ();
   g_assert_true (vireo_test_save (job, NULL, &error));
@@ -398,7 +399,9 @@ cancel_mid_save (const char *path)
 
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   assert_libvirt_state (GUEST, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_SAVE_CANCELED);
-  g_assert_cmpint (vireo_domain_get_state (guest), ==, VIREO_DOMAIN_STATE_RUNNING);
+  /* libvirt paused it for the save; the resume's event may come after
+   * the run's answer. */
+  wait_state (guest, VIREO_DOMAIN_STATE_RUNNING);
 }
 
 static void
@@ -520,6 +523,121 @@ test_sync_clock (void)
   g_clear_error (&error);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A link that dies during a save                                            */
+
+/* Runs `vireo-testenv.sh VERB STATE ARGS…` and returns its stdout. */
+static char *
+testenv (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) require_env ("VIREO_TESTENV"));
+  g_ptr_array_add (argv, (char *) args[0]);
+  g_ptr_array_add (argv, (char *) require_env ("VIREO_TEST_STATE"));
+  for (guint i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, 0, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+static gboolean
+is_listed_on (gpointer data)
+{
+  return vireo_connection_find_domain (data, vireo_domain_get_uuid (guest)) != NULL;
+}
+
+static gboolean
+is_disconnected (gpointer data)
+{
+  return vireo_connection_get_state (data) == VIREO_CONNECTION_STATE_DISCONNECTED;
+}
+
+/* The daemon has begun the save (asked on the unix socket, not the relay). */
+static gboolean
+save_under_way (gpointer data)
+{
+  virDomainPtr dom = virDomainLookupByName (direct, GUEST);
+  virDomainJobInfo info = { 0 };
+  gboolean yes;
+
+  g_assert_nonnull (dom);
+  yes = virDomainGetJobInfo (dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE && info.dataProcessed > 0;
+  virDomainFree (dom);
+  return yes;
+}
+
+/* Over qemu+tcp through a relay that stops passing bytes once the save is
+ * under way, and Cancel pressed on the stuck save: the run ends with the
+ * lost link's error, the connection shows as lost. With a progress query
+ * in flight beside the save (as on a local connection) it would hang for
+ * good: a remote save is not monitored. */
+static void
+test_dead_link (void)
+{
+  g_autofree char *path = in_dir ("dead-link.save");
+  g_autofree char *out = testenv ((const char *[]) { "relay", "tcp", "0", NULL });
+  g_autofree char *uri = NULL;
+  g_autoptr(VireoConnection) remote = NULL;
+  g_autoptr(VireoSaveJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+  VireoTestProgress progress = { 0 };
+  guint port = 0, pid = 0;
+  char relay[16];
+  double elapsed;
+  gint64 start;
+  virDomainPtr dom;
+
+  if (sscanf (out, "port=%u pid=%u", &port, &pid) != 2)
+    g_error ("vireo-testenv.sh relay printed '%s'", out);
+  g_snprintf (relay, sizeof relay, "%u", pid);
+  uri = g_strdup_printf ("qemu+tcp://127.0.0.1:%u/system", port);
+  remote = vireo_test_open_connection (uri, 0);
+  vireo_test_wait_for (is_listed_on, remote, 10, "the guest listed over tcp");
+
+  job = vireo_save_job_new (vireo_connection_find_domain (remote, vireo_domain_get_uuid (guest)), path,
+                            VIREO_RESTORE_AS_SAVED);
+  g_assert_false (vireo_save_job_get_monitored (job));
+  vireo_test_progress_watch (&progress, job);
+  vireo_test_save_start (job, NULL, &a);
+  vireo_test_wait_for (save_under_way, NULL, 60, "the daemon to begin the save");
+  g_free (testenv ((const char *[]) { "relay-ctl", relay, "block", NULL }));
+  start = g_get_monotonic_time ();
+  vireo_save_job_cancel (job);
+
+  vireo_test_wait_for (vireo_test_async_done, &a, 60, "the save to end after the link died");
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_false (vireo_test_save_finish (job, &a, &error));
+  g_test_message ("dead link during a remote save: ended after %.1f s: %s", elapsed, error->message);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_true (error->domain == VIREO_VIRT_ERROR);
+  /* Nothing was polled in between. */
+  g_assert_cmpuint (progress.values->len, ==, 0);
+  vireo_test_progress_unwatch (&progress, job);
+  vireo_test_wait_for (is_disconnected, remote, 30, "the connection to show as lost");
+
+  g_free (testenv ((const char *[]) { "relay-ctl", relay, "stop", NULL }));
+  vireo_connection_close (remote);
+
+  /* The daemon finished the save without its client: bring the guest
+   * back for the tests after this one. */
+  dom = virDomainLookupByName (direct, GUEST);
+  g_assert_nonnull (dom);
+  if (virDomainIsActive (dom) != 1)
+    g_assert_cmpint (virDomainRestore (direct, path), ==, 0);
+  virDomainFree (dom);
+  wait_state (guest, VIREO_DOMAIN_STATE_RUNNING);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -539,6 +657,7 @@ main (int   argc,
   g_test_add_func ("/integration/save/fill", test_fill);
   g_test_add_func ("/integration/save/save-restore", test_save_restore);
   g_test_add_func ("/integration/save/cancel", test_cancel);
+  g_test_add_func ("/integration/save/dead-link", test_dead_link);
   g_test_add_func ("/integration/save/restore-states", test_restore_states);
   g_test_add_func ("/integration/save/managed-save", test_managed_save);
   g_test_add_func ("/integration/save/sync-clock", test_sync_clock);
