@@ -34,8 +34,8 @@
  * which the save's own thread function starts just before the call and
  * stops, waiting for it, just after: libvirt answers job queries and
  * aborts while a save is under way, and no call of the poller can overlap
- * with the next worker call. The poller and the two threads share a
- * reference-counted struct of plain data; progress reaches the main thread
+ * with the next worker call. The main thread, the save's thread and the
+ * poller share a reference-counted struct of plain data; progress reaches the main thread
  * through one idle at a time.
  *
  * Only on local connections. Checked on libvirt 9.0 over qemu+tcp through
@@ -653,7 +653,7 @@ poll_thread (gpointer data)
 {
   Shared *s = data;
   virDomainPtr dom = g_steal_pointer (&s->poll_dom);
-  gboolean stats = TRUE, info = TRUE, can_abort = TRUE;
+  gboolean stats = TRUE, info = TRUE, can_abort = TRUE, job_seen = FALSE;
   gint64 next_poll = g_get_monotonic_time () + FIRST_POLL_MS * G_TIME_SPAN_MILLISECOND;
   gint64 next_abort = 0;
 
@@ -677,10 +677,11 @@ poll_thread (gpointer data)
       if (want_abort && now >= next_abort)
         {
           /* Until libvirt has begun the save's job there is nothing to
-           * abort ("no job is active"): try again shortly. */
+           * abort ("no job is active"): try again shortly. Once the job
+           * was seen, a refusal is final (its memory is written). */
           if (virDomainAbortJob (dom) == 0)
             aborted = TRUE;
-          else if (virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
+          else if (job_seen || virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
             can_abort = FALSE;
           virResetLastError ();
           next_abort = now + ABORT_RETRY_MS * G_TIME_SPAN_MILLISECOND;
@@ -688,6 +689,7 @@ poll_thread (gpointer data)
       if (now >= next_poll)
         {
           got = (stats || info) && read_job (dom, &stats, &info, &done, &total);
+          job_seen |= got;
           /* A driver without job statistics only needs waking for a cancel. */
           next_poll = now + (stats || info ? POLL_MS * G_TIME_SPAN_MILLISECOND : G_TIME_SPAN_HOUR);
         }

@@ -638,6 +638,68 @@ test_dead_link (void)
   g_unlink (path);
 }
 
+typedef struct
+{
+  gboolean killed;
+} Killer;
+
+static void
+kill_on_total (VireoSaveJob *job,
+               GParamSpec   *pspec,
+               Killer       *k)
+{
+  if (vireo_save_job_get_bytes_total (job) == 0 || k->killed)
+    return;
+  k->killed = TRUE;
+  g_free (testenv ((const char *[]) { "kill-daemon", NULL }));
+}
+
+static gboolean
+killed (gpointer data)
+{
+  return ((Killer *) data)->killed;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return vireo_connection_get_state (data) == VIREO_CONNECTION_STATE_CONNECTED;
+}
+
+/* On the local connection the save and the progress query are both in
+ * flight: the daemon killed under them must end the run at once (the
+ * socket's end, not keepalive), and Vireo reconnects once it is back. */
+static void
+test_daemon_killed (void)
+{
+  g_autofree char *path = in_dir ("killed.save");
+  g_autoptr(VireoSaveJob) job = vireo_save_job_new (guest, path, VIREO_RESTORE_AS_SAVED);
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+  Killer k = { FALSE };
+  gulong handler;
+  gint64 start;
+
+  g_assert_true (vireo_save_job_get_monitored (job));
+  handler = g_signal_connect (job, "notify::bytes-total", G_CALLBACK (kill_on_total), &k);
+  vireo_test_save_start (job, NULL, &a);
+  vireo_test_wait_for (killed, &k, 60, "the daemon to be killed mid-save");
+  start = g_get_monotonic_time ();
+  vireo_test_wait_for (vireo_test_async_done, &a, 30, "the save to end with the daemon");
+  g_assert_false (vireo_test_save_finish (job, &a, &error));
+  g_clear_signal_handler (&handler, job);
+  g_test_message ("daemon killed mid-save: ended after %.1f s: %s",
+                  (g_get_monotonic_time () - start) / 1e6, error->message);
+  g_assert_true (error->domain == VIREO_VIRT_ERROR);
+
+  g_free (testenv ((const char *[]) { "restart-daemon", NULL }));
+  vireo_test_wait_for (is_connected, conn, 60, "Vireo to reconnect");
+  virConnectClose (direct);
+  direct = virConnectOpen (require_env ("VIREO_TEST_URI"));
+  g_assert_nonnull (direct);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +723,8 @@ main (int   argc,
   g_test_add_func ("/integration/save/restore-states", test_restore_states);
   g_test_add_func ("/integration/save/managed-save", test_managed_save);
   g_test_add_func ("/integration/save/sync-clock", test_sync_clock);
+  /* Last: the daemon is restarted under the guest. */
+  g_test_add_func ("/integration/save/daemon-killed", test_daemon_killed);
 
   ret = g_test_run ();
   if (guest != NULL)
