@@ -99,10 +99,13 @@ G_DECLARE_FINAL_TYPE (VireoSaveJob, vireo_save_job, VIREO, SAVE_JOB, GObject)
  * "progress" goes from 0 to 1 at the end and a cancel only stops a save
  * that has not begun (show a busy bar and no Cancel once it runs).
  *
+ * libvirt pauses the machine while its memory is written: the list shows
+ * it paused (from libvirt's event) until the save's end shuts it off.
+ *
  * vireo_save_job_cancel() (or cancelling run_async()'s cancellable)
- * aborts a monitored save (virDomainAbortJob, `virsh domjobabort`): the machine
- * goes on as before (running, or paused if it was), no partial file is
- * left, and the run finishes with G_IO_ERROR_CANCELLED. Once the memory is
+ * aborts a monitored save (virDomainAbortJob, `virsh domjobabort`): the
+ * machine goes on as before (running, or paused if it was), no partial
+ * file is left, and the run finishes with G_IO_ERROR_CANCELLED. Once the memory is
  * written libvirt no longer takes an abort: the save then stays done and
  * the run succeeds. A driver that cannot abort jobs (the test driver)
  * finishes its save regardless.
