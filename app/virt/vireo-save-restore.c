@@ -126,7 +126,8 @@ has_managed_save_thread (GTask        *task,
     return;
   ret = virDomainHasManagedSaveImage (dom, 0);
   if (ret < 0)
-    g_task_return_error (task, _vireo_error_from_last (_("Could not find out whether the machine has a saved state")));
+    g_task_return_error (task,
+                         _vireo_error_from_last (_("Could not find out whether the machine has a saved state")));
   else
     g_task_return_boolean (task, ret == 1);
 }
