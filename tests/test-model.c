@@ -155,6 +155,37 @@ test_command_lines (void)
   g_assert_cmpstr (vireo_domain_action_get_verb (VIREO_DOMAIN_ACTION_MANAGED_SAVE), ==, "managedsave");
 }
 
+/* Save and restore: the file is a word of its own however it is named,
+ * and --running / --paused only when asked. */
+static void
+test_save_command_lines (void)
+{
+  g_autofree char *save = vireo_command_for_save ("qemu:///system", "web1", "/var/lib/saves/web1.save",
+                                                  VIREO_RESTORE_AS_SAVED);
+  g_autofree char *running = vireo_command_for_save (NULL, "my vm's", "/tmp/a b.save", VIREO_RESTORE_RUNNING);
+  g_autofree char *paused = vireo_command_for_save ("qemu+ssh://root@kvm1/system", "db", "/srv/db;rm -rf.save",
+                                                    VIREO_RESTORE_PAUSED);
+  g_autofree char *restore = vireo_command_for_restore ("qemu:///system", "/var/lib/saves/web1.save",
+                                                        VIREO_RESTORE_AS_SAVED);
+  g_autofree char *restore_running = vireo_command_for_restore ("qemu:///system?socket=/tmp/x y/sock",
+                                                                "/tmp/$HOME.save", VIREO_RESTORE_RUNNING);
+  g_autofree char *restore_paused = vireo_command_for_restore (NULL, "/s/x.save", VIREO_RESTORE_PAUSED);
+  g_autofree char *remove = vireo_command_for_managed_save_remove ("qemu:///system", "web 2");
+  g_autofree char *sync = vireo_command_for_clock_sync ("qemu:///session", "web1");
+  g_autofree char *sync_quoted = vireo_command_for_clock_sync (NULL, "it's");
+
+  g_assert_cmpstr (save, ==, "virsh -c qemu:///system save web1 /var/lib/saves/web1.save");
+  g_assert_cmpstr (running, ==, "virsh save 'my vm'\\''s' '/tmp/a b.save' --running");
+  g_assert_cmpstr (paused, ==, "virsh -c qemu+ssh://root@kvm1/system save db '/srv/db;rm -rf.save' --paused");
+  g_assert_cmpstr (restore, ==, "virsh -c qemu:///system restore /var/lib/saves/web1.save");
+  g_assert_cmpstr (restore_running, ==, "virsh -c 'qemu:///system?socket=/tmp/x y/sock' restore '/tmp/$HOME.save' "
+                                        "--running");
+  g_assert_cmpstr (restore_paused, ==, "virsh restore /s/x.save --paused");
+  g_assert_cmpstr (remove, ==, "virsh -c qemu:///system managedsave-remove 'web 2'");
+  g_assert_cmpstr (sync, ==, "virsh -c qemu:///session domtime web1 --sync");
+  g_assert_cmpstr (sync_quoted, ==, "virsh domtime 'it'\\''s' --sync");
+}
+
 static void
 test_uri_round_trips (void)
 {
@@ -1085,6 +1116,7 @@ main (int   argc,
   g_test_add_func ("/model/domain/round-trip-keeps-unknown", test_round_trip_keeps_unknown);
   g_test_add_func ("/model/domain/parse-errors", test_parse_errors);
   g_test_add_func ("/model/command/lines", test_command_lines);
+  g_test_add_func ("/model/command/save-lines", test_save_command_lines);
   g_test_add_func ("/model/uri/round-trips", test_uri_round_trips);
   g_test_add_func ("/model/uri/fields", test_uri_fields);
   g_test_add_func ("/model/uri/field-errors", test_uri_field_errors);

@@ -497,3 +497,118 @@ vireo_command_for_network_update (const char             *uri,
     g_string_append (line, " --config");
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
+
+static void
+append_restore_state (GString           *line,
+                      VireoRestoreState  state)
+{
+  switch (state)
+    {
+    case VIREO_RESTORE_AS_SAVED:
+      break;
+    case VIREO_RESTORE_RUNNING:
+      g_string_append (line, " --running");
+      break;
+    case VIREO_RESTORE_PAUSED:
+      g_string_append (line, " --paused");
+      break;
+    default:
+      g_return_if_reached ();
+    }
+}
+
+/**
+ * vireo_command_for_save:
+ * @uri: (nullable): the connection's URI
+ * @file: the file on the host the memory goes to
+ * @state: how a restore brings the machine back
+ *
+ * Returns: `virsh save DOMAIN FILE [--running|--paused]`
+ */
+char *
+vireo_command_for_save (const char        *uri,
+                        const char        *domain_name,
+                        const char        *file,
+                        VireoRestoreState  state)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted_name = NULL;
+  g_autofree char *quoted_file = NULL;
+
+  g_return_val_if_fail (domain_name != NULL && file != NULL, NULL);
+
+  quoted_name = vireo_command_quote (domain_name);
+  quoted_file = vireo_command_quote (file);
+  append_uri (line, uri);
+  g_string_append_printf (line, " save %s %s", quoted_name, quoted_file);
+  append_restore_state (line, state);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/**
+ * vireo_command_for_restore:
+ * @uri: (nullable): the connection's URI
+ * @file: a file on the host written by a save
+ * @state: running or paused whatever the file says, or as saved
+ *
+ * Returns: `virsh restore FILE [--running|--paused]`
+ */
+char *
+vireo_command_for_restore (const char        *uri,
+                           const char        *file,
+                           VireoRestoreState  state)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted_file = NULL;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  quoted_file = vireo_command_quote (file);
+  append_uri (line, uri);
+  g_string_append_printf (line, " restore %s", quoted_file);
+  append_restore_state (line, state);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/**
+ * vireo_command_for_managed_save_remove:
+ * @uri: (nullable): the connection's URI
+ *
+ * Returns: `virsh managedsave-remove DOMAIN`: the next start boots afresh
+ */
+char *
+vireo_command_for_managed_save_remove (const char *uri,
+                                       const char *domain_name)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted_name = NULL;
+
+  g_return_val_if_fail (domain_name != NULL, NULL);
+
+  quoted_name = vireo_command_quote (domain_name);
+  append_uri (line, uri);
+  g_string_append_printf (line, " managedsave-remove %s", quoted_name);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/**
+ * vireo_command_for_clock_sync:
+ * @uri: (nullable): the connection's URI
+ *
+ * Returns: `virsh domtime DOMAIN --sync`: the guest agent sets the guest's
+ *   clock from the host's
+ */
+char *
+vireo_command_for_clock_sync (const char *uri,
+                              const char *domain_name)
+{
+  g_autoptr(GString) line = g_string_new ("virsh");
+  g_autofree char *quoted_name = NULL;
+
+  g_return_val_if_fail (domain_name != NULL, NULL);
+
+  quoted_name = vireo_command_quote (domain_name);
+  append_uri (line, uri);
+  g_string_append_printf (line, " domtime %s --sync", quoted_name);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}

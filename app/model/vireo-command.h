@@ -83,4 +83,27 @@ char       *vireo_command_for_network_update (const char     *uri,
                                               gboolean        live,
                                               gboolean        config);
 
+/* How a machine comes back from a saved state: as it was when saved, or
+ * running or paused whatever it was (virsh save / restore --running,
+ * --paused; VIR_DOMAIN_SAVE_RUNNING / _PAUSED). */
+typedef enum
+{
+  VIREO_RESTORE_AS_SAVED,
+  VIREO_RESTORE_RUNNING,
+  VIREO_RESTORE_PAUSED,
+} VireoRestoreState;
+
+/* Saving a machine's memory to a file on the host and back. */
+char       *vireo_command_for_save       (const char          *uri,
+                                          const char          *domain_name,
+                                          const char          *file,
+                                          VireoRestoreState    state);
+char       *vireo_command_for_restore    (const char          *uri,
+                                          const char          *file,
+                                          VireoRestoreState    state);
+char       *vireo_command_for_managed_save_remove (const char *uri,
+                                                   const char *domain_name);
+char       *vireo_command_for_clock_sync (const char          *uri,
+                                          const char          *domain_name);
+
 G_END_DECLS

@@ -24,6 +24,7 @@ typedef enum
   VIREO_VIRT_ERROR_EXISTS,        /* a network, pool, volume or secret of that name exists */
   VIREO_VIRT_ERROR_NO_NETWORK,
   VIREO_VIRT_ERROR_NO_DOMAIN_SNAPSHOT,  /* a machine's snapshot of that name is gone */
+  VIREO_VIRT_ERROR_NO_AGENT,      /* no guest agent answers in the machine (none configured, none running) */
 } VireoVirtError;
 
 GQuark  vireo_virt_error_quark     (void);

@@ -10,6 +10,7 @@
 #include "vireo-host.h"
 #include "vireo-lookup.h"
 #include "vireo-network-ops.h"
+#include "vireo-save-restore.h"
 #include "vireo-snapshot-ops.h"
 #include "vireo-storage.h"
 #include "vireo-virt-enums.h"
