@@ -83,47 +83,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->conn);
 }
 
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Saves @window as VIREO_SCREENSHOT_DIR/@name.png when that is set. */
-static void
-save_window (GtkWidget  *window,
-             const char *name)
-{
-  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  settle ();
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static gboolean
 overlap (const VireoMapNode *a,
          const VireoMapNode *b)
@@ -237,7 +196,7 @@ test_every_mode (Fixture       *f,
   }
   /* Opened readable; Fit shows all of it however small. */
   g_assert_cmpfloat (vireo_network_map_view_get_zoom (f->view), >=, 0.55);
-  save_window (GTK_WIDGET (f->window), "network-map-modes");
+  vireo_test_save_window (GTK_WIDGET (f->window), "network-map-modes");
   vireo_network_map_view_fit (f->view);
   {
     double width, height;
@@ -271,7 +230,7 @@ test_explains (Fixture       *f,
   explanation = vireo_test_find_named (vireo_network_map_page_get_panel (f->page), "map-explanation");
   g_assert_nonnull (explanation);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (explanation)), "default"));
-  save_window (GTK_WIDGET (f->window), "network-map-explanation");
+  vireo_test_save_window (GTK_WIDGET (f->window), "network-map-explanation");
 
   g_assert_true (vireo_network_map_view_select (f->view, "net:routed"));
   g_assert_cmpint (panel_verdict (f, VIREO_REACH_OUTSIDE_GUEST), ==, VIREO_REACH_PARTLY);
@@ -514,7 +473,7 @@ test_export (Fixture       *f,
   g_assert_nonnull (strstr (text, "glyph"));
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_window (GTK_WIDGET (f->window), "network-map-dark");
+  vireo_test_save_window (GTK_WIDGET (f->window), "network-map-dark");
   g_assert_true (vireo_network_map_view_export (f->view, dark_png, VIREO_MAP_EXPORT_PNG, &error));
   dark = load_png (dark_png);
   g_assert_cmpuint (corner_brightness (dark), <, 150);
@@ -545,7 +504,7 @@ test_demo (void)
   map = vireo_network_map_view_get_map (f.view);
   g_assert_nonnull (vireo_net_map_lookup (map, "net:default"));
   assert_no_overlaps (map);
-  save_window (GTK_WIDGET (f.window), "network-map-demo");
+  vireo_test_save_window (GTK_WIDGET (f.window), "network-map-demo");
   fixture_teardown (&f, NULL);
 }
 

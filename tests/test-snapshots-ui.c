@@ -21,44 +21,6 @@
 #include "vireo-virt.h"
 #include "vireo-worker.h"
 
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-save_window (GtkWidget  *window,
-             const char *name)
-{
-  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  settle ();
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 typedef struct
 {
   VireoSnapshotsPage *page;
@@ -134,7 +96,7 @@ take (VireoSnapshotsPage *page,
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), "snapshot-create"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), name));
   if (screenshot != NULL)
-    save_window (window, screenshot);
+    vireo_test_save_window (window, screenshot);
   g_signal_emit_by_name (vireo_test_find_named (window, "snapshot-create"), "clicked");
   wait_read (page, reads);
   g_assert_nonnull (find (page, name));
@@ -184,7 +146,7 @@ test_snapshots (void)
   /* A running machine's snapshots get a picture of its screen. */
   vireo_test_wait_for (thumbnail_saved, "after-update", 20, "the thumbnail");
   vireo_test_wait_for (thumbnail_saved, "before-update", 20, "the thumbnail");
-  save_window (GTK_WIDGET (window), "snapshot-tree");
+  vireo_test_save_window (GTK_WIDGET (window), "snapshot-tree");
 
   /* The description, edited where it is shown. */
   g_assert_true (vireo_snapshots_page_select (page, "before-update"));

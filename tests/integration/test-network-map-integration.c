@@ -45,46 +45,6 @@ static VireoNetworkMapView    *view;
 static virConnectPtr           direct;
 
 static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-save_window (GtkWidget  *window,
-             const char *name)
-{
-  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  settle ();
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
-static void
 start_network (const char *name,
                const char *forward,
                guint       slot,
@@ -235,9 +195,9 @@ test_lease (void)
     g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), nat_prefix));
   }
   vireo_network_map_view_select (view, NULL);
-  save_window (GTK_WIDGET (host_window), "network-map-host");
+  vireo_test_save_window (GTK_WIDGET (host_window), "network-map-host");
   g_assert_true (vireo_network_map_view_select (view, "net:" NAT));
-  save_window (GTK_WIDGET (host_window), "network-map-host-explanation");
+  vireo_test_save_window (GTK_WIDGET (host_window), "network-map-host-explanation");
 }
 
 static void
@@ -320,7 +280,7 @@ test_hotplug_and_move (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), "update-device " GUEST " /dev/stdin --live --config"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), "network=\"" ROUTED "\""));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (command)), ISO_MAC));
-  save_window (dialog, "network-map-move");
+  vireo_test_save_window (dialog, "network-map-move");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "move");
 
   vireo_test_wait_for (definition_has, &live, 30, "the running guest's card on " ROUTED);

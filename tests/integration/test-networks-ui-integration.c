@@ -79,45 +79,6 @@ wait_for_label (GtkWidget  *root,
   vireo_test_wait_for (label_shown, &w, seconds, text);
 }
 
-/* Saves @window as VIREO_SCREENSHOT_DIR/@name.png when that is set. */
-static void
-save_window (GtkWidget  *window,
-             const char *name)
-{
-  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-
-  if (dir == NULL)
-    return;
-  /* Let the last changes be laid out and drawn. */
-  {
-    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static gboolean
 not_loading (gpointer data)
 {
@@ -213,7 +174,7 @@ test_nat_lease (void)
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), NETWORK);
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Host _Address / Prefix")), address);
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
-  save_window (dialog, "network-create-nat");
+  vireo_test_save_window (dialog, "network-create-nat");
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 60, "the network to be made");
 
@@ -231,7 +192,7 @@ test_nat_lease (void)
   g_assert_cmpint (virDomainCreate (dom), ==, 0);
   vireo_test_wait_for (lease_shown, &lw, 120, "the guest's lease in the table");
   scroll_to (vireo_test_find_label (GTK_WIDGET (page), GUEST_MAC));
-  save_window (GTK_WIDGET (host_window), "network-leases");
+  vireo_test_save_window (GTK_WIDGET (host_window), "network-leases");
 }
 
 static gboolean
@@ -302,7 +263,7 @@ test_start_offers_network (void)
   vireo_test_wait_for (offer_shown, NULL, 30, "the offer to start the network");
   dialog = vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "net-start " NETWORK));
-  save_window (GTK_WIDGET (dialog), "network-preflight");
+  vireo_test_save_window (GTK_WIDGET (dialog), "network-preflight");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "start");
   gtk_window_destroy (dialog);
   vireo_test_wait_for (network_active, GINT_TO_POINTER (TRUE), 30, "the network to start");
@@ -363,7 +324,7 @@ test_isolated (void)
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), "vui-isolated");
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Host _Address / Prefix")), address);
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "Bridge _Name (empty: chosen by libvirt)")), bridge);
-  save_window (dialog, "network-create-isolated");
+  vireo_test_save_window (dialog, "network-create-isolated");
   gtk_widget_activate_action (dialog, "network.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_NETWORK_DIALOG), 60, "the network to be made");
 
@@ -376,7 +337,7 @@ test_isolated (void)
   sys = g_build_filename ("/sys/class/net", bridge, NULL);
   g_assert_true (g_file_test (sys, G_FILE_TEST_IS_DIR));
   vireo_test_wait_for (selects_isolated, page, 30, "the new network in the list");
-  save_window (GTK_WIDGET (host_window), "networks-list");
+  vireo_test_save_window (GTK_WIDGET (host_window), "networks-list");
 
   /* Edited while running: the page shows the running range until Restart,
    * then the new one. */
@@ -473,7 +434,7 @@ test_new_volume (void)
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Name")), "disk1.qcow2");
   gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_row_titled (dialog, "_Size")), "1 GiB");
-  save_window (dialog, "volume-create");
+  vireo_test_save_window (dialog, "volume-create");
   gtk_widget_activate_action (dialog, "volume.create", NULL);
   vireo_test_wait_for (window_gone, GSIZE_TO_POINTER (VIREO_TYPE_VOLUME_DIALOG), 60, "the volume to be made");
 
@@ -483,7 +444,7 @@ test_new_volume (void)
   g_assert_cmpuint (length, >=, 4);
   g_assert_cmpmem (head, 4, "QFI\xfb", 4);
   vireo_test_wait_for (volume_listed, page, 30, "the volume in the list");
-  save_window (GTK_WIDGET (host_window), "storage-pools");
+  vireo_test_save_window (GTK_WIDGET (host_window), "storage-pools");
 
   /* Upload a file into a raw volume made the same way, and download it
    * back: the same bytes, with the progress shown meanwhile. */

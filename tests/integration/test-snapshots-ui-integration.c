@@ -31,44 +31,6 @@ static VireoConnection        *conn;
 static virConnectPtr           direct;
 static char                   *image;
 
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-save_window (GtkWidget  *window,
-             const char *name)
-{
-  const char *dir = g_getenv ("VIREO_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  settle ();
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* The snapshot names qemu-img finds inside the image (-U: QEMU holds it). */
 static char *
 image_snapshots (void)
@@ -206,7 +168,7 @@ test_page (void)
   listed = image_snapshots ();
   g_assert_nonnull (strstr (listed, "clean"));
   g_assert_nonnull (strstr (listed, "configured"));
-  save_window (GTK_WIDGET (window), "snapshot-tree-real");
+  vireo_test_save_window (GTK_WIDGET (window), "snapshot-tree-real");
 
   /* Revert through the page: running again, on the first. */
   g_assert_true (vireo_snapshots_page_select (page, "clean"));
