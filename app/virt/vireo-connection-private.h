@@ -89,6 +89,11 @@ gboolean      _vireo_return_if_not_connected (GTask           *task,
                                               virConnectPtr    conn);
 gboolean      _vireo_driver_lacks_it         (void);
 gboolean      _vireo_item_vanished           (void);
+/* The machine with @uuid, or NULL with @task answered (not connected, or
+ * the machine is gone). */
+virDomainPtr  _vireo_task_lookup_domain      (GTask           *task,
+                                              virConnectPtr    conn,
+                                              const char      *uuid);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoDomainXmls, _vireo_domain_xmls_free)
 GPtrArray    *_vireo_connection_read_domain_xmls (VireoConnection *self,
                                                   virConnectPtr    conn);

@@ -1100,26 +1100,6 @@ action_data_free (gpointer data)
   g_free (d);
 }
 
-static virDomainPtr
-lookup_or_return (GTask         *task,
-                  virConnectPtr  conn,
-                  const char    *uuid)
-{
-  virDomainPtr dom;
-
-  if (conn == NULL)
-    {
-      g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
-                               _("Not connected to the host"));
-      return NULL;
-    }
-
-  dom = virDomainLookupByUUIDString (conn, uuid);
-  if (dom == NULL)
-    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
-  return dom;
-}
-
 /* A firmware switch asked, in the definition, for a fresh NVRAM file at
  * the next start (vireo_firmware_set_nvram_reset_pending()); the request
  * is spent once the guest has started with it. */
@@ -1150,7 +1130,7 @@ action_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ActionData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   int ret = -1;
 
   if (dom == NULL)
@@ -1259,7 +1239,7 @@ read_xml_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   XmlData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   char *xml;
 
   if (dom == NULL)
@@ -1449,7 +1429,7 @@ change_device_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   ChangeData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   int ret;
 
   if (dom == NULL)
@@ -1542,7 +1522,7 @@ set_memory_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   ChangeData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
 
   if (dom == NULL)
     return;
@@ -1618,7 +1598,7 @@ apply_live_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   LiveData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
 
   if (dom == NULL)
     return;
@@ -1719,7 +1699,7 @@ rename_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ChangeData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
 
   if (dom == NULL)
     return;
@@ -1914,7 +1894,7 @@ open_graphics_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   GraphicsData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   int *fd;
 
   if (dom == NULL)
@@ -1941,7 +1921,7 @@ graphics_target_thread (GTask        *task,
                         GCancellable *cancellable)
 {
   GraphicsData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(GError) error = NULL;
   VireoGraphicsTarget *target;
   char *xml;
@@ -2146,7 +2126,7 @@ plan_delete_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   ActionData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(VireoDomainConfig) config = NULL;
   g_autoptr(GPtrArray) disks = NULL;
   g_autoptr(GHashTable) others = NULL;
@@ -2274,7 +2254,7 @@ delete_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ActionData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_or_return (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(GString) failures = g_string_new (NULL);
   unsigned int flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |

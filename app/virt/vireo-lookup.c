@@ -1251,21 +1251,6 @@ domain_task_new (VireoDomain         *domain,
   return task;
 }
 
-static virDomainPtr
-lookup_domain (GTask         *task,
-               virConnectPtr  conn,
-               const char    *uuid)
-{
-  virDomainPtr dom;
-
-  if (_vireo_return_if_not_connected (task, conn))
-    return NULL;
-  dom = virDomainLookupByUUIDString (conn, uuid);
-  if (dom == NULL)
-    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
-  return dom;
-}
-
 typedef struct
 {
   GPtrArray          *interfaces;
@@ -1396,7 +1381,7 @@ list_addresses_thread (GTask        *task,
     VIREO_ADDRESS_SOURCE_LEASE, VIREO_ADDRESS_SOURCE_AGENT, VIREO_ADDRESS_SOURCE_ARP,
   };
   DomainData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(GError) first_error = NULL;
   g_autoptr(GPtrArray) empty = NULL;
   AddressResult *result;
@@ -1531,7 +1516,7 @@ get_autostart_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   DomainData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   int autostart = 0;
 
   if (dom == NULL)
@@ -1602,7 +1587,7 @@ set_autostart_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   DomainData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
 
   if (dom == NULL)
     return;

@@ -95,21 +95,6 @@ domain_task (VireoDomain         *self,
 }
 
 /* Worker threads */
-static virDomainPtr
-lookup_domain (GTask         *task,
-               virConnectPtr  conn,
-               const char    *uuid)
-{
-  virDomainPtr dom;
-
-  if (_vireo_return_if_not_connected (task, conn))
-    return NULL;
-  dom = virDomainLookupByUUIDString (conn, uuid);
-  if (dom == NULL)
-    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
-  return dom;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Managed save                                                              */
 
@@ -119,7 +104,7 @@ has_managed_save_thread (GTask        *task,
                          gpointer      task_data,
                          GCancellable *cancellable)
 {
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, task_data);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, task_data);
   int ret;
 
   if (dom == NULL)
@@ -175,7 +160,7 @@ remove_managed_save_thread (GTask        *task,
                             gpointer      task_data,
                             GCancellable *cancellable)
 {
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, task_data);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, task_data);
 
   if (dom == NULL)
     return;
@@ -225,7 +210,7 @@ sync_clock_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, task_data);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, task_data);
   GError *error;
   int code;
 
@@ -751,7 +736,7 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   Shared *s = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, s->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, s->uuid);
   GError *error = NULL;
   gboolean cancelled;
 

@@ -86,21 +86,6 @@ task_for (VireoDomain         *self,
   return task;
 }
 
-static virDomainPtr
-lookup_domain (GTask         *task,
-               virConnectPtr  conn,
-               const char    *uuid)
-{
-  virDomainPtr dom;
-
-  if (_vireo_return_if_not_connected (task, conn))
-    return NULL;
-  dom = virDomainLookupByUUIDString (conn, uuid);
-  if (dom == NULL)
-    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
-  return dom;
-}
-
 static virDomainSnapshotPtr
 lookup_snapshot (GTask        *task,
                  virDomainPtr  dom,
@@ -190,7 +175,7 @@ list_snapshots_thread (GTask        *task,
                        GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(GPtrArray) list = NULL;
   virDomainSnapshotPtr *snaps = NULL;
   GError *error = NULL;
@@ -275,7 +260,7 @@ create_snapshot_thread (GTask        *task,
                         GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(virDomainSnapshot) snap = NULL;
 
   if (dom == NULL)
@@ -391,7 +376,7 @@ revert_snapshot_thread (GTask        *task,
                         GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(virDomainSnapshot) snap = NULL;
 
   if (dom == NULL || (snap = lookup_snapshot (task, dom, d->name)) == NULL)
@@ -460,7 +445,7 @@ delete_snapshot_thread (GTask        *task,
                         GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(virDomainSnapshot) snap = NULL;
 
   if (dom == NULL || (snap = lookup_snapshot (task, dom, d->name)) == NULL)
@@ -639,7 +624,7 @@ screenshot_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  g_autoptr(virDomain) dom = lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(virStream) stream = NULL;
   g_autoptr(GBytes) image = NULL;
   GBytes *png = NULL;

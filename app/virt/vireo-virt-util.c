@@ -68,3 +68,18 @@ _vireo_item_vanished (void)
       return FALSE;
     }
 }
+
+virDomainPtr
+_vireo_task_lookup_domain (GTask         *task,
+                           virConnectPtr  conn,
+                           const char    *uuid)
+{
+  virDomainPtr dom;
+
+  if (_vireo_return_if_not_connected (task, conn))
+    return NULL;
+  dom = virDomainLookupByUUIDString (conn, uuid);
+  if (dom == NULL)
+    g_task_return_error (task, vireo_virt_error_from_last (_("The virtual machine no longer exists")));
+  return dom;
+}
