@@ -17,6 +17,8 @@
 #include "vireo-new-vm-dialog.h"
 #include "vireo-vm-window.h"
 #include "vireo-perf.h"
+#include "vireo-save-dialog.h"
+#include "vireo-save-restore.h"
 #include "vireo-window.h"
 
 /*
@@ -169,6 +171,21 @@ update_actions (VireoWindow *self)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, enabled);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.details", selected->len > 0);
+  {
+    VireoDomain *one = selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL;
+    VireoConnection *conn = one != NULL ? vireo_domain_get_connection (one) : NULL;
+    gboolean connected = conn != NULL && vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_CONNECTED;
+    VireoDomainState state = one != NULL ? vireo_domain_get_state (one) : VIREO_DOMAIN_STATE_NOSTATE;
+
+    /* A file save needs memory to write: a running or paused guest. */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.save-to-file",
+                                   connected && (state == VIREO_DOMAIN_STATE_RUNNING ||
+                                                 state == VIREO_DOMAIN_STATE_PAUSED ||
+                                                 state == VIREO_DOMAIN_STATE_BLOCKED));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.remove-saved-state",
+                                   connected && state == VIREO_DOMAIN_STATE_SHUTOFF &&
+                                   vireo_domain_get_has_saved_state (one));
+  }
 
   /* Pause and Resume share a place in the toolbar. */
   {
@@ -220,6 +237,8 @@ typedef struct
   char              *first_hint;
   VireoDomain       *first_domain;
   guint              n_failed;
+  GHashTable        *from_saved;   /* machines Run restores from a saved state */
+  GPtrArray         *back;         /* restored or resumed: their clocks are old */
 } Batch;
 
 static Batch *
@@ -231,6 +250,8 @@ batch_new (VireoWindow       *self,
   g_weak_ref_init (&batch->window, self);
   batch->action = action;
   batch->failures = g_string_new (NULL);
+  batch->from_saved = g_hash_table_new (NULL, NULL);
+  batch->back = g_ptr_array_new_with_free_func (g_object_unref);
   return batch;
 }
 
@@ -243,6 +264,8 @@ batch_free (Batch *batch)
   g_free (batch->first_message);
   g_free (batch->first_hint);
   g_clear_object (&batch->first_domain);
+  g_hash_table_unref (batch->from_saved);
+  g_ptr_array_unref (batch->back);
   g_free (batch);
 }
 
@@ -335,6 +358,8 @@ batch_done (Batch *batch)
     return;
 
   self = g_weak_ref_get (&batch->window);
+  if (self != NULL && batch->back->len > 0)
+    vireo_offer_clock_sync (self->toast_overlay, batch->back);
   if (self != NULL && batch->n_failed > 0)
     {
       g_autofree char *heading = failure_heading (batch->action, batch->first_failed, batch->n_failed);
@@ -373,6 +398,9 @@ action_cb (GObject      *object,
 
   if (!vireo_domain_action_finish (domain, result, &error))
     batch_record (batch, domain, error);
+  else if (batch->action == VIREO_DOMAIN_ACTION_RESUME ||
+           g_hash_table_contains (batch->from_saved, domain))
+    g_ptr_array_add (batch->back, g_object_ref (domain));
   batch_done (batch);
 }
 
@@ -390,6 +418,8 @@ run_on_selection (VireoWindow       *self,
 
       if (!vireo_domain_can_do (domain, action))
         continue;
+      if (action == VIREO_DOMAIN_ACTION_START && vireo_domain_get_has_saved_state (domain))
+        g_hash_table_add (batch->from_saved, domain);
       batch->pending++;
       vireo_domain_action_async (domain, action, NULL, action_cb, batch);
     }
@@ -848,6 +878,187 @@ conn_reconnect_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Saved states                                                              */
+
+static VireoDomain *
+single_selected (VireoWindow *self)
+{
+  g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
+
+  if (selected->len != 1)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (selected, 0));
+}
+
+static void
+on_saved_to_file (VireoWindow *self,
+                  const char  *path)
+{
+  g_autofree char *text = g_strdup_printf (_("Saved to %s"), path);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+vm_save_to_file_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoDomain) domain = single_selected (self);
+  GtkWidget *dialog;
+
+  if (domain == NULL)
+    return;
+  dialog = vireo_save_dialog_new (GTK_WINDOW (self), domain);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_saved_to_file), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  GWeakRef         window;
+  VireoConnection *connection;
+  char            *uuid;
+  guint            wait_id;
+  guint            tries;
+} Restored;
+
+static void
+restored_free (Restored *restored)
+{
+  g_weak_ref_clear (&restored->window);
+  g_object_unref (restored->connection);
+  g_free (restored->uuid);
+  g_free (restored);
+}
+
+/* The restored machine joins the list through libvirt's events: offer the
+ * clock once it is there (a few tries, then give up quietly). */
+static gboolean
+offer_clock_when_listed (gpointer data)
+{
+  Restored *restored = data;
+  g_autoptr(VireoWindow) self = g_weak_ref_get (&restored->window);
+  VireoDomain *domain = vireo_connection_find_domain (restored->connection, restored->uuid);
+
+  if (self != NULL && domain != NULL)
+    {
+      g_autoptr(GPtrArray) back = g_ptr_array_new ();
+
+      g_ptr_array_add (back, domain);
+      vireo_offer_clock_sync (self->toast_overlay, back);
+    }
+  if (self == NULL || domain != NULL || ++restored->tries >= 20)
+    {
+      restored_free (restored);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_restored (GtkWidget   *dialog,
+             const char  *uuid,
+             VireoWindow *self)
+{
+  Restored *restored = g_new0 (Restored, 1);
+  VireoConnection *connection = g_object_get_data (G_OBJECT (dialog), "vireo-connection");
+
+  g_weak_ref_init (&restored->window, self);
+  restored->connection = g_object_ref (connection);
+  restored->uuid = g_strdup (uuid);
+  if (offer_clock_when_listed (restored))
+    g_timeout_add (250, offer_clock_when_listed, restored);
+}
+
+static void
+conn_restore_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->connection == NULL)
+    return;
+  dialog = vireo_restore_dialog_new (GTK_WINDOW (self), self->connection);
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-connection",
+                          g_object_ref (self->connection), g_object_unref);
+  g_signal_connect_object (dialog, "restored", G_CALLBACK (on_restored), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VireoWindow) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+  VireoDomain *domain = VIREO_DOMAIN (object);
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+  if (vireo_domain_remove_managed_save_finish (domain, result, &error) || self == NULL)
+    return;
+
+  {
+    g_autofree char *heading = g_strdup_printf (_("Could Not Remove the Saved State of “%s”"),
+                                                vireo_domain_get_name (domain));
+    show_error (self, heading, error->message);
+  }
+}
+
+static void
+on_remove_saved_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          VireoDomain      *domain)
+{
+  GWeakRef *window;
+
+  if (!g_str_equal (response, "remove"))
+    return;
+  window = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window, gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  vireo_domain_remove_managed_save_async (domain, NULL, remove_saved_cb, window);
+}
+
+static void
+vm_remove_saved_state_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoDomain) domain = single_selected (self);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *command = NULL;
+  VireoConnection *connection;
+  GtkWidget *dialog;
+
+  if (domain == NULL || (connection = vireo_domain_get_connection (domain)) == NULL)
+    return;
+
+  command = vireo_command_for_managed_save_remove (vireo_connection_get_uri (connection),
+                                                   vireo_domain_get_name (domain));
+  heading = g_strdup_printf (_("Remove the Saved State of “%s”?"), vireo_domain_get_name (domain));
+  body = g_strdup_printf (_("What the guest had in memory when it was saved is lost: "
+                            "the next Run boots it afresh, like after a power cut.\n\n%s"), command);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_remove_saved_response),
+                         g_object_ref (domain), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Context menu                                                              */
 
 static void
@@ -1242,6 +1453,8 @@ update_view (VireoWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.details", conn != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.edit", conn != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.duplicate", conn != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conn.restore",
+                                 conn != NULL && vireo_connection_get_state (conn) == VIREO_CONNECTION_STATE_CONNECTED);
   set_host_column_visible (self, self->show_all);
 
   if (self->show_all)
@@ -1735,6 +1948,9 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.reset", NULL, vm_confirm_action);
   gtk_widget_class_install_action (widget_class, "vm.force-off", NULL, vm_confirm_action);
   gtk_widget_class_install_action (widget_class, "vm.delete", NULL, vm_delete_action);
+  gtk_widget_class_install_action (widget_class, "vm.save-to-file", NULL, vm_save_to_file_action);
+  gtk_widget_class_install_action (widget_class, "vm.remove-saved-state", NULL, vm_remove_saved_state_action);
+  gtk_widget_class_install_action (widget_class, "conn.restore", NULL, conn_restore_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.add", NULL, conn_add_action);
   /* Connect (menu, only while disconnected) and Reconnect Now share a handler. */

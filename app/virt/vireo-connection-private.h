@@ -43,6 +43,8 @@ typedef struct
   guint     has_net : 1;
   guint     has_memory_used : 1;  /* the guest or the host said how much it uses */
   guint     has_details : 1;  /* title and description are meaningful */
+  guint     has_saved_state : 1;  /* saved_state is meaningful */
+  guint     saved_state : 1;      /* libvirt keeps a managed save image */
 } VireoDomainSample;
 
 void               vireo_domain_sample_free (VireoDomainSample *sample);
@@ -110,6 +112,8 @@ void          _vireo_domain_apply_sample    (VireoDomain             *self,
 void          _vireo_domain_set_state       (VireoDomain             *self,
                                              VireoDomainState         state);
 void          _vireo_domain_detach          (VireoDomain             *self);
+void          _vireo_domain_set_saved_state (VireoDomain             *self,
+                                             gboolean                 saved);
 GHashTable   *_vireo_collect_disk_paths     (virConnectPtr            conn,
                                              const char              *except_uuid);
 void          _vireo_task_read_domain_caps  (GTask                   *task,

@@ -70,6 +70,8 @@ struct _VireoDomain
   guint             has_net_io : 1;
   /* A statistics sample arrived since the domain last started */
   guint             has_stats : 1;
+  /* libvirt keeps a managed save image: Run restores it */
+  guint             has_saved_state : 1;
 
   /* Previous counters and when each was read, to turn cumulative figures
    * into rates. Per figure, because an event's refresh reads the CPU but
@@ -115,6 +117,7 @@ enum {
   PROP_HAS_DISK_IO,
   PROP_HAS_NET_IO,
   PROP_HAS_STATS,
+  PROP_HAS_SAVED_STATE,
   N_PROPS
 };
 
@@ -167,6 +170,16 @@ vireo_domain_state_to_icon_name (VireoDomainState state)
     case VIREO_DOMAIN_STATE_NOSTATE:
     default:                             return "media-playback-stop-symbolic";
     }
+}
+
+/* A saved machine is shut off, but Run brings it back where it was, not
+ * through a boot: the list says so. */
+static const char *
+state_label (VireoDomain *self)
+{
+  if (self->state == VIREO_DOMAIN_STATE_SHUTOFF && self->has_saved_state)
+    return _("Saved");
+  return vireo_domain_state_to_string (self->state);
 }
 
 static char *
@@ -227,7 +240,7 @@ vireo_domain_get_property (GObject    *object,
     case PROP_DESCRIPTION:    g_value_set_string (value, self->description); break;
     case PROP_TOOLTIP:        g_value_take_string (value, dup_tooltip (self)); break;
     case PROP_STATE:          g_value_set_enum (value, self->state); break;
-    case PROP_STATE_LABEL:    g_value_set_string (value, vireo_domain_state_to_string (self->state)); break;
+    case PROP_STATE_LABEL:    g_value_set_string (value, state_label (self)); break;
     case PROP_STATE_ICON:     g_value_set_string (value, vireo_domain_state_to_icon_name (self->state)); break;
     case PROP_ACTIVE:         g_value_set_boolean (value, state_is_active (self->state)); break;
     case PROP_CPU_PERCENT:    g_value_set_double (value, self->cpu_percent); break;
@@ -246,6 +259,7 @@ vireo_domain_get_property (GObject    *object,
     case PROP_HAS_DISK_IO:    g_value_set_boolean (value, self->has_disk_io); break;
     case PROP_HAS_NET_IO:     g_value_set_boolean (value, self->has_net_io); break;
     case PROP_HAS_STATS:      g_value_set_boolean (value, self->has_stats); break;
+    case PROP_HAS_SAVED_STATE: g_value_set_boolean (value, self->has_saved_state); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -286,6 +300,7 @@ vireo_domain_class_init (VireoDomainClass *klass)
   properties[PROP_HAS_DISK_IO] = g_param_spec_boolean ("has-disk-io", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_NET_IO] = g_param_spec_boolean ("has-net-io", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_STATS] = g_param_spec_boolean ("has-stats", NULL, NULL, FALSE, ro);
+  properties[PROP_HAS_SAVED_STATE] = g_param_spec_boolean ("has-saved-state", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -359,6 +374,7 @@ set_flag (VireoDomain *self,
     case PROP_HAS_DISK_IO:     old = self->has_disk_io;     self->has_disk_io = on; break;
     case PROP_HAS_NET_IO:      old = self->has_net_io;      self->has_net_io = on; break;
     case PROP_HAS_STATS:       old = self->has_stats;       self->has_stats = on; break;
+    case PROP_HAS_SAVED_STATE: old = self->has_saved_state; self->has_saved_state = on; break;
     default:                   g_assert_not_reached ();
     }
   if (old != on)
@@ -456,6 +472,8 @@ _vireo_domain_set_state (VireoDomain      *self,
       /* A new run starts a new history: the last run's points would
        * otherwise join this one's as if no time had passed between. */
       clear_histories (self);
+      /* Starting restores a managed save image and deletes it. */
+      set_flag (self, FALSE, PROP_HAS_SAVED_STATE);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -663,6 +681,8 @@ _vireo_domain_apply_sample (VireoDomain             *self,
 
   if (sample->has_info || sample->has_cpu || sample->sampled_us != 0)
     _vireo_domain_set_state (self, (VireoDomainState) sample->state);
+  if (sample->has_saved_state)
+    _vireo_domain_set_saved_state (self, sample->saved_state);
 
   if (sample->has_info)
     {
@@ -719,6 +739,32 @@ _vireo_domain_new (VireoConnection         *connection,
    * thousand domains would otherwise signal a thousand times. */
   self->connection = connection;
   return self;
+}
+
+void
+_vireo_domain_set_saved_state (VireoDomain *self,
+                               gboolean     saved)
+{
+  gboolean before;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+
+  before = self->has_saved_state;
+  set_flag (self, saved, PROP_HAS_SAVED_STATE);
+  if (before != self->has_saved_state)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
+      /* What the list offers (Remove Saved State) depends on it. */
+      if (self->connection != NULL)
+        _vireo_connection_domain_state_changed (self->connection, self);
+    }
+}
+
+gboolean
+vireo_domain_get_has_saved_state (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), FALSE);
+  return self->has_saved_state;
 }
 
 void

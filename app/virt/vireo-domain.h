@@ -50,6 +50,10 @@ gboolean            vireo_domain_get_has_memory_used (VireoDomain       *self);
 gboolean            vireo_domain_get_has_disk_io     (VireoDomain       *self);
 gboolean            vireo_domain_get_has_net_io      (VireoDomain       *self);
 gboolean            vireo_domain_get_has_stats       (VireoDomain       *self);
+/* libvirt keeps a managed save image of this shut-off machine (Save in the
+ * list made it): Run restores it. Known from the listing and each refresh;
+ * the "state-label" property then says "Saved". */
+gboolean            vireo_domain_get_has_saved_state (VireoDomain       *self);
 const VireoHistory *vireo_domain_get_cpu_history    (VireoDomain        *self);
 const VireoHistory *vireo_domain_get_memory_history (VireoDomain        *self);
 const VireoHistory *vireo_domain_get_disk_read_history  (VireoDomain    *self);

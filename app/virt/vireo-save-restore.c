@@ -150,8 +150,19 @@ vireo_domain_has_managed_save_finish (VireoDomain   *self,
                                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_autoptr(GError) local_error = NULL;
+  gboolean saved;
+
   g_return_val_if_fail (g_async_result_is_tagged (result, vireo_domain_has_managed_save_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  saved = g_task_propagate_boolean (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* The freshest answer: the list's "Saved" follows it. */
+  _vireo_domain_set_saved_state (self, saved);
+  return saved;
 }
 
 static void
@@ -198,7 +209,11 @@ vireo_domain_remove_managed_save_finish (VireoDomain   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, vireo_domain_remove_managed_save_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  /* libvirt raises no event for this: the list learns it here. */
+  _vireo_domain_set_saved_state (self, FALSE);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
