@@ -565,6 +565,9 @@ build_disk (VireoCloneDialog *self,
   row->pool_row = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->pool_row), _("Storage Pool"));
   adw_combo_row_set_model (ADW_COMBO_ROW (row->pool_row), G_LIST_MODEL (pool_names));
+  /* The values beside the labels, as the VM window's combo rows have them */
+  g_object_set_data_full (G_OBJECT (row->pool_row), "vireo-values", g_strdupv (row->pools),
+                          (GDestroyNotify) g_strfreev);
   g_free (name);
   name = g_strdup_printf ("clone-pool-%s", target);
   gtk_widget_set_name (row->pool_row, name);
