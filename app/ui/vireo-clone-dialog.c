@@ -82,6 +82,7 @@ struct _VireoCloneDialog
   GtkWidget         *mac_row;
   GtkWidget         *nvram_row;
   GtkWidget         *tpm_row;
+  GtkWidget         *identity_group;
   GtkWidget         *command_group;
   GtkWidget         *command_label;
   GtkWidget         *progress_revealer;
@@ -545,7 +546,9 @@ build_disk (VireoCloneDialog *self,
       g_signal_connect (row->modes[m], "toggled", G_CALLBACK (on_mode_toggled), row);
       gtk_box_append (GTK_BOX (box), row->modes[m]);
     }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row->mode_row), box);
+  /* In the group's header, so the row below has the width for its
+   * sentences. */
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (row->group), box);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (row->group), row->mode_row);
 
   /* Only pools that take new volumes are offered. */
@@ -600,7 +603,7 @@ build_disk (VireoCloneDialog *self,
 static void
 build_form (VireoCloneDialog *self)
 {
-  GtkWidget *after = self->command_group;
+  GtkWidget *after[] = { self->identity_group, self->command_group };
 
   self->disk_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) disk_row_free);
   for (guint i = 0; i < self->plan->disks->len; i++)
@@ -610,11 +613,15 @@ build_form (VireoCloneDialog *self)
       g_ptr_array_add (self->disk_rows, row);
       adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (row->group));
     }
-  /* The command reads best last, after the disks it lists. */
-  g_object_ref (after);
-  adw_preferences_page_remove (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (after));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (after));
-  g_object_unref (after);
+  /* What the clone gets besides its disks, then the command, read best
+   * after the disks. */
+  for (guint i = 0; i < G_N_ELEMENTS (after); i++)
+    {
+      g_object_ref (after[i]);
+      adw_preferences_page_remove (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (after[i]));
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (after[i]));
+      g_object_unref (after[i]);
+    }
 }
 
 static void
@@ -1054,8 +1061,8 @@ static GtkWidget *
 build_progress (VireoCloneDialog *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *clamp = adw_clamp_new ();
 
-  gtk_widget_add_css_class (box, "vireo-banner");
   gtk_widget_set_name (box, "clone-progress");
   self->step_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->step_label), 0);
@@ -1072,8 +1079,14 @@ build_progress (VireoCloneDialog *self)
   gtk_box_append (GTK_BOX (box), self->step_label);
   gtk_box_append (GTK_BOX (box), self->progress_bar);
   gtk_box_append (GTK_BOX (box), self->bytes_label);
+  /* Margins, not the banner's padding alone: the progress lines up with
+   * the form's groups under it. */
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
   self->progress_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->progress_revealer), box);
+  gtk_revealer_set_child (GTK_REVEALER (self->progress_revealer), clamp);
   return self->progress_revealer;
 }
 
@@ -1174,6 +1187,7 @@ vireo_clone_dialog_init (VireoCloneDialog *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (gets_group), self->nvram_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (gets_group), self->tpm_row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (gets_group));
+  self->identity_group = gets_group;
 
   self->command_group = adw_preferences_group_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (command_row), _("Equivalent Command"));
