@@ -569,6 +569,63 @@ test_running (Fixture       *f,
   vireo_test_save_window (f->window, "clone-running");
 }
 
+static void
+act (Fixture           *f,
+     const char        *machine,
+     VireoDomainAction  action)
+{
+  VireoDomain *domain = vireo_test_find_domain (f->conn, machine);
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  vireo_domain_action_async (domain, action, NULL, vireo_test_async_cb, &a);
+  g_assert_true (vireo_domain_action_finish (domain, vireo_test_async_wait (&a, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (a.result);
+}
+
+static gboolean
+page_is_form (gpointer data)
+{
+  return g_str_equal (vireo_clone_dialog_get_page (data), "form");
+}
+
+static gboolean
+page_is_message (gpointer data)
+{
+  return g_str_equal (vireo_clone_dialog_get_page (data), "message");
+}
+
+/* The machine stops while the refusal shows: the form comes, as for a
+ * shut-off machine; it starts again: the refusal is back, the name typed
+ * meanwhile kept for next time. */
+static void
+test_state_follows (Fixture       *f,
+                    gconstpointer  data)
+{
+  open_dialog (f, "busy");
+  g_assert_cmpstr (vireo_clone_dialog_get_page (f->dialog), ==, "message");
+
+  act (f, "busy", VIREO_DOMAIN_ACTION_DESTROY);
+  vireo_test_wait_for (page_is_form, f->dialog, 10, "the form");
+  g_assert_cmpint (vireo_clone_dialog_get_plan (f->dialog)->source_state, ==, VIREO_CLONE_SOURCE_SHUT_OFF);
+  g_assert_true (mode_active (f, "vda", "copy"));
+  g_assert_true (gtk_widget_get_sensitive (vireo_clone_dialog_get_clone_button (f->dialog)));
+  gtk_editable_set_text (vireo_clone_dialog_get_name_entry (f->dialog), "busy-copy");
+  click_mode (f, "vda", "overlay");
+
+  act (f, "busy", VIREO_DOMAIN_ACTION_START);
+  vireo_test_wait_for (page_is_message, f->dialog, 10, "the refusal");
+  g_assert_false (gtk_widget_get_visible (vireo_clone_dialog_get_clone_button (f->dialog)));
+
+  act (f, "busy", VIREO_DOMAIN_ACTION_DESTROY);
+  vireo_test_wait_for (page_is_form, f->dialog, 10, "the form again");
+  g_assert_cmpstr (gtk_editable_get_text (vireo_clone_dialog_get_name_entry (f->dialog)), ==, "busy-copy");
+  g_assert_cmpstr (vireo_clone_dialog_get_plan (f->dialog)->name, ==, "busy-copy");
+  g_assert_true (mode_active (f, "vda", "overlay"));
+  g_assert_nonnull (strstr (command (f), "--name busy-copy"));
+}
+
 static gboolean
 not_busy (gpointer data)
 {
@@ -803,6 +860,7 @@ main (int   argc,
   ADD ("disallowed", test_disallowed);
   ADD ("paused", test_paused);
   ADD ("running", test_running);
+  ADD ("state-follows", test_state_follows);
   ADD ("clone", test_clone);
   ADD ("cancel-and-retry", test_cancel_and_retry);
   ADD ("failure", test_failure);
