@@ -257,6 +257,9 @@ vireo_migrate_explain_error (int          libvirt_code,
     case VIR_ERR_CPU_INCOMPATIBLE:
       kind = VIREO_MIGRATE_ERROR_CPU_INCOMPATIBLE;
       break;
+    case VIR_ERR_NO_SUPPORT:   /* a driver that cannot migrate (test, ...) */
+      kind = VIREO_MIGRATE_ERROR_UNSUPPORTED;
+      break;
     default:
       kind = vireo_migrate_classify_message (message);
       break;

@@ -154,7 +154,7 @@ unsigned int                vireo_migrate_options_to_flags         (const VireoM
  * What a failed migration means, from libvirt's error code
  * (virErrorNumber) and message: VIR_ERR_MIGRATE_UNSAFE is UNSAFE,
  * VIR_ERR_OPERATION_ABORTED CANCELLED, VIR_ERR_CPU_INCOMPATIBLE
- * CPU_INCOMPATIBLE, the rest by vireo_migrate_classify_message().
+ * CPU_INCOMPATIBLE, VIR_ERR_NO_SUPPORT UNSUPPORTED, the rest by vireo_migrate_classify_message().
  * *@sentence (nullable) gets the user's sentence
  * (vireo_migrate_error_kind_explain()).
  */
