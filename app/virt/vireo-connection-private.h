@@ -64,6 +64,11 @@ typedef void (*VireoConnectionFunc) (GTask        *task,
 void          vireo_connection_run          (VireoConnection     *self,
                                              GTask               *task,
                                              VireoConnectionFunc  func);
+/* Any thread: the connection's libvirt handle, ref'd (virConnectClose it),
+ * or NULL when not connected. For a call that needs two connections at
+ * once (a direct migration runs on the source's worker with the
+ * destination's handle); libvirt connections are thread-safe. */
+virConnectPtr _vireo_connection_dup_virconnect (VireoConnection *self);
 void          vireo_connection_refresh_domain (VireoConnection   *self,
                                                const char        *uuid,
                                                gboolean           details);

@@ -2170,6 +2170,14 @@ vireo_connection_run (VireoConnection     *self,
   vireo_worker_push (self->ops, task, run_with_conn_thread, (gpointer) func);
 }
 
+virConnectPtr
+_vireo_connection_dup_virconnect (VireoConnection *self)
+{
+  g_return_val_if_fail (VIREO_IS_CONNECTION (self), NULL);
+
+  return self->link != NULL ? vireo_link_dup_conn (self->link, NULL) : NULL;
+}
+
 typedef struct
 {
   char     *uuid;
