@@ -550,7 +550,7 @@ test_external (void)
 
   /* libvirt 9.0 cannot go back to an external snapshot. */
   g_assert_false (vireo_test_revert_snapshot (domain, "ext1", VIREO_SNAPSHOT_REVERT_DEFAULT, &error));
-  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED);
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_UNSUPPORTED_CONFIG);
   g_assert_cmpstr (error->message, ==,
                    "Could not go back to the snapshot “ext1”: "
                    "unsupported configuration: revert to external snapshot not supported yet");
@@ -608,7 +608,7 @@ test_external (void)
                    "invalid argument: could not find base disk source in disk source chain");
   g_clear_error (&error);
   g_assert_false (vireo_test_delete_snapshot (domain, "ext3", VIREO_SNAPSHOT_DELETE_TREE, &error));
-  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED);
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_UNSUPPORTED_CONFIG);
   g_assert_cmpstr (error->message, ==,
                    "Could not delete the snapshot “ext3”: "
                    "unsupported configuration: deletion of external children disk snapshots not supported");
