@@ -993,6 +993,24 @@ test_merge_files (void)
 }
 
 static void
+test_domain_images (void)
+{
+  g_autofree char *xml = load ("external-disk-only.xml");
+  g_autoptr(VireoSnapshotInfo) info = parse (xml);
+  g_auto(GStrv) files = vireo_snapshot_dup_domain_images (info->domain_xml);
+  g_autofree char *joined = g_strjoinv ("|", files);
+  g_auto(GStrv) none = vireo_snapshot_dup_domain_images ("<network/>");
+
+  /* Every disk with its chain, the CD-ROM too: it reads its file. */
+  g_assert_cmpstr (joined, ==,
+                   "/srv/vm/db-data.img|"
+                   "/var/lib/libvirt/images/db.qcow2|"
+                   "/var/lib/libvirt/images/debian-12.5.0-amd64-netinst.iso|"
+                   "/var/lib/libvirt/images/debian12-base.qcow2");
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+}
+
+static void
 test_default_memory_file (void)
 {
   g_autoptr(VireoDomainConfig) on_file = machine (OS_BIOS, SDA_CDROM VDB_QCOW2 VDA_QCOW2);
@@ -1180,6 +1198,7 @@ main (int   argc,
 
   g_test_add_func ("/snapshot/parse/internal-running", test_parse_internal_running);
   g_test_add_func ("/snapshot/files/merge", test_merge_files);
+  g_test_add_func ("/snapshot/files/domain-images", test_domain_images);
   g_test_add_func ("/snapshot/memory-file/default", test_default_memory_file);
   g_test_add_func ("/snapshot/space/find-holder", test_find_holder);
   g_test_add_func ("/snapshot/space/verdict", test_space_verdict);

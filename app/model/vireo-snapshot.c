@@ -974,6 +974,25 @@ vireo_snapshot_estimate_memory_bytes (guint64 memory_kib)
   return (bytes + mib - 1) / mib * mib;
 }
 
+/* @files sorted, each once, NULL-terminated. (transfer full) */
+static GStrv
+sorted_unique (GPtrArray *files)
+{
+  GPtrArray *unique;
+
+  g_ptr_array_sort (files, compare_strings);
+  unique = g_ptr_array_new ();
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *path = g_ptr_array_index (files, i);
+
+      if (unique->len == 0 || strcmp (g_ptr_array_index (unique, unique->len - 1), path) != 0)
+        g_ptr_array_add (unique, g_strdup (path));
+    }
+  g_ptr_array_add (unique, NULL);
+  return (GStrv) g_ptr_array_free (unique, FALSE);
+}
+
 /**
  * vireo_snapshot_dup_merge_files:
  *
@@ -985,7 +1004,6 @@ vireo_snapshot_dup_merge_files (const VireoSnapshotInfo *info)
   g_autoptr(GPtrArray) files = NULL;
   xmlDocPtr doc = NULL;
   xmlNodePtr devices = NULL;
-  GPtrArray *unique;
 
   g_return_val_if_fail (info != NULL, NULL);
 
@@ -1019,18 +1037,33 @@ vireo_snapshot_dup_merge_files (const VireoSnapshotInfo *info)
     }
   if (doc != NULL)
     xmlFreeDoc (doc);
+  return sorted_unique (files);
+}
 
-  g_ptr_array_sort (files, compare_strings);
-  unique = g_ptr_array_new ();
-  for (guint i = 0; i < files->len; i++)
+/**
+ * vireo_snapshot_dup_domain_images:
+ *
+ * Returns: (transfer full): the paths; empty when @domain_xml is no domain
+ */
+GStrv
+vireo_snapshot_dup_domain_images (const char *domain_xml)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  xmlDocPtr doc;
+
+  g_return_val_if_fail (domain_xml != NULL, NULL);
+
+  doc = vireo_xml_read (domain_xml, "domain.xml");
+  if (doc != NULL)
     {
-      char *path = g_ptr_array_index (files, i);
+      xmlNodePtr devices = vireo_xml_child (xmlDocGetRootElement (doc), "devices");
 
-      if (unique->len == 0 || strcmp (g_ptr_array_index (unique, unique->len - 1), path) != 0)
-        g_ptr_array_add (unique, g_strdup (path));
+      for (xmlNodePtr disk = vireo_xml_child (devices, "disk"); disk != NULL;
+           disk = vireo_xml_next_sibling (disk, "disk"))
+        add_source_chain (disk, files);
+      xmlFreeDoc (doc);
     }
-  g_ptr_array_add (unique, NULL);
-  return (GStrv) g_ptr_array_free (unique, FALSE);
+  return sorted_unique (files);
 }
 
 /**

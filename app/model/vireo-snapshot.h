@@ -152,6 +152,12 @@ guint64    vireo_snapshot_estimate_memory_bytes (guint64 memory_kib);
  * none. (transfer full): sorted, each once */
 GStrv      vireo_snapshot_dup_merge_files (const VireoSnapshotInfo *info);
 
+/* Every image file a machine's disks read, from its <domain>: each disk's
+ * source and the <backingStore> chain under it as far as the document
+ * tells (a running machine's live definition has the whole chain; an
+ * inactive one often none). (transfer full): sorted, each once */
+GStrv      vireo_snapshot_dup_domain_images (const char *domain_xml);
+
 /* Where the memory file of an external snapshot goes by default: beside
  * the first writable file disk's image ("<dir>/<machine>.<name>.mem", in
  * the pool that holds the images, whose free space is known), else in
