@@ -5,8 +5,11 @@
  * Take Snapshot suggests a name and refuses a taken one on its field, a
  * snapshot taken after another shows under it in the tree, the
  * description is edited in place, Revert and Delete ask first with the
- * virsh line and do it. With VIREO_SCREENSHOT_DIR set, the windows are
- * saved there.
+ * virsh line and do it. An external snapshot with memory shows its
+ * memory file's size against the pool's free space (Take refused when it
+ * cannot fit), and its delete is refused while another machine's disk
+ * reads its image. With VIREO_SCREENSHOT_DIR set, the windows are saved
+ * there.
  */
 #include "config.h"
 
