@@ -856,8 +856,10 @@ qcow2_backing_file (const char *path)
       close (fd);
       return NULL;
     }
-  offset = GUINT64_FROM_BE (*(guint64 *) (head + 8));
-  size = GUINT32_FROM_BE (*(guint32 *) (head + 16));
+  memcpy (&offset, head + 8, sizeof offset);
+  memcpy (&size, head + 16, sizeof size);
+  offset = GUINT64_FROM_BE (offset);
+  size = GUINT32_FROM_BE (size);
   /* QEMU refuses names over 1023 bytes. */
   if (offset == 0 || size == 0 || size > 1023)
     {
