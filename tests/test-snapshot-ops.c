@@ -359,6 +359,103 @@ assert_png_size (GBytes *png,
 
 /* The test driver's screen is a 1120×832 PNG: scaled down into the box
  * with its shape kept, never enlarged. */
+/* Another machine whose disk is an overlay of this one's image, and that
+ * machine's snapshot which needs it: both found; the machine itself is
+ * not its own user. */
+static void
+test_file_users (void)
+{
+  static const char other_xml[] =
+    "<domain type='test'><name>users-other</name><memory>65536</memory><os><type>hvm</type></os>"
+    "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+    "<source file='/guest/users-other.qcow2'/>"
+    "<backingStore type='file'><format type='qcow2'/><source file='/guest/users-me.qcow2'/><backingStore/>"
+    "</backingStore><target dev='vda' bus='virtio'/></disk></devices></domain>";
+  const char *files[] = { "/guest/users-me.qcow2", "/guest/nobody.qcow2", NULL };
+  const char *own[] = { "/guest/users-other.qcow2", NULL };
+  Guest g = { 0 };
+  virDomainPtr other;
+  virDomainSnapshotPtr snap;
+  g_auto(GStrv) users = NULL;
+  g_autofree char *joined = NULL;
+
+  guest_open (&g, "users-me", FALSE);
+  users = vireo_test_find_file_users (g.domain, files);
+  g_assert_cmpuint (g_strv_length (users), ==, 0);
+  g_clear_pointer (&users, g_strfreev);
+
+  other = virDomainDefineXML (g.outside, other_xml);
+  g_assert_nonnull (other);
+  snap = virDomainSnapshotCreateXML (other, "<domainsnapshot><name>kept</name></domainsnapshot>", 0);
+  g_assert_nonnull (snap);
+  virDomainSnapshotFree (snap);
+
+  users = vireo_test_find_file_users (g.domain, files);
+  joined = g_strjoinv ("\n", users);
+  g_assert_cmpstr (joined, ==,
+                   "/guest/users-me.qcow2|users-other|-\n"
+                   "/guest/users-me.qcow2|users-other|kept");
+  g_clear_pointer (&users, g_strfreev);
+  /* The other machine's own image: its disk and its snapshot read it. */
+  users = vireo_test_find_file_users (g.domain, own);
+  g_assert_cmpuint (g_strv_length (users), ==, 2);
+  g_clear_pointer (&users, g_strfreev);
+
+  g_assert_cmpint (virDomainUndefineFlags (other, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA), ==, 0);
+  virDomainFree (other);
+  guest_close (&g);
+}
+
+/* The test driver's default pool holds /default-pool; its made-up paths
+ * are never measured on this computer. */
+static void
+test_space (void)
+{
+  Guest g = { 0 };
+  g_autoptr(VireoSnapshotSpace) in_pool = NULL;
+  g_autoptr(VireoSnapshotSpace) outside = NULL;
+
+  guest_open (&g, "space", TRUE);
+  in_pool = vireo_test_snapshot_space (g.domain, "/default-pool/memory");
+  g_assert_true (in_pool->known);
+  g_assert_cmpstr (in_pool->pool, ==, "default-pool");
+  g_assert_cmpstr (in_pool->folder, ==, "/default-pool/memory");
+  g_assert_cmpuint (in_pool->available, >, 0);
+  outside = vireo_test_snapshot_space (g.domain, "/default-pool2");
+  g_assert_false (outside->known);
+  g_assert_null (outside->pool);
+  guest_close (&g);
+}
+
+/* An internal snapshot merges nothing: no progress, the data released
+ * once, the snapshot gone. */
+static void
+test_delete_with_progress (void)
+{
+  Guest g = { 0 };
+  VireoTestProgress progress = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  guest_open (&g, "snap-progress", TRUE);
+  create_ok (g.domain, "one", "d");
+  g_assert_true (vireo_test_delete_snapshot_with_progress (g.domain, "one", VIREO_SNAPSHOT_DELETE_ONE, &progress,
+                                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress.calls, ==, 0);
+  g_assert_true (progress.released);
+  list = vireo_test_list_snapshots_ok (g.domain);
+  g_assert_cmpuint (list->len, ==, 0);
+
+  /* A snapshot that is not there: the error, and still released. */
+  progress = (VireoTestProgress) { 0 };
+  g_assert_false (vireo_test_delete_snapshot_with_progress (g.domain, "gone", VIREO_SNAPSHOT_DELETE_ONE, &progress,
+                                                            &error));
+  g_assert_error (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NO_DOMAIN_SNAPSHOT);
+  g_assert_true (progress.released);
+  guest_close (&g);
+}
+
 static void
 test_screenshot (void)
 {
@@ -400,6 +497,9 @@ main (int   argc,
   g_test_add_func ("/virt/snapshot/lifecycle", test_lifecycle);
   g_test_add_func ("/virt/snapshot/refusals", test_refusals);
   g_test_add_func ("/virt/snapshot/screenshot", test_screenshot);
+  g_test_add_func ("/virt/snapshot/file-users", test_file_users);
+  g_test_add_func ("/virt/snapshot/space", test_space);
+  g_test_add_func ("/virt/snapshot/delete-with-progress", test_delete_with_progress);
 
   ret = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));

@@ -972,6 +972,118 @@ test_estimate_memory (void)
   g_assert_cmpuint (vireo_snapshot_estimate_memory_bytes (64 * mib), ==, 72090 * mib);
 }
 
+static void
+test_merge_files (void)
+{
+  g_autoptr(VireoSnapshotInfo) internal = parse_fixture ("internal-running.xml");
+  g_autoptr(VireoSnapshotInfo) external = parse_fixture ("external-disk-only.xml");
+  g_auto(GStrv) none = vireo_snapshot_dup_merge_files (internal);
+  g_auto(GStrv) files = vireo_snapshot_dup_merge_files (external);
+  g_autofree char *joined = g_strjoinv ("|", files);
+
+  /* An internal snapshot's delete writes no image another could read. */
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  /* Each overlay and the image it merges into; not the base further
+   * down (db.qcow2's backing file is only read), nor the CD-ROM. */
+  g_assert_cmpstr (joined, ==,
+                   "/srv/vm/db-data.img|"
+                   "/srv/vm/db-data.pre-upgrade.qcow2|"
+                   "/var/lib/libvirt/images/db.pre-upgrade.qcow2|"
+                   "/var/lib/libvirt/images/db.qcow2");
+}
+
+static void
+test_domain_images (void)
+{
+  g_autofree char *xml = load ("external-disk-only.xml");
+  g_autoptr(VireoSnapshotInfo) info = parse (xml);
+  g_auto(GStrv) files = vireo_snapshot_dup_domain_images (info->domain_xml);
+  g_autofree char *joined = g_strjoinv ("|", files);
+  g_auto(GStrv) none = vireo_snapshot_dup_domain_images ("<network/>");
+
+  /* Every disk with its chain, the CD-ROM too: it reads its file. */
+  g_assert_cmpstr (joined, ==,
+                   "/srv/vm/db-data.img|"
+                   "/var/lib/libvirt/images/db.qcow2|"
+                   "/var/lib/libvirt/images/debian-12.5.0-amd64-netinst.iso|"
+                   "/var/lib/libvirt/images/debian12-base.qcow2");
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+}
+
+static void
+test_default_memory_file (void)
+{
+  g_autoptr(VireoDomainConfig) on_file = machine (OS_BIOS, SDA_CDROM VDB_QCOW2 VDA_QCOW2);
+  g_autoptr(VireoDomainConfig) on_block = machine (OS_BIOS, VDB_BLOCK);
+  g_autofree char *beside = vireo_snapshot_default_memory_file (on_file, "web", "snap1");
+  g_autofree char *fallback = vireo_snapshot_default_memory_file (on_block, "web", "snap1");
+
+  /* Beside the first writable file image, not the read-only ISO. */
+  g_assert_cmpstr (beside, ==, "/srv/vm/web.snap1.mem");
+  g_assert_cmpstr (fallback, ==, "/var/lib/libvirt/qemu/snapshot/web.snap1.mem");
+}
+
+static void
+test_find_holder (void)
+{
+  const char *pools[] = { "/var/lib/libvirt/images", "/srv", "/srv/vm/", "/", "relative", NULL };
+  const char *no_root[] = { "/var/lib/libvirt/images", "/srv/vm", NULL };
+
+  g_assert_cmpint (vireo_snapshot_find_holder ("/var/lib/libvirt/images/web.mem", pools), ==, 0);
+  /* The deepest holder wins; a trailing slash changes nothing. */
+  g_assert_cmpint (vireo_snapshot_find_holder ("/srv/vm/a/web.mem", pools), ==, 2);
+  g_assert_cmpint (vireo_snapshot_find_holder ("/srv/other/web.mem", pools), ==, 1);
+  /* Whole components only: images2 is not under images. */
+  g_assert_cmpint (vireo_snapshot_find_holder ("/var/lib/libvirt/images2/web.mem", pools), ==, 3);
+  g_assert_cmpint (vireo_snapshot_find_holder ("/var/lib/libvirt/images2/web.mem", no_root), ==, -1);
+  g_assert_cmpint (vireo_snapshot_find_holder ("/srv/vm", no_root), ==, 1);
+  /* ".." cannot climb out of a pool unseen. */
+  g_assert_cmpint (vireo_snapshot_find_holder ("/srv/vm/../x/web.mem", no_root), ==, -1);
+  g_assert_cmpint (vireo_snapshot_find_holder ("web.mem", pools), ==, -1);
+  g_assert_cmpint (vireo_snapshot_find_holder ("/srv/vm/web.mem", NULL), ==, -1);
+}
+
+static void
+test_space_verdict (void)
+{
+  const guint64 gib = G_GUINT64_CONSTANT (1) << 30;
+  guint64 needed = vireo_snapshot_estimate_memory_bytes (1048576);  /* 1127 MiB; g_format_size puts a no-break space before the unit */
+  VireoSnapshotSpace pool = { TRUE, 40 * gib, (char *) "default", (char *) "/var/lib/libvirt/images" };
+  VireoSnapshotSpace folder = { TRUE, 40 * gib, NULL, (char *) "/var/lib/libvirt/qemu/snapshot" };
+  VireoSnapshotSpace unknown = { FALSE, 0, NULL, (char *) "/srv" };
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &pool, &text), ==, VIREO_SNAPSHOT_SPACE_FITS);
+  g_assert_cmpstr (text, ==, "Needs about 1.1\u00a0GiB; 40.0\u00a0GiB free on pool “default”.");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &folder, &text), ==, VIREO_SNAPSHOT_SPACE_FITS);
+  g_assert_cmpstr (text, ==, "Needs about 1.1\u00a0GiB; 40.0\u00a0GiB free in /var/lib/libvirt/qemu/snapshot.");
+  g_clear_pointer (&text, g_free);
+
+  /* Fits with less than 1 GiB to spare: a warning, still allowed. */
+  pool.available = needed + gib - 1;
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &pool, &text), ==, VIREO_SNAPSHOT_SPACE_TIGHT);
+  g_assert_true (g_str_has_prefix (text, "Needs about 1.1\u00a0GiB; 2.1\u00a0GiB free on pool “default”. That leaves"));
+  g_clear_pointer (&text, g_free);
+  pool.available = needed + gib;
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &pool, NULL), ==, VIREO_SNAPSHOT_SPACE_FITS);
+  pool.available = needed;
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &pool, NULL), ==, VIREO_SNAPSHOT_SPACE_TIGHT);
+
+  /* One byte short does not fit, and says what to do. */
+  pool.available = needed - 1;
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &pool, &text), ==, VIREO_SNAPSHOT_SPACE_SHORT);
+  g_assert_cmpstr (text, ==, "Needs about 1.1\u00a0GiB, but only 1.1\u00a0GiB is free on pool “default”: put the memory "
+                             "file elsewhere, or leave the memory out.");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, &unknown, &text), ==, VIREO_SNAPSHOT_SPACE_UNKNOWN);
+  g_assert_cmpstr (text, ==, "Needs about 1.1\u00a0GiB; the free space there is unknown (no storage pool holds that "
+                             "folder).");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (vireo_snapshot_space_verdict (needed, NULL, NULL), ==, VIREO_SNAPSHOT_SPACE_UNKNOWN);
+}
+
 /* ---------------------------------------------------------- virsh lines */
 
 static void
@@ -1085,6 +1197,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/snapshot/parse/internal-running", test_parse_internal_running);
+  g_test_add_func ("/snapshot/files/merge", test_merge_files);
+  g_test_add_func ("/snapshot/files/domain-images", test_domain_images);
+  g_test_add_func ("/snapshot/memory-file/default", test_default_memory_file);
+  g_test_add_func ("/snapshot/space/find-holder", test_find_holder);
+  g_test_add_func ("/snapshot/space/verdict", test_space_verdict);
   g_test_add_func ("/snapshot/parse/external-disk-only", test_parse_external_disk_only);
   g_test_add_func ("/snapshot/parse/external-memory", test_parse_external_memory);
   g_test_add_func ("/snapshot/parse/described-child", test_parse_described_child);

@@ -5,8 +5,11 @@
  * Take Snapshot suggests a name and refuses a taken one on its field, a
  * snapshot taken after another shows under it in the tree, the
  * description is edited in place, Revert and Delete ask first with the
- * virsh line and do it. With VIREO_SCREENSHOT_DIR set, the windows are
- * saved there.
+ * virsh line and do it. An external snapshot with memory shows its
+ * memory file's size against the pool's free space (Take refused when it
+ * cannot fit), and its delete is refused while another machine's disk
+ * reads its image. With VIREO_SCREENSHOT_DIR set, the windows are saved
+ * there.
  */
 #include "config.h"
 
@@ -184,6 +187,125 @@ test_snapshots (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+label_has (gpointer data)
+{
+  GtkWidget *label = ((gpointer *) data)[0];
+  const char *want = ((gpointer *) data)[1];
+
+  return gtk_widget_get_visible (label) && strstr (gtk_label_get_text (GTK_LABEL (label)), want) != NULL;
+}
+
+static void
+wait_label (GtkWidget  *label,
+            const char *want)
+{
+  gpointer data[2] = { label, (gpointer) want };
+
+  vireo_test_wait_for (label_has, data, 20, want);
+}
+
+static const char *
+dialog_state (GtkWidget *dialog)
+{
+  return g_object_get_data (G_OBJECT (dialog), "vireo-state");
+}
+
+static gboolean
+dialog_settled (gpointer data)
+{
+  return g_strcmp0 (dialog_state (data), "checking") != 0;
+}
+
+/* External with memory: the memory file beside the image in its pool, its
+ * size against that pool's room, the overlays' place; Take refused when it
+ * cannot fit; and a delete refused while another machine's disk reads the
+ * image the overlay would be merged into. */
+static void
+test_external (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "test-snapshots.xml", NULL);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_strconcat ("test://", abs, NULL);
+  g_autoptr(VireoConnection) conn = vireo_test_open_connection (uri, 0);
+  VireoVmWindow *window;
+  VireoSnapshotsPage *page;
+  GtkWidget *take;
+  GtkWidget *space;
+  GtkWidget *dialog;
+  guint reads;
+
+  window = vireo_vm_window_present_for (NULL, vireo_test_find_domain (conn, "web"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  vireo_vm_window_show_snapshots (window);
+  page = vireo_vm_window_get_snapshots_page (window);
+  wait_read (page, 0);
+
+  take = vireo_snapshots_page_take (page);
+  gtk_window_set_default_size (GTK_WINDOW (take), 560, 760);
+  vireo_test_wait_for (create_ready, take, 20, "the machine's definition");
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_named (take, "snapshot-name")), "before-migration");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vireo_test_find_named (take, "snapshot-external")), TRUE);
+  /* Beside the image, following the name. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vireo_test_find_named (take, "snapshot-memory-file"))), ==,
+                   "/snap-pool/web.before-migration.mem");
+  space = vireo_test_find_named (take, "snapshot-space");
+  wait_label (space, "free on pool “snap-pool”");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (space)), "Needs about 1.1\u00a0GiB; "));
+  g_assert_true (gtk_widget_has_css_class (space, "dim-label"));
+  g_assert_true (gtk_widget_get_sensitive (vireo_test_find_named (take, "snapshot-create")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (vireo_test_find_named (take, "snapshot-overlays"))),
+                            "/snap-pool/web.before-migration.qcow2"));
+  vireo_test_save_window (take, "snapshot-take-external");
+
+  /* No pool holds that folder, and the test driver's paths are not this
+   * computer's: unknown, and still allowed. */
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_named (take, "snapshot-memory-file")), "/srv/memory/web.mem");
+  wait_label (space, "unknown");
+  g_assert_true (gtk_widget_get_sensitive (vireo_test_find_named (take, "snapshot-create")));
+  gtk_editable_set_text (GTK_EDITABLE (vireo_test_find_named (take, "snapshot-memory-file")),
+                         "/snap-pool/web.before-migration.mem");
+  wait_label (space, "free on pool");
+  reads = vireo_snapshots_page_get_reads (page);
+  g_signal_emit_by_name (vireo_test_find_named (take, "snapshot-create"), "clicked");
+  wait_read (page, reads);
+  g_assert_cmpint (find (page, "before-migration")->location, ==, VIREO_SNAPSHOT_EXTERNAL);
+
+  /* web-clone's disk is an overlay of web.qcow2: no merge into it. */
+  g_assert_true (vireo_snapshots_page_select (page, "before-migration"));
+  dialog = vireo_snapshots_page_delete (page);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "delete"));
+  vireo_test_wait_for (dialog_settled, dialog, 20, "the check of other machines");
+  g_assert_cmpstr (dialog_state (dialog), ==, "refused");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "delete"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "/snap-pool/web.qcow2: the disks of “web-clone”"));
+  /* Even a response sent anyway deletes nothing. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  g_assert_nonnull (find (page, "before-migration"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* 200 GiB of memory does not fit in the pool's 100 GiB: Take refused. */
+  window = vireo_vm_window_present_for (NULL, vireo_test_find_domain (conn, "big"));
+  vireo_vm_window_show_snapshots (window);
+  page = vireo_vm_window_get_snapshots_page (window);
+  wait_read (page, 0);
+  take = vireo_snapshots_page_take (page);
+  vireo_test_wait_for (create_ready, take, 20, "the machine's definition");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vireo_test_find_named (take, "snapshot-external")), TRUE);
+  space = vireo_test_find_named (take, "snapshot-space");
+  wait_label (space, "is free on pool “snap-pool”");
+  g_assert_true (gtk_widget_has_css_class (space, "error"));
+  g_assert_false (gtk_widget_get_sensitive (vireo_test_find_named (take, "snapshot-create")));
+  /* Without the memory it fits. */
+  gtk_switch_set_active (GTK_SWITCH (vireo_test_find_named (take, "snapshot-memory")), FALSE);
+  g_assert_false (gtk_widget_get_visible (space));
+  g_assert_true (gtk_widget_get_sensitive (vireo_test_find_named (take, "snapshot-create")));
+  gtk_window_destroy (GTK_WINDOW (take));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +323,7 @@ main (int   argc,
   vireo_ui_init ();
 
   g_test_add_func ("/snapshots-ui/take-edit-revert-delete", test_snapshots);
+  g_test_add_func ("/snapshots-ui/external-space-and-users", test_external);
   status = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
   {

@@ -670,6 +670,8 @@ test_error_mapping (void)
   g_assert_cmpint (vireo_virt_error_map (VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID), ==, VIREO_VIRT_ERROR_OPERATION_INVALID);
   g_assert_cmpint (vireo_virt_error_map (VIR_FROM_ACCESS, VIR_ERR_ACCESS_DENIED), ==, VIREO_VIRT_ERROR_ACCESS_DENIED);
   g_assert_cmpint (vireo_virt_error_map (VIR_FROM_DOMAIN, VIR_ERR_NO_DOMAIN), ==, VIREO_VIRT_ERROR_NO_DOMAIN);
+  g_assert_cmpint (vireo_virt_error_map (VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED), ==,
+                   VIREO_VIRT_ERROR_UNSUPPORTED_CONFIG);
 }
 
 /* Opens @uri with plain libvirt and turns the failure into a GError, as the

@@ -6,6 +6,13 @@
 
 G_BEGIN_DECLS
 
+static inline int
+vireo_test_compare_strings (gconstpointer a,
+                            gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* The snapshot calls of vireo-snapshot-ops.h, waited for, and readers of
  * their answers: shared by test-snapshot-ops (test driver) and
  * test-snapshot-integration (QEMU). */
@@ -63,6 +70,100 @@ vireo_test_revert_snapshot (VireoDomain               *domain,
   ok = vireo_domain_revert_snapshot_finish (domain, vireo_test_async_wait (&a, 120), error);
   g_object_unref (a.result);
   return ok;
+}
+
+/* What a delete with progress reported. */
+typedef struct
+{
+  guint    calls;
+  double   first;
+  double   last;
+  gboolean backwards;   /* a fraction lower than the one before */
+  gboolean released;    /* the notify ran */
+  gboolean late;        /* a call after the notify */
+} VireoTestProgress;
+
+static inline void
+vireo_test_progress_cb (double   fraction,
+                        gpointer user_data)
+{
+  VireoTestProgress *p = user_data;
+
+  if (p->released)
+    p->late = TRUE;
+  if (p->calls == 0)
+    p->first = fraction;
+  else if (fraction < p->last)
+    p->backwards = TRUE;
+  p->last = fraction;
+  p->calls++;
+}
+
+static inline void
+vireo_test_progress_released (gpointer user_data)
+{
+  ((VireoTestProgress *) user_data)->released = TRUE;
+}
+
+static inline gboolean
+vireo_test_delete_snapshot_with_progress (VireoDomain              *domain,
+                                          const char               *name,
+                                          VireoSnapshotDeleteMode   mode,
+                                          VireoTestProgress        *progress,
+                                          GError                  **error)
+{
+  VireoTestAsync a = { 0 };
+  gboolean ok;
+
+  vireo_domain_delete_snapshot_with_progress_async (domain, name, mode, vireo_test_progress_cb, progress,
+                                                    vireo_test_progress_released, NULL, vireo_test_async_cb, &a);
+  ok = vireo_domain_delete_snapshot_finish (domain, vireo_test_async_wait (&a, 300), error);
+  g_object_unref (a.result);
+  /* The release is queued before the answer; let it run. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return ok;
+}
+
+/* Returns: (transfer container): "path|machine|snapshot" lines, sorted */
+static inline GStrv
+vireo_test_find_file_users (VireoDomain        *domain,
+                            const char * const *files)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+
+  vireo_domain_find_file_users_async (domain, files, NULL, vireo_test_async_cb, &a);
+  users = vireo_domain_find_file_users_finish (domain, vireo_test_async_wait (&a, 120), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    {
+      VireoSnapshotFileUser *user = g_ptr_array_index (users, i);
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s|%s|%s", user->path, user->machine,
+                                               user->snapshot != NULL ? user->snapshot : "-"));
+    }
+  g_ptr_array_sort (lines, (GCompareFunc) vireo_test_compare_strings);
+  g_ptr_array_add (lines, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+}
+
+static inline VireoSnapshotSpace *
+vireo_test_snapshot_space (VireoDomain *domain,
+                           const char  *folder)
+{
+  VireoTestAsync a = { 0 };
+  g_autoptr(GError) error = NULL;
+  VireoSnapshotSpace *space;
+
+  vireo_domain_snapshot_space_async (domain, folder, NULL, vireo_test_async_cb, &a);
+  space = vireo_domain_snapshot_space_finish (domain, vireo_test_async_wait (&a, 60), &error);
+  g_object_unref (a.result);
+  g_assert_no_error (error);
+  return space;
 }
 
 static inline gboolean

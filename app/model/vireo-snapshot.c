@@ -974,6 +974,255 @@ vireo_snapshot_estimate_memory_bytes (guint64 memory_kib)
   return (bytes + mib - 1) / mib * mib;
 }
 
+/* @files sorted, each once, NULL-terminated. (transfer full) */
+static GStrv
+sorted_unique (GPtrArray *files)
+{
+  GPtrArray *unique;
+
+  g_ptr_array_sort (files, compare_strings);
+  unique = g_ptr_array_new ();
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *path = g_ptr_array_index (files, i);
+
+      if (unique->len == 0 || strcmp (g_ptr_array_index (unique, unique->len - 1), path) != 0)
+        g_ptr_array_add (unique, g_strdup (path));
+    }
+  g_ptr_array_add (unique, NULL);
+  return (GStrv) g_ptr_array_free (unique, FALSE);
+}
+
+/**
+ * vireo_snapshot_dup_merge_files:
+ *
+ * Returns: (transfer full): the overlays and the images below them
+ */
+GStrv
+vireo_snapshot_dup_merge_files (const VireoSnapshotInfo *info)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  xmlDocPtr doc = NULL;
+  xmlNodePtr devices = NULL;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  files = g_ptr_array_new_with_free_func (g_free);
+  if (info->domain_xml != NULL)
+    {
+      doc = vireo_xml_read (info->domain_xml, "domain.xml");
+      devices = doc != NULL ? vireo_xml_child (xmlDocGetRootElement (doc), "devices") : NULL;
+    }
+  for (guint i = 0; info->disks != NULL && i < info->disks->len; i++)
+    {
+      VireoSnapshotDisk *disk = g_ptr_array_index (info->disks, i);
+
+      if (g_strcmp0 (disk->snapshot, "external") != 0)
+        continue;
+      if (disk->source != NULL)
+        g_ptr_array_add (files, g_strdup (disk->source));
+      for (xmlNodePtr node = vireo_xml_child (devices, "disk"); node != NULL;
+           node = vireo_xml_next_sibling (node, "disk"))
+        {
+          g_autofree char *target = vireo_xml_get_child_prop (node, "target", "dev");
+          xmlNodePtr source = vireo_xml_child (node, "source");
+          char *path;
+
+          if (g_strcmp0 (target, disk->target) != 0)
+            continue;
+          if ((path = vireo_xml_get_prop (source, "file")) != NULL ||
+              (path = vireo_xml_get_prop (source, "dev")) != NULL)
+            g_ptr_array_add (files, path);
+        }
+    }
+  if (doc != NULL)
+    xmlFreeDoc (doc);
+  return sorted_unique (files);
+}
+
+/**
+ * vireo_snapshot_dup_domain_images:
+ *
+ * Returns: (transfer full): the paths; empty when @domain_xml is no domain
+ */
+GStrv
+vireo_snapshot_dup_domain_images (const char *domain_xml)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  xmlDocPtr doc;
+
+  g_return_val_if_fail (domain_xml != NULL, NULL);
+
+  doc = vireo_xml_read (domain_xml, "domain.xml");
+  if (doc != NULL)
+    {
+      xmlNodePtr devices = vireo_xml_child (xmlDocGetRootElement (doc), "devices");
+
+      for (xmlNodePtr disk = vireo_xml_child (devices, "disk"); disk != NULL;
+           disk = vireo_xml_next_sibling (disk, "disk"))
+        add_source_chain (disk, files);
+      xmlFreeDoc (doc);
+    }
+  return sorted_unique (files);
+}
+
+/**
+ * vireo_snapshot_default_memory_file:
+ *
+ * Returns: (transfer full): an absolute path
+ */
+char *
+vireo_snapshot_default_memory_file (VireoDomainConfig *config,
+                                    const char        *machine,
+                                    const char        *name)
+{
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (VIREO_IS_DOMAIN_CONFIG (config), NULL);
+  g_return_val_if_fail (machine != NULL && name != NULL, NULL);
+
+  file = g_strdup_printf ("%s.%s.mem", machine, name);
+  disks = list_disk_facts (config);
+  for (guint i = 0; i < disks->len && dir == NULL; i++)
+    {
+      DiskFacts *facts = g_ptr_array_index (disks, i);
+
+      if (facts->counted && g_str_equal (facts->type, "file") && facts->path != NULL &&
+          g_path_is_absolute (facts->path))
+        dir = g_path_get_dirname (facts->path);
+    }
+  return g_build_filename (dir != NULL ? dir : "/var/lib/libvirt/qemu/snapshot", file, NULL);
+}
+
+/* @folder without trailing slashes ("/" stays "/"). */
+static char *
+trim_folder (const char *folder)
+{
+  gsize len = strlen (folder);
+
+  while (len > 1 && folder[len - 1] == '/')
+    len--;
+  return g_strndup (folder, len);
+}
+
+/**
+ * vireo_snapshot_find_holder:
+ *
+ * Returns: the index in @folders, or -1
+ */
+int
+vireo_snapshot_find_holder (const char         *path,
+                            const char * const *folders)
+{
+  g_autofree char *canon = NULL;
+  int best = -1;
+  gsize best_len = 0;
+
+  g_return_val_if_fail (path != NULL, -1);
+
+  if (!g_path_is_absolute (path) || folders == NULL)
+    return -1;
+  canon = g_canonicalize_filename (path, NULL);
+  for (int i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *folder = NULL;
+      gsize len;
+      gboolean holds;
+
+      if (!g_path_is_absolute (folders[i]))
+        continue;
+      folder = trim_folder (folders[i]);
+      len = strlen (folder);
+      if (g_str_equal (folder, "/"))
+        {
+          holds = TRUE;
+          len = 0;
+        }
+      else
+        holds = strncmp (canon, folder, len) == 0 && (canon[len] == '\0' || canon[len] == '/');
+      if (holds && (best < 0 || len > best_len))
+        {
+          best = i;
+          best_len = len;
+        }
+    }
+  return best;
+}
+
+void
+vireo_snapshot_space_free (VireoSnapshotSpace *space)
+{
+  if (space == NULL)
+    return;
+  g_free (space->pool);
+  g_free (space->folder);
+  g_free (space);
+}
+
+/**
+ * vireo_snapshot_space_verdict:
+ *
+ * Returns: whether the memory file fits
+ */
+VireoSnapshotSpaceVerdict
+vireo_snapshot_space_verdict (guint64                   needed,
+                              const VireoSnapshotSpace *space,
+                              char                    **text)
+{
+  const guint64 margin = G_GUINT64_CONSTANT (1) << 30;
+  g_autofree char *need = g_format_size_full (needed, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *free_text = NULL;
+  g_autofree char *where = NULL;
+  VireoSnapshotSpaceVerdict verdict;
+
+  if (space == NULL || !space->known)
+    {
+      if (text != NULL)
+        /* Translators: %s is a size such as "1.1 GiB" */
+        *text = g_strdup_printf (_("Needs about %s; the free space there is unknown (no storage pool holds "
+                                   "that folder)."), need);
+      return VIREO_SNAPSHOT_SPACE_UNKNOWN;
+    }
+  if (space->available < needed)
+    verdict = VIREO_SNAPSHOT_SPACE_SHORT;
+  else if (space->available - needed < margin)
+    verdict = VIREO_SNAPSHOT_SPACE_TIGHT;
+  else
+    verdict = VIREO_SNAPSHOT_SPACE_FITS;
+  if (text == NULL)
+    return verdict;
+
+  free_text = g_format_size_full (space->available, G_FORMAT_SIZE_IEC_UNITS);
+  if (space->pool != NULL)
+    /* Translators: %s is a storage pool's name */
+    where = g_strdup_printf (_("on pool “%s”"), space->pool);
+  else
+    /* Translators: %s is a folder on the host */
+    where = g_strdup_printf (_("in %s"), space->folder != NULL ? space->folder : "/");
+  switch (verdict)
+    {
+    case VIREO_SNAPSHOT_SPACE_SHORT:
+      /* Translators: "Needs about 4.4 GiB, but only 1.0 GiB is free on pool “default”: …" */
+      *text = g_strdup_printf (_("Needs about %s, but only %s is free %s: put the memory file elsewhere, or "
+                                 "leave the memory out."), need, free_text, where);
+      break;
+    case VIREO_SNAPSHOT_SPACE_TIGHT:
+      /* Translators: "Needs about 1.1 GiB; 1.5 GiB free on pool “default”. …" */
+      *text = g_strdup_printf (_("Needs about %s; %s free %s. That leaves little room for the machine's "
+                                 "disks to grow."), need, free_text, where);
+      break;
+    case VIREO_SNAPSHOT_SPACE_FITS:
+    case VIREO_SNAPSHOT_SPACE_UNKNOWN:
+    default:
+      /* Translators: "Needs about 1.1 GiB; 40.0 GiB free on pool “default”." */
+      *text = g_strdup_printf (_("Needs about %s; %s free %s."), need, free_text, where);
+      break;
+    }
+  return verdict;
+}
+
 /* --------------------------------------------------------- virsh lines */
 
 /* The here-document's closing word: "EOF", unless a line of @xml (a

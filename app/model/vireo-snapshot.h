@@ -143,6 +143,64 @@ GStrv      vireo_snapshot_dup_needed_files (const VireoSnapshotInfo *info);
  * whole RAM: what a running guest may have touched), in bytes. */
 guint64    vireo_snapshot_estimate_memory_bytes (guint64 memory_kib);
 
+/* Image files an external snapshot's delete writes or removes: each
+ * overlay it made (merged down, then removed) and the image below it,
+ * which the merge writes into (libvirt 9.0 commits the overlay into the
+ * file the disk was on when the snapshot was taken). Another machine, or
+ * another machine's snapshot, that reads any of these would see its data
+ * change or vanish. Internal snapshots and external ones without disks:
+ * none. (transfer full): sorted, each once */
+GStrv      vireo_snapshot_dup_merge_files (const VireoSnapshotInfo *info);
+
+/* Every image file a machine's disks read, from its <domain>: each disk's
+ * source and the <backingStore> chain under it as far as the document
+ * tells (a running machine's live definition has the whole chain; an
+ * inactive one often none). (transfer full): sorted, each once */
+GStrv      vireo_snapshot_dup_domain_images (const char *domain_xml);
+
+/* Where the memory file of an external snapshot goes by default: beside
+ * the first writable file disk's image ("<dir>/<machine>.<name>.mem", in
+ * the pool that holds the images, whose free space is known), else in
+ * libvirt's own /var/lib/libvirt/qemu/snapshot. (transfer full) */
+char      *vireo_snapshot_default_memory_file (VireoDomainConfig *config,
+                                               const char        *machine,
+                                               const char        *name);
+
+/* Which of @folders (absolute paths, e.g. storage pools' target paths)
+ * holds @path: the deepest one that is @path itself or one of its
+ * parents, compared a whole path component at a time ("/a/b" holds
+ * "/a/b/c", not "/a/bc"). Returns: its index, or -1. */
+int        vireo_snapshot_find_holder (const char         *path,
+                                       const char * const *folders);
+
+/* Free space where a memory file goes, as the virt layer found it. */
+typedef struct
+{
+  gboolean  known;
+  guint64   available;  /* bytes, when known */
+  char     *pool;       /* (nullable) the storage pool holding the folder */
+  char     *folder;     /* the folder asked about */
+} VireoSnapshotSpace;
+
+void       vireo_snapshot_space_free (VireoSnapshotSpace *space);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoSnapshotSpace, vireo_snapshot_space_free)
+
+typedef enum
+{
+  VIREO_SNAPSHOT_SPACE_UNKNOWN,   /* no pool holds the folder, and it could not be measured */
+  VIREO_SNAPSHOT_SPACE_FITS,
+  VIREO_SNAPSHOT_SPACE_TIGHT,     /* fits, leaving less than 1 GiB: the machine's disks may run out */
+  VIREO_SNAPSHOT_SPACE_SHORT,     /* does not fit: QEMU would fail part way */
+} VireoSnapshotSpaceVerdict;
+
+/* @needed (vireo_snapshot_estimate_memory_bytes()) against @space (NULL:
+ * unknown). @text: (out) (optional): one translated line for the form,
+ * "Needs about 1.1 GiB; 40.0 GiB free on pool “default”.", with what to
+ * do when it is SHORT. */
+VireoSnapshotSpaceVerdict vireo_snapshot_space_verdict (guint64                   needed,
+                                                        const VireoSnapshotSpace *space,
+                                                        char                    **text);
+
 typedef enum
 {
   VIREO_SNAPSHOT_COMMAND_LIST,        /* snapshot-list --tree DOMAIN */

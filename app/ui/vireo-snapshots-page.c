@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -109,7 +111,10 @@ struct _VireoSnapshotsPage
   gboolean            loading;
   gboolean            busy;
 
+  guint               pulse_id;       /* the bar pulses until a delete's merge reports */
+
   GtkStack           *stack;          /* "loading", "empty", "list" */
+  GtkProgressBar     *progress;       /* a delete under way */
   GtkSingleSelection *selection;
   GtkBox             *details;
   GtkLabel           *status;
@@ -177,6 +182,7 @@ show_error (VireoSnapshotsPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, message);
 
+  gtk_widget_set_name (dialog, "snapshots-error");
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -343,6 +349,27 @@ on_selection_changed (VireoSnapshotsPage *self)
 /* ------------------------------------------------------------------------ */
 /* After an action                                                           */
 
+/* libvirt's "unsupported configuration" is its own words for a limit of
+ * the host's libvirt, not a fault: say so first, in plain words, and what
+ * can be done, then libvirt's message for whoever digs further. */
+static char *
+plain_error (const GError *error)
+{
+  const char *plain;
+
+  if (!g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_UNSUPPORTED_CONFIG))
+    return g_strdup (error->message);
+  if (strstr (error->message, "revert to external snapshot") != NULL)
+    plain = _("This host's libvirt cannot go back to an external snapshot; libvirt 9.7 and later can. Nothing "
+              "was changed and the snapshot's files are kept.");
+  else if (strstr (error->message, "deletion of external children") != NULL)
+    plain = _("This host's libvirt cannot delete external snapshots together with the ones after them. Delete "
+              "them one at a time, the newest first. Nothing was changed.");
+  else
+    plain = _("This host's libvirt cannot do this with this machine's setup. Nothing was changed.");
+  return g_strdup_printf ("%s\n\n%s", plain, error->message);
+}
+
 static void
 on_action_done (VireoSnapshotsPage *self,
                 const char         *heading,
@@ -351,7 +378,11 @@ on_action_done (VireoSnapshotsPage *self,
   self->busy = FALSE;
   set_status (self, NULL);
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, heading, error->message);
+    {
+      g_autofree char *message = plain_error (error);
+
+      show_error (self, heading, message);
+    }
   vireo_snapshots_page_reload (self);
 }
 
@@ -598,9 +629,15 @@ typedef struct
   GtkWidget          *external;
   GtkWidget          *external_row;
   GtkWidget          *memory_file;
+  GtkWidget          *space;         /* the memory file's size against the free space there */
+  GtkWidget          *overlays;      /* where the overlay files go */
   GtkWidget          *command;
   GtkWidget          *create;
   GStrv               taken;
+  char               *auto_memory_file;  /* (nullable) what the field says unless the user typed */
+  char               *space_folder;      /* (nullable) the folder asked or answered about */
+  VireoSnapshotSpace *space_found;       /* (nullable) its answer */
+  GCancellable       *space_cancellable;
   gboolean            active;
 } TakeData;
 
@@ -611,6 +648,11 @@ take_data_free (TakeData *data)
   g_clear_object (&data->config);
   g_clear_pointer (&data->plan, vireo_snapshot_plan_free);
   g_strfreev (data->taken);
+  g_free (data->auto_memory_file);
+  g_free (data->space_folder);
+  g_clear_pointer (&data->space_found, vireo_snapshot_space_free);
+  g_cancellable_cancel (data->space_cancellable);
+  g_clear_object (&data->space_cancellable);
   g_free (data);
 }
 
@@ -618,9 +660,149 @@ static char *
 default_memory_file (TakeData   *data,
                      const char *name)
 {
-  g_autofree char *file = g_strdup_printf ("%s.%s.mem", vireo_domain_get_name (data->self->domain), name);
+  g_autofree char *file = NULL;
 
+  if (data->config != NULL)
+    return vireo_snapshot_default_memory_file (data->config, vireo_domain_get_name (data->self->domain), name);
+  file = g_strdup_printf ("%s.%s.mem", vireo_domain_get_name (data->self->domain), name);
   return g_build_filename ("/var/lib/libvirt/qemu/snapshot", file, NULL);
+}
+
+/* The memory file follows the name (and the images' folder, once the
+ * definition is read) until the user types a file of their own. */
+static void
+follow_memory_file (TakeData *data)
+{
+  const char *now = gtk_editable_get_text (GTK_EDITABLE (data->memory_file));
+  g_autofree char *wanted = NULL;
+
+  if (data->auto_memory_file != NULL && g_strcmp0 (now, data->auto_memory_file) != 0)
+    return;
+  wanted = default_memory_file (data, gtk_editable_get_text (GTK_EDITABLE (data->name)));
+  g_free (data->auto_memory_file);
+  data->auto_memory_file = g_strdup (wanted);
+  if (g_strcmp0 (now, wanted) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (data->memory_file), wanted);
+}
+
+static void update_take (TakeData *data);
+
+static void
+on_space (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GtkWidget) window = user_data;
+  TakeData *data = g_object_get_data (G_OBJECT (window), "vireo-take");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VireoSnapshotSpace) space = vireo_domain_snapshot_space_finish (VIREO_DOMAIN (source), result, &error);
+
+  if (data == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* A failed look is an unknown amount, not a refusal. */
+  if (space == NULL)
+    {
+      space = g_new0 (VireoSnapshotSpace, 1);
+      space->folder = g_strdup (data->space_folder);
+    }
+  if (g_strcmp0 (space->folder, data->space_folder) != 0)
+    return;
+  g_clear_pointer (&data->space_found, vireo_snapshot_space_free);
+  data->space_found = g_steal_pointer (&space);
+  update_take (data);
+}
+
+/* The memory file's folder: asked about once per folder, not per key. */
+static void
+ask_space (TakeData *data)
+{
+  const char *file = gtk_editable_get_text (GTK_EDITABLE (data->memory_file));
+  g_autofree char *folder = NULL;
+
+  if (!g_path_is_absolute (file))
+    return;
+  folder = g_path_get_dirname (file);
+  if (g_strcmp0 (folder, data->space_folder) == 0)
+    return;
+  g_free (data->space_folder);
+  data->space_folder = g_strdup (folder);
+  g_clear_pointer (&data->space_found, vireo_snapshot_space_free);
+  g_cancellable_cancel (data->space_cancellable);
+  g_clear_object (&data->space_cancellable);
+  data->space_cancellable = g_cancellable_new ();
+  vireo_domain_snapshot_space_async (data->self->domain, folder, data->space_cancellable, on_space,
+                                     g_object_ref (data->window));
+}
+
+/* Returns: whether Take may go ahead as far as the room goes */
+static gboolean
+update_space (TakeData *data,
+              gboolean  shown)
+{
+  guint64 needed;
+  g_autofree char *text = NULL;
+  VireoSnapshotSpaceVerdict verdict;
+
+  gtk_widget_remove_css_class (data->space, "error");
+  gtk_widget_remove_css_class (data->space, "warning");
+  gtk_widget_remove_css_class (data->space, "dim-label");
+  gtk_widget_set_visible (data->space, shown);
+  if (!shown)
+    return TRUE;
+  ask_space (data);
+  needed = vireo_snapshot_estimate_memory_bytes (vireo_domain_get_memory_kib (data->self->domain));
+  if (data->space_found == NULL)
+    {
+      g_autofree char *size = g_format_size_full (needed, G_FORMAT_SIZE_IEC_UNITS);
+
+      text = g_strdup_printf (_("Needs about %s; looking at the free space there…"), size);
+      gtk_label_set_text (GTK_LABEL (data->space), text);
+      gtk_widget_add_css_class (data->space, "dim-label");
+      return TRUE;
+    }
+  verdict = vireo_snapshot_space_verdict (needed, data->space_found, &text);
+  gtk_label_set_text (GTK_LABEL (data->space), text);
+  switch (verdict)
+    {
+    case VIREO_SNAPSHOT_SPACE_SHORT:
+      gtk_widget_add_css_class (data->space, "error");
+      return FALSE;
+    case VIREO_SNAPSHOT_SPACE_TIGHT:
+      gtk_widget_add_css_class (data->space, "warning");
+      return TRUE;
+    case VIREO_SNAPSHOT_SPACE_FITS:
+    case VIREO_SNAPSHOT_SPACE_UNKNOWN:
+    default:
+      gtk_widget_add_css_class (data->space, "dim-label");
+      return TRUE;
+    }
+}
+
+/* Where an external snapshot's overlays go, from the document itself. */
+static void
+update_overlays (TakeData   *data,
+                 const char *xml,
+                 gboolean    shown)
+{
+  g_autoptr(VireoSnapshotInfo) info = shown && xml != NULL ? vireo_snapshot_info_new_from_xml (xml, NULL) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; info != NULL && i < info->disks->len; i++)
+    {
+      VireoSnapshotDisk *disk = g_ptr_array_index (info->disks, i);
+
+      if (disk->source != NULL)
+        g_string_append_printf (text, "\n%s", disk->source);
+    }
+  gtk_widget_set_visible (data->overlays, text->len > 0);
+  if (text->len > 0)
+    {
+      g_autofree char *label = g_strdup_printf ("%s%s",
+                                                _("New overlay files, a few hundred KiB at first, growing as the "
+                                                  "machine writes:"), text->str);
+
+      gtk_label_set_text (GTK_LABEL (data->overlays), label);
+    }
 }
 
 /* Everything the form says, as the document Create sends; NULL with the
@@ -653,8 +835,12 @@ update_take (TakeData *data)
   gboolean external = gtk_check_button_get_active (GTK_CHECK_BUTTON (data->external));
   gboolean memory = data->active && gtk_switch_get_active (GTK_SWITCH (data->memory));
 
+  gboolean room;
+
   gtk_widget_set_visible (data->memory_file, external && memory);
-  gtk_widget_set_sensitive (data->create, xml != NULL);
+  room = update_space (data, external && memory && data->config != NULL);
+  update_overlays (data, xml, external);
+  gtk_widget_set_sensitive (data->create, xml != NULL && room);
   if (error != NULL && error->domain == VIREO_SNAPSHOT_ERROR && error->code == VIREO_SNAPSHOT_ERROR_NAME)
     gtk_widget_add_css_class (data->name, "error");
   else
@@ -760,6 +946,7 @@ on_definition (GObject      *source,
       gtk_widget_set_visible (data->name_error, TRUE);
       return;
     }
+  follow_memory_file (data);
   data->plan = vireo_snapshot_plan_for (data->config, data->active, FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (data->internal_row),
                                data->plan->internal_ok ? _("Kept inside the qcow2 images; quick to take and revert.")
@@ -897,13 +1084,26 @@ vireo_snapshots_page_take (VireoSnapshotsPage *self)
   data->memory_file = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->memory_file), _("Memory _file on the host"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (data->memory_file), TRUE);
-  {
-    g_autofree char *file = default_memory_file (data, suggested);
-
-    gtk_editable_set_text (GTK_EDITABLE (data->memory_file), file);
-  }
+  follow_memory_file (data);
   gtk_widget_set_name (data->memory_file, "snapshot-memory-file");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), data->memory_file);
+  data->space = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (data->space), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (data->space), 0);
+  gtk_widget_set_margin_top (data->space, 6);
+  gtk_widget_set_name (data->space, "snapshot-space");
+  gtk_widget_set_visible (data->space, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), data->space);
+  data->overlays = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (data->overlays), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (data->overlays), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (data->overlays), 0);
+  gtk_label_set_selectable (GTK_LABEL (data->overlays), TRUE);
+  gtk_widget_add_css_class (data->overlays, "dim-label");
+  gtk_widget_set_margin_top (data->overlays, 6);
+  gtk_widget_set_name (data->overlays, "snapshot-overlays");
+  gtk_widget_set_visible (data->overlays, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), data->overlays);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   group = adw_preferences_group_new ();
@@ -922,6 +1122,7 @@ vireo_snapshots_page_take (VireoSnapshotsPage *self)
   gtk_box_append (GTK_BOX (toolbar), page);
   adw_window_set_content (ADW_WINDOW (window), toolbar);
 
+  g_signal_connect_swapped (data->name, "changed", G_CALLBACK (follow_memory_file), data);
   g_signal_connect_swapped (data->name, "changed", G_CALLBACK (update_take), data);
   g_signal_connect_swapped (data->description, "changed", G_CALLBACK (update_take), data);
   g_signal_connect_swapped (data->memory_file, "changed", G_CALLBACK (update_take), data);
@@ -966,6 +1167,46 @@ on_reverted (GObject      *source,
   action_job_free (job);
 }
 
+static gboolean
+pulse (gpointer user_data)
+{
+  VireoSnapshotsPage *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_progress (VireoSnapshotsPage *self)
+{
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (self->progress != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+}
+
+/* A pulse until the merge says how far it is (an internal snapshot, a
+ * remote host, or before QEMU runs: never). */
+static void
+start_progress (VireoSnapshotsPage *self)
+{
+  stop_progress (self);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+  self->pulse_id = g_timeout_add (100, pulse, self);
+}
+
+static void
+on_delete_progress (double   fraction,
+                    gpointer user_data)
+{
+  VireoSnapshotsPage *self = user_data;
+
+  if (self->progress == NULL)
+    return;
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  gtk_progress_bar_set_fraction (self->progress, fraction);
+}
+
 static void
 on_deleted (GObject      *source,
             GAsyncResult *result,
@@ -973,6 +1214,8 @@ on_deleted (GObject      *source,
 {
   ActionJob *job = user_data;
   g_autoptr(GError) error = NULL;
+
+  stop_progress (job->self);
 
   /* A later snapshot of the same name must not wear this one's picture. */
   if (vireo_domain_delete_snapshot_finish (VIREO_DOMAIN (source), result, &error))
@@ -1097,7 +1340,8 @@ on_delete_response (AdwMessageDialog   *dialog,
   VireoSnapshotDeleteMode mode;
   ActionJob *job;
 
-  if (name == NULL)
+  /* Only once nobody else is known to read its images. */
+  if (name == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (dialog), "vireo-state"), "ready") != 0)
     return;
   if (g_strcmp0 (response, "delete") == 0)
     mode = VIREO_SNAPSHOT_DELETE_ONE;
@@ -1119,7 +1363,69 @@ on_delete_response (AdwMessageDialog   *dialog,
     job->gone = g_strdupv ((char *[]) { (char *) name, NULL });
   self->busy = TRUE;
   set_status (self, _("Deleting…"));
-  vireo_domain_delete_snapshot_async (self->domain, name, mode, NULL, on_deleted, job);
+  start_progress (self);
+  vireo_domain_delete_snapshot_with_progress_async (self->domain, name, mode, on_delete_progress,
+                                                    g_object_ref (self), g_object_unref, NULL, on_deleted, job);
+}
+
+static void
+set_delete_enabled (GtkWidget *dialog,
+                    gboolean   enabled)
+{
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+
+  adw_message_dialog_set_response_enabled (message, "delete", enabled);
+  if (adw_message_dialog_has_response (message, "delete-tree"))
+    adw_message_dialog_set_response_enabled (message, "delete-tree", enabled);
+}
+
+static void
+on_file_users (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GtkWidget) dialog = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = vireo_domain_find_file_users_finish (VIREO_DOMAIN (source), result, &error);
+  g_autoptr(GString) text = NULL;
+
+  if (users != NULL && users->len == 0)
+    {
+      g_object_set_data (G_OBJECT (dialog), "vireo-state", (gpointer) "ready");
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), g_object_get_data (G_OBJECT (dialog), "vireo-body"));
+      set_delete_enabled (dialog, TRUE);
+      return;
+    }
+  /* Not knowing is no leave to go ahead. */
+  g_object_set_data (G_OBJECT (dialog), "vireo-state", (gpointer) "refused");
+  text = g_string_new (NULL);
+  if (users == NULL)
+    g_string_append_printf (text, _("Vireo could not find out whether other machines use its images (%s), so it "
+                                    "will not merge them."), error->message);
+  else
+    {
+      g_string_append (text, _("Deleting it would merge its overlay into an image that is still needed, or remove "
+                               "one, and lose their data:"));
+      for (guint i = 0; i < users->len; i++)
+        {
+          VireoSnapshotFileUser *user = g_ptr_array_index (users, i);
+
+          g_string_append_c (text, '\n');
+          if (user->snapshot != NULL)
+            /* Translators: a path, then a machine's name and its snapshot's */
+            g_string_append_printf (text, _("• %s: the snapshot “%s” of “%s”"), user->path, user->snapshot,
+                                    user->machine);
+          else
+            /* Translators: a path, then a machine's name */
+            g_string_append_printf (text, _("• %s: the disks of “%s”"), user->path, user->machine);
+        }
+      g_string_append_printf (text, "\n\n%s",
+                              _("Copy or convert the other machines' disks so they no longer read these files, "
+                                "then delete the snapshot."));
+    }
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("The Snapshot Cannot Be Deleted"));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), text->str);
+  set_delete_enabled (dialog, FALSE);
 }
 
 /**
@@ -1140,6 +1446,7 @@ vireo_snapshots_page_delete (VireoSnapshotsPage *self)
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *heading = NULL;
   g_autofree char *line = NULL;
+  g_auto(GStrv) merge = NULL;
   GtkRoot *root;
   GtkWidget *dialog;
 
@@ -1179,8 +1486,28 @@ vireo_snapshots_page_delete (VireoSnapshotsPage *self)
                                      vireo_domain_get_name (self->domain), info->name, NULL);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), command_label (line, "delete-command"));
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "delete-snapshot");
   g_object_set_data_full (G_OBJECT (dialog), "vireo-snapshot", g_strdup (info->name), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+
+  /* The merge writes into the image below each overlay and removes the
+   * overlay: another machine, or its snapshot, reading either would lose
+   * data (virt-manager users did). Nothing may go ahead until it is known
+   * that none does. */
+  merge = vireo_snapshot_dup_merge_files (info);
+  if (merge[0] != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (dialog), "vireo-body", g_string_free (g_steal_pointer (&body), FALSE),
+                              g_free);
+      g_object_set_data (G_OBJECT (dialog), "vireo-state", (gpointer) "checking");
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Looking whether other machines or their snapshots use its images…"));
+      set_delete_enabled (dialog, FALSE);
+      vireo_domain_find_file_users_async (self->domain, (const char * const *) merge, NULL, on_file_users,
+                                          g_object_ref (dialog));
+    }
+  else
+    g_object_set_data (G_OBJECT (dialog), "vireo-state", (gpointer) "ready");
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -1242,11 +1569,13 @@ vireo_snapshots_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   /* Late results check these to know the page is gone. */
   self->stack = NULL;
   self->details = NULL;
+  self->progress = NULL;
   g_clear_object (&self->selection);
   g_clear_object (&self->domain);
   g_clear_pointer (&self->snapshots, g_ptr_array_unref);
@@ -1300,8 +1629,14 @@ vireo_snapshots_page_init (VireoSnapshotsPage *self)
   gtk_label_set_xalign (self->status, 0);
   gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
   gtk_widget_set_name (GTK_WIDGET (self->status), "snapshots-status");
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->progress), 160, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_widget_set_name (GTK_WIDGET (self->progress), "snapshots-progress");
   gtk_box_append (GTK_BOX (bar), take);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->progress));
   gtk_box_append (GTK_BOX (bar), refresh);
   gtk_box_append (GTK_BOX (outer), bar);
   gtk_box_append (GTK_BOX (outer), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));

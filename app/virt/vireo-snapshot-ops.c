@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
@@ -14,6 +18,8 @@
 #include "vireo-connection-private.h"
 #include "vireo-snapshot-ops.h"
 #include "vireo-virt-error.h"
+#include "vireo-worker.h"
+#include "vireo-xml.h"
 
 /*
  * A machine's snapshots. Each call is a GTask whose thread function runs on
@@ -32,6 +38,9 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virDomainSnapshot, virDomainSnapshotFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virStream, virStreamFree)
 
+typedef struct _DeleteShared DeleteShared;
+static void delete_shared_unref (gpointer data);
+
 /* A screen is at most a few megabytes (a 4K PPM is 24 MiB); anything
  * larger is not a picture Vireo should hold in memory for a thumbnail. */
 #define SCREENSHOT_MAX_BYTES (64 * 1024 * 1024)
@@ -45,6 +54,11 @@ typedef struct
   unsigned int  flags;       /* libvirt's */
   guint         max_width;
   guint         max_height;
+  GStrv         files;       /* find_file_users */
+  char         *folder;      /* snapshot_space */
+  gboolean      local;       /* the host's files are this computer's */
+  gboolean      measure;     /* snapshot_space: statvfs may be asked */
+  DeleteShared *shared;      /* (nullable) delete with progress */
 } SnapshotData;
 
 static void
@@ -55,6 +69,9 @@ snapshot_data_free (gpointer data)
   g_free (d->uuid);
   g_free (d->name);
   g_free (d->xml);
+  g_strfreev (d->files);
+  g_free (d->folder);
+  g_clear_pointer (&d->shared, delete_shared_unref);
   g_free (d);
 }
 
@@ -82,6 +99,7 @@ task_for (VireoDomain         *self,
     }
   *data = g_new0 (SnapshotData, 1);
   (*data)->uuid = g_strdup (vireo_domain_get_uuid (self));
+  (*data)->local = !vireo_connection_get_is_remote (vireo_domain_get_connection (self));
   g_task_set_task_data (task, *data, snapshot_data_free);
   return task;
 }
@@ -438,6 +456,21 @@ vireo_domain_revert_snapshot_finish (VireoDomain   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static unsigned int
+delete_flags (VireoSnapshotDeleteMode mode)
+{
+  switch (mode)
+    {
+    case VIREO_SNAPSHOT_DELETE_TREE:
+      return VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN;
+    case VIREO_SNAPSHOT_DELETE_METADATA_ONLY:
+      return VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY;
+    case VIREO_SNAPSHOT_DELETE_ONE:
+    default:
+      return 0;
+    }
+}
+
 static void
 delete_snapshot_thread (GTask        *task,
                         virConnectPtr conn,
@@ -493,19 +526,7 @@ vireo_domain_delete_snapshot_async (VireoDomain             *self,
   if (task == NULL)
     return;
   d->name = g_strdup (name);
-  switch (mode)
-    {
-    case VIREO_SNAPSHOT_DELETE_TREE:
-      d->flags = VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN;
-      break;
-    case VIREO_SNAPSHOT_DELETE_METADATA_ONLY:
-      d->flags = VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY;
-      break;
-    case VIREO_SNAPSHOT_DELETE_ONE:
-    default:
-      d->flags = 0;
-      break;
-    }
+  d->flags = delete_flags (mode);
   vireo_connection_run (vireo_domain_get_connection (self), task, delete_snapshot_thread);
 }
 
@@ -516,6 +537,672 @@ vireo_domain_delete_snapshot_finish (VireoDomain   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Delete with progress                                                      */
+
+/* libvirt 9.0 runs the merge of an external snapshot's overlay as a block
+ * commit job of each disk in turn, inside virDomainSnapshotDelete, and
+ * answers virDomainGetBlockJobInfo about it meanwhile (checked: 700 MiB
+ * merged in about 150 ms, both on a running machine and on a shut-off
+ * one, for which libvirt starts QEMU paused; before that QEMU runs, the
+ * query says "domain is not running"). */
+#define DELETE_POLL_MS 100
+
+struct _DeleteShared
+{
+  gint                       ref;
+  GMutex                     lock;
+  GCond                      cond;
+
+  /* Set by the delete's thread before the poller starts, then read-only. */
+  GStrv                      targets;
+  virDomainPtr               poll_dom;     /* taken by the poller */
+
+  /* Guarded by lock. */
+  gboolean                   done;         /* the delete returned: the poller stops */
+  gboolean                   poller_running;
+  gboolean                   queued;       /* a delivery is pending */
+  double                     fraction;     /* < 0 until a job was seen */
+
+  /* Main thread only. */
+  VireoSnapshotProgressFunc  func;
+  gpointer                   func_data;
+  GDestroyNotify             func_notify;
+};
+
+static DeleteShared *
+delete_shared_ref (DeleteShared *s)
+{
+  g_atomic_int_inc (&s->ref);
+  return s;
+}
+
+/* The last reference may go on any thread: func_data is released before,
+ * on the main thread (release_progress). */
+static void
+delete_shared_unref (gpointer data)
+{
+  DeleteShared *s = data;
+
+  if (!g_atomic_int_dec_and_test (&s->ref))
+    return;
+  g_assert (s->poll_dom == NULL);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+  g_strfreev (s->targets);
+  g_free (s);
+}
+
+static gboolean
+deliver_delete_progress (gpointer data)
+{
+  DeleteShared *s = data;
+  double fraction;
+
+  g_mutex_lock (&s->lock);
+  fraction = s->fraction;
+  s->queued = FALSE;
+  g_mutex_unlock (&s->lock);
+  if (s->func != NULL && fraction >= 0)
+    s->func (fraction, s->func_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Main thread: no more progress; later deliveries find no function. */
+static gboolean
+release_progress (gpointer data)
+{
+  DeleteShared *s = data;
+  GDestroyNotify notify = s->func_notify;
+  gpointer func_data = s->func_data;
+
+  s->func = NULL;
+  s->func_data = NULL;
+  s->func_notify = NULL;
+  if (notify != NULL)
+    notify (func_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+delete_poll_thread (gpointer data)
+{
+  DeleteShared *s = data;
+  virDomainPtr dom = g_steal_pointer (&s->poll_dom);
+  guint n = g_strv_length (s->targets);
+  g_autofree gboolean *seen = g_new0 (gboolean, n);
+  g_autofree double *part = g_new0 (double, n);
+  gint64 next_poll = g_get_monotonic_time () + DELETE_POLL_MS * G_TIME_SPAN_MILLISECOND;
+  gboolean supported = TRUE;
+
+  g_mutex_lock (&s->lock);
+  while (!s->done)
+    {
+      gboolean any = FALSE;
+      double sum = 0;
+
+      if (g_get_monotonic_time () < next_poll || !supported)
+        {
+          g_cond_wait_until (&s->cond, &s->lock, supported ? next_poll : G_MAXINT64);
+          continue;
+        }
+      g_mutex_unlock (&s->lock);
+
+      for (guint i = 0; i < n; i++)
+        {
+          virDomainBlockJobInfo info;
+          int r = virDomainGetBlockJobInfo (dom, s->targets[i], &info, 0);
+
+          if (r == 1 && info.end > 0)
+            {
+              seen[i] = TRUE;
+              part[i] = MAX (part[i], MIN (1.0, (double) info.cur / (double) info.end));
+            }
+          else if (r == 0 && seen[i])
+            part[i] = 1.0;   /* its merge is over; the next disk's may follow */
+          else if (r < 0)
+            {
+              /* Before QEMU runs (a shut-off machine) the query fails; go on. */
+              if (virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
+                supported = FALSE;
+              virResetLastError ();
+            }
+          any |= seen[i];
+          sum += part[i];
+        }
+      next_poll = g_get_monotonic_time () + DELETE_POLL_MS * G_TIME_SPAN_MILLISECOND;
+
+      g_mutex_lock (&s->lock);
+      if (any && sum / n > s->fraction)
+        {
+          s->fraction = sum / n;
+          if (!s->queued)
+            {
+              s->queued = TRUE;
+              vireo_main_invoke (deliver_delete_progress, delete_shared_ref (s), delete_shared_unref,
+                                 G_PRIORITY_DEFAULT);
+            }
+        }
+    }
+  g_mutex_unlock (&s->lock);
+
+  /* Freed here, not by the last reference: that may be the main thread. */
+  virDomainFree (dom);
+  g_mutex_lock (&s->lock);
+  s->poller_running = FALSE;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+  delete_shared_unref (s);
+  return NULL;
+}
+
+/* The disks whose overlays a delete of @snap merges: NULL when none (an
+ * internal snapshot). */
+static GStrv
+merged_targets (virDomainSnapshotPtr snap)
+{
+  g_autoptr(VireoSnapshotInfo) info = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) targets = NULL;
+  char *xml = virDomainSnapshotGetXMLDesc (snap, 0);
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  info = vireo_snapshot_info_new_from_xml (xml, NULL);
+  free (xml);
+  if (info == NULL || info->location != VIREO_SNAPSHOT_EXTERNAL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < info->disks->len; i++)
+    {
+      VireoSnapshotDisk *disk = g_ptr_array_index (info->disks, i);
+
+      if (g_strcmp0 (disk->snapshot, "external") == 0 && disk->target != NULL)
+        g_strv_builder_add (builder, disk->target);
+    }
+  targets = g_strv_builder_end (builder);
+  return targets[0] != NULL ? g_steal_pointer (&targets) : NULL;
+}
+
+static void
+delete_with_progress_thread (GTask        *task,
+                             virConnectPtr conn,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  SnapshotData *d = task_data;
+  DeleteShared *s = d->shared;
+  g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
+  g_autoptr(virDomainSnapshot) snap = NULL;
+  GError *error = NULL;
+  gboolean polled = FALSE;
+
+  if (dom != NULL && (snap = lookup_snapshot (task, dom, d->name)) != NULL)
+    {
+      if (d->local && (d->flags & VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) == 0)
+        s->targets = merged_targets (snap);
+      if (s->targets != NULL)
+        {
+          virDomainRef (dom);
+          s->poll_dom = dom;
+          s->poller_running = TRUE;
+          polled = TRUE;
+          vireo_thread_start ("vireo-snapshot-poll", delete_poll_thread, delete_shared_ref (s));
+        }
+      if (virDomainSnapshotDelete (snap, d->flags) < 0)
+        {
+          /* Translators: %s is a snapshot's name */
+          g_autofree char *what = g_strdup_printf (_("Could not delete the snapshot “%s”"), d->name);
+          error = _vireo_error_from_last (what);
+        }
+      /* No call of the poller may outlive the delete: the next worker
+       * call would overlap it. */
+      g_mutex_lock (&s->lock);
+      s->done = TRUE;
+      g_cond_broadcast (&s->cond);
+      while (polled && s->poller_running)
+        g_cond_wait (&s->cond, &s->lock);
+      g_mutex_unlock (&s->lock);
+    }
+  vireo_main_invoke (release_progress, delete_shared_ref (s), delete_shared_unref, G_PRIORITY_DEFAULT);
+  if (dom == NULL || snap == NULL)
+    return;   /* the task is answered */
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * vireo_domain_delete_snapshot_with_progress_async:
+ * @progress: (nullable): called on the main thread as the merge goes on
+ * @progress_notify: (nullable): frees @progress_data
+ *
+ * `virsh snapshot-delete`, with the merge's progress.
+ */
+void
+vireo_domain_delete_snapshot_with_progress_async (VireoDomain               *self,
+                                                  const char                *name,
+                                                  VireoSnapshotDeleteMode    mode,
+                                                  VireoSnapshotProgressFunc  progress,
+                                                  gpointer                   progress_data,
+                                                  GDestroyNotify             progress_notify,
+                                                  GCancellable              *cancellable,
+                                                  GAsyncReadyCallback        callback,
+                                                  gpointer                   user_data)
+{
+  SnapshotData *d;
+  DeleteShared *s;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (name != NULL);
+
+  task = task_for (self, vireo_domain_delete_snapshot_async, cancellable, callback, user_data, &d);
+  if (task == NULL)
+    {
+      if (progress_notify != NULL)
+        progress_notify (progress_data);
+      return;
+    }
+  d->name = g_strdup (name);
+  d->flags = delete_flags (mode);
+  s = g_new0 (DeleteShared, 1);
+  s->ref = 1;
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+  s->fraction = -1;
+  s->func = progress;
+  s->func_data = progress_data;
+  s->func_notify = progress_notify;
+  d->shared = s;
+  vireo_connection_run (vireo_domain_get_connection (self), task, delete_with_progress_thread);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Who else reads a file                                                     */
+
+void
+vireo_snapshot_file_user_free (VireoSnapshotFileUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->path);
+  g_free (user->machine);
+  g_free (user->snapshot);
+  g_free (user);
+}
+
+/* The backing file named in a qcow2 image's header (local files only), or
+ * NULL. Relative names are relative to the image's folder, as in QEMU. */
+static char *
+qcow2_backing_file (const char *path)
+{
+  guint8 head[20];
+  guint64 offset;
+  guint32 size;
+  g_autofree char *name = NULL;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  if (pread (fd, head, sizeof head, 0) != (ssize_t) sizeof head || memcmp (head, "QFI\xfb", 4) != 0)
+    {
+      close (fd);
+      return NULL;
+    }
+  memcpy (&offset, head + 8, sizeof offset);
+  memcpy (&size, head + 16, sizeof size);
+  offset = GUINT64_FROM_BE (offset);
+  size = GUINT32_FROM_BE (size);
+  /* QEMU refuses names over 1023 bytes. */
+  if (offset == 0 || size == 0 || size > 1023)
+    {
+      close (fd);
+      return NULL;
+    }
+  name = g_malloc0 (size + 1);
+  if (pread (fd, name, size, offset) != (ssize_t) size)
+    g_clear_pointer (&name, g_free);
+  close (fd);
+  if (name == NULL || g_str_has_prefix (name, "json:") || strchr (name, ':') != NULL)
+    return NULL;
+  if (!g_path_is_absolute (name))
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      return g_build_filename (dir, name, NULL);
+    }
+  return g_steal_pointer (&name);
+}
+
+/* The image @path is an overlay of: from its pool's volume, else (local
+ * connections) from its header. */
+static char *
+backing_file_of (virConnectPtr conn,
+                 const char   *path,
+                 gboolean      local)
+{
+  g_autoptr(virStorageVol) vol = virStorageVolLookupByPath (conn, path);
+  char *xml;
+
+  if (vol != NULL && (xml = virStorageVolGetXMLDesc (vol, 0)) != NULL)
+    {
+      xmlDocPtr doc = vireo_xml_read (xml, "volume.xml");
+      char *backing = NULL;
+
+      free (xml);
+      if (doc != NULL)
+        {
+          xmlNodePtr store = vireo_xml_child (xmlDocGetRootElement (doc), "backingStore");
+
+          backing = vireo_xml_get_child_text (store, "path");
+          xmlFreeDoc (doc);
+        }
+      return backing;
+    }
+  virResetLastError ();
+  return local ? qcow2_backing_file (path) : NULL;
+}
+
+static void
+add_user (GPtrArray  *users,
+          const char *path,
+          const char *machine,
+          const char *snapshot)
+{
+  VireoSnapshotFileUser *user = g_new0 (VireoSnapshotFileUser, 1);
+
+  user->path = g_strdup (path);
+  user->machine = g_strdup (machine);
+  user->snapshot = g_strdup (snapshot);
+  g_ptr_array_add (users, user);
+}
+
+static void
+find_users_of (virConnectPtr  conn,
+               virDomainPtr   dom,
+               SnapshotData  *d,
+               GPtrArray     *users)
+{
+  const char *name = virDomainGetName (dom);
+  g_autoptr(GHashTable) chain = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_auto(GStrv) images = NULL;
+  virDomainSnapshotPtr *snaps = NULL;
+  char *xml;
+  int n;
+
+  /* A running machine's live definition has its whole chain. */
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return;
+    }
+  images = vireo_snapshot_dup_domain_images (xml);
+  free (xml);
+  /* Each once (sorted, unique), so no key is ever replaced under the queue. */
+  for (guint i = 0; images[i] != NULL; i++)
+    {
+      char *key = g_strdup (images[i]);
+
+      g_hash_table_add (chain, key);
+      g_ptr_array_add (queue, key);
+    }
+  /* Backing files the definition does not show; 64 steps at most. */
+  for (guint i = 0; i < queue->len && i < 64; i++)
+    {
+      g_autofree char *backing = backing_file_of (conn, g_ptr_array_index (queue, i), d->local);
+
+      if (backing != NULL && !g_hash_table_contains (chain, backing))
+        {
+          char *key = g_strdup (backing);
+
+          g_hash_table_add (chain, key);
+          g_ptr_array_add (queue, key);
+        }
+    }
+  for (guint i = 0; d->files[i] != NULL; i++)
+    if (g_hash_table_contains (chain, d->files[i]))
+      add_user (users, d->files[i], name, NULL);
+
+  n = virDomainListAllSnapshots (dom, &snaps, 0);
+  if (n < 0)
+    virResetLastError ();
+  for (int i = 0; i < n; i++)
+    {
+      char *doc = virDomainSnapshotGetXMLDesc (snaps[i], 0);
+      g_autoptr(VireoSnapshotInfo) info = doc != NULL ? vireo_snapshot_info_new_from_xml (doc, NULL) : NULL;
+      g_auto(GStrv) needed = info != NULL ? vireo_snapshot_dup_needed_files (info) : NULL;
+
+      if (doc == NULL)
+        virResetLastError ();
+      free (doc);
+      for (guint j = 0; needed != NULL && d->files[j] != NULL; j++)
+        if (g_strv_contains ((const char * const *) needed, d->files[j]))
+          add_user (users, d->files[j], name, info->name);
+      virDomainSnapshotFree (snaps[i]);
+    }
+  free (snaps);
+}
+
+static void
+find_file_users_thread (GTask        *task,
+                        virConnectPtr conn,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  SnapshotData *d = task_data;
+  GPtrArray *users;
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (conn, &doms, 0);
+
+  if (n < 0)
+    {
+      g_task_return_error (task, _vireo_error_from_last (_("Could not list the machines")));
+      return;
+    }
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) vireo_snapshot_file_user_free);
+  for (int i = 0; i < n; i++)
+    {
+      char uuid[VIR_UUID_STRING_BUFLEN];
+
+      if (virDomainGetUUIDString (doms[i], uuid) == 0 && g_ascii_strcasecmp (uuid, d->uuid) != 0)
+        find_users_of (conn, doms[i], d, users);
+      else
+        virResetLastError ();
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+  g_task_return_pointer (task, users, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * vireo_domain_find_file_users_async:
+ * @files: absolute paths on the host (vireo_snapshot_dup_merge_files())
+ *
+ * Looks for other machines and their snapshots that read @files.
+ */
+void
+vireo_domain_find_file_users_async (VireoDomain         *self,
+                                    const char * const  *files,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  SnapshotData *d;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (files != NULL);
+
+  task = task_for (self, vireo_domain_find_file_users_async, cancellable, callback, user_data, &d);
+  if (task == NULL)
+    return;
+  d->files = g_strdupv ((char **) files);
+  vireo_connection_run (vireo_domain_get_connection (self), task, find_file_users_thread);
+}
+
+/**
+ * vireo_domain_find_file_users_finish:
+ *
+ * Returns: (transfer container) (element-type VireoSnapshotFileUser): who
+ *   reads the files, or %NULL with @error set
+ */
+GPtrArray *
+vireo_domain_find_file_users_finish (VireoDomain   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Free space for a memory file                                              */
+
+static char *
+pool_target (virStoragePoolPtr pool)
+{
+  char *xml = virStoragePoolGetXMLDesc (pool, 0);
+  xmlDocPtr doc;
+  char *path = NULL;
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  doc = vireo_xml_read (xml, "pool.xml");
+  free (xml);
+  if (doc != NULL)
+    {
+      path = vireo_xml_get_child_text (vireo_xml_child (xmlDocGetRootElement (doc), "target"), "path");
+      xmlFreeDoc (doc);
+    }
+  return path;
+}
+
+static void
+snapshot_space_thread (GTask        *task,
+                       virConnectPtr conn,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SnapshotData *d = task_data;
+  g_autoptr(VireoSnapshotSpace) space = g_new0 (VireoSnapshotSpace, 1);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  virStoragePoolPtr *pools = NULL;
+  int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+  int holder;
+
+  space->folder = g_strdup (d->folder);
+  if (n < 0)
+    virResetLastError ();
+  for (int i = 0; i < n; i++)
+    {
+      char *target = pool_target (pools[i]);
+
+      /* A pool without a folder (iscsi, rbd) holds no files. */
+      g_ptr_array_add (targets, target != NULL ? target : g_strdup (""));
+    }
+  g_ptr_array_add (targets, NULL);
+  holder = vireo_snapshot_find_holder (d->folder, (const char * const *) targets->pdata);
+  if (holder >= 0)
+    {
+      virStoragePoolInfo info;
+
+      /* libvirt counts free space when the pool was last refreshed; files
+       * written beside its volumes since (memory files) are not in it. */
+      if (virStoragePoolRefresh (pools[holder], 0) < 0)
+        virResetLastError ();
+      if (virStoragePoolGetInfo (pools[holder], &info) == 0)
+        {
+          space->known = TRUE;
+          space->available = info.available;
+          space->pool = g_strdup (virStoragePoolGetName (pools[holder]));
+        }
+      else
+        virResetLastError ();
+    }
+  for (int i = 0; i < n; i++)
+    virStoragePoolFree (pools[i]);
+  free (pools);
+
+  if (!space->known && d->measure)
+    {
+      g_autofree char *dir = g_strdup (d->folder);
+      struct statvfs st;
+
+      /* The folder may not exist yet: QEMU writes the file, libvirt does
+       * not make folders. The nearest one that does tells the disk. */
+      while (!g_file_test (dir, G_FILE_TEST_IS_DIR) && strcmp (dir, "/") != 0)
+        {
+          char *up = g_path_get_dirname (dir);
+
+          g_free (dir);
+          dir = up;
+        }
+      if (statvfs (dir, &st) == 0)
+        {
+          space->known = TRUE;
+          space->available = (guint64) st.f_bavail * st.f_frsize;
+        }
+      else
+        g_debug ("statvfs %s: %s", dir, g_strerror (errno));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&space), (GDestroyNotify) vireo_snapshot_space_free);
+}
+
+/**
+ * vireo_domain_snapshot_space_async:
+ * @folder: an absolute folder on the host
+ *
+ * How much room there is for a memory file in @folder.
+ */
+void
+vireo_domain_snapshot_space_async (VireoDomain         *self,
+                                   const char          *folder,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  VireoConnection *conn;
+  SnapshotData *d;
+  GTask *task;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (self));
+  g_return_if_fail (folder != NULL && g_path_is_absolute (folder));
+
+  task = task_for (self, vireo_domain_snapshot_space_async, cancellable, callback, user_data, &d);
+  if (task == NULL)
+    return;
+  conn = vireo_domain_get_connection (self);
+  d->folder = g_strdup (folder);
+  /* The test driver's paths are made up: nothing on this computer to measure. */
+  d->measure = d->local && !g_str_has_prefix (vireo_connection_get_uri (conn), "test:");
+  vireo_connection_run (conn, task, snapshot_space_thread);
+}
+
+/**
+ * vireo_domain_snapshot_space_finish:
+ *
+ * Returns: (transfer full): what was found (`known` FALSE when nothing
+ *   could say), or %NULL with @error set
+ */
+VireoSnapshotSpace *
+vireo_domain_snapshot_space_finish (VireoDomain   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------ */

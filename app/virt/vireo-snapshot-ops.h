@@ -75,6 +75,70 @@ gboolean    vireo_domain_delete_snapshot_finish  (VireoDomain              *self
                                                   GAsyncResult             *result,
                                                   GError                  **error);
 
+/* Progress of a long delete, on the main thread: @fraction from 0 to 1.
+ * Until the first call the amount is unknown (a pulse). */
+typedef void (*VireoSnapshotProgressFunc) (double   fraction,
+                                           gpointer user_data);
+
+/* vireo_domain_delete_snapshot_async() with progress: deleting an
+ * external snapshot merges each overlay into the image below it (a block
+ * commit inside virDomainSnapshotDelete), which a thread of its own
+ * follows with virDomainGetBlockJobInfo on the snapshot's disks. Only on
+ * local connections (see vireo-save-restore.c on queries beside a long
+ * call over a network link) and only for external snapshots; otherwise
+ * @progress is never called. @progress_notify frees @progress_data on the
+ * main thread once no more calls come. Finish with
+ * vireo_domain_delete_snapshot_finish(). */
+void        vireo_domain_delete_snapshot_with_progress_async (VireoDomain               *self,
+                                                              const char                *name,
+                                                              VireoSnapshotDeleteMode    mode,
+                                                              VireoSnapshotProgressFunc  progress,
+                                                              gpointer                   progress_data,
+                                                              GDestroyNotify             progress_notify,
+                                                              GCancellable              *cancellable,
+                                                              GAsyncReadyCallback        callback,
+                                                              gpointer                   user_data);
+
+/* Who else reads one of @files: another machine's disk (its source and
+ * backing chain: from the live definition of a running machine, else the
+ * inactive one, each image's backing file followed through the storage
+ * pools' volumes and, on a local connection, the qcow2 header), or a
+ * snapshot of another machine (vireo_snapshot_dup_needed_files()). The
+ * machine itself is left out: its own snapshots' chain is libvirt's. */
+typedef struct
+{
+  char *path;      /* which of the files */
+  char *machine;   /* the other machine's name */
+  char *snapshot;  /* (nullable) the snapshot of it that needs @path; NULL: its disks */
+} VireoSnapshotFileUser;
+
+void        vireo_snapshot_file_user_free        (VireoSnapshotFileUser     *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VireoSnapshotFileUser, vireo_snapshot_file_user_free)
+
+void        vireo_domain_find_file_users_async   (VireoDomain              *self,
+                                                  const char * const       *files,
+                                                  GCancellable             *cancellable,
+                                                  GAsyncReadyCallback       callback,
+                                                  gpointer                  user_data);
+/* (element-type VireoSnapshotFileUser) (transfer container): empty when none */
+GPtrArray  *vireo_domain_find_file_users_finish  (VireoDomain              *self,
+                                                  GAsyncResult             *result,
+                                                  GError                  **error);
+
+/* Free space where a memory file would go (@folder, absolute, on the
+ * host): the active storage pool whose target path holds it, refreshed
+ * first; failing that, on a local QEMU connection, statvfs of the nearest
+ * folder of it that exists; else unknown. Never measures this computer
+ * for a remote host or the test driver's made-up paths. */
+void                vireo_domain_snapshot_space_async  (VireoDomain         *self,
+                                                        const char          *folder,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+VireoSnapshotSpace *vireo_domain_snapshot_space_finish (VireoDomain         *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 /* Redefines a snapshot from @xml (REDEFINE, and REDEFINE_CURRENT when it
  * is the current one), e.g. after vireo_snapshot_xml_set_description(). */
 void        vireo_domain_redefine_snapshot_async (VireoDomain              *self,

@@ -25,6 +25,9 @@ typedef enum
   VIREO_VIRT_ERROR_NO_NETWORK,
   VIREO_VIRT_ERROR_NO_DOMAIN_SNAPSHOT,  /* a machine's snapshot of that name is gone */
   VIREO_VIRT_ERROR_NO_AGENT,      /* no guest agent answers in the machine (none configured, none running) */
+  VIREO_VIRT_ERROR_UNSUPPORTED_CONFIG,  /* libvirt cannot do this with this machine's setup
+                                           (VIR_ERR_CONFIG_UNSUPPORTED), e.g. reverting to an
+                                           external snapshot before libvirt 9.7 */
 } VireoVirtError;
 
 GQuark  vireo_virt_error_quark     (void);
