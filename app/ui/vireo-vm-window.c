@@ -813,7 +813,7 @@ probe_disk_serial (VireoDomainConfig *config, VireoDevice *device, gconstpointer
 static char *
 probe_disk_removable (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
 {
-  return g_strdup (yes_no (vireo_disk_get_removable (VIREO_DISK (device))));
+  return yes_no (vireo_disk_get_removable (VIREO_DISK (device)));
 }
 
 static char *
@@ -1538,7 +1538,7 @@ set_memory (VireoVmWindow *self, GtkWidget *row, double value)
 static char *
 probe_memory_shared (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
 {
-  return g_strdup (yes_no (vireo_memory_get_shared (config)));
+  return yes_no (vireo_memory_get_shared (config));
 }
 
 static void
@@ -3229,7 +3229,7 @@ probe_field (VireoDomainConfig *config, VireoDevice *device, gconstpointer data)
   const VireoDeviceField *field = data;
 
   if (field->type == VIREO_FIELD_SWITCH)
-    return g_strdup (yes_no (vireo_device_get_field_active (device, field)));
+    return yes_no (vireo_device_get_field_active (device, field));
   return vireo_device_dup_field (device, field);
 }
 

@@ -7,6 +7,7 @@
 
 #include "vireo-add-connection-dialog.h"
 #include "vireo-auth-dialog.h"
+#include "vireo-clone-dialog.h"
 #include "vireo-command.h"
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
@@ -182,6 +183,8 @@ update_actions (VireoWindow *self)
                                    connected && (state == VIREO_DOMAIN_STATE_RUNNING ||
                                                  state == VIREO_DOMAIN_STATE_PAUSED ||
                                                  state == VIREO_DOMAIN_STATE_BLOCKED));
+    /* The dialog itself says why a running machine cannot be cloned. */
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.clone", connected);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.remove-saved-state",
                                    connected && state == VIREO_DOMAIN_STATE_SHUTOFF &&
                                    vireo_domain_get_has_saved_state (one));
@@ -915,46 +918,78 @@ vm_save_to_file_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A machine that a restore, clone or migration just made joins its list
+ * through libvirt's events, a moment after the call returns: act on it
+ * once it is there (a few tries, then give up quietly). */
+typedef void (*ListedFunc) (VireoWindow *self,
+                            VireoDomain *domain);
+
 typedef struct
 {
   GWeakRef         window;
   VireoConnection *connection;
   char            *uuid;
-  guint            wait_id;
+  ListedFunc       func;
   guint            tries;
-} Restored;
+} WhenListed;
 
 static void
-restored_free (Restored *restored)
+when_listed_free (WhenListed *wait)
 {
-  g_weak_ref_clear (&restored->window);
-  g_object_unref (restored->connection);
-  g_free (restored->uuid);
-  g_free (restored);
+  g_weak_ref_clear (&wait->window);
+  g_object_unref (wait->connection);
+  g_free (wait->uuid);
+  g_free (wait);
 }
 
-/* The restored machine joins the list through libvirt's events: offer the
- * clock once it is there (a few tries, then give up quietly). */
 static gboolean
-offer_clock_when_listed (gpointer data)
+check_listed (gpointer data)
 {
-  Restored *restored = data;
-  g_autoptr(VireoWindow) self = g_weak_ref_get (&restored->window);
-  VireoDomain *domain = vireo_connection_find_domain (restored->connection, restored->uuid);
+  WhenListed *wait = data;
+  g_autoptr(VireoWindow) self = g_weak_ref_get (&wait->window);
+  VireoDomain *domain = vireo_connection_find_domain (wait->connection, wait->uuid);
 
   if (self != NULL && domain != NULL)
+    wait->func (self, domain);
+  if (self == NULL || domain != NULL || ++wait->tries >= 40)
     {
-      g_autoptr(GPtrArray) back = g_ptr_array_new ();
-
-      g_ptr_array_add (back, domain);
-      vireo_offer_clock_sync (self->toast_overlay, back);
-    }
-  if (self == NULL || domain != NULL || ++restored->tries >= 20)
-    {
-      restored_free (restored);
+      when_listed_free (wait);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+when_listed (VireoWindow     *self,
+             VireoConnection *connection,
+             const char      *uuid,
+             ListedFunc       func)
+{
+  WhenListed *wait = g_new0 (WhenListed, 1);
+
+  g_weak_ref_init (&wait->window, self);
+  wait->connection = g_object_ref (connection);
+  wait->uuid = g_strdup (uuid);
+  wait->func = func;
+  if (check_listed (wait))
+    g_timeout_add (250, check_listed, wait);
+}
+
+static void
+offer_clock (VireoWindow *self,
+             VireoDomain *domain)
+{
+  g_autoptr(GPtrArray) back = g_ptr_array_new ();
+
+  g_ptr_array_add (back, domain);
+  vireo_offer_clock_sync (self->toast_overlay, back);
+}
+
+static void
+open_listed (VireoWindow *self,
+             VireoDomain *domain)
+{
+  vireo_vm_window_present_for (GTK_WINDOW (self), domain);
 }
 
 static void
@@ -962,14 +997,33 @@ on_restored (GtkWidget   *dialog,
              const char  *uuid,
              VireoWindow *self)
 {
-  Restored *restored = g_new0 (Restored, 1);
-  VireoConnection *connection = g_object_get_data (G_OBJECT (dialog), "vireo-connection");
+  when_listed (self, g_object_get_data (G_OBJECT (dialog), "vireo-connection"), uuid, offer_clock);
+}
 
-  g_weak_ref_init (&restored->window, self);
-  restored->connection = g_object_ref (connection);
-  restored->uuid = g_strdup (uuid);
-  if (offer_clock_when_listed (restored))
-    g_timeout_add (250, offer_clock_when_listed, restored);
+static void
+on_cloned (GtkWidget   *dialog,
+           const char  *uuid,
+           VireoWindow *self)
+{
+  when_listed (self, g_object_get_data (G_OBJECT (dialog), "vireo-connection"), uuid, open_listed);
+}
+
+static void
+vm_clone_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoDomain) domain = single_selected (self);
+  GtkWindow *dialog;
+
+  if (domain == NULL || vireo_domain_get_connection (domain) == NULL)
+    return;
+  dialog = vireo_clone_dialog_new (GTK_WINDOW (self), domain);
+  g_object_set_data_full (G_OBJECT (dialog), "vireo-connection",
+                          g_object_ref (vireo_domain_get_connection (domain)), g_object_unref);
+  g_signal_connect_object (dialog, "cloned", G_CALLBACK (on_cloned), self, 0);
+  gtk_window_present (dialog);
 }
 
 static void
@@ -1951,6 +2005,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.save-to-file", NULL, vm_save_to_file_action);
   gtk_widget_class_install_action (widget_class, "vm.remove-saved-state", NULL, vm_remove_saved_state_action);
   gtk_widget_class_install_action (widget_class, "conn.restore", NULL, conn_restore_action);
+  gtk_widget_class_install_action (widget_class, "vm.clone", NULL, vm_clone_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.add", NULL, conn_add_action);
   /* Connect (menu, only while disconnected) and Reconnect Now share a handler. */

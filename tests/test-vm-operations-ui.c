@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Save to File, Restore from File, the list's saved state and the clock
+ * The machine list's operations that open their own dialogs (Save to
+ * File, Restore from File, Clone), the list's saved state and the clock
  * offer, on libvirt's test driver (test:///default: "test" runs, and the
  * dir pool "default-pool" sits at /default-pool), under Xvfb. The test
  * driver writes real save files, so the round trip is a real one; QEMU's
@@ -14,6 +15,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vireo-clone-dialog.h"
 #include "vireo-save-dialog.h"
 #include "vireo-save-restore.h"
 #include "vireo-test-ui.h"
@@ -50,7 +52,7 @@ fixture_set_up (Fixture       *f,
   f->window = VIREO_WINDOW (vireo_window_new (NULL, f->manager));
   gtk_window_present (GTK_WINDOW (f->window));
   vireo_test_wait_for (page_is_list, f->window, 10, "the machine list");
-  f->dir = g_dir_make_tmp ("vireo-save-dialog-XXXXXX", NULL);
+  f->dir = g_dir_make_tmp ("vireo-vm-operations-XXXXXX", NULL);
 }
 
 static void
@@ -327,6 +329,32 @@ test_managed_saved_state (Fixture       *f,
   g_object_unref (a.result);
 }
 
+static gboolean
+clone_loaded (gpointer data)
+{
+  return vireo_clone_dialog_get_plan (data) != NULL;
+}
+
+/* The dialog's own test (clone-dialog) covers the form; here, the list's
+ * action opens it on the selected machine. */
+static void
+test_clone_action (Fixture       *f,
+                   gconstpointer  data)
+{
+  VireoDomain *domain = select_domain (f, "test");
+  GtkWidget *dialog;
+
+  vireo_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.clone", NULL));
+  dialog = vireo_test_find_toplevel (VIREO_TYPE_CLONE_DIALOG);
+  g_assert_nonnull (dialog);
+  /* "test" runs: the dialog says it cannot be cloned now. */
+  vireo_test_wait_for (clone_loaded, dialog, 10, "the clone plan");
+  g_assert_cmpstr (vireo_clone_dialog_get_page (VIREO_CLONE_DIALOG (dialog)), ==, "message");
+  g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_RUNNING);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,9 +368,10 @@ main (int   argc,
   vireo_virt_init ();
   vireo_ui_init ();
 
-  g_test_add ("/save-dialog/save-and-restore", Fixture, NULL, fixture_set_up, test_save_and_restore, fixture_tear_down);
-  g_test_add ("/save-dialog/restore-refusals", Fixture, NULL, fixture_set_up, test_restore_refusals, fixture_tear_down);
-  g_test_add ("/save-dialog/managed-saved-state", Fixture, NULL, fixture_set_up, test_managed_saved_state, fixture_tear_down);
+  g_test_add ("/vm-operations/save-and-restore", Fixture, NULL, fixture_set_up, test_save_and_restore, fixture_tear_down);
+  g_test_add ("/vm-operations/restore-refusals", Fixture, NULL, fixture_set_up, test_restore_refusals, fixture_tear_down);
+  g_test_add ("/vm-operations/managed-saved-state", Fixture, NULL, fixture_set_up, test_managed_saved_state, fixture_tear_down);
+  g_test_add ("/vm-operations/clone-action", Fixture, NULL, fixture_set_up, test_clone_action, fixture_tear_down);
   status = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
   return status;
