@@ -355,6 +355,67 @@ test_clone_action (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+vm_window_label (gpointer data)
+{
+  return vireo_test_find_label (data, "“test” is back; its clock is as old as when it stopped") != NULL;
+}
+
+/* The machine's window has the same operations in its header's menu. */
+static void
+test_machine_menu (Fixture       *f,
+                   gconstpointer  data)
+{
+  VireoDomain *domain = select_domain (f, "test");
+  VireoVmWindow *window = vireo_vm_window_present_for (GTK_WINDOW (f->window), domain);
+  GtkWidget *button = vireo_test_find_named (GTK_WIDGET (window), "machine-menu");
+  GtkWidget *dialog;
+
+  g_assert_nonnull (button);
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+
+  /* Resume is not offered to a running machine: nothing happens. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.resume", NULL));
+  vireo_test_settle ();
+  g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_RUNNING);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.pause", NULL));
+  wait_state (domain, VIREO_DOMAIN_STATE_PAUSED);
+  vireo_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.resume", NULL));
+  wait_state (domain, VIREO_DOMAIN_STATE_RUNNING);
+  /* The clock offer comes in the machine's own window. */
+  vireo_test_wait_for (vm_window_label, window, 10, "the clock offer");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.save-to-file", NULL));
+  dialog = vireo_test_find_toplevel (VIREO_TYPE_SAVE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Save and Stop leaves a saved state that the window's menu offers to
+   * remove; Force Off asks first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.save", NULL));
+  vireo_test_wait_for (has_saved_state, domain, 10, "the saved state");
+  vireo_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.remove-saved-state", NULL));
+  dialog = GTK_WIDGET (vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  vireo_test_wait_for (lost_saved_state, domain, 10, "the saved state to go");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.run", NULL));
+  wait_state (domain, VIREO_DOMAIN_STATE_RUNNING);
+  vireo_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.force-off", NULL));
+  dialog = GTK_WIDGET (vireo_test_find_newest_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Force Off “test”?");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "off");
+  wait_state (domain, VIREO_DOMAIN_STATE_SHUTOFF);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +433,7 @@ main (int   argc,
   g_test_add ("/vm-operations/restore-refusals", Fixture, NULL, fixture_set_up, test_restore_refusals, fixture_tear_down);
   g_test_add ("/vm-operations/managed-saved-state", Fixture, NULL, fixture_set_up, test_managed_saved_state, fixture_tear_down);
   g_test_add ("/vm-operations/clone-action", Fixture, NULL, fixture_set_up, test_clone_action, fixture_tear_down);
+  g_test_add ("/vm-operations/machine-menu", Fixture, NULL, fixture_set_up, test_machine_menu, fixture_tear_down);
   status = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
   return status;

@@ -24,6 +24,7 @@
 #include "vireo-os-picker.h"
 #include "vireo-port-forward-editor.h"
 #include "vireo-secrets.h"
+#include "vireo-machine-actions.h"
 #include "vireo-vm-window.h"
 #include "vireo-add-hardware-dialog.h"
 #include "vireo-console-page.h"
@@ -5314,6 +5315,21 @@ vireo_vm_window_present_for (GtkWindow   *parent,
                                              vireo_domain_get_active (domain) ? "console" : "details");
       vireo_console_page_set_domain (self->console_page, domain);
       adw_bin_set_child (self->snapshots_bin, vireo_snapshots_page_new (domain));
+      /* The machine's own operations, as in the list's menu. */
+      {
+        GActionGroup *machine = vireo_machine_action_group_new (GTK_WINDOW (self), domain,
+                                                                self->toast_overlay);
+        g_autoptr(GMenuModel) menu = vireo_machine_menu_new ();
+        GtkWidget *button = gtk_menu_button_new ();
+
+        gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", machine);
+        g_object_unref (machine);
+        gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "system-shutdown-symbolic");
+        gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
+        gtk_widget_set_tooltip_text (button, _("Machine"));
+        gtk_widget_set_name (button, "machine-menu");
+        adw_header_bar_pack_start (ADW_HEADER_BAR (self->header_bar), button);
+      }
       /* Shown when the window is too narrow for the switcher. */
       adw_view_switcher_title_set_title (self->switcher_title, vireo_domain_get_name (domain));
       load (self);

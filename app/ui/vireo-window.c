@@ -7,7 +7,7 @@
 
 #include "vireo-add-connection-dialog.h"
 #include "vireo-auth-dialog.h"
-#include "vireo-clone-dialog.h"
+#include "vireo-machine-actions.h"
 #include "vireo-command.h"
 #include "vireo-connection-row.h"
 #include "vireo-delete-dialog.h"
@@ -272,70 +272,12 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
-static char *
-failure_heading (VireoDomainAction  action,
-                 const char        *name,
-                 guint              n_failed)
-{
-  if (n_failed > 1)
-    /* Translators: heading when an action failed on several machines */
-    return g_strdup_printf (ngettext ("%u Machine Could Not Be Changed",
-                                      "%u Machines Could Not Be Changed", n_failed), n_failed);
-
-  switch (action)
-    {
-    case VIREO_DOMAIN_ACTION_START:        return g_strdup_printf (_("Could Not Start “%s”"), name);
-    case VIREO_DOMAIN_ACTION_PAUSE:        return g_strdup_printf (_("Could Not Pause “%s”"), name);
-    case VIREO_DOMAIN_ACTION_RESUME:       return g_strdup_printf (_("Could Not Resume “%s”"), name);
-    case VIREO_DOMAIN_ACTION_SHUTDOWN:     return g_strdup_printf (_("Could Not Shut Down “%s”"), name);
-    case VIREO_DOMAIN_ACTION_REBOOT:       return g_strdup_printf (_("Could Not Reboot “%s”"), name);
-    case VIREO_DOMAIN_ACTION_RESET:        return g_strdup_printf (_("Could Not Reset “%s”"), name);
-    case VIREO_DOMAIN_ACTION_DESTROY:      return g_strdup_printf (_("Could Not Force Off “%s”"), name);
-    case VIREO_DOMAIN_ACTION_MANAGED_SAVE: return g_strdup_printf (_("Could Not Save “%s”"), name);
-    case VIREO_DOMAIN_ACTION_UNDEFINE:
-    default:                               return g_strdup_printf (_("Could Not Delete “%s”"), name);
-    }
-}
-
-static const char *
-error_hint (const GError *error)
-{
-  if (error->domain != VIREO_VIRT_ERROR)
-    return NULL;
-
-  switch (error->code)
-    {
-    case VIREO_VIRT_ERROR_NOT_CONNECTED:
-    case VIREO_VIRT_ERROR_CONNECTION_LOST:
-      return _("Vireo is not connected to this host right now; it reconnects by itself. Try again once it is back.");
-    case VIREO_VIRT_ERROR_ACCESS_DENIED:
-      return _("Your account is not allowed to do this on this host. Ask its administrator, or connect as a user who may.");
-    case VIREO_VIRT_ERROR_OPERATION_INVALID:
-      return _("The machine is not in a state that allows this. Its state may have changed meanwhile.");
-    case VIREO_VIRT_ERROR_TIMED_OUT:
-      return _("The host or the guest did not answer in time. Try again, or force the operation.");
-    default:
-      return NULL;
-    }
-}
-
-static void
-show_error (VireoWindow *self,
-            const char  *heading,
-            const char  *body)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static void
 batch_record (Batch        *batch,
               VireoDomain  *domain,
               const GError *error)
 {
-  const char *hint = error_hint (error);
+  const char *hint = vireo_machine_error_hint (error);
 
   batch->n_failed++;
   if (batch->first_failed == NULL)
@@ -365,7 +307,7 @@ batch_done (Batch *batch)
     vireo_offer_clock_sync (self->toast_overlay, batch->back);
   if (self != NULL && batch->n_failed > 0)
     {
-      g_autofree char *heading = failure_heading (batch->action, batch->first_failed, batch->n_failed);
+      g_autofree char *heading = vireo_machine_failure_heading (batch->action, batch->first_failed, batch->n_failed);
       g_autofree char *single = NULL;
 
       g_autofree char *network = NULL;
@@ -385,7 +327,7 @@ batch_done (Batch *batch)
         single = batch->first_hint
           ? g_strdup_printf ("%s\n\n%s", batch->first_message, batch->first_hint)
           : g_strdup (batch->first_message);
-      show_error (self, heading, single ? single : batch->failures->str);
+      vireo_machine_show_error (GTK_WINDOW (self), heading, single ? single : batch->failures->str);
     }
   batch_free (batch);
 }
@@ -472,7 +414,6 @@ vm_confirm_action (GtkWidget  *widget,
   g_autoptr(GPtrArray) selected = vireo_window_dup_selected (self);
   gboolean reset = g_str_equal (action_name, "vm.reset");
   VireoDomainAction action = reset ? VIREO_DOMAIN_ACTION_RESET : VIREO_DOMAIN_ACTION_DESTROY;
-  g_autofree char *heading = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   GtkWidget *dialog;
 
@@ -482,38 +423,7 @@ vm_confirm_action (GtkWidget  *widget,
   if (names->len == 0)
     return;
 
-  if (names->len == 1)
-    heading = g_strdup_printf (reset ? _("Force Reset “%s”?") : _("Force Off “%s”?"),
-                               (const char *) g_ptr_array_index (names, 0));
-  else
-    heading = g_strdup_printf (reset
-                               ? ngettext ("Force Reset %u Machine?", "Force Reset %u Machines?", names->len)
-                               : ngettext ("Force Off %u Machine?", "Force Off %u Machines?", names->len),
-                               names->len);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   reset
-                                   ? _("Like pressing the reset button: the guest restarts at once and loses anything it has not saved.")
-                                   : _("Like pulling the power cord: the guest stops at once and loses anything it has not saved."));
-  if (names->len > 1)
-    {
-      /* Say which ones: a multi-selection is easy to get wrong. */
-      g_autofree char *listed = NULL;
-      g_autofree char *body = NULL;
-
-      g_ptr_array_add (names, NULL);
-      listed = g_strjoinv (", ", (char **) names->pdata);
-      body = g_strdup_printf ("%s\n\n%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), listed);
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
-    }
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    reset ? "reset" : "off", reset ? _("Force _Reset") : _("Force _Off"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), reset ? "reset" : "off",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = vireo_machine_force_question_new (GTK_WINDOW (self), names, reset);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -881,7 +791,7 @@ conn_reconnect_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Saved states                                                              */
+/* One machine's dialogs                                                     */
 
 static VireoDomain *
 single_selected (VireoWindow *self)
@@ -894,118 +804,27 @@ single_selected (VireoWindow *self)
 }
 
 static void
-on_saved_to_file (VireoWindow *self,
-                  const char  *path)
-{
-  g_autofree char *text = g_strdup_printf (_("Saved to %s"), path);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-}
-
-static void
 vm_save_to_file_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
 {
   VireoWindow *self = VIREO_WINDOW (widget);
   g_autoptr(VireoDomain) domain = single_selected (self);
-  GtkWidget *dialog;
 
-  if (domain == NULL)
-    return;
-  dialog = vireo_save_dialog_new (GTK_WINDOW (self), domain);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_saved_to_file), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* A machine that a restore, clone or migration just made joins its list
- * through libvirt's events, a moment after the call returns: act on it
- * once it is there (a few tries, then give up quietly). */
-typedef void (*ListedFunc) (VireoWindow *self,
-                            VireoDomain *domain);
-
-typedef struct
-{
-  GWeakRef         window;
-  VireoConnection *connection;
-  char            *uuid;
-  ListedFunc       func;
-  guint            tries;
-} WhenListed;
-
-static void
-when_listed_free (WhenListed *wait)
-{
-  g_weak_ref_clear (&wait->window);
-  g_object_unref (wait->connection);
-  g_free (wait->uuid);
-  g_free (wait);
-}
-
-static gboolean
-check_listed (gpointer data)
-{
-  WhenListed *wait = data;
-  g_autoptr(VireoWindow) self = g_weak_ref_get (&wait->window);
-  VireoDomain *domain = vireo_connection_find_domain (wait->connection, wait->uuid);
-
-  if (self != NULL && domain != NULL)
-    wait->func (self, domain);
-  if (self == NULL || domain != NULL || ++wait->tries >= 40)
-    {
-      when_listed_free (wait);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  if (domain != NULL)
+    vireo_machine_save_to_file (GTK_WINDOW (self), domain, self->toast_overlay);
 }
 
 static void
-when_listed (VireoWindow     *self,
-             VireoConnection *connection,
-             const char      *uuid,
-             ListedFunc       func)
+vm_remove_saved_state_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
 {
-  WhenListed *wait = g_new0 (WhenListed, 1);
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoDomain) domain = single_selected (self);
 
-  g_weak_ref_init (&wait->window, self);
-  wait->connection = g_object_ref (connection);
-  wait->uuid = g_strdup (uuid);
-  wait->func = func;
-  if (check_listed (wait))
-    g_timeout_add (250, check_listed, wait);
-}
-
-static void
-offer_clock (VireoWindow *self,
-             VireoDomain *domain)
-{
-  g_autoptr(GPtrArray) back = g_ptr_array_new ();
-
-  g_ptr_array_add (back, domain);
-  vireo_offer_clock_sync (self->toast_overlay, back);
-}
-
-static void
-open_listed (VireoWindow *self,
-             VireoDomain *domain)
-{
-  vireo_vm_window_present_for (GTK_WINDOW (self), domain);
-}
-
-static void
-on_restored (GtkWidget   *dialog,
-             const char  *uuid,
-             VireoWindow *self)
-{
-  when_listed (self, g_object_get_data (G_OBJECT (dialog), "vireo-connection"), uuid, offer_clock);
-}
-
-static void
-on_cloned (GtkWidget   *dialog,
-           const char  *uuid,
-           VireoWindow *self)
-{
-  when_listed (self, g_object_get_data (G_OBJECT (dialog), "vireo-connection"), uuid, open_listed);
+  if (domain != NULL)
+    vireo_machine_remove_saved_state (GTK_WINDOW (self), domain);
 }
 
 static void
@@ -1015,15 +834,28 @@ vm_clone_action (GtkWidget  *widget,
 {
   VireoWindow *self = VIREO_WINDOW (widget);
   g_autoptr(VireoDomain) domain = single_selected (self);
-  GtkWindow *dialog;
 
-  if (domain == NULL || vireo_domain_get_connection (domain) == NULL)
-    return;
-  dialog = vireo_clone_dialog_new (GTK_WINDOW (self), domain);
-  g_object_set_data_full (G_OBJECT (dialog), "vireo-connection",
-                          g_object_ref (vireo_domain_get_connection (domain)), g_object_unref);
-  g_signal_connect_object (dialog, "cloned", G_CALLBACK (on_cloned), self, 0);
-  gtk_window_present (dialog);
+  if (domain != NULL)
+    vireo_machine_clone (GTK_WINDOW (self), domain);
+}
+
+static void
+offer_clock (GObject     *owner,
+             VireoDomain *domain)
+{
+  g_autoptr(GPtrArray) back = g_ptr_array_new ();
+
+  g_ptr_array_add (back, domain);
+  vireo_offer_clock_sync (VIREO_WINDOW (owner)->toast_overlay, back);
+}
+
+static void
+on_restored (GtkWidget   *dialog,
+             const char  *uuid,
+             VireoWindow *self)
+{
+  vireo_machine_when_listed (G_OBJECT (self), g_object_get_data (G_OBJECT (dialog), "vireo-connection"),
+                             uuid, offer_clock);
 }
 
 static void
@@ -1040,75 +872,6 @@ conn_restore_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (dialog), "vireo-connection",
                           g_object_ref (self->connection), g_object_unref);
   g_signal_connect_object (dialog, "restored", G_CALLBACK (on_restored), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-remove_saved_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(VireoWindow) self = g_weak_ref_get (user_data);
-  g_autoptr(GError) error = NULL;
-  VireoDomain *domain = VIREO_DOMAIN (object);
-
-  g_weak_ref_clear (user_data);
-  g_free (user_data);
-  if (vireo_domain_remove_managed_save_finish (domain, result, &error) || self == NULL)
-    return;
-
-  {
-    g_autofree char *heading = g_strdup_printf (_("Could Not Remove the Saved State of “%s”"),
-                                                vireo_domain_get_name (domain));
-    show_error (self, heading, error->message);
-  }
-}
-
-static void
-on_remove_saved_response (AdwMessageDialog *dialog,
-                          const char       *response,
-                          VireoDomain      *domain)
-{
-  GWeakRef *window;
-
-  if (!g_str_equal (response, "remove"))
-    return;
-  window = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (window, gtk_window_get_transient_for (GTK_WINDOW (dialog)));
-  vireo_domain_remove_managed_save_async (domain, NULL, remove_saved_cb, window);
-}
-
-static void
-vm_remove_saved_state_action (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *param)
-{
-  VireoWindow *self = VIREO_WINDOW (widget);
-  g_autoptr(VireoDomain) domain = single_selected (self);
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *command = NULL;
-  VireoConnection *connection;
-  GtkWidget *dialog;
-
-  if (domain == NULL || (connection = vireo_domain_get_connection (domain)) == NULL)
-    return;
-
-  command = vireo_command_for_managed_save_remove (vireo_connection_get_uri (connection),
-                                                   vireo_domain_get_name (domain));
-  heading = g_strdup_printf (_("Remove the Saved State of “%s”?"), vireo_domain_get_name (domain));
-  body = g_strdup_printf (_("What the guest had in memory when it was saved is lost: "
-                            "the next Run boots it afresh, like after a power cut.\n\n%s"), command);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_remove_saved_response),
-                         g_object_ref (domain), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
