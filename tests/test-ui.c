@@ -9,6 +9,7 @@
 #include "vireo-auth-dialog.h"
 #include "vireo-auth-request-private.h"
 #include "vireo-disk.h"
+#include "vireo-page-util.h"
 #include "vireo-test-ui.h"
 #include "vireo-test-util.h"
 #include "vireo-worker.h"
@@ -1057,6 +1058,67 @@ test_vm_details_rename (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Asks during a read start one more read after it, not one each. */
+static void
+test_page_util_reload (void)
+{
+  VireoReload reload = { 0 };
+  GCancellable *first = vireo_reload_start (&reload);
+
+  g_assert_nonnull (first);
+  g_assert_null (vireo_reload_start (&reload));
+  g_assert_null (vireo_reload_start (&reload));
+  g_assert_true (vireo_reload_finish (&reload));
+  g_assert_null (reload.cancellable);
+  g_assert_nonnull (vireo_reload_start (&reload));
+  g_assert_false (vireo_reload_finish (&reload));
+
+  g_assert_nonnull (vireo_reload_start (&reload));
+  first = g_object_ref (reload.cancellable);
+  vireo_reload_start (&reload);
+  vireo_reload_stop (&reload);
+  g_assert_true (g_cancellable_is_cancelled (first));
+  g_assert_null (reload.cancellable);
+  g_assert_false (reload.again);
+  g_object_unref (first);
+}
+
+/* The selection follows the name across a refill, else the first row. */
+static void
+test_page_util_refill (void)
+{
+  GtkListBox *box = GTK_LIST_BOX (g_object_ref_sink (gtk_list_box_new ()));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autofree char *selected = g_strdup ("beta");
+  const char *names[] = { "alpha", "beta", "gamma" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      gtk_widget_set_name (row, names[i]);
+      g_ptr_array_add (rows, row);
+    }
+  vireo_list_box_refill (box, rows, &selected);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (box))), ==, "beta");
+  g_assert_cmpstr (selected, ==, "beta");
+
+  g_ptr_array_set_size (rows, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i += 2)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      gtk_widget_set_name (row, names[i]);
+      g_ptr_array_add (rows, row);
+    }
+  vireo_list_box_refill (box, rows, &selected);
+  g_assert_cmpstr (selected, ==, "alpha");
+  g_assert_true (gtk_list_box_get_row_at_index (box, 2) == NULL);
+
+  g_ptr_array_set_size (rows, 0);
+  vireo_list_box_refill (box, rows, &selected);
+  g_assert_null (selected);
+  g_object_unref (box);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1086,6 +1148,8 @@ main (int   argc,
   g_test_add ("/ui/vm-details/xml-page", Fixture, NULL, fixture_set_up, test_vm_details_xml_page, fixture_tear_down);
   g_test_add ("/ui/vm-details/next-boot", Fixture, NULL, fixture_set_up, test_vm_details_next_boot, fixture_tear_down);
   g_test_add ("/ui/vm-details/rename", Fixture, NULL, fixture_set_up, test_vm_details_rename, fixture_tear_down);
+  g_test_add_func ("/ui/page-util/reload", test_page_util_reload);
+  g_test_add_func ("/ui/page-util/refill", test_page_util_refill);
 
   ret = g_test_run ();
   /* Workers may still be closing connections; exit only once they are done. */

@@ -9,6 +9,7 @@
 #include "vireo-host-window.h"
 #include "vireo-interface.h"
 #include "vireo-network-map-page.h"
+#include "vireo-page-util.h"
 #include "vireo-network-ops.h"
 #include "vireo-virt-error.h"
 #include "vireo-vm-window.h"
@@ -39,14 +40,13 @@ struct _VireoNetworkMapPage
   GtkStack             *view_stack;
   AdwStatusPage        *status_page;
   GtkBox               *panel;
-  GCancellable         *cancellable;
+  VireoReload           reload;             /* the map's read */
   GCancellable         *poll_cancellable;
   guint                 ticks;
   guint                 reload_source;
   guint                 poll_source;
   guint                 reads;
   gboolean              wanted;
-  gboolean              reload_again;
   gboolean              loading;
 };
 
@@ -89,7 +89,6 @@ on_map_read (GObject      *source,
   map = vireo_connection_read_network_map_finish (VIREO_CONNECTION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_object (&self->cancellable);
 
   if (map != NULL)
     {
@@ -116,9 +115,8 @@ on_map_read (GObject      *source,
   else if (!g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED))
     g_warning ("Could not read the network map: %s", error->message);
 
-  if (self->reload_again)
+  if (vireo_reload_finish (&self->reload))
     {
-      self->reload_again = FALSE;
       vireo_network_map_page_reload (self);
       return;
     }
@@ -136,16 +134,16 @@ vireo_network_map_page_reload (VireoNetworkMapPage *self)
 {
   g_return_if_fail (VIREO_IS_NETWORK_MAP_PAGE (self));
 
-  if (self->cancellable != NULL)
+  if (self->reload.cancellable != NULL)
     {
-      self->reload_again = TRUE;
+      vireo_reload_start (&self->reload);
       return;
     }
   if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
     return;
   set_loading (self, TRUE);
-  self->cancellable = g_cancellable_new ();
-  vireo_connection_read_network_map_async (self->connection, self->cancellable, on_map_read, g_object_ref (self));
+  vireo_connection_read_network_map_async (self->connection, vireo_reload_start (&self->reload), on_map_read,
+                                           g_object_ref (self));
 }
 
 static gboolean
@@ -231,7 +229,7 @@ poll_cb (gpointer user_data)
 {
   VireoNetworkMapPage *self = user_data;
 
-  if (self->cancellable != NULL || self->poll_cancellable != NULL)
+  if (self->reload.cancellable != NULL || self->poll_cancellable != NULL)
     return G_SOURCE_CONTINUE;
   if (++self->ticks % FULL_READ_TICKS == 0)
     {
@@ -1147,8 +1145,7 @@ vireo_network_map_page_dispose (GObject *object)
   VireoNetworkMapPage *self = VIREO_NETWORK_MAP_PAGE (object);
   GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  vireo_reload_stop (&self->reload);
   g_cancellable_cancel (self->poll_cancellable);
   g_clear_object (&self->poll_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);

@@ -11,6 +11,7 @@
 #include "vireo-network-dialog.h"
 #include "vireo-network-ops.h"
 #include "vireo-networks-page.h"
+#include "vireo-page-util.h"
 #include "vireo-virt-error.h"
 #include "vireo-xml-editor.h"
 
@@ -28,14 +29,13 @@ struct _VireoNetworksPage
 
   /* Owned */
   VireoConnection      *connection;
-  GCancellable         *cancellable;        /* the list read */
+  VireoReload           reload;             /* the list read */
   GCancellable         *leases_cancellable;
   GPtrArray            *networks;           /* (element-type VireoNetworkDetails) */
   char                 *selected;           /* name */
   guint                 reload_source;
   guint                 loading : 1;
   guint                 wanted : 1;         /* shown once: reads and follows events from then on */
-  guint                 reload_again : 1;
   guint                 updating : 1;       /* setting widgets, not the user */
 
   /* Template widgets */
@@ -228,15 +228,6 @@ commands_for (VireoNetworksPage   *self,
 /* Details                                                                   */
 
 static void
-clear_box (GtkListBox *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_list_box_remove (box, child);
-}
-
-static void
 set_label (GtkLabel   *label,
            GtkWidget  *row,
            const char *text)
@@ -275,7 +266,7 @@ static void
 update_machines (VireoNetworksPage         *self,
                  const VireoNetworkDetails *details)
 {
-  clear_box (self->machines_list);
+  vireo_list_box_clear (self->machines_list);
   if (details->domains == NULL || details->domains->len == 0)
     {
       adw_preferences_group_set_description (self->machines_group, _("No virtual machine has a network card on this network."));
@@ -300,7 +291,7 @@ update_hosts (VireoNetworksPage         *self,
               const VireoNetworkDetails *details,
               const VireoNetworkIp      *ip4)
 {
-  clear_box (self->hosts_list);
+  vireo_list_box_clear (self->hosts_list);
   /* Static entries belong to libvirt's DHCP server, which needs a range. */
   gtk_widget_set_visible (self->hosts_group, ip4 != NULL && ip4->dhcp_start != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->hosts_list), ip4 != NULL && ip4->hosts != NULL && ip4->hosts->len > 0);
@@ -342,7 +333,7 @@ update_dns_hosts (VireoNetworksPage  *self,
 {
   g_autoptr(GPtrArray) hosts = vireo_network_config_dup_dns_hosts (config);
 
-  clear_box (self->dns_list);
+  vireo_list_box_clear (self->dns_list);
   /* libvirt's DNS server runs where libvirt has an address on the network. */
   gtk_widget_set_visible (self->dns_group, has_ip);
   gtk_widget_set_visible (GTK_WIDGET (self->dns_list), hosts != NULL && hosts->len > 0);
@@ -658,27 +649,12 @@ make_row (const VireoNetworkDetails *details)
 static void
 rebuild_list (VireoNetworksPage *self)
 {
-  GtkListBoxRow *select = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  self->updating = TRUE;
-  clear_box (self->list_box);
   for (guint i = 0; self->networks != NULL && i < self->networks->len; i++)
-    {
-      VireoNetworkDetails *details = g_ptr_array_index (self->networks, i);
-      GtkWidget *row = make_row (details);
-
-      gtk_list_box_append (self->list_box, row);
-      if (g_strcmp0 (details->name, self->selected) == 0)
-        select = GTK_LIST_BOX_ROW (row);
-    }
-  /* Something is always shown when there is something to show. */
-  if (select == NULL)
-    {
-      select = gtk_list_box_get_row_at_index (self->list_box, 0);
-      g_free (self->selected);
-      self->selected = select ? g_strdup (g_object_get_data (G_OBJECT (select), "vireo-network")) : NULL;
-    }
-  gtk_list_box_select_row (self->list_box, select);
+    g_ptr_array_add (rows, make_row (g_ptr_array_index (self->networks, i)));
+  self->updating = TRUE;
+  vireo_list_box_refill (self->list_box, rows, &self->selected);
   self->updating = FALSE;
   update_details (self);
 }
@@ -705,7 +681,6 @@ on_listed (GObject      *source,
   networks = vireo_connection_list_network_details_finish (VIREO_CONNECTION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_object (&self->cancellable);
 
   if (error != NULL)
     {
@@ -721,9 +696,8 @@ on_listed (GObject      *source,
       rebuild_list (self);
     }
 
-  if (self->reload_again)
+  if (vireo_reload_finish (&self->reload))
     {
-      self->reload_again = FALSE;
       vireo_networks_page_reload (self);
       return;
     }
@@ -739,11 +713,13 @@ on_listed (GObject      *source,
 void
 vireo_networks_page_reload (VireoNetworksPage *self)
 {
+  GCancellable *cancellable;
+
   g_return_if_fail (VIREO_IS_NETWORKS_PAGE (self));
 
-  if (self->cancellable != NULL)
+  if (self->reload.cancellable != NULL)
     {
-      self->reload_again = TRUE;
+      vireo_reload_start (&self->reload);
       return;
     }
   if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
@@ -752,8 +728,8 @@ vireo_networks_page_reload (VireoNetworksPage *self)
       return;
     }
   set_loading (self, TRUE);
-  self->cancellable = g_cancellable_new ();
-  vireo_connection_list_network_details_async (self->connection, self->cancellable, on_listed, g_object_ref (self));
+  cancellable = vireo_reload_start (&self->reload);
+  vireo_connection_list_network_details_async (self->connection, cancellable, on_listed, g_object_ref (self));
 }
 
 static gboolean
@@ -786,7 +762,7 @@ on_row_selected (VireoNetworksPage *self,
   if (self->updating)
     return;
   g_free (self->selected);
-  self->selected = row ? g_strdup (g_object_get_data (G_OBJECT (row), "vireo-network")) : NULL;
+  self->selected = row ? g_strdup (gtk_widget_get_name (GTK_WIDGET (row))) : NULL;
   update_details (self);
 }
 
@@ -1755,8 +1731,7 @@ vireo_networks_page_dispose (GObject *object)
 {
   VireoNetworksPage *self = VIREO_NETWORKS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  vireo_reload_stop (&self->reload);
   g_cancellable_cancel (self->leases_cancellable);
   g_clear_object (&self->leases_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);

@@ -13,6 +13,7 @@
 #include "vireo-secrets-dialog.h"
 #include "vireo-storage.h"
 #include "vireo-storage-command.h"
+#include "vireo-page-util.h"
 #include "vireo-storage-page.h"
 #include "vireo-virt-error.h"
 #include "vireo-volume-dialog.h"
@@ -33,7 +34,7 @@ struct _VireoStoragePage
 
   /* Owned */
   VireoConnection      *connection;
-  GCancellable         *cancellable;
+  VireoReload           reload;             /* the pools' read */
   GPtrArray            *pools;              /* (element-type VireoPoolInfo) */
   VireoPoolCaps        *caps;
   char                 *selected;
@@ -42,7 +43,6 @@ struct _VireoStoragePage
   guint                 reload_source;
   guint                 loading : 1;
   guint                 wanted : 1;         /* shown once: reads and follows events from then on */
-  guint                 reload_again : 1;
   guint                 updating : 1;
 
   /* Template widgets */
@@ -171,15 +171,6 @@ virsh_line (VireoStoragePage *self,
       g_string_append_printf (line, " %s", quoted);
     }
   return g_string_free (g_steal_pointer (&line), FALSE);
-}
-
-static void
-clear_box (GtkListBox *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_list_box_remove (box, child);
 }
 
 static void
@@ -340,7 +331,7 @@ update_details (VireoStoragePage *self)
     set_command (self->command_button, line);
   }
 
-  clear_box (self->volumes_list);
+  vireo_list_box_clear (self->volumes_list);
   if (!pool->active)
     adw_preferences_group_set_description (self->volumes_group, _("Start the pool to see its volumes."));
   else if (pool->volumes == NULL || pool->volumes->len == 0)
@@ -404,26 +395,12 @@ make_pool_row (const VireoPoolInfo *pool)
 static void
 rebuild_list (VireoStoragePage *self)
 {
-  GtkListBoxRow *select = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  self->updating = TRUE;
-  clear_box (self->list_box);
   for (guint i = 0; self->pools != NULL && i < self->pools->len; i++)
-    {
-      VireoPoolInfo *pool = g_ptr_array_index (self->pools, i);
-      GtkWidget *row = make_pool_row (pool);
-
-      gtk_list_box_append (self->list_box, row);
-      if (g_strcmp0 (pool->name, self->selected) == 0)
-        select = GTK_LIST_BOX_ROW (row);
-    }
-  if (select == NULL)
-    {
-      select = gtk_list_box_get_row_at_index (self->list_box, 0);
-      g_free (self->selected);
-      self->selected = select ? g_strdup (g_object_get_data (G_OBJECT (select), "vireo-pool")) : NULL;
-    }
-  gtk_list_box_select_row (self->list_box, select);
+    g_ptr_array_add (rows, make_pool_row (g_ptr_array_index (self->pools, i)));
+  self->updating = TRUE;
+  vireo_list_box_refill (self->list_box, rows, &self->selected);
   self->updating = FALSE;
   update_details (self);
 }
@@ -450,7 +427,6 @@ on_listed (GObject      *source,
   pools = vireo_connection_list_pools_finish (VIREO_CONNECTION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_clear_object (&self->cancellable);
   if (error != NULL)
     {
       if (!g_error_matches (error, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED))
@@ -462,9 +438,8 @@ on_listed (GObject      *source,
       self->pools = g_steal_pointer (&pools);
       rebuild_list (self);
     }
-  if (self->reload_again)
+  if (vireo_reload_finish (&self->reload))
     {
-      self->reload_again = FALSE;
       vireo_storage_page_reload (self);
       return;
     }
@@ -498,11 +473,13 @@ on_caps (GObject      *source,
 void
 vireo_storage_page_reload (VireoStoragePage *self)
 {
+  GCancellable *cancellable;
+
   g_return_if_fail (VIREO_IS_STORAGE_PAGE (self));
 
-  if (self->cancellable != NULL)
+  if (self->reload.cancellable != NULL)
     {
-      self->reload_again = TRUE;
+      vireo_reload_start (&self->reload);
       return;
     }
   if (vireo_connection_get_state (self->connection) != VIREO_CONNECTION_STATE_CONNECTED)
@@ -511,8 +488,8 @@ vireo_storage_page_reload (VireoStoragePage *self)
       return;
     }
   set_loading (self, TRUE);
-  self->cancellable = g_cancellable_new ();
-  vireo_connection_list_pools_with_users_async (self->connection, self->cancellable, on_listed, g_object_ref (self));
+  cancellable = vireo_reload_start (&self->reload);
+  vireo_connection_list_pools_with_users_async (self->connection, cancellable, on_listed, g_object_ref (self));
   if (self->caps == NULL)
     vireo_connection_get_pool_caps_async (self->connection, NULL, on_caps, g_object_ref (self));
 }
@@ -546,7 +523,7 @@ on_row_selected (VireoStoragePage *self,
   if (self->updating)
     return;
   g_free (self->selected);
-  self->selected = row ? g_strdup (g_object_get_data (G_OBJECT (row), "vireo-pool")) : NULL;
+  self->selected = row ? g_strdup (gtk_widget_get_name (GTK_WIDGET (row))) : NULL;
   update_details (self);
 }
 
@@ -1332,8 +1309,7 @@ vireo_storage_page_dispose (GObject *object)
 {
   VireoStoragePage *self = VIREO_STORAGE_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  vireo_reload_stop (&self->reload);
   g_cancellable_cancel (self->transfer_cancellable);
   g_clear_object (&self->transfer_cancellable);
   g_clear_object (&self->transfer);
