@@ -65,6 +65,7 @@ struct _VireoMigrateDialog
   char                   *fault;
   char                   *error;
   char                   *command;
+  VireoMigrateMachineState run_state;     /* the machine's when Migrate was pressed */
   guint                   n_snapshots;
   guint                   reads_pending;
   guint                   pulse_id;
@@ -1073,7 +1074,8 @@ show_summary (VireoMigrateDialog *self)
   if (o->mode == VIREO_MIGRATE_MODE_OFFLINE)
     /* Translators: %s is the destination host */
     title = g_strdup_printf (_("Now Defined on %s"), dest_name);
-  else if (machine_state (self) == VIREO_MIGRATE_MACHINE_PAUSED)
+  /* Not the source's state now: libvirt pauses it for the last pass. */
+  else if (self->run_state == VIREO_MIGRATE_MACHINE_PAUSED)
     title = g_strdup_printf (_("Now Paused on %s"), dest_name);
   else
     title = g_strdup_printf (_("Now Running on %s"), dest_name);
@@ -1167,6 +1169,7 @@ migrate_action (GtkWidget  *widget,
   g_clear_pointer (&self->progress, vireo_migrate_progress_free);
   g_clear_pointer (&self->error, g_free);
   self->job = vireo_migrate_job_new (self->domain, dest, self->options);
+  self->run_state = machine_state (self);
   g_signal_connect_object (self->job, "notify::progress", G_CALLBACK (on_job_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->job, "notify::phase", G_CALLBACK (on_job_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->job, "notify::postcopy-active", G_CALLBACK (sync_controls), self,
