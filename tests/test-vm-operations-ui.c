@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "vireo-clone-dialog.h"
+#include "vireo-migrate-dialog.h"
 #include "vireo-save-dialog.h"
 #include "vireo-save-restore.h"
 #include "vireo-test-ui.h"
@@ -361,6 +362,40 @@ vm_window_label (gpointer data)
   return vireo_test_find_label (data, "“test” is back; its clock is as old as when it stopped") != NULL;
 }
 
+static gboolean
+migrate_settled (gpointer data)
+{
+  return g_strcmp0 (vireo_migrate_dialog_get_page (data), "loading") != 0;
+}
+
+/* The dialog's own tests cover the form; here, the list's action and the
+ * machine window's open it, with the hosts of the main window's manager:
+ * only this one, so there is nowhere to go yet. */
+static void
+test_migrate_action (Fixture       *f,
+                     gconstpointer  data)
+{
+  VireoDomain *domain = select_domain (f, "test");
+  VireoVmWindow *window;
+  GtkWidget *dialog;
+
+  vireo_test_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "vm.migrate", NULL));
+  dialog = vireo_test_find_toplevel (VIREO_TYPE_MIGRATE_DIALOG);
+  g_assert_nonnull (dialog);
+  vireo_test_wait_for (migrate_settled, dialog, 10, "the migrate dialog");
+  g_assert_cmpstr (vireo_migrate_dialog_get_page (VIREO_MIGRATE_DIALOG (dialog)), ==, "none");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  window = vireo_vm_window_present_for (GTK_WINDOW (f->window), domain);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.migrate", NULL));
+  dialog = vireo_test_find_toplevel (VIREO_TYPE_MIGRATE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The machine's window has the same operations in its header's menu. */
 static void
 test_machine_menu (Fixture       *f,
@@ -434,6 +469,7 @@ main (int   argc,
   g_test_add ("/vm-operations/managed-saved-state", Fixture, NULL, fixture_set_up, test_managed_saved_state, fixture_tear_down);
   g_test_add ("/vm-operations/clone-action", Fixture, NULL, fixture_set_up, test_clone_action, fixture_tear_down);
   g_test_add ("/vm-operations/machine-menu", Fixture, NULL, fixture_set_up, test_machine_menu, fixture_tear_down);
+  g_test_add ("/vm-operations/migrate-action", Fixture, NULL, fixture_set_up, test_migrate_action, fixture_tear_down);
   status = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
   return status;

@@ -7,11 +7,13 @@
 
 #include "vireo-clone-dialog.h"
 #include "vireo-machine-actions.h"
+#include "vireo-migrate-dialog.h"
 #include "vireo-network-config.h"
 #include "vireo-network-offer.h"
 #include "vireo-save-dialog.h"
 #include "vireo-save-restore.h"
 #include "vireo-vm-window.h"
+#include "vireo-window.h"
 
 /* ------------------------------------------------------------------------ */
 /* Failures                                                                  */
@@ -307,6 +309,52 @@ vireo_machine_clone (GtkWindow   *parent,
   gtk_window_present (dialog);
 }
 
+/* The manager of the main window: the list of hosts a machine may move
+ * to. A machine's window is not transient for it, so any will do. */
+static VireoConnectionManager *
+find_manager (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (GtkWindow *w = parent; w != NULL; w = gtk_window_get_transient_for (w))
+    if (VIREO_IS_WINDOW (w))
+      return vireo_window_get_manager (VIREO_WINDOW (w));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (VIREO_IS_WINDOW (w))
+        return vireo_window_get_manager (VIREO_WINDOW (w));
+    }
+  return NULL;
+}
+
+static void
+on_migrated (GtkWindow       *dialog,
+             const char      *uuid,
+             VireoConnection *destination,
+             GtkWindow       *parent)
+{
+  vireo_machine_when_listed (G_OBJECT (parent), destination, uuid, open_listed);
+}
+
+void
+vireo_machine_migrate (GtkWindow   *parent,
+                       VireoDomain *domain)
+{
+  VireoConnectionManager *manager = find_manager (parent);
+  GtkWidget *dialog;
+
+  g_return_if_fail (VIREO_IS_DOMAIN (domain));
+
+  if (manager == NULL || vireo_domain_get_connection (domain) == NULL)
+    return;
+  dialog = vireo_migrate_dialog_new (parent, manager, domain);
+  if (parent != NULL)
+    g_signal_connect_object (dialog, "migrated", G_CALLBACK (on_migrated), parent, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ------------------------------------------------------------------------ */
 /* The machine window's action group                                         */
 
@@ -363,6 +411,7 @@ machine_update (Machine *m)
   set_enabled (m, "remove-saved-state", connected && state == VIREO_DOMAIN_STATE_SHUTOFF &&
                                         vireo_domain_get_has_saved_state (m->domain));
   set_enabled (m, "clone", connected);
+  set_enabled (m, "migrate", connected);
   set_enabled (m, "force-off", connected && vireo_domain_can_do (m->domain, VIREO_DOMAIN_ACTION_DESTROY));
 }
 
@@ -465,6 +514,8 @@ on_other_activate (GSimpleAction *action,
     vireo_machine_remove_saved_state (window, m->domain);
   else if (g_str_equal (name, "clone"))
     vireo_machine_clone (window, m->domain);
+  else if (g_str_equal (name, "migrate"))
+    vireo_machine_migrate (window, m->domain);
   else if (g_str_equal (name, "force-off"))
     {
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
@@ -502,7 +553,7 @@ vireo_machine_action_group_new (GtkWindow       *window,
                                 VireoDomain     *domain,
                                 AdwToastOverlay *toasts)
 {
-  const char *others[] = { "save-to-file", "remove-saved-state", "clone", "force-off" };
+  const char *others[] = { "save-to-file", "remove-saved-state", "clone", "migrate", "force-off" };
   Machine *m;
 
   g_return_val_if_fail (VIREO_IS_DOMAIN (domain), NULL);

@@ -39,6 +39,11 @@ void         vireo_machine_remove_saved_state   (GtkWindow         *parent,
 void         vireo_machine_clone                (GtkWindow         *parent,
                                                  VireoDomain       *domain);
 
+/* Offers the other hosts Vireo has open (the main window's manager); the
+ * machine's window on its new host opens when the user asks. */
+void         vireo_machine_migrate              (GtkWindow         *parent,
+                                                 VireoDomain       *domain);
+
 /* Calls @func with the machine @uuid of @connection once its list has it
  * (a machine just restored, cloned or migrated joins through libvirt's
  * events a moment after the call returns); gives up quietly after ten
@@ -52,7 +57,7 @@ void         vireo_machine_when_listed          (GObject                *owner,
 
 /* The machine window's menu: a "machine" action group for @domain (Run,
  * Pause, Resume, Shut Down, Reboot, Save and Stop, Save to File, Remove
- * Saved State, Clone, Force Off), enabled from its state, and the menu
+ * Saved State, Clone, Migrate, Force Off), enabled from its state, and the menu
  * that names them. @toasts gets the clock offer after a resume or a
  * restore by Run. */
 GActionGroup *vireo_machine_action_group_new    (GtkWindow         *window,

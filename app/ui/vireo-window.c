@@ -185,6 +185,7 @@ update_actions (VireoWindow *self)
                                                  state == VIREO_DOMAIN_STATE_BLOCKED));
     /* The dialog itself says why a running machine cannot be cloned. */
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.clone", connected);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.migrate", connected);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "vm.remove-saved-state",
                                    connected && state == VIREO_DOMAIN_STATE_SHUTOFF &&
                                    vireo_domain_get_has_saved_state (one));
@@ -837,6 +838,18 @@ vm_clone_action (GtkWidget  *widget,
 
   if (domain != NULL)
     vireo_machine_clone (GTK_WINDOW (self), domain);
+}
+
+static void
+vm_migrate_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  VireoWindow *self = VIREO_WINDOW (widget);
+  g_autoptr(VireoDomain) domain = single_selected (self);
+
+  if (domain != NULL)
+    vireo_machine_migrate (GTK_WINDOW (self), domain);
 }
 
 static void
@@ -1769,6 +1782,7 @@ vireo_window_class_init (VireoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "vm.remove-saved-state", NULL, vm_remove_saved_state_action);
   gtk_widget_class_install_action (widget_class, "conn.restore", NULL, conn_restore_action);
   gtk_widget_class_install_action (widget_class, "vm.clone", NULL, vm_clone_action);
+  gtk_widget_class_install_action (widget_class, "vm.migrate", NULL, vm_migrate_action);
   gtk_widget_class_install_action (widget_class, "conn.reconnect", NULL, conn_reconnect_action);
   gtk_widget_class_install_action (widget_class, "conn.add", NULL, conn_add_action);
   /* Connect (menu, only while disconnected) and Reconnect Now share a handler. */
@@ -1891,6 +1905,18 @@ vireo_window_get_selection (VireoWindow *self)
  *
  * Returns: (transfer none) (nullable): the connection shown
  */
+/**
+ * vireo_window_get_manager:
+ *
+ * Returns: (transfer none): the connections this window shows
+ */
+VireoConnectionManager *
+vireo_window_get_manager (VireoWindow *self)
+{
+  g_return_val_if_fail (VIREO_IS_WINDOW (self), NULL);
+  return self->manager;
+}
+
 VireoConnection *
 vireo_window_get_connection (VireoWindow *self)
 {

@@ -15,6 +15,7 @@ GtkWidget         *vireo_window_new              (GtkApplication         *applic
 GtkSelectionModel *vireo_window_get_selection    (VireoWindow            *self);
 GPtrArray         *vireo_window_dup_selected     (VireoWindow            *self);
 VireoConnection   *vireo_window_get_connection   (VireoWindow            *self);
+VireoConnectionManager *vireo_window_get_manager (VireoWindow            *self);
 void               vireo_window_show_all_connections (VireoWindow        *self);
 gboolean           vireo_window_get_showing_all  (VireoWindow            *self);
 const char        *vireo_window_get_visible_page (VireoWindow            *self);
