@@ -28,10 +28,6 @@
  * user left it, with what the failure means in bold, libvirt's words and
  * where the machine is now; a success says where it runs and offers to
  * open it there (::migrated).
- *
- * Whether a running machine is persistent is not known to VireoDomain:
- * the form takes it to be (a shut-off machine always is). libvirt refuses
- * "undefine the source" for a transient one in its own words.
  */
 
 #define N_TOGGLES 9   /* MODE_LIVE .. TRANSPORT_TUNNELLED */
@@ -185,7 +181,7 @@ make_source (VireoMigrateDialog *self)
   VireoMigrateSource source = { 0 };
 
   source.state = machine_state (self);
-  source.persistent = TRUE;
+  source.persistent = vireo_domain_get_persistent (self->domain);
   source.n_snapshots = self->n_snapshots;
   source.config = self->config;
   return source;

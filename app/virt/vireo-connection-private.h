@@ -45,6 +45,8 @@ typedef struct
   guint     has_details : 1;  /* title and description are meaningful */
   guint     has_saved_state : 1;  /* saved_state is meaningful */
   guint     saved_state : 1;      /* libvirt keeps a managed save image */
+  guint     has_persistent : 1;   /* persistent is meaningful */
+  guint     persistent : 1;       /* defined, not only running (transient) */
 } VireoDomainSample;
 
 void               vireo_domain_sample_free (VireoDomainSample *sample);

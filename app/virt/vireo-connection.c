@@ -494,42 +494,62 @@ sample_domains (virConnectPtr  conn,
   return samples;
 }
 
-/* Which shut-off machines libvirt keeps a managed save image of: one more
- * listing for all of them, not a question per machine (a thousand round
- * trips on a remote host). A driver that cannot filter leaves it unknown. */
-static void
-mark_saved_states (virConnectPtr  conn,
-                   GPtrArray     *samples)
+/* The UUIDs of the machines a filtered listing names, or NULL when the
+ * driver cannot filter so. */
+static GHashTable *
+list_uuids (virConnectPtr conn,
+            unsigned int  flags)
 {
-  g_autoptr(GHashTable) saved = NULL;
+  GHashTable *uuids;
   virDomainPtr *doms = NULL;
   int n;
 
-  n = virConnectListAllDomains (conn, &doms,
-                                VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
+  n = virConnectListAllDomains (conn, &doms, flags);
   if (n < 0)
     {
       virResetLastError ();
-      return;
+      return NULL;
     }
 
-  saved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 0; i < n; i++)
     {
       char uuid[VIR_UUID_STRING_BUFLEN];
 
       if (virDomainGetUUIDString (doms[i], uuid) == 0)
-        g_hash_table_add (saved, g_strdup (uuid));
+        g_hash_table_add (uuids, g_strdup (uuid));
       virDomainFree (doms[i]);
     }
   free (doms);
+  return uuids;
+}
+
+/* Which shut-off machines libvirt keeps a managed save image of, and which
+ * running ones are transient: one more listing each for all of them, not
+ * a question per machine (a thousand round trips on a remote host). A
+ * driver that cannot filter leaves it unknown. */
+static void
+mark_saved_states (virConnectPtr  conn,
+                   GPtrArray     *samples)
+{
+  g_autoptr(GHashTable) saved =
+    list_uuids (conn, VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
+  g_autoptr(GHashTable) transient = list_uuids (conn, VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
 
   for (guint i = 0; i < samples->len; i++)
     {
       VireoDomainSample *sample = g_ptr_array_index (samples, i);
 
-      sample->has_saved_state = TRUE;
-      sample->saved_state = g_hash_table_contains (saved, sample->uuid);
+      if (saved != NULL)
+        {
+          sample->has_saved_state = TRUE;
+          sample->saved_state = g_hash_table_contains (saved, sample->uuid);
+        }
+      if (transient != NULL)
+        {
+          sample->has_persistent = TRUE;
+          sample->persistent = !g_hash_table_contains (transient, sample->uuid);
+        }
     }
 }
 
@@ -2254,6 +2274,18 @@ refresh_thread (GTask        *task,
     }
   else if (sample->has_info)
     sample->has_saved_state = TRUE;
+  /* An event may be a define or an undefine of a running machine. */
+  {
+    int persistent = virDomainIsPersistent (dom);
+
+    if (persistent >= 0)
+      {
+        sample->has_persistent = TRUE;
+        sample->persistent = persistent > 0;
+      }
+    else
+      virResetLastError ();
+  }
 
   g_task_return_pointer (task, g_steal_pointer (&sample), (GDestroyNotify) vireo_domain_sample_free);
 }

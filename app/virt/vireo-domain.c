@@ -72,6 +72,8 @@ struct _VireoDomain
   guint             has_stats : 1;
   /* libvirt keeps a managed save image: Run restores it */
   guint             has_saved_state : 1;
+  /* defined on the host, not only running (transient) */
+  guint             persistent : 1;
 
   /* Previous counters and when each was read, to turn cumulative figures
    * into rates. Per figure, because an event's refresh reads the CPU but
@@ -118,6 +120,7 @@ enum {
   PROP_HAS_NET_IO,
   PROP_HAS_STATS,
   PROP_HAS_SAVED_STATE,
+  PROP_PERSISTENT,
   N_PROPS
 };
 
@@ -260,6 +263,7 @@ vireo_domain_get_property (GObject    *object,
     case PROP_HAS_NET_IO:     g_value_set_boolean (value, self->has_net_io); break;
     case PROP_HAS_STATS:      g_value_set_boolean (value, self->has_stats); break;
     case PROP_HAS_SAVED_STATE: g_value_set_boolean (value, self->has_saved_state); break;
+    case PROP_PERSISTENT:     g_value_set_boolean (value, self->persistent); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -301,6 +305,7 @@ vireo_domain_class_init (VireoDomainClass *klass)
   properties[PROP_HAS_NET_IO] = g_param_spec_boolean ("has-net-io", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_STATS] = g_param_spec_boolean ("has-stats", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_SAVED_STATE] = g_param_spec_boolean ("has-saved-state", NULL, NULL, FALSE, ro);
+  properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, TRUE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -334,6 +339,8 @@ vireo_domain_init (VireoDomain *self)
   self->disk_read_rate = self->disk_write_rate = -1;
   self->net_rx_rate = self->net_tx_rate = -1;
   self->state = VIREO_DOMAIN_STATE_NOSTATE;
+  /* Until the host says otherwise: most machines are. */
+  self->persistent = TRUE;
 }
 
 static gboolean
@@ -375,6 +382,7 @@ set_flag (VireoDomain *self,
     case PROP_HAS_NET_IO:      old = self->has_net_io;      self->has_net_io = on; break;
     case PROP_HAS_STATS:       old = self->has_stats;       self->has_stats = on; break;
     case PROP_HAS_SAVED_STATE: old = self->has_saved_state; self->has_saved_state = on; break;
+    case PROP_PERSISTENT:      old = self->persistent;      self->persistent = on; break;
     default:                   g_assert_not_reached ();
     }
   if (old != on)
@@ -683,6 +691,8 @@ _vireo_domain_apply_sample (VireoDomain             *self,
     _vireo_domain_set_state (self, (VireoDomainState) sample->state);
   if (sample->has_saved_state)
     _vireo_domain_set_saved_state (self, sample->saved_state);
+  if (sample->has_persistent)
+    set_flag (self, sample->persistent, PROP_PERSISTENT);
 
   if (sample->has_info)
     {
@@ -758,6 +768,13 @@ _vireo_domain_set_saved_state (VireoDomain *self,
       if (self->connection != NULL)
         _vireo_connection_domain_state_changed (self->connection, self);
     }
+}
+
+gboolean
+vireo_domain_get_persistent (VireoDomain *self)
+{
+  g_return_val_if_fail (VIREO_IS_DOMAIN (self), TRUE);
+  return self->persistent;
 }
 
 gboolean

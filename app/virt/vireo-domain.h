@@ -54,6 +54,9 @@ gboolean            vireo_domain_get_has_stats       (VireoDomain       *self);
  * list made it): Run restores it. Known from the listing and each refresh;
  * the "state-label" property then says "Saved". */
 gboolean            vireo_domain_get_has_saved_state (VireoDomain       *self);
+/* Defined on the host (TRUE), or only running until it stops (a transient
+ * machine). Known from the listing and each refresh; TRUE until then. */
+gboolean            vireo_domain_get_persistent      (VireoDomain       *self);
 const VireoHistory *vireo_domain_get_cpu_history    (VireoDomain        *self);
 const VireoHistory *vireo_domain_get_memory_history (VireoDomain        *self);
 const VireoHistory *vireo_domain_get_disk_read_history  (VireoDomain    *self);

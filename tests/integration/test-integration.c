@@ -115,6 +115,63 @@ define_outside (const char *uri,
   virConnectClose (raw);
 }
 
+typedef struct
+{
+  VireoConnection *conn;
+  const char      *name;
+  gboolean         want;
+} PersistentWait;
+
+static gboolean
+persistent_is (gpointer data)
+{
+  PersistentWait *w = data;
+  VireoDomain *d = vireo_test_find_domain (w->conn, w->name);
+
+  return d != NULL && vireo_domain_get_persistent (d) == w->want;
+}
+
+/* A machine started without a definition is transient (the migrate form
+ * then offers no "remove from source"): known from a fresh listing, and
+ * followed through the define event once it gets one. */
+static void
+test_transient_on_qemu (void)
+{
+  const char *uri = require_env ("VIREO_TEST_URI");
+  virConnectPtr raw = virConnectOpen (uri);
+  g_autofree char *xml = guest_xml ("vireo-it-transient");
+  g_autoptr(VireoConnection) conn = NULL;
+  PersistentWait p = { NULL, "vireo-it-transient", FALSE };
+  virDomainPtr dom;
+
+  g_assert_nonnull (raw);
+  dom = virDomainCreateXML (raw, xml, 0);
+  if (dom == NULL)
+    g_error ("Could not start the transient guest: %s", virGetLastErrorMessage ());
+
+  conn = vireo_test_open_connection (uri, 0);
+  p.conn = conn;
+  g_assert_nonnull (vireo_test_find_domain (conn, p.name));
+  g_assert_false (vireo_domain_get_persistent (vireo_test_find_domain (conn, p.name)));
+
+  {
+    /* Its own document, UUID included: the running machine gets it. */
+    g_autofree char *own = virDomainGetXMLDesc (dom, 0);
+
+    virDomainFree (dom);
+    dom = virDomainDefineXML (raw, own);
+    if (dom == NULL)
+      g_error ("Could not define the transient guest: %s", virGetLastErrorMessage ());
+  }
+  p.want = TRUE;
+  vireo_test_wait_for (persistent_is, &p, 10, "the define to be seen");
+
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (raw);
+}
+
 /* Issue 2's acceptance path: define, start, see `running` arrive through an
  * event, force off, delete. Statistics are off, so nothing polls. */
 static void
@@ -315,6 +372,7 @@ main (int   argc,
   vireo_virt_init ();
 
   g_test_add_func ("/integration/qemu/lifecycle", test_lifecycle_on_qemu);
+  g_test_add_func ("/integration/qemu/transient", test_transient_on_qemu);
   g_test_add_func ("/integration/qemu/stats-over-tcp", test_stats_over_tcp);
   g_test_add_func ("/integration/qemu/daemon-killed-and-back", test_daemon_killed_and_back);
   g_test_add_func ("/integration/ssh/openssh-cut-and-back", test_ssh_openssh);
