@@ -381,7 +381,7 @@ vireo_migrate_unsafe_reason (const VireoMigrateSource  *source,
 {
   g_autoptr(GPtrArray) targets = NULL;
   g_autofree char *list = NULL;
-  GListModel *devices;
+  g_autoptr(GListModel) devices = NULL;
   guint i, n;
 
   g_return_val_if_fail (source != NULL, NULL);
