@@ -772,7 +772,7 @@ static char *
 dup_refusal (VireoAddHardwareDialog *self,
              VireoDevice            *device)
 {
-  GListModel *devices = vireo_domain_config_list_devices (self->config);
+  g_autoptr(GListModel) devices = vireo_domain_config_list_devices (self->config);
   VireoDeviceKind kind = vireo_device_get_kind (device);
   guint n = g_list_model_get_n_items (devices);
 
