@@ -15,6 +15,7 @@
 #include <libvirt/libvirt.h>
 
 #include "vireo-clone-job.h"
+#include "vireo-connection-private.h"
 #include "vireo-lookup.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
@@ -512,6 +513,98 @@ test_cancel (Fixture       *f,
   remove_source (f, "cl-cancel");
 }
 
+/* Cancelled while the define waits for the worker (here: behind a
+ * task that holds it): nothing is defined and the copies go, as for a
+ * cancel between steps. */
+typedef struct
+{
+  GMutex           lock;
+  GCond            cond;
+  gboolean         open;
+  VireoConnection *conn;
+  GCancellable    *cancellable;
+  gboolean         gated;
+} Gate;
+
+static void
+gate_thread (GTask        *task,
+             virConnectPtr conn,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Gate *gate = task_data;
+
+  g_mutex_lock (&gate->lock);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+cancel_then_open (gpointer data)
+{
+  Gate *gate = data;
+
+  g_cancellable_cancel (gate->cancellable);
+  g_mutex_lock (&gate->lock);
+  gate->open = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_step_gate (VireoCloneJob *job,
+              GParamSpec    *pspec,
+              Gate          *gate)
+{
+  GTask *task;
+
+  if (vireo_clone_job_get_step (job) != VIREO_CLONE_STEP_DEFINING || gate->gated)
+    return;
+  /* Queued ahead of the define, which the job queues when this returns;
+   * the cancel comes once it is queued. */
+  gate->gated = TRUE;
+  task = g_task_new (gate->conn, NULL, NULL, NULL);
+  g_task_set_task_data (task, gate, NULL);
+  vireo_connection_run (gate->conn, task, gate_thread);
+  g_idle_add (cancel_then_open, gate);
+}
+
+static void
+test_cancel_queued_define (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *xml = define_source (f, "cl-queued");
+  g_autoptr(VireoClonePlan) plan = plan_for (f, xml, VIREO_CLONE_SOURCE_SHUT_OFF, NULL);
+  g_autoptr(VireoCloneJob) job = vireo_clone_job_new (f->conn, plan);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  VireoTestAsync a = { 0 };
+  Gate gate = { 0 };
+  VireoCloneResult *result;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  gate.conn = f->conn;
+  gate.cancellable = cancellable;
+  g_signal_connect (job, "notify::step", G_CALLBACK (on_step_gate), &gate);
+  vireo_clone_job_run_async (job, cancellable, vireo_test_async_cb, &a);
+  result = vireo_clone_job_run_finish (job, vireo_test_async_wait (&a, 30), &error);
+  g_object_unref (a.result);
+  g_signal_handlers_disconnect_by_data (job, &gate);
+  g_assert_true (gate.gated);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (domain_exists (f->direct, "cl-queued-clone"));
+  g_assert_false (volume_exists (f->direct, "cl-queued-clone.qcow2"));
+  g_assert_false (volume_exists (f->direct, "cl-queued-clone-1.raw"));
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+  remove_source (f, "cl-queued");
+}
+
 /* Cancelled once the clone is defined (before its TPM state): the
  * definition goes too. The test driver keeps no TPM state: the job only
  * knows that from the URI. */
@@ -594,6 +687,7 @@ main (int   argc,
   ADD ("name-taken", test_name_taken);
   ADD ("cancel", test_cancel);
   ADD ("cancel-defined", test_cancel_defined);
+  ADD ("cancel-queued-define", test_cancel_queued_define);
 #undef ADD
   g_test_add_func ("/clone-job/labels", test_labels);
 

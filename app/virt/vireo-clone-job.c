@@ -1072,8 +1072,9 @@ poll_thread (GTask        *task,
 
 typedef struct
 {
-  char     *uuid;
-  char     *xml;
+  char         *uuid;
+  char         *xml;
+  GCancellable *cancellable;   /* (nullable) the run's */
 } DefineData;
 
 static void
@@ -1081,6 +1082,7 @@ define_data_free (gpointer data)
 {
   DefineData *d = data;
 
+  g_clear_object (&d->cancellable);
   g_free (d->uuid);
   g_free (d->xml);
   g_free (d);
@@ -1099,6 +1101,13 @@ define_thread (GTask        *task,
 
   if (_vireo_return_if_not_connected (task, conn))
     return;
+  /* A cancel while this step waited for the worker still counts: nothing
+   * is defined, and the rollback removes the copies. */
+  if (d->cancellable != NULL && g_cancellable_is_cancelled (d->cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cloning was cancelled"));
+      return;
+    }
   /* Checked already, but a define over a UUID would replace that machine. */
   existing = virDomainLookupByUUIDString (conn, d->uuid);
   virResetLastError ();
@@ -1800,6 +1809,8 @@ define_clone (VireoCloneJob *self)
   d = g_new0 (DefineData, 1);
   d->uuid = g_strdup (self->plan->uuid);
   d->xml = g_strdup (self->xml);
+  if (g_task_get_cancellable (self->task) != NULL)
+    d->cancellable = g_object_ref (g_task_get_cancellable (self->task));
   task = step_task (self, defined_cb, define_clone);
   g_task_set_task_data (task, d, define_data_free);
   vireo_connection_run (self->connection, task, define_thread);
