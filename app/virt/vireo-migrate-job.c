@@ -11,6 +11,7 @@
 #include <libvirt/virterror.h>
 
 #include "vireo-connection-private.h"
+#include "vireo-job-watch-private.h"
 #include "vireo-migrate-job.h"
 #include "vireo-virt-error.h"
 #include "vireo-worker.h"
@@ -22,24 +23,22 @@
  * virDomainMigrateToURI3) on the source connection's ops worker, under the
  * link's call lock like every worker call. As for a save
  * (vireo-save-restore.c), everything asked meanwhile (job statistics,
- * abort, post-copy, downtime, speed) is sent from a poller thread of its
- * own that the migration's thread starts just before the call and waits
- * for just after, and only on a local source connection. virt-manager
- * polls job information during a migration the same way (its migrate
- * dialog's timer); libvirt's QEMU driver answers job queries and aborts
- * beside a migration (they take no async job of their own).
+ * abort, post-copy, downtime, speed) is sent from a VireoJobWatch
+ * (vireo-job-watch.c), a thread of its own that the migration's thread
+ * starts just before the call and waits for just after, and only on a
+ * local source connection. virt-manager polls job information during a
+ * migration the same way (its migrate dialog's timer); libvirt's QEMU
+ * driver answers job queries and aborts beside a migration (they take no
+ * async job of their own).
  *
- * The main thread, the migration's thread and the poller share a
- * reference-counted struct of plain data; readings reach the main thread
- * through one vireo_main_invoke() at a time, and answers to requests
- * through one each. Set G_MESSAGES_DEBUG=vireo-migrate-job to see each
- * reading as "name=value" lines (the model tests' fixtures are such
- * recordings).
+ * What is the migration's own here: the reading (job statistics as text
+ * pairs for the model's parser, post-copy from the state reason), the
+ * maximum downtime set once the job shows, the requests (carried out on
+ * the watch's thread, each answered on the main thread through a
+ * vireo_main_invoke() of its own) and what the result means. Set
+ * G_MESSAGES_DEBUG=vireo-migrate-job to see each reading as "name=value"
+ * lines (the model tests' fixtures are such recordings).
  */
-
-#define FIRST_POLL_MS   200
-#define POLL_MS         500
-#define ABORT_RETRY_MS  100   /* a cancel before libvirt's job began */
 
 typedef enum
 {
@@ -53,7 +52,7 @@ typedef struct
   RequestKind  kind;
   guint64      value;
   GTask       *task;     /* main thread only: created and answered there */
-  GError      *error;    /* the poller's answer */
+  GError      *error;    /* the watch thread's answer */
 } Request;
 
 enum {
@@ -93,26 +92,18 @@ struct _VireoMigrateJob
   VireoMigrateProgress *progress;
   char                 *dest_uuid;
   char                 *dest_name;
-  GCancellable         *cancellable;   /* of the running migration */
-  GCancellable         *outer;         /* the caller's, forwarded */
-  struct _Shared       *shared;        /* of the running migration */
+  VireoJobWatch        *watch;         /* of the running migration */
 
   VireoMigratePhase     phase;
   double                fraction;
-  gulong                cancel_handler;
-  gulong                outer_handler;
   gboolean              running;
   gboolean              postcopy_active;
   gboolean              monitored;
 };
 
-/* Plain data; the last reference may go on any thread. */
-typedef struct _Shared
+/* Plain data, owned by the run's watch; freed on any thread. */
+typedef struct
 {
-  gint                  ref;
-  GMutex                lock;
-  GCond                 cond;
-
   /* Set before the migration starts, then read-only. */
   char                 *uuid;
   unsigned int          flags;
@@ -123,48 +114,24 @@ typedef struct _Shared
   guint64               max_downtime_ms;
   gboolean              monitored;
 
-  /* The poller's handle: set by the migration's thread, taken by the
-   * poller, freed by it before it says it is gone. */
-  virDomainPtr          poll_dom;
+  /* The watch thread only. */
+  gboolean              supported;    /* the driver has job statistics */
+  gboolean              downtime_set;
 
-  /* Guarded by lock. */
-  gboolean              cancel_requested;
-  gboolean              aborted;          /* libvirt took the abort */
-  gboolean              done;             /* the call returned: the poller stops */
-  gboolean              poller_running;
-  gboolean              queued;           /* a reading's delivery is pending */
-  gboolean              postcopy_started;
-  VireoMigrateProgress *reading;          /* the last one, not yet delivered */
-  GQueue                requests;         /* Request *, for the poller */
-
-  /* Main thread only: NULL once the run ended. */
+  /* Main thread only. */
   VireoMigrateJob      *job;
 } Shared;
 
-static Shared *
-shared_ref (Shared *s)
-{
-  g_atomic_int_inc (&s->ref);
-  return s;
-}
-
 static void
-shared_unref (gpointer data)
+shared_free (gpointer data)
 {
   Shared *s = data;
 
-  if (!g_atomic_int_dec_and_test (&s->ref))
-    return;
-  g_assert (s->poll_dom == NULL);
-  g_assert (g_queue_is_empty (&s->requests));
-  g_mutex_clear (&s->lock);
-  g_cond_clear (&s->cond);
   g_free (s->uuid);
   g_free (s->dest_uri);
   virTypedParamsFree (s->params, s->nparams);
   if (s->dconn != NULL)
     virConnectClose (s->dconn);
-  vireo_migrate_progress_free (s->reading);
   g_free (s);
 }
 
@@ -293,7 +260,7 @@ cancelled_error (void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The poller                                                                */
+/* The watch                                                                 */
 
 /* A typed parameter as text, for the model's parser. */
 static char *
@@ -312,7 +279,8 @@ param_to_text (const virTypedParameter *param)
     }
 }
 
-/* Poller: one reading, or NULL when libvirt gave none. */
+/* Watch thread (and ops, for the completed job): one reading, or NULL
+ * when libvirt gave none. */
 static VireoMigrateProgress *
 read_job (virDomainPtr  dom,
           unsigned int  flags,
@@ -359,34 +327,14 @@ read_job (virDomainPtr  dom,
 static void apply_reading (VireoMigrateJob            *self,
                            const VireoMigrateProgress *reading);
 
-static gboolean
-deliver_reading (gpointer data)
+/* Main thread. */
+static void
+deliver_reading (gpointer reading,
+                 gpointer data)
 {
   Shared *s = data;
-  g_autoptr(VireoMigrateProgress) reading = NULL;
 
-  g_mutex_lock (&s->lock);
-  reading = g_steal_pointer (&s->reading);
-  s->queued = FALSE;
-  g_mutex_unlock (&s->lock);
-
-  if (s->job != NULL && reading != NULL)
-    apply_reading (s->job, reading);
-  return G_SOURCE_REMOVE;
-}
-
-/* Called with the lock held. */
-static void
-note_reading (Shared               *s,
-              VireoMigrateProgress *reading)
-{
-  vireo_migrate_progress_free (s->reading);
-  s->reading = reading;
-  if (!s->queued)
-    {
-      s->queued = TRUE;
-      vireo_main_invoke (deliver_reading, shared_ref (s), shared_unref, G_PRIORITY_DEFAULT);
-    }
+  apply_reading (s->job, reading);
 }
 
 static gboolean
@@ -413,11 +361,14 @@ answer_request (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Poller: carries out one request; the answer goes to the main thread. */
+/* Watch thread: carries out one request; the answer goes to the main
+ * thread. */
 static void
 run_request (virDomainPtr  dom,
-             Request      *r)
+             gpointer      request,
+             gpointer      data)
 {
+  Request *r = request;
   int rc;
 
   switch (r->kind)
@@ -441,83 +392,42 @@ run_request (virDomainPtr  dom,
   vireo_main_invoke (answer_request, r, request_free, G_PRIORITY_DEFAULT);
 }
 
-static gpointer
-poll_thread (gpointer data)
+/* Watch thread. */
+static VireoJobWatchPoll
+poll_migration (virDomainPtr  dom,
+                gpointer      data,
+                gpointer     *reading)
 {
   Shared *s = data;
-  virDomainPtr dom = g_steal_pointer (&s->poll_dom);
-  gboolean supported = TRUE, can_abort = TRUE, job_seen = FALSE, downtime_set = s->max_downtime_ms == 0;
-  gint64 next_poll = g_get_monotonic_time () + FIRST_POLL_MS * G_TIME_SPAN_MILLISECOND;
-  gint64 next_abort = 0;
+  VireoMigrateProgress *p = read_job (dom, 0, &s->supported);
 
-  g_mutex_lock (&s->lock);
-  while (!s->done)
+  if (p != NULL && p->phase != VIREO_MIGRATE_PHASE_NONE)
     {
-      gboolean want_abort = s->cancel_requested && !s->aborted && can_abort;
-      gint64 now = g_get_monotonic_time ();
-      gint64 wake = want_abort ? MIN (next_poll, next_abort) : next_poll;
-      VireoMigrateProgress *reading = NULL;
-      Request *request = NULL;
-      gboolean aborted = FALSE;
-
-      request = g_queue_pop_head (&s->requests);
-      if (request == NULL && now < wake)
+      /* libvirt 9.0 has no parameter for it: set once running. */
+      if (!s->downtime_set)
         {
-          g_cond_wait_until (&s->cond, &s->lock, wake);
-          continue;
-        }
-      g_mutex_unlock (&s->lock);
-
-      if (request != NULL)
-        run_request (dom, request);
-      if (want_abort && now >= next_abort)
-        {
-          /* Until libvirt began the migration's job there is nothing to
-           * abort: try again shortly. Once seen, a refusal is final
-           * (post-copy, or the end). */
-          if (virDomainAbortJob (dom) == 0)
-            aborted = TRUE;
-          else if (job_seen || virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
-            can_abort = FALSE;
+          if (virDomainMigrateSetMaxDowntime (dom, s->max_downtime_ms, 0) < 0)
+            g_debug ("Could not set the maximum downtime: %s", virGetLastErrorMessage ());
           virResetLastError ();
-          next_abort = now + ABORT_RETRY_MS * G_TIME_SPAN_MILLISECOND;
+          s->downtime_set = TRUE;
         }
-      if (now >= next_poll)
-        {
-          reading = supported ? read_job (dom, 0, &supported) : NULL;
-          if (reading != NULL && reading->phase != VIREO_MIGRATE_PHASE_NONE)
-            {
-              job_seen = TRUE;
-              /* libvirt 9.0 has no parameter for it: set once running. */
-              if (!downtime_set)
-                {
-                  if (virDomainMigrateSetMaxDowntime (dom, s->max_downtime_ms, 0) < 0)
-                    g_debug ("Could not set the maximum downtime: %s", virGetLastErrorMessage ());
-                  virResetLastError ();
-                  downtime_set = TRUE;
-                }
-            }
-          else if (reading != NULL)
-            g_clear_pointer (&reading, vireo_migrate_progress_free);
-          next_poll = now + (supported ? POLL_MS * G_TIME_SPAN_MILLISECOND : G_TIME_SPAN_HOUR);
-        }
-
-      g_mutex_lock (&s->lock);
-      if (aborted)
-        s->aborted = TRUE;
-      if (reading != NULL)
-        note_reading (s, reading);
+      *reading = p;
+      return VIREO_JOB_WATCH_SEEN;
     }
-  g_mutex_unlock (&s->lock);
-
-  virDomainFree (dom);
-  g_mutex_lock (&s->lock);
-  s->poller_running = FALSE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-  shared_unref (s);
-  return NULL;
+  vireo_migrate_progress_free (p);
+  return s->supported ? VIREO_JOB_WATCH_NOTHING : VIREO_JOB_WATCH_UNSUPPORTED;
 }
+
+static const VireoJobWatchSpec migrate_watch = {
+  .thread_name    = "vireo-migrate-poll",
+  .first_poll_ms  = 200,
+  .poll_ms        = 500,
+  .abort_retry_ms = 100,
+  .poll           = poll_migration,
+  .run_request    = run_request,
+  .deliver        = deliver_reading,
+  .reading_free   = (GDestroyNotify) vireo_migrate_progress_free,
+};
 
 /* ------------------------------------------------------------------------ */
 /* The migration, on the source's ops worker                                 */
@@ -544,40 +454,32 @@ migrate_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  Shared *s = task_data;
+  VireoJobWatch *watch = task_data;
+  Shared *s = _vireo_job_watch_get_data (watch);
   g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, s->uuid);
   g_autoptr(virDomain) ddom = NULL;
   MigrateResult *result;
   GError *error = NULL;
-  gboolean cancelled, ok, supported = TRUE;
+  gboolean cancelled, ok, connected, supported = TRUE;
   const char *name;
 
   if (dom == NULL)
     return;
 
-  g_mutex_lock (&s->lock);
-  cancelled = s->cancel_requested;
-  if (!cancelled && s->monitored)
-    {
-      virDomainRef (dom);
-      s->poll_dom = dom;
-      s->poller_running = TRUE;
-    }
-  g_mutex_unlock (&s->lock);
-  if (cancelled)
+  /* A cancel that came first wins over a missing destination. */
+  connected = s->dest_uri != NULL || s->dconn != NULL;
+  if (!_vireo_job_watch_begin (watch, s->monitored && connected ? dom : NULL))
     {
       g_task_return_error (task, cancelled_error ());
       return;
     }
-  if (s->dest_uri == NULL && s->dconn == NULL)
+  if (!connected)
     {
       g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_NOT_CONNECTED,
                                _("Not connected to the destination host"));
       return;
     }
 
-  if (s->monitored)
-    vireo_thread_start ("vireo-migrate-poll", poll_thread, shared_ref (s));
   if (s->dest_uri != NULL)
     ok = virDomainMigrateToURI3 (dom, s->dest_uri, s->params, s->nparams, s->flags) == 0;
   else
@@ -585,14 +487,7 @@ migrate_thread (GTask        *task,
   if (!ok)
     error = migrate_error_from_last ();
   virResetLastError ();
-
-  g_mutex_lock (&s->lock);
-  s->done = TRUE;
-  g_cond_broadcast (&s->cond);
-  while (s->poller_running)
-    g_cond_wait (&s->cond, &s->lock);
-  cancelled = s->aborted;
-  g_mutex_unlock (&s->lock);
+  cancelled = _vireo_job_watch_end (watch);
 
   if (error != NULL)
     {
@@ -680,52 +575,22 @@ apply_reading (VireoMigrateJob            *self,
 }
 
 static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  Shared *s = data;
-
-  g_mutex_lock (&s->lock);
-  s->cancel_requested = TRUE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-}
-
-static void
-forward_cancel (GCancellable *outer,
-                gpointer      inner)
-{
-  g_cancellable_cancel (inner);
-}
-
-static void
 end_run (VireoMigrateJob *self)
 {
-  Shared *s = self->shared;
+  Request *r;
 
-  if (self->outer != NULL)
-    g_cancellable_disconnect (self->outer, self->outer_handler);
-  self->outer_handler = 0;
-  g_clear_object (&self->outer);
-  if (self->cancellable != NULL)
-    g_cancellable_disconnect (self->cancellable, self->cancel_handler);
-  self->cancel_handler = 0;
-  g_clear_object (&self->cancellable);
-  if (s == NULL)
+  if (self->watch == NULL)
     return;
-  /* Requests the poller never took: the migration is over. */
-  g_mutex_lock (&s->lock);
-  while (!g_queue_is_empty (&s->requests))
+  /* Requests the watch never took: the migration is over. */
+  while ((r = _vireo_job_watch_pop_request (self->watch)) != NULL)
     {
-      Request *r = g_queue_pop_head (&s->requests);
-
       g_task_return_new_error (r->task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID,
                                _("The migration is over"));
       request_free (r);
     }
-  g_mutex_unlock (&s->lock);
-  s->job = NULL;
-  g_clear_pointer (&self->shared, shared_unref);
+  /* Late deliveries do nothing from here on. */
+  _vireo_job_watch_detach (self->watch);
+  g_clear_pointer (&self->watch, _vireo_job_watch_unref);
 }
 
 static void
@@ -829,15 +694,13 @@ vireo_migrate_job_run_async (VireoMigrateJob     *self,
     }
 
   s = g_new0 (Shared, 1);
-  s->ref = 1;
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->cond);
-  g_queue_init (&s->requests);
   s->uuid = g_strdup (vireo_domain_get_uuid (self->domain));
   s->flags = vireo_migrate_options_to_flags (self->options);
   s->monitored = self->monitored;
+  s->supported = TRUE;
   if (self->options->mode == VIREO_MIGRATE_MODE_LIVE)
     s->max_downtime_ms = self->options->max_downtime_ms;
+  s->downtime_set = s->max_downtime_ms == 0;
   if (self->options->transport == VIREO_MIGRATE_TRANSPORT_DIRECT)
     s->dconn = _vireo_connection_dup_virconnect (self->destination);
   else
@@ -845,22 +708,15 @@ vireo_migrate_job_run_async (VireoMigrateJob     *self,
   s->job = self;
   if (!options_to_params (self->options, &s->params, &s->nparams))
     {
-      shared_unref (s);
+      shared_free (s);
       g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_FAILED,
                                _("The migration’s parameters could not be made"));
       return;
     }
-  self->shared = s;
-
-  self->cancellable = g_cancellable_new ();
-  self->cancel_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (on_cancelled),
-                                                shared_ref (s), shared_unref);
-  if (cancellable != NULL)
-    {
-      self->outer = g_object_ref (cancellable);
-      self->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
-                                                   g_object_ref (self->cancellable), g_object_unref);
-    }
+  self->watch = _vireo_job_watch_new (&migrate_watch, s, shared_free);
+  /* The watch hears a cancel whichever way it comes: this one or
+   * vireo_migrate_job_cancel(). */
+  _vireo_job_watch_follow_cancellable (self->watch, cancellable);
 
   g_clear_pointer (&self->progress, vireo_migrate_progress_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
@@ -872,7 +728,7 @@ vireo_migrate_job_run_async (VireoMigrateJob     *self,
    * the migration happened. */
   migrate_task = g_task_new (connection, NULL, on_migrated, g_steal_pointer (&task));
   g_task_set_source_tag (migrate_task, migrate_thread);
-  g_task_set_task_data (migrate_task, shared_ref (s), shared_unref);
+  g_task_set_task_data (migrate_task, _vireo_job_watch_ref (self->watch), _vireo_job_watch_unref);
   vireo_connection_run (connection, migrate_task, migrate_thread);
 }
 
@@ -901,8 +757,8 @@ vireo_migrate_job_cancel (VireoMigrateJob *self)
 {
   g_return_if_fail (VIREO_IS_MIGRATE_JOB (self));
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->watch != NULL)
+    _vireo_job_watch_cancel (self->watch);
 }
 
 static void
@@ -918,7 +774,7 @@ push_request (VireoMigrateJob     *self,
   Request *r;
 
   g_task_set_source_tag (task, source_tag);
-  if (!self->running || self->shared == NULL)
+  if (!self->running || self->watch == NULL)
     {
       g_task_return_new_error (task, VIREO_VIRT_ERROR, VIREO_VIRT_ERROR_OPERATION_INVALID,
                                _("No migration is running"));
@@ -940,10 +796,7 @@ push_request (VireoMigrateJob     *self,
   r->kind = kind;
   r->value = value;
   r->task = g_steal_pointer (&task);
-  g_mutex_lock (&self->shared->lock);
-  g_queue_push_tail (&self->shared->requests, r);
-  g_cond_broadcast (&self->shared->cond);
-  g_mutex_unlock (&self->shared->lock);
+  _vireo_job_watch_push_request (self->watch, r);
 }
 
 /**
@@ -1112,7 +965,7 @@ vireo_migrate_job_finalize (GObject *object)
 {
   VireoMigrateJob *self = (VireoMigrateJob *) object;
 
-  g_assert (self->shared == NULL);
+  g_assert (self->watch == NULL);
   g_clear_object (&self->domain);
   g_clear_object (&self->destination);
   vireo_migrate_options_free (self->options);

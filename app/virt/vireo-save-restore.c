@@ -16,6 +16,7 @@
 
 #include "vireo-connection-private.h"
 #include "vireo-domain-config.h"
+#include "vireo-job-watch-private.h"
 #include "vireo-save-restore.h"
 #include "vireo-virt-error.h"
 #include "vireo-worker.h"
@@ -30,13 +31,12 @@
  * A save to a file is one blocking virDomainSaveFlags call. It runs on ops,
  * holding the link's call lock like every worker call, so neither ops nor
  * bulk could ask libvirt anything until it returns. The progress poll and
- * the abort therefore run on a thread of their own (vireo_thread_start()),
- * which the save's own thread function starts just before the call and
- * stops, waiting for it, just after: libvirt answers job queries and
- * aborts while a save is under way, and no call of the poller can overlap
- * with the next worker call. The main thread, the save's thread and the
- * poller share a reference-counted struct of plain data; progress reaches the main thread
- * through one idle at a time.
+ * the abort therefore run on a VireoJobWatch (vireo-job-watch.c), a thread
+ * of its own which the save's own thread function starts just before the
+ * call and stops, waiting for it, just after: libvirt answers job queries
+ * and aborts while a save is under way. What is the save's own here: what
+ * is read (job statistics into bytes done and total, which only grow),
+ * how it is applied on the main thread, and what the result means.
  *
  * Only on local connections. Checked on libvirt 9.0 over qemu+tcp through
  * a relay that stops passing bytes mid-save: with the save alone in
@@ -50,10 +50,6 @@
  * complete, then turns it into "LibvirtQemudSave"; a restore refuses an
  * incomplete one ("save image is incomplete"). */
 #define PARTIAL_MAGIC   "LibvirtQemudPart"
-
-#define FIRST_POLL_MS   250   /* a bar that shows the size early */
-#define POLL_MS         1000
-#define ABORT_RETRY_MS  100   /* a cancel before libvirt's job began */
 
 static unsigned int
 save_flags (VireoRestoreState state)
@@ -475,27 +471,19 @@ struct _VireoSaveJob
   /* Owned */
   VireoDomain       *domain;
   char              *path;
-  GCancellable      *cancellable;   /* of the running save */
-  GCancellable      *outer;         /* the caller's, forwarded */
-  struct _Shared    *shared;        /* of the running save */
+  VireoJobWatch     *watch;         /* of the running save */
 
   VireoRestoreState  restore_state;
   double             progress;
   guint64            bytes_done;
   guint64            bytes_total;
-  gulong             cancel_handler;
-  gulong             outer_handler;
   gboolean           running;
   gboolean           monitored;
 };
 
-/* Plain data; the last reference may go on any thread. */
-typedef struct _Shared
+/* Plain data, owned by the run's watch; freed on any thread. */
+typedef struct
 {
-  gint          ref;
-  GMutex        lock;
-  GCond         cond;
-
   /* Set before the save starts, then read-only. */
   char         *uuid;
   char         *path;
@@ -504,47 +492,36 @@ typedef struct _Shared
    * about the save while it runs (see vireo_save_job_get_monitored()). */
   gboolean      monitored;
 
-  /* The poller's handle on the machine: set by the save's thread, taken
-   * by the poller when it starts, freed by it before it says it is gone. */
-  virDomainPtr  poll_dom;
-
-  /* Guarded by lock. */
-  gboolean      cancel_requested;
-  gboolean      aborted;          /* libvirt took the abort */
-  gboolean      save_done;        /* the save returned: the poller stops */
-  gboolean      poller_running;
-  gboolean      queued;           /* a progress delivery is pending */
+  /* The watch thread only: which job queries the driver has, and the
+   * reading delivered last. */
+  gboolean      stats;
+  gboolean      info;
   guint64       done;
   guint64       total;
 
-  /* Main thread only: NULL once the run ended, so late deliveries do nothing. */
+  /* Main thread only. */
   VireoSaveJob *job;
 } Shared;
 
-static Shared *
-shared_ref (Shared *s)
+/* A reading for the main thread. */
+typedef struct
 {
-  g_atomic_int_inc (&s->ref);
-  return s;
-}
+  guint64 done;
+  guint64 total;
+} Reading;
 
 static void
-shared_unref (gpointer data)
+shared_free (gpointer data)
 {
   Shared *s = data;
 
-  if (!g_atomic_int_dec_and_test (&s->ref))
-    return;
-  g_assert (s->poll_dom == NULL);
-  g_mutex_clear (&s->lock);
-  g_cond_clear (&s->cond);
   g_free (s->uuid);
   g_free (s->path);
   g_free (s);
 }
 
 /* ------------------------------------------------------------------------ */
-/* Saving to a file: the poller                                              */
+/* Saving to a file: the watch                                               */
 
 /* How far the save is, from libvirt's job statistics: data written of the
  * total (QEMU: RAM and device state) as `virsh save --verbose` counts it.
@@ -610,108 +587,54 @@ out:
   return TRUE;
 }
 
+/* Watch thread. */
+static VireoJobWatchPoll
+poll_save (virDomainPtr  dom,
+           gpointer      data,
+           gpointer     *reading)
+{
+  Shared *s = data;
+  guint64 done = 0, total = 0;
+  Reading *r;
+
+  if (!read_job (dom, &s->stats, &s->info, &done, &total))
+    return s->stats || s->info ? VIREO_JOB_WATCH_NOTHING : VIREO_JOB_WATCH_UNSUPPORTED;
+  /* It only grows: the guest is paused while its memory is written. */
+  if (total == s->total && done <= s->done)
+    return VIREO_JOB_WATCH_SEEN;
+  s->total = total;
+  s->done = MAX (done, s->done);
+  r = g_new (Reading, 1);
+  r->done = s->done;
+  r->total = s->total;
+  *reading = r;
+  return VIREO_JOB_WATCH_SEEN;
+}
+
 static void apply_progress (VireoSaveJob *self,
                             guint64       done,
                             guint64       total);
 
-static gboolean
-deliver_progress (gpointer data)
-{
-  Shared *s = data;
-  guint64 done, total;
-
-  g_mutex_lock (&s->lock);
-  done = s->done;
-  total = s->total;
-  s->queued = FALSE;
-  g_mutex_unlock (&s->lock);
-
-  if (s->job != NULL)
-    apply_progress (s->job, done, total);
-  return G_SOURCE_REMOVE;
-}
-
-/* Called with the lock held. */
+/* Main thread. */
 static void
-note_progress (Shared  *s,
-               guint64  done,
-               guint64  total)
-{
-  /* It only grows: the guest is paused while its memory is written. */
-  if (total == s->total && done <= s->done)
-    return;
-  s->total = total;
-  s->done = MAX (done, s->done);
-  if (!s->queued)
-    {
-      s->queued = TRUE;
-      vireo_main_invoke (deliver_progress, shared_ref (s), shared_unref, G_PRIORITY_DEFAULT);
-    }
-}
-
-static gpointer
-poll_thread (gpointer data)
+deliver_progress (gpointer reading,
+                  gpointer data)
 {
   Shared *s = data;
-  virDomainPtr dom = g_steal_pointer (&s->poll_dom);
-  gboolean stats = TRUE, info = TRUE, can_abort = TRUE, job_seen = FALSE;
-  gint64 next_poll = g_get_monotonic_time () + FIRST_POLL_MS * G_TIME_SPAN_MILLISECOND;
-  gint64 next_abort = 0;
+  Reading *r = reading;
 
-  g_mutex_lock (&s->lock);
-  while (!s->save_done)
-    {
-      gboolean want_abort = s->cancel_requested && !s->aborted && can_abort;
-      gint64 now = g_get_monotonic_time ();
-      gint64 wake = want_abort ? MIN (next_poll, next_abort) : next_poll;
-      guint64 done = 0, total = 0;
-      gboolean got = FALSE;
-      gboolean aborted = FALSE;
-
-      if (now < wake)
-        {
-          g_cond_wait_until (&s->cond, &s->lock, wake);
-          continue;
-        }
-      g_mutex_unlock (&s->lock);
-
-      if (want_abort && now >= next_abort)
-        {
-          /* Until libvirt has begun the save's job there is nothing to
-           * abort ("no job is active"): try again shortly. Once the job
-           * was seen, a refusal is final (its memory is written). */
-          if (virDomainAbortJob (dom) == 0)
-            aborted = TRUE;
-          else if (job_seen || virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
-            can_abort = FALSE;
-          virResetLastError ();
-          next_abort = now + ABORT_RETRY_MS * G_TIME_SPAN_MILLISECOND;
-        }
-      if (now >= next_poll)
-        {
-          got = (stats || info) && read_job (dom, &stats, &info, &done, &total);
-          job_seen |= got;
-          /* A driver without job statistics only needs waking for a cancel. */
-          next_poll = now + (stats || info ? POLL_MS * G_TIME_SPAN_MILLISECOND : G_TIME_SPAN_HOUR);
-        }
-
-      g_mutex_lock (&s->lock);
-      if (aborted)
-        s->aborted = TRUE;
-      if (got)
-        note_progress (s, done, total);
-    }
-  g_mutex_unlock (&s->lock);
-
-  /* Freed here, not by the last reference: that may be the main thread. */
-  virDomainFree (dom);
-  g_mutex_lock (&s->lock);
-  s->poller_running = FALSE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-  shared_unref (s);
-  return NULL;
+  apply_progress (s->job, r->done, r->total);
 }
+
+static const VireoJobWatchSpec save_watch = {
+  .thread_name    = "vireo-save-poll",
+  .first_poll_ms  = 250,    /* a bar that shows the size early */
+  .poll_ms        = 1000,
+  .abort_retry_ms = 100,
+  .poll           = poll_save,
+  .deliver        = deliver_progress,
+  .reading_free   = g_free,
+};
 
 /* ------------------------------------------------------------------------ */
 /* Saving to a file: the save, on ops                                        */
@@ -750,7 +673,8 @@ save_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  Shared *s = task_data;
+  VireoJobWatch *watch = task_data;
+  Shared *s = _vireo_job_watch_get_data (watch);
   g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, s->uuid);
   GError *error = NULL;
   gboolean cancelled;
@@ -758,37 +682,16 @@ save_thread (GTask        *task,
   if (dom == NULL)
     return;
 
-  g_mutex_lock (&s->lock);
-  cancelled = s->cancel_requested;
-  if (!cancelled && s->monitored)
-    {
-      virDomainRef (dom);
-      s->poll_dom = dom;
-      s->poller_running = TRUE;
-    }
-  g_mutex_unlock (&s->lock);
-  if (cancelled)
+  if (!_vireo_job_watch_begin (watch, s->monitored ? dom : NULL))
     {
       g_task_return_error (task, cancelled_error ());
       return;
     }
-
-  if (s->monitored)
-    vireo_thread_start ("vireo-save-poll", poll_thread, shared_ref (s));
   if (virDomainSaveFlags (dom, s->path, NULL, s->flags) < 0)
     error = _vireo_error_from_last (_("The machine could not be saved"));
-
-  /* No call of the poller may outlive the save: the next worker call
-   * would overlap it. */
-  g_mutex_lock (&s->lock);
-  s->save_done = TRUE;
-  g_cond_broadcast (&s->cond);
-  while (s->poller_running)
-    g_cond_wait (&s->cond, &s->lock);
   /* Cancelled is what libvirt took an abort for; a save that failed on its
    * own after a cancel that never reached it says why it failed. */
-  cancelled = s->aborted;
-  g_mutex_unlock (&s->lock);
+  cancelled = _vireo_job_watch_end (watch);
 
   if (error != NULL && s->monitored)
     remove_incomplete_image (s->path);
@@ -862,42 +765,14 @@ set_running (VireoSaveJob *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
-/* Any thread that cancels: the poller sends the abort. */
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  Shared *s = data;
-
-  g_mutex_lock (&s->lock);
-  s->cancel_requested = TRUE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-}
-
-static void
-forward_cancel (GCancellable *outer,
-                gpointer      inner)
-{
-  g_cancellable_cancel (inner);
-}
-
 static void
 end_run (VireoSaveJob *self)
 {
-  if (self->outer != NULL)
-    g_cancellable_disconnect (self->outer, self->outer_handler);
-  self->outer_handler = 0;
-  g_clear_object (&self->outer);
-  if (self->cancellable != NULL)
-    g_cancellable_disconnect (self->cancellable, self->cancel_handler);
-  self->cancel_handler = 0;
-  g_clear_object (&self->cancellable);
-  if (self->shared != NULL)
-    {
-      self->shared->job = NULL;
-      g_clear_pointer (&self->shared, shared_unref);
-    }
+  if (self->watch == NULL)
+    return;
+  /* Late deliveries do nothing from here on. */
+  _vireo_job_watch_detach (self->watch);
+  g_clear_pointer (&self->watch, _vireo_job_watch_unref);
 }
 
 static void
@@ -992,26 +867,17 @@ vireo_save_job_run_async (VireoSaveJob        *self,
   g_signal_emit_by_name (self->domain, "action-requested", (int) VIREO_DOMAIN_ACTION_MANAGED_SAVE);
 
   s = g_new0 (Shared, 1);
-  s->ref = 1;
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->cond);
   s->uuid = g_strdup (vireo_domain_get_uuid (self->domain));
   s->path = g_strdup (self->path);
   s->flags = save_flags (self->restore_state);
   s->monitored = self->monitored;
+  s->stats = TRUE;
+  s->info = TRUE;
   s->job = self;
-  self->shared = s;
-
-  /* One cancellable the poller hears, whichever way the cancel comes. */
-  self->cancellable = g_cancellable_new ();
-  self->cancel_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (on_cancelled),
-                                                shared_ref (s), shared_unref);
-  if (cancellable != NULL)
-    {
-      self->outer = g_object_ref (cancellable);
-      self->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
-                                                   g_object_ref (self->cancellable), g_object_unref);
-    }
+  self->watch = _vireo_job_watch_new (&save_watch, s, shared_free);
+  /* The watch hears a cancel whichever way it comes: this one or
+   * vireo_save_job_cancel(). */
+  _vireo_job_watch_follow_cancellable (self->watch, cancellable);
 
   /* A second run starts from nothing; apply_progress() only grows it. */
   apply_progress (self, 0, 0);
@@ -1022,7 +888,7 @@ vireo_save_job_run_async (VireoSaveJob        *self,
    * save happened, and only save_thread knows. */
   save_task = g_task_new (connection, NULL, on_saved, g_steal_pointer (&task));
   g_task_set_source_tag (save_task, save_thread);
-  g_task_set_task_data (save_task, shared_ref (s), shared_unref);
+  g_task_set_task_data (save_task, _vireo_job_watch_ref (self->watch), _vireo_job_watch_unref);
   vireo_connection_run (connection, save_task, save_thread);
 }
 
@@ -1054,8 +920,8 @@ vireo_save_job_cancel (VireoSaveJob *self)
 {
   g_return_if_fail (VIREO_IS_SAVE_JOB (self));
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->watch != NULL)
+    _vireo_job_watch_cancel (self->watch);
 }
 
 /**
@@ -1144,7 +1010,7 @@ vireo_save_job_finalize (GObject *object)
   VireoSaveJob *self = (VireoSaveJob *) object;
 
   /* A run holds the job (its task's source object) until it ended. */
-  g_assert (self->shared == NULL);
+  g_assert (self->watch == NULL);
   g_clear_object (&self->domain);
   g_free (self->path);
 

@@ -17,6 +17,7 @@
 
 #include "vireo-connection-private.h"
 #include "vireo-snapshot-ops.h"
+#include "vireo-job-watch-private.h"
 #include "vireo-virt-error.h"
 #include "vireo-worker.h"
 #include "vireo-xml.h"
@@ -38,9 +39,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virDomainSnapshot, virDomainSnapshotFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virStream, virStreamFree)
 
-typedef struct _DeleteShared DeleteShared;
-static void delete_shared_unref (gpointer data);
-
 /* A screen is at most a few megabytes (a 4K PPM is 24 MiB); anything
  * larger is not a picture Vireo should hold in memory for a thumbnail. */
 #define SCREENSHOT_MAX_BYTES (64 * 1024 * 1024)
@@ -58,7 +56,7 @@ typedef struct
   char         *folder;      /* snapshot_space */
   gboolean      local;       /* the host's files are this computer's */
   gboolean      measure;     /* snapshot_space: statvfs may be asked */
-  DeleteShared *shared;      /* (nullable) delete with progress */
+  VireoJobWatch *watch;      /* (nullable) delete with progress */
 } SnapshotData;
 
 static void
@@ -71,7 +69,7 @@ snapshot_data_free (gpointer data)
   g_free (d->xml);
   g_strfreev (d->files);
   g_free (d->folder);
-  g_clear_pointer (&d->shared, delete_shared_unref);
+  g_clear_pointer (&d->watch, _vireo_job_watch_unref);
   g_free (d);
 }
 
@@ -547,74 +545,57 @@ vireo_domain_delete_snapshot_finish (VireoDomain   *self,
  * answers virDomainGetBlockJobInfo about it meanwhile (checked: 700 MiB
  * merged in about 150 ms, both on a running machine and on a shut-off
  * one, for which libvirt starts QEMU paused; before that QEMU runs, the
- * query says "domain is not running"). */
+ * query says "domain is not running"). It is followed from a
+ * VireoJobWatch (vireo-job-watch.c) beside the delete, on local
+ * connections only, as a save is (vireo-save-restore.c says why). */
 #define DELETE_POLL_MS 100
 
-struct _DeleteShared
+/* Plain data, owned by the delete's watch. The last reference may go on
+ * any thread: func_data is released before, on the main thread
+ * (release_progress). */
+typedef struct
 {
-  gint                       ref;
-  GMutex                     lock;
-  GCond                      cond;
-
-  /* Set by the delete's thread before the poller starts, then read-only. */
+  /* Set by the delete's thread before the watch starts, then read-only. */
   GStrv                      targets;
-  virDomainPtr               poll_dom;     /* taken by the poller */
 
-  /* Guarded by lock. */
-  gboolean                   done;         /* the delete returned: the poller stops */
-  gboolean                   poller_running;
-  gboolean                   queued;       /* a delivery is pending */
-  double                     fraction;     /* < 0 until a job was seen */
+  /* The watch thread only. */
+  gboolean                  *seen;         /* per target: its merge was seen */
+  double                    *part;         /* per target: how far it is */
+  double                     fraction;     /* delivered last; < 0 until a job was seen */
 
   /* Main thread only. */
   VireoSnapshotProgressFunc  func;
   gpointer                   func_data;
   GDestroyNotify             func_notify;
-};
+} DeleteShared;
 
-static DeleteShared *
-delete_shared_ref (DeleteShared *s)
-{
-  g_atomic_int_inc (&s->ref);
-  return s;
-}
-
-/* The last reference may go on any thread: func_data is released before,
- * on the main thread (release_progress). */
 static void
-delete_shared_unref (gpointer data)
+delete_shared_free (gpointer data)
 {
   DeleteShared *s = data;
 
-  if (!g_atomic_int_dec_and_test (&s->ref))
-    return;
-  g_assert (s->poll_dom == NULL);
-  g_mutex_clear (&s->lock);
-  g_cond_clear (&s->cond);
   g_strfreev (s->targets);
+  g_free (s->seen);
+  g_free (s->part);
   g_free (s);
 }
 
-static gboolean
-deliver_delete_progress (gpointer data)
+/* Main thread. */
+static void
+deliver_delete_progress (gpointer reading,
+                         gpointer data)
 {
   DeleteShared *s = data;
-  double fraction;
 
-  g_mutex_lock (&s->lock);
-  fraction = s->fraction;
-  s->queued = FALSE;
-  g_mutex_unlock (&s->lock);
-  if (s->func != NULL && fraction >= 0)
-    s->func (fraction, s->func_data);
-  return G_SOURCE_REMOVE;
+  if (s->func != NULL)
+    s->func (*(double *) reading, s->func_data);
 }
 
 /* Main thread: no more progress; later deliveries find no function. */
 static gboolean
 release_progress (gpointer data)
 {
-  DeleteShared *s = data;
+  DeleteShared *s = _vireo_job_watch_get_data (data);
   GDestroyNotify notify = s->func_notify;
   gpointer func_data = s->func_data;
 
@@ -626,77 +607,59 @@ release_progress (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gpointer
-delete_poll_thread (gpointer data)
+/* Watch thread: each merged disk's block job, the whole as the mean. */
+static VireoJobWatchPoll
+poll_merge (virDomainPtr  dom,
+            gpointer      data,
+            gpointer     *reading)
 {
   DeleteShared *s = data;
-  virDomainPtr dom = g_steal_pointer (&s->poll_dom);
   guint n = g_strv_length (s->targets);
-  g_autofree gboolean *seen = g_new0 (gboolean, n);
-  g_autofree double *part = g_new0 (double, n);
-  gint64 next_poll = g_get_monotonic_time () + DELETE_POLL_MS * G_TIME_SPAN_MILLISECOND;
-  gboolean supported = TRUE;
+  gboolean any = FALSE, supported = TRUE;
+  double sum = 0;
 
-  g_mutex_lock (&s->lock);
-  while (!s->done)
+  for (guint i = 0; i < n; i++)
     {
-      gboolean any = FALSE;
-      double sum = 0;
+      virDomainBlockJobInfo info;
+      int r = virDomainGetBlockJobInfo (dom, s->targets[i], &info, 0);
 
-      if (g_get_monotonic_time () < next_poll || !supported)
+      if (r == 1 && info.end > 0)
         {
-          g_cond_wait_until (&s->cond, &s->lock, supported ? next_poll : G_MAXINT64);
-          continue;
+          s->seen[i] = TRUE;
+          s->part[i] = MAX (s->part[i], MIN (1.0, (double) info.cur / (double) info.end));
         }
-      g_mutex_unlock (&s->lock);
-
-      for (guint i = 0; i < n; i++)
+      else if (r == 0 && s->seen[i])
+        s->part[i] = 1.0;   /* its merge is over; the next disk's may follow */
+      else if (r < 0)
         {
-          virDomainBlockJobInfo info;
-          int r = virDomainGetBlockJobInfo (dom, s->targets[i], &info, 0);
-
-          if (r == 1 && info.end > 0)
-            {
-              seen[i] = TRUE;
-              part[i] = MAX (part[i], MIN (1.0, (double) info.cur / (double) info.end));
-            }
-          else if (r == 0 && seen[i])
-            part[i] = 1.0;   /* its merge is over; the next disk's may follow */
-          else if (r < 0)
-            {
-              /* Before QEMU runs (a shut-off machine) the query fails; go on. */
-              if (virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
-                supported = FALSE;
-              virResetLastError ();
-            }
-          any |= seen[i];
-          sum += part[i];
+          /* Before QEMU runs (a shut-off machine) the query fails; go on. */
+          if (virGetLastErrorCode () == VIR_ERR_NO_SUPPORT)
+            supported = FALSE;
+          virResetLastError ();
         }
-      next_poll = g_get_monotonic_time () + DELETE_POLL_MS * G_TIME_SPAN_MILLISECOND;
-
-      g_mutex_lock (&s->lock);
-      if (any && sum / n > s->fraction)
-        {
-          s->fraction = sum / n;
-          if (!s->queued)
-            {
-              s->queued = TRUE;
-              vireo_main_invoke (deliver_delete_progress, delete_shared_ref (s), delete_shared_unref,
-                                 G_PRIORITY_DEFAULT);
-            }
-        }
+      any |= s->seen[i];
+      sum += s->part[i];
     }
-  g_mutex_unlock (&s->lock);
 
-  /* Freed here, not by the last reference: that may be the main thread. */
-  virDomainFree (dom);
-  g_mutex_lock (&s->lock);
-  s->poller_running = FALSE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-  delete_shared_unref (s);
-  return NULL;
+  if (any && sum / n > s->fraction)
+    {
+      s->fraction = sum / n;
+      *reading = g_memdup2 (&s->fraction, sizeof s->fraction);
+    }
+  if (!supported)
+    return VIREO_JOB_WATCH_UNSUPPORTED;
+  return any ? VIREO_JOB_WATCH_SEEN : VIREO_JOB_WATCH_NOTHING;
 }
+
+static const VireoJobWatchSpec delete_watch = {
+  .thread_name    = "vireo-snapshot-poll",
+  .first_poll_ms  = DELETE_POLL_MS,
+  .poll_ms        = DELETE_POLL_MS,
+  .abort_retry_ms = 0,   /* nothing cancels a delete */
+  .poll           = poll_merge,
+  .deliver        = deliver_delete_progress,
+  .reading_free   = g_free,
+};
 
 /* The disks whose overlays a delete of @snap merges: NULL when none (an
  * internal snapshot). */
@@ -736,11 +699,10 @@ delete_with_progress_thread (GTask        *task,
                              GCancellable *cancellable)
 {
   SnapshotData *d = task_data;
-  DeleteShared *s = d->shared;
+  DeleteShared *s = _vireo_job_watch_get_data (d->watch);
   g_autoptr(virDomain) dom = _vireo_task_lookup_domain (task, conn, d->uuid);
   g_autoptr(virDomainSnapshot) snap = NULL;
   GError *error = NULL;
-  gboolean polled = FALSE;
 
   if (dom != NULL && (snap = lookup_snapshot (task, dom, d->name)) != NULL)
     {
@@ -748,28 +710,22 @@ delete_with_progress_thread (GTask        *task,
         s->targets = merged_targets (snap);
       if (s->targets != NULL)
         {
-          virDomainRef (dom);
-          s->poll_dom = dom;
-          s->poller_running = TRUE;
-          polled = TRUE;
-          vireo_thread_start ("vireo-snapshot-poll", delete_poll_thread, delete_shared_ref (s));
+          s->seen = g_new0 (gboolean, g_strv_length (s->targets));
+          s->part = g_new0 (double, g_strv_length (s->targets));
         }
+      /* Nothing cancels a delete: it always begins. Without external
+       * disks there is no merge to follow. */
+      _vireo_job_watch_begin (d->watch, s->targets != NULL ? dom : NULL);
       if (virDomainSnapshotDelete (snap, d->flags) < 0)
         {
           /* Translators: %s is a snapshot's name */
           g_autofree char *what = g_strdup_printf (_("Could not delete the snapshot “%s”"), d->name);
           error = _vireo_error_from_last (what);
         }
-      /* No call of the poller may outlive the delete: the next worker
-       * call would overlap it. */
-      g_mutex_lock (&s->lock);
-      s->done = TRUE;
-      g_cond_broadcast (&s->cond);
-      while (polled && s->poller_running)
-        g_cond_wait (&s->cond, &s->lock);
-      g_mutex_unlock (&s->lock);
+      _vireo_job_watch_end (d->watch);
     }
-  vireo_main_invoke (release_progress, delete_shared_ref (s), delete_shared_unref, G_PRIORITY_DEFAULT);
+  vireo_main_invoke (release_progress, _vireo_job_watch_ref (d->watch), _vireo_job_watch_unref,
+                     G_PRIORITY_DEFAULT);
   if (dom == NULL || snap == NULL)
     return;   /* the task is answered */
   if (error != NULL)
@@ -813,14 +769,11 @@ vireo_domain_delete_snapshot_with_progress_async (VireoDomain               *sel
   d->name = g_strdup (name);
   d->flags = delete_flags (mode);
   s = g_new0 (DeleteShared, 1);
-  s->ref = 1;
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->cond);
   s->fraction = -1;
   s->func = progress;
   s->func_data = progress_data;
   s->func_notify = progress_notify;
-  d->shared = s;
+  d->watch = _vireo_job_watch_new (&delete_watch, s, delete_shared_free);
   vireo_connection_run (vireo_domain_get_connection (self), task, delete_with_progress_thread);
 }
 
