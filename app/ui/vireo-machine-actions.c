@@ -415,11 +415,11 @@ machine_update (Machine *m)
   set_enabled (m, "force-off", connected && vireo_domain_can_do (m->domain, VIREO_DOMAIN_ACTION_DESTROY));
 }
 
+/* Weak: closing the window during a long action must not keep it. */
 typedef struct
 {
-  Machine           *m;
-  GtkWindow         *window;   /* (owned) (nullable) */
-  AdwToastOverlay   *toasts;   /* (owned) (nullable) */
+  GWeakRef           window;
+  GWeakRef           toasts;
   VireoDomainAction  action;
   gboolean           from_saved;
 } Run;
@@ -432,36 +432,40 @@ run_cb (GObject      *object,
   Run *run = user_data;
   VireoDomain *domain = VIREO_DOMAIN (object);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWindow) window = g_weak_ref_get (&run->window);
+  g_autoptr(AdwToastOverlay) toasts = g_weak_ref_get (&run->toasts);
 
   if (vireo_domain_action_finish (domain, result, &error))
     {
-      if (run->toasts != NULL && (run->action == VIREO_DOMAIN_ACTION_RESUME || run->from_saved))
+      if (toasts != NULL && run->action == VIREO_DOMAIN_ACTION_RESUME)
         {
           g_autoptr(GPtrArray) back = g_ptr_array_new ();
 
           g_ptr_array_add (back, domain);
-          vireo_offer_clock_sync (run->toasts, back);
+          vireo_offer_clock_sync (toasts, back);
         }
+      else if (toasts != NULL && run->from_saved)
+        vireo_offer_clock_sync_when_back (toasts, domain);
     }
-  else if (run->window != NULL)
+  else if (window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
     {
       g_autofree char *network = NULL;
 
       /* A stopped network: offer to start it, as the list does. */
       if (run->action == VIREO_DOMAIN_ACTION_START &&
           (network = vireo_network_inactive_from_error (error->message)) != NULL)
-        vireo_offer_network_start (run->window, domain, network);
+        vireo_offer_network_start (window, domain, network);
       else
         {
           g_autofree char *heading = vireo_machine_failure_heading (run->action, vireo_domain_get_name (domain), 1);
           const char *hint = vireo_machine_error_hint (error);
           g_autofree char *body = hint ? g_strdup_printf ("%s\n\n%s", error->message, hint) : g_strdup (error->message);
 
-          vireo_machine_show_error (run->window, heading, body);
+          vireo_machine_show_error (window, heading, body);
         }
     }
-  g_clear_object (&run->window);
-  g_clear_object (&run->toasts);
+  g_weak_ref_clear (&run->window);
+  g_weak_ref_clear (&run->toasts);
   g_free (run);
 }
 
@@ -470,9 +474,11 @@ machine_run (Machine           *m,
              VireoDomainAction  action)
 {
   Run *run = g_new0 (Run, 1);
+  g_autoptr(GObject) window = g_weak_ref_get (&m->window);
+  g_autoptr(GObject) toasts = g_weak_ref_get (&m->toasts);
 
-  run->window = g_weak_ref_get (&m->window);
-  run->toasts = g_weak_ref_get (&m->toasts);
+  g_weak_ref_init (&run->window, window);
+  g_weak_ref_init (&run->toasts, toasts);
   run->action = action;
   run->from_saved = action == VIREO_DOMAIN_ACTION_START && vireo_domain_get_has_saved_state (m->domain);
   vireo_domain_action_async (m->domain, action, NULL, run_cb, run);
@@ -493,10 +499,11 @@ on_simple_activate (GSimpleAction *action,
 static void
 on_force_response (AdwMessageDialog *dialog,
                    const char       *response,
-                   VireoDomain      *domain)
+                   GObject          *group)
 {
+  /* Through machine_run, so that a refusal is shown as for the others. */
   if (g_str_equal (response, "off"))
-    vireo_domain_action_async (domain, VIREO_DOMAIN_ACTION_DESTROY, NULL, NULL, NULL);
+    machine_run (g_object_get_data (group, "vireo-machine"), VIREO_DOMAIN_ACTION_DESTROY);
 }
 
 static void
@@ -523,8 +530,7 @@ on_other_activate (GSimpleAction *action,
 
       g_ptr_array_add (names, (gpointer) vireo_domain_get_name (m->domain));
       dialog = vireo_machine_force_question_new (window, names, FALSE);
-      g_signal_connect_data (dialog, "response", G_CALLBACK (on_force_response),
-                             g_object_ref (m->domain), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_force_response), m->group, 0);
       gtk_window_present (GTK_WINDOW (dialog));
     }
 }

@@ -150,7 +150,12 @@ struct _VireoSaveDialog
   char            *error;
   gboolean         touched;     /* the user typed a path: no suggestion replaces it */
   gboolean         suggesting;
-  gboolean         disposed;    /* destroyed while libvirt was still at work */
+  /* Closed by the user: pending answers only let go of it. A destroyed
+   * window is not disposed while callbacks hold it, so this is the flag
+   * they check. */
+  gboolean         closed;
+  gboolean         checking;    /* asking about the file before the save */
+  gboolean         stopping;
   guint            pulse_id;
 
   GtkWidget       *cancel_button;
@@ -213,8 +218,9 @@ save_update (VireoSaveDialog *self)
                     vireo_domain_get_state (self->domain) != VIREO_DOMAIN_STATE_PMSUSPENDED;
 
   gtk_label_set_text (self->command_label, command);
-  gtk_widget_set_sensitive (self->save_button, !running && active && path_problem (path) == NULL);
-  gtk_widget_set_sensitive (self->form, !running);
+  gtk_widget_set_sensitive (self->save_button,
+                            !running && !self->checking && active && path_problem (path) == NULL);
+  gtk_widget_set_sensitive (self->form, !running && !self->checking);
 }
 
 static void
@@ -257,7 +263,7 @@ save_pools_cb (GObject      *object,
   const char *folder;
 
   pools = vireo_connection_list_pools_finish (connection, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->closed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   folder = pick_folder (pools);
@@ -316,7 +322,7 @@ on_job_progress (VireoSaveDialog *self)
   double progress;
   guint64 done, total;
 
-  if (job == NULL)
+  if (job == NULL || self->stopping)
     return;
 
   progress = vireo_save_job_get_progress (job);
@@ -368,9 +374,10 @@ save_run_cb (GObject      *object,
 
   vireo_save_job_run_finish (job, result, &error);
   g_signal_handlers_disconnect_by_data (job, self);
-  if (self->disposed)
+  if (self->closed)
     return;
   set_pulsing (self, FALSE);
+  self->stopping = FALSE;
   g_clear_object (&self->job);
   gtk_widget_set_visible (self->progress_box, FALSE);
   gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Cancel"));
@@ -400,7 +407,15 @@ start_save (VireoSaveDialog *self)
 {
   const char *path = gtk_editable_get_text (GTK_EDITABLE (self->path_row));
 
-  g_return_if_fail (self->job == NULL);
+  self->checking = FALSE;
+  if (self->closed || self->job != NULL)
+    return;
+  /* It may have stopped while the file was asked about. */
+  if (!vireo_domain_get_active (self->domain))
+    {
+      save_update (self);
+      return;
+    }
 
   save_set_error (self, NULL);
   self->job = vireo_save_job_new (self->domain, path, save_state (self));
@@ -429,6 +444,11 @@ on_replace_response (AdwMessageDialog *dialog,
 {
   if (g_str_equal (response, "replace"))
     start_save (self);
+  else
+    {
+      self->checking = FALSE;
+      save_update (self);
+    }
 }
 
 static void
@@ -444,7 +464,7 @@ save_query_cb (GObject      *object,
   g_autofree char *body = NULL;
 
   info = g_file_query_info_finish (file, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->closed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (info == NULL)
     {
@@ -455,7 +475,9 @@ save_query_cb (GObject      *object,
     }
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
+      self->checking = FALSE;
       save_set_error (self, _("File: that is a folder; add a file name."));
+      save_update (self);
       return;
     }
 
@@ -494,6 +516,9 @@ on_save_clicked (VireoSaveDialog *self)
   {
     g_autoptr(GFile) file = g_file_new_for_path (path);
 
+    /* One question at a time: a second click waits for this answer. */
+    self->checking = TRUE;
+    save_update (self);
     g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
                              G_PRIORITY_DEFAULT, self->cancellable, save_query_cb,
                              g_object_ref (self));
@@ -505,11 +530,27 @@ vireo_save_dialog_stop (VireoSaveDialog *self)
 {
   g_return_if_fail (VIREO_IS_SAVE_DIALOG (self));
 
-  if (self->job != NULL)
+  if (self->job == NULL)
+    return;
+  if (!vireo_save_job_get_monitored (self->job))
     {
-      vireo_save_job_cancel (self->job);
-      gtk_label_set_text (self->progress_label, _("Stopping…"));
+      /* libvirt 9.0 cannot be asked to stop a remote save once it runs. */
+      gtk_label_set_text (self->progress_label,
+                          _("A save on a remote host cannot be stopped once it runs; the dialog closes when it ends."));
+      return;
     }
+  vireo_save_job_cancel (self->job);
+  self->stopping = TRUE;
+  set_pulsing (self, TRUE);
+  gtk_label_set_text (self->progress_label, _("Stopping…"));
+}
+
+static void
+close_dialog (VireoSaveDialog *self)
+{
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -518,7 +559,7 @@ on_cancel_clicked (VireoSaveDialog *self)
   if (self->job != NULL)
     vireo_save_dialog_stop (self);
   else
-    gtk_window_destroy (GTK_WINDOW (self));
+    close_dialog (self);
 }
 
 static gboolean
@@ -533,6 +574,8 @@ on_save_close_request (GtkWindow *window)
       vireo_save_dialog_stop (self);
       return TRUE;
     }
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
   return FALSE;
 }
 
@@ -541,7 +584,7 @@ vireo_save_dialog_dispose (GObject *object)
 {
   VireoSaveDialog *self = VIREO_SAVE_DIALOG (object);
 
-  self->disposed = TRUE;
+  self->closed = TRUE;
   set_pulsing (self, FALSE);
   g_cancellable_cancel (self->cancellable);
   if (self->domain != NULL)
@@ -662,11 +705,22 @@ vireo_save_dialog_new (GtkWindow   *parent,
 
   title = g_strdup_printf (_("Save “%s” to a File"), vireo_domain_get_name (domain));
   gtk_window_set_title (GTK_WINDOW (self), title);
-  description = g_strdup_printf (_("The machine’s memory is written to a file on %s and the machine stops. "
-                                   "Restoring the file brings it back where it was. "
-                                   "An existing file of that name is replaced."),
-                                 connection && vireo_connection_get_is_remote (connection)
-                                 ? _("its host") : _("this computer"));
+  description = g_strdup (connection && vireo_connection_get_is_remote (connection)
+                          ? _("The machine’s memory is written to a file on its host and the machine stops. "
+                              "Restoring the file brings it back where it was. "
+                              "An existing file of that name is replaced.")
+                          : _("The machine’s memory is written to a file on this computer and the machine stops. "
+                              "Restoring the file brings it back where it was. "
+                              "An existing file of that name is replaced."));
+  if (!vireo_domain_get_persistent (domain))
+    {
+      /* libvirt forgets a transient machine once it stops. */
+      g_autofree char *more = g_strdup_printf ("%s %s", description,
+                                               _("This machine is transient: it leaves the list once saved, "
+                                                 "and only the file holds it."));
+      g_free (description);
+      description = g_steal_pointer (&more);
+    }
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->form), description);
 
   if (connection != NULL && !vireo_connection_get_is_remote (connection))
@@ -726,11 +780,12 @@ struct _VireoRestoreDialog
   char            *summary;
   char            *read_path;     /* the path summary/error are about */
   gboolean         busy;
-  gboolean         disposed;
+  gboolean         closed;        /* see VireoSaveDialog */
   gboolean         refused;       /* the error is the last restore's: a new choice may do */
   guint            read_id;
 
   GtkWidget       *restore_button;
+  GtkWidget       *cancel_button;
   GtkWidget       *form;
   GtkWidget       *path_row;
   AdwComboRow     *state_row;
@@ -761,6 +816,8 @@ restore_update (VireoRestoreDialog *self)
   gtk_label_set_text (self->command_label, command);
   gtk_widget_set_sensitive (self->restore_button, ready);
   gtk_widget_set_sensitive (self->form, !self->busy);
+  /* A restore under way cannot be stopped: no Cancel that would lie. */
+  gtk_widget_set_sensitive (self->cancel_button, !self->busy);
   gtk_label_set_text (self->summary_label, self->summary ? self->summary : "");
   gtk_widget_set_visible (GTK_WIDGET (self->summary_label), self->summary != NULL);
   /* A refused restore is not the path's fault: the field stays unmarked. */
@@ -800,7 +857,7 @@ read_image_cb (GObject      *object,
   VireoDomain *existing;
 
   xml = vireo_connection_read_save_image_finish (VIREO_CONNECTION (object), result, &error);
-  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->closed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (xml == NULL)
     {
@@ -882,7 +939,7 @@ restore_cb (GObject      *object,
   g_autofree char *uuid = NULL;
 
   uuid = vireo_connection_restore_finish (VIREO_CONNECTION (object), result, &error);
-  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->closed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->busy = FALSE;
   if (uuid == NULL)
@@ -918,11 +975,35 @@ vireo_restore_dialog_set_state (VireoRestoreDialog *self,
 }
 
 static void
+close_restore_dialog (VireoRestoreDialog *self)
+{
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  if (self->read_cancellable != NULL)
+    g_cancellable_cancel (self->read_cancellable);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+on_restore_close_request (GtkWindow *window)
+{
+  VireoRestoreDialog *self = VIREO_RESTORE_DIALOG (window);
+
+  if (self->busy)
+    return TRUE;
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  if (self->read_cancellable != NULL)
+    g_cancellable_cancel (self->read_cancellable);
+  return FALSE;
+}
+
+static void
 vireo_restore_dialog_dispose (GObject *object)
 {
   VireoRestoreDialog *self = VIREO_RESTORE_DIALOG (object);
 
-  self->disposed = TRUE;
+  self->closed = TRUE;
   g_clear_handle_id (&self->read_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->read_cancellable != NULL)
@@ -953,6 +1034,7 @@ vireo_restore_dialog_class_init (VireoRestoreDialogClass *klass)
 
   object_class->dispose = vireo_restore_dialog_dispose;
   object_class->finalize = vireo_restore_dialog_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = on_restore_close_request;
 
   restore_signals[RESTORE_SIGNAL_RESTORED] =
     g_signal_new ("restored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -976,7 +1058,8 @@ vireo_restore_dialog_init (VireoRestoreDialog *self)
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 480);
 
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
+  self->cancel_button = cancel;
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (close_restore_dialog), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   self->restore_button = gtk_button_new_with_mnemonic (_("_Restore"));
   gtk_widget_add_css_class (self->restore_button, "suggested-action");
@@ -1140,47 +1223,157 @@ on_sync_clicked (AdwToast  *toast,
 
       if (vireo_domain_get_connection (domain) == NULL)
         continue;
+      /* Paused again meanwhile: the agent cannot answer; say so. */
+      if (vireo_domain_get_state (domain) != VIREO_DOMAIN_STATE_RUNNING)
+        {
+          if (sync->first_failure == NULL)
+            sync->first_failure = g_strdup_printf (_("“%s” is not running: resume it, then set its clock."),
+                                                   vireo_domain_get_name (domain));
+          continue;
+        }
       sync->pending++;
       vireo_domain_sync_clock_async (domain, NULL, clock_sync_cb, sync);
     }
   if (--sync->pending == 0)
-    clock_sync_free (sync);
+    {
+      g_autoptr(AdwToastOverlay) still = g_weak_ref_get (&sync->overlay);
+
+      if (still != NULL && sync->first_failure != NULL)
+        adw_toast_overlay_add_toast (still, adw_toast_new (sync->first_failure));
+      clock_sync_free (sync);
+    }
 }
+
+/* Shows the offer for those of @offer's machines that run now. */
+static gboolean
+offer_now (gpointer data)
+{
+  ClockSync *offer = data;
+  g_autoptr(AdwToastOverlay) overlay = g_weak_ref_get (&offer->overlay);
+  g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  /* Only a running guest's agent can set its clock; a paused one is
+   * offered it when it resumes. */
+  for (guint i = 0; i < offer->domains->len; i++)
+    if (vireo_domain_get_state (g_ptr_array_index (offer->domains, i)) == VIREO_DOMAIN_STATE_RUNNING)
+      g_ptr_array_add (running, g_object_ref (g_ptr_array_index (offer->domains, i)));
+  if (overlay == NULL || running->len == 0)
+    {
+      clock_sync_free (offer);
+      return G_SOURCE_REMOVE;
+    }
+  g_ptr_array_unref (offer->domains);
+  offer->domains = g_steal_pointer (&running);
+
+  if (offer->domains->len == 1)
+    /* Translators: %s is a machine's name */
+    title = g_strdup_printf (_("“%s” is back; its clock is as old as when it stopped"),
+                             vireo_domain_get_name (g_ptr_array_index (offer->domains, 0)));
+  else
+    title = g_strdup_printf (ngettext ("%u machine is back; its clock is as old as when it stopped",
+                                       "%u machines are back; their clocks are as old as when they stopped",
+                                       offer->domains->len), offer->domains->len);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, offer->domains->len == 1 ? _("Sync _Clock") : _("Sync _Clocks"));
+  adw_toast_set_timeout (toast, 10);
+  /* Normal priority, queued behind news already shown: libadwaita 1.2
+   * aborts (show_toast: !info->widget) when a toast a HIGH one pushed back
+   * comes up again. */
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_sync_clicked), offer,
+                         (GClosureNotify) (void (*) (void)) clock_sync_free, 0);
+  adw_toast_overlay_add_toast (overlay, toast);
+  return G_SOURCE_REMOVE;
+}
+
+/* The states the action left arrive through libvirt's events a moment
+ * after it returns: the offer waits for them. */
+#define SETTLE_MS 400
 
 void
 vireo_offer_clock_sync (AdwToastOverlay *overlay,
                         GPtrArray       *domains)
 {
   ClockSync *offer;
-  AdwToast *toast;
-  g_autofree char *title = NULL;
 
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
   g_return_if_fail (domains != NULL);
 
   if (domains->len == 0)
     return;
-
   offer = g_new0 (ClockSync, 1);
   g_weak_ref_init (&offer->overlay, overlay);
   offer->domains = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < domains->len; i++)
     g_ptr_array_add (offer->domains, g_object_ref (g_ptr_array_index (domains, i)));
+  g_timeout_add (SETTLE_MS, offer_now, offer);
+}
 
-  if (domains->len == 1)
-    /* Translators: %s is a machine's name */
-    title = g_strdup_printf (_("“%s” is back; its clock is as old as when it stopped"),
-                             vireo_domain_get_name (g_ptr_array_index (domains, 0)));
-  else
-    title = g_strdup_printf (ngettext ("%u machine is back; its clock is as old as when it stopped",
-                                       "%u machines are back; their clocks are as old as when they stopped",
-                                       domains->len), domains->len);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, domains->len == 1 ? _("Sync _Clock") : _("Sync _Clocks"));
-  adw_toast_set_timeout (toast, 10);
-  /* An offer that only matters now: ahead of any news still queued. */
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_sync_clicked), offer,
-                         (GClosureNotify) (void (*) (void)) clock_sync_free, 0);
-  adw_toast_overlay_add_toast (overlay, toast);
+/* A restore's machine is shut off until libvirt's events say otherwise:
+ * wait for it to be active, then offer (which waits for the state to
+ * settle: a machine saved while paused passes through running). */
+#define GIVE_UP_S 15
+
+typedef struct
+{
+  GWeakRef     overlay;
+  VireoDomain *domain;
+  gulong       handler;
+  guint        give_up_id;
+} ClockWait;
+
+static void
+clock_wait_free (ClockWait *wait)
+{
+  g_clear_signal_handler (&wait->handler, wait->domain);
+  g_clear_handle_id (&wait->give_up_id, g_source_remove);
+  g_weak_ref_clear (&wait->overlay);
+  g_object_unref (wait->domain);
+  g_free (wait);
+}
+
+static void
+clock_wait_check (ClockWait *wait)
+{
+  g_autoptr(AdwToastOverlay) overlay = NULL;
+
+  if (!vireo_domain_get_active (wait->domain))
+    return;
+  overlay = g_weak_ref_get (&wait->overlay);
+  if (overlay != NULL)
+    {
+      g_autoptr(GPtrArray) domains = g_ptr_array_new ();
+
+      g_ptr_array_add (domains, wait->domain);
+      vireo_offer_clock_sync (overlay, domains);
+    }
+  clock_wait_free (wait);
+}
+
+static gboolean
+clock_wait_give_up (gpointer data)
+{
+  ClockWait *wait = data;
+
+  wait->give_up_id = 0;
+  clock_wait_free (wait);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vireo_offer_clock_sync_when_back (AdwToastOverlay *overlay,
+                                  VireoDomain     *domain)
+{
+  ClockWait *wait;
+
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (VIREO_IS_DOMAIN (domain));
+
+  wait = g_new0 (ClockWait, 1);
+  g_weak_ref_init (&wait->overlay, overlay);
+  wait->domain = g_object_ref (domain);
+  wait->handler = g_signal_connect_swapped (domain, "notify::state", G_CALLBACK (clock_wait_check), wait);
+  wait->give_up_id = g_timeout_add_seconds (GIVE_UP_S, clock_wait_give_up, wait);
+  clock_wait_check (wait);
 }

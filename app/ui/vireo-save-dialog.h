@@ -50,8 +50,14 @@ void         vireo_restore_dialog_set_state       (VireoRestoreDialog *self,
 
 /* After a restore or a resume the guest's clock is as old as the moment it
  * stopped: a toast offers to set it from the host's through the guest
- * agent, and says how that went. @domains: (element-type VireoDomain). */
+ * agent, and says how that went. Only the machines of @domains that run
+ * are offered. @domains: (element-type VireoDomain). */
 void         vireo_offer_clock_sync               (AdwToastOverlay    *overlay,
                                                    GPtrArray          *domains);
+/* The same for one machine coming back from a saved state: offered once
+ * its state has settled, and only if it runs (not if it comes back
+ * paused). */
+void         vireo_offer_clock_sync_when_back     (AdwToastOverlay    *overlay,
+                                                   VireoDomain        *domain);
 
 G_END_DECLS

@@ -344,9 +344,16 @@ action_cb (GObject      *object,
 
   if (!vireo_domain_action_finish (domain, result, &error))
     batch_record (batch, domain, error);
-  else if (batch->action == VIREO_DOMAIN_ACTION_RESUME ||
-           g_hash_table_contains (batch->from_saved, domain))
+  else if (batch->action == VIREO_DOMAIN_ACTION_RESUME)
     g_ptr_array_add (batch->back, g_object_ref (domain));
+  else if (g_hash_table_contains (batch->from_saved, domain))
+    {
+      g_autoptr(VireoWindow) self = g_weak_ref_get (&batch->window);
+
+      /* Back running or paused, as it was saved: known a moment later. */
+      if (self != NULL)
+        vireo_offer_clock_sync_when_back (self->toast_overlay, domain);
+    }
   batch_done (batch);
 }
 
@@ -856,10 +863,7 @@ static void
 offer_clock (GObject     *owner,
              VireoDomain *domain)
 {
-  g_autoptr(GPtrArray) back = g_ptr_array_new ();
-
-  g_ptr_array_add (back, domain);
-  vireo_offer_clock_sync (VIREO_WINDOW (owner)->toast_overlay, back);
+  vireo_offer_clock_sync_when_back (VIREO_WINDOW (owner)->toast_overlay, domain);
 }
 
 static void

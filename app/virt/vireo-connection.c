@@ -2258,12 +2258,16 @@ refresh_thread (GTask        *task,
     }
   if (refresh->details)
     sample_fill_details (sample, dom);
-  /* Only a shut-off machine has a managed save image: a save just ended,
-   * or it was removed. Running ones cannot (starting consumes it). */
+  /* One round trip more per refresh, whichever it is. Only a shut-off
+   * machine has a managed save image (a save just ended, or it was
+   * removed; starting consumes it), and only a defined one can be shut
+   * off; a running one may have been defined or undefined. */
   if (sample->state == VIR_DOMAIN_SHUTOFF)
     {
       int saved = virDomainHasManagedSaveImage (dom, 0);
 
+      sample->has_persistent = TRUE;
+      sample->persistent = TRUE;
       if (saved >= 0)
         {
           sample->has_saved_state = TRUE;
@@ -2273,19 +2277,18 @@ refresh_thread (GTask        *task,
         virResetLastError ();
     }
   else if (sample->has_info)
-    sample->has_saved_state = TRUE;
-  /* An event may be a define or an undefine of a running machine. */
-  {
-    int persistent = virDomainIsPersistent (dom);
+    {
+      int persistent = virDomainIsPersistent (dom);
 
-    if (persistent >= 0)
-      {
-        sample->has_persistent = TRUE;
-        sample->persistent = persistent > 0;
-      }
-    else
-      virResetLastError ();
-  }
+      sample->has_saved_state = TRUE;
+      if (persistent >= 0)
+        {
+          sample->has_persistent = TRUE;
+          sample->persistent = persistent > 0;
+        }
+      else
+        virResetLastError ();
+    }
 
   g_task_return_pointer (task, g_steal_pointer (&sample), (GDestroyNotify) vireo_domain_sample_free);
 }

@@ -1132,8 +1132,10 @@ vireo_domain_can_do (VireoDomain       *self,
       return s == VIREO_DOMAIN_STATE_PAUSED;
     case VIREO_DOMAIN_ACTION_RESET:
     case VIREO_DOMAIN_ACTION_MANAGED_SAVE:
-      return s == VIREO_DOMAIN_STATE_RUNNING || s == VIREO_DOMAIN_STATE_BLOCKED ||
-             s == VIREO_DOMAIN_STATE_PAUSED;
+      /* libvirt keeps no managed image of a machine it forgets on stop. */
+      return self->persistent &&
+             (s == VIREO_DOMAIN_STATE_RUNNING || s == VIREO_DOMAIN_STATE_BLOCKED ||
+              s == VIREO_DOMAIN_STATE_PAUSED);
     case VIREO_DOMAIN_ACTION_DESTROY:
       return state_is_active (s);
     case VIREO_DOMAIN_ACTION_UNDEFINE:
