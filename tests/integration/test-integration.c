@@ -153,6 +153,8 @@ test_transient_on_qemu (void)
   p.conn = conn;
   g_assert_nonnull (vireo_test_find_domain (conn, p.name));
   g_assert_false (vireo_domain_get_persistent (vireo_test_find_domain (conn, p.name)));
+  /* libvirt keeps no managed save of a machine it forgets on stop. */
+  g_assert_false (vireo_domain_can_do (vireo_test_find_domain (conn, p.name), VIREO_DOMAIN_ACTION_MANAGED_SAVE));
 
   {
     /* Its own document, UUID included: the running machine gets it. */
@@ -165,6 +167,7 @@ test_transient_on_qemu (void)
   }
   p.want = TRUE;
   vireo_test_wait_for (persistent_is, &p, 10, "the define to be seen");
+  g_assert_true (vireo_domain_can_do (vireo_test_find_domain (conn, p.name), VIREO_DOMAIN_ACTION_MANAGED_SAVE));
 
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
