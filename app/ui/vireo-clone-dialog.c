@@ -10,6 +10,7 @@
 #include "vireo-connection.h"
 #include "vireo-domain-config.h"
 #include "vireo-format.h"
+#include "vireo-job-dialog.h"
 #include "vireo-lookup.h"
 
 /*
@@ -1093,10 +1094,7 @@ build_progress (VireoCloneDialog *self)
 static void
 vireo_clone_dialog_init (VireoCloneDialog *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *spinner = gtk_spinner_new ();
+  VireoJobDialogParts parts;
   GtkWidget *new_group = adw_preferences_group_new ();
   GtkWidget *gets_group = adw_preferences_group_new ();
   GtkWidget *command_row = adw_expander_row_new ();
@@ -1111,42 +1109,15 @@ vireo_clone_dialog_init (VireoCloneDialog *self)
    * (Xvfb) a window never grows past this. */
   gtk_window_set_default_size (GTK_WINDOW (self), 640, 820);
 
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  self->close_button = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->close_button), "clone.cancel");
-  gtk_widget_set_name (self->close_button, "clone-close");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->close_button);
-  self->clone_button = gtk_button_new_with_mnemonic (_("C_lone"));
-  gtk_widget_add_css_class (self->clone_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->clone_button), "clone.run");
-  gtk_widget_set_name (self->clone_button, "clone-run");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->clone_button);
-  self->open_button = gtk_button_new_with_mnemonic (_("_Open"));
-  gtk_widget_add_css_class (self->open_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "clone.open");
-  gtk_widget_set_name (self->open_button, "clone-open");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->open_button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->banner_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->banner_label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (self->banner_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->banner_label), 0);
-  gtk_widget_add_css_class (self->banner_label, "vireo-banner");
-  gtk_widget_set_name (self->banner_label, "clone-banner");
-  self->banner_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->banner_revealer), self->banner_label);
-  gtk_box_append (GTK_BOX (box), self->banner_revealer);
-
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_vexpand (self->stack, TRUE);
-
-  gtk_widget_set_valign (loading, GTK_ALIGN_CENTER);
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
-  gtk_widget_set_size_request (spinner, 32, 32);
-  gtk_box_append (GTK_BOX (loading), spinner);
-  gtk_box_append (GTK_BOX (loading), gtk_label_new (_("Reading the machine’s definition and storage…")));
-  gtk_stack_add_named (GTK_STACK (self->stack), loading, "loading");
+  vireo_job_dialog_build (&parts, "clone", "clone.cancel", _("C_lone"), "clone.run",
+                          _("_Open"), "clone.open",
+                          _("Reading the machine’s definition and storage…"));
+  self->close_button = parts.close_button;
+  self->clone_button = parts.run_button;
+  self->open_button = parts.open_button;
+  self->banner_label = parts.banner_label;
+  self->banner_revealer = parts.banner_revealer;
+  self->stack = parts.stack;
 
   self->message_page = adw_status_page_new ();
   gtk_widget_set_name (self->message_page, "clone-message");
@@ -1224,8 +1195,7 @@ vireo_clone_dialog_init (VireoCloneDialog *self)
   gtk_widget_set_name (self->summary, "clone-summary");
   gtk_stack_add_named (GTK_STACK (self->stack), self->summary, "done");
 
-  gtk_box_append (GTK_BOX (box), self->stack);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_window_set_content (ADW_WINDOW (self), parts.box);
 
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (on_name_changed), self, G_CONNECT_SWAPPED);
   set_page (self, "loading");

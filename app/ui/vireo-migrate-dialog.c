@@ -9,6 +9,7 @@
 
 #include "vireo-domain-config.h"
 #include "vireo-format.h"
+#include "vireo-job-dialog.h"
 #include "vireo-migrate-dialog.h"
 #include "vireo-snapshot-ops.h"
 
@@ -1639,10 +1640,7 @@ build_progress (VireoMigrateDialog *self)
 static void
 vireo_migrate_dialog_init (VireoMigrateDialog *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *loading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *spinner = gtk_spinner_new ();
+  VireoJobDialogParts parts;
   GtkWidget *form = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *group;
   GtkWidget *copy;
@@ -1657,42 +1655,15 @@ vireo_migrate_dialog_init (VireoMigrateDialog *self)
    * past its default: the form scrolls. */
   gtk_window_set_default_size (GTK_WINDOW (self), 680, 760);
 
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  self->close_button = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->close_button), "migrate.close");
-  gtk_widget_set_name (self->close_button, "migrate-close");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->close_button);
-  self->migrate_button = gtk_button_new_with_mnemonic (_("_Migrate"));
-  gtk_widget_add_css_class (self->migrate_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->migrate_button), "migrate.run");
-  gtk_widget_set_name (self->migrate_button, "migrate-run");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->migrate_button);
-  self->open_button = gtk_button_new_with_mnemonic (_("_Open on Destination"));
-  gtk_widget_add_css_class (self->open_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "migrate.open");
-  gtk_widget_set_name (self->open_button, "migrate-open");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->open_button);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->banner_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->banner_label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (self->banner_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->banner_label), 0);
-  gtk_widget_add_css_class (self->banner_label, "vireo-banner");
-  gtk_widget_set_name (self->banner_label, "migrate-banner");
-  self->banner_revealer = gtk_revealer_new ();
-  gtk_revealer_set_child (GTK_REVEALER (self->banner_revealer), self->banner_label);
-  gtk_box_append (GTK_BOX (box), self->banner_revealer);
-
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_vexpand (self->stack, TRUE);
-
-  gtk_widget_set_valign (loading, GTK_ALIGN_CENTER);
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
-  gtk_widget_set_size_request (spinner, 32, 32);
-  gtk_box_append (GTK_BOX (loading), spinner);
-  gtk_box_append (GTK_BOX (loading), gtk_label_new (_("Reading the machine’s definition…")));
-  gtk_stack_add_named (GTK_STACK (self->stack), loading, "loading");
+  vireo_job_dialog_build (&parts, "migrate", "migrate.close", _("_Migrate"), "migrate.run",
+                          _("_Open on Destination"), "migrate.open",
+                          _("Reading the machine’s definition…"));
+  self->close_button = parts.close_button;
+  self->migrate_button = parts.run_button;
+  self->open_button = parts.open_button;
+  self->banner_label = parts.banner_label;
+  self->banner_revealer = parts.banner_revealer;
+  self->stack = parts.stack;
 
   self->none_page = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->none_page), "network-server-symbolic");
@@ -1792,8 +1763,7 @@ vireo_migrate_dialog_init (VireoMigrateDialog *self)
   gtk_widget_set_name (self->summary, "migrate-summary");
   gtk_stack_add_named (GTK_STACK (self->stack), self->summary, "done");
 
-  gtk_box_append (GTK_BOX (box), self->stack);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_window_set_content (ADW_WINDOW (self), parts.box);
 
   g_signal_connect_object (self->dest_row, "notify::selected", G_CALLBACK (on_destination_selected), self,
                            G_CONNECT_SWAPPED);
