@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "vireo-clone-dialog.h"
+#include "vireo-connection-private.h"
 #include "vireo-machine-actions.h"
 #include "vireo-migrate-dialog.h"
 #include "vireo-save-dialog.h"
@@ -342,6 +343,92 @@ test_managed_saved_state (Fixture       *f,
   g_object_unref (a.result);
 }
 
+/* Holds the connection's serial worker, so a save waits in its queue and
+ * the dialog can be seen (and stopped) while it runs, without timing. */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean open;
+} Gate;
+
+static void
+gate_thread (GTask        *task,
+             virConnectPtr conn,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Gate *gate = task_data;
+
+  g_mutex_lock (&gate->lock);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+progress_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (vireo_save_dialog_get_progress_bar (data)));
+}
+
+static void
+on_finished (GtkWidget  *dialog,
+             const char *path,
+             gboolean   *saved)
+{
+  *saved = TRUE;
+}
+
+/* While the save runs: the form is locked, the bar shows, Stop replaces
+ * Cancel; Stop before libvirt began leaves the machine running and no
+ * file, and says so in the dialog. */
+static void
+test_save_progress (Fixture       *f,
+                    gconstpointer  data)
+{
+  VireoDomain *domain = select_domain (f, "test");
+  g_autofree char *path = g_build_filename (f->dir, "stopped.save", NULL);
+  GtkWidget *save = vireo_save_dialog_new (GTK_WINDOW (f->window), domain);
+  GTask *task = g_task_new (f->connection, NULL, NULL, NULL);
+  gboolean saved = FALSE;
+  Gate gate = { 0 };
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  gtk_window_present (GTK_WINDOW (save));
+  vireo_test_wait_for (path_suggested, save, 10, "a suggested path");
+  gtk_editable_set_text (vireo_save_dialog_get_path_entry (VIREO_SAVE_DIALOG (save)), path);
+  g_signal_connect (save, "saved", G_CALLBACK (on_finished), &saved);
+
+  g_task_set_task_data (task, &gate, NULL);
+  vireo_connection_run (f->connection, task, gate_thread);
+  g_signal_emit_by_name (vireo_save_dialog_get_save_button (VIREO_SAVE_DIALOG (save)), "clicked");
+  vireo_test_wait_for (progress_shown, save, 10, "the progress");
+  g_assert_false (gtk_widget_get_sensitive (vireo_save_dialog_get_save_button (VIREO_SAVE_DIALOG (save))));
+  g_assert_nonnull (vireo_test_find_label (save, "Starting…"));
+  vireo_test_save_window (save, "save-progress");
+
+  /* Stop, then let the worker go: the save never starts. */
+  vireo_save_dialog_stop (VIREO_SAVE_DIALOG (save));
+  g_assert_nonnull (vireo_test_find_label (save, "Stopping…"));
+  g_mutex_lock (&gate.lock);
+  gate.open = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  vireo_test_wait_for ((VireoTestCondition) gtk_widget_get_sensitive,
+                       vireo_save_dialog_get_save_button (VIREO_SAVE_DIALOG (save)), 10, "the form back");
+  g_assert_false (saved);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_RUNNING);
+  g_assert_nonnull (vireo_test_find_label (save, "The save was stopped. The machine goes on as before, and no file was left."));
+  g_assert_null (vireo_save_dialog_get_error (VIREO_SAVE_DIALOG (save)));
+  gtk_window_destroy (GTK_WINDOW (save));
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
 static gboolean
 clone_loaded (gpointer data)
 {
@@ -482,6 +569,7 @@ main (int   argc,
   g_test_add ("/vm-operations/managed-saved-state", Fixture, NULL, fixture_set_up, test_managed_saved_state, fixture_tear_down);
   g_test_add ("/vm-operations/clone-action", Fixture, NULL, fixture_set_up, test_clone_action, fixture_tear_down);
   g_test_add ("/vm-operations/machine-menu", Fixture, NULL, fixture_set_up, test_machine_menu, fixture_tear_down);
+  g_test_add ("/vm-operations/save-progress", Fixture, NULL, fixture_set_up, test_save_progress, fixture_tear_down);
   g_test_add ("/vm-operations/migrate-action", Fixture, NULL, fixture_set_up, test_migrate_action, fixture_tear_down);
   status = g_test_run ();
   g_assert_true (vireo_worker_wait_all (30 * G_USEC_PER_SEC));
