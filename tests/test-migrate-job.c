@@ -14,6 +14,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vireo-connection-private.h"
 #include "vireo-migrate-job.h"
 #include "vireo-test-virt.h"
 #include "vireo-worker.h"
@@ -127,6 +128,31 @@ test_refused (void)
   g_weak_ref_clear (&weak);
 }
 
+/* Holds the source's serial worker, so that the cancel surely comes
+ * before the worker gets to the migration (without it, a busy machine's
+ * worker may start the call first). */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean open;
+} Gate;
+
+static void
+gate_thread (GTask        *task,
+             virConnectPtr conn,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Gate *gate = task_data;
+
+  g_mutex_lock (&gate->lock);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
 /* Cancelled before the worker got to it: no migration, the machine stays. */
 static void
 test_cancel_first (void)
@@ -140,9 +166,20 @@ test_cancel_first (void)
   VireoDomain *domain = vireo_test_find_domain (source, NAME);
   VireoTestAsync a = { 0 };
 
+  Gate gate = { 0 };
+  GTask *held = g_task_new (source, NULL, NULL, NULL);
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  g_task_set_task_data (held, &gate, NULL);
+  vireo_connection_run (source, held, gate_thread);
   job = vireo_migrate_job_new (domain, dest, o);
   vireo_migrate_job_run_async (job, cancellable, vireo_test_async_cb, &a);
   g_cancellable_cancel (cancellable);
+  g_mutex_lock (&gate.lock);
+  gate.open = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
   g_assert_false (vireo_migrate_job_run_finish (job, vireo_test_async_wait (&a, 30), &error));
   g_clear_object (&a.result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -150,6 +187,8 @@ test_cancel_first (void)
   g_assert_cmpint (vireo_domain_get_state (domain), ==, VIREO_DOMAIN_STATE_RUNNING);
   vireo_connection_close (source);
   vireo_connection_close (dest);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
 }
 
 int
